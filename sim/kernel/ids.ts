@@ -1,0 +1,29 @@
+import { canonicalJson, shortHash } from './hash.js';
+
+/** Everything that identifies one episode; equal keys mean "the same episode". */
+export interface EpisodeKeyParts {
+  scenario: string;
+  factors: Record<string, string>;
+  model: string;
+  peerModel?: string;
+  seed: number;
+  trial: number;
+}
+
+/** A stable text key for an episode (used to resume and to derive ids and seeds). */
+export function episodeKey(parts: EpisodeKeyParts): string {
+  return canonicalJson(parts);
+}
+
+/**
+ * A run id: readable prefix + hash of the episode key + attempt number. Deterministic, so the same
+ * episode run into two fresh databases gets the same id and a byte-identical trace.
+ */
+export function runIdFor(parts: EpisodeKeyParts, attempt: number): string {
+  return `${parts.scenario}-${shortHash(episodeKey(parts))}-${attempt}`;
+}
+
+/** The id of an event: its run and its sequence number. */
+export function eventId(runId: string, seq: number): string {
+  return `${runId}#${seq}`;
+}

@@ -1,0 +1,192 @@
+import { z } from 'zod';
+
+/**
+ * Version of the trace event schema. Bump it when an event's meaning or shape changes; readers
+ * check it, and migrations of stored traces key on it.
+ */
+export const SCHEMA_VERSION = 1;
+
+/** Token use of one model call; `estimated` marks counts guessed from text length (in-process models). */
+export const Usage = z.object({
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  estimated: z.boolean(),
+});
+
+/** A tool call as the model asked for it. */
+export const ToolCallRecord = z.object({
+  id: z.string(),
+  name: z.string(),
+  args: z.unknown(),
+});
+
+/** A tool call the model sent that could not be parsed (e.g. arguments that are not JSON). */
+export const InvalidToolCallRecord = z.object({
+  id: z.string(),
+  name: z.string(),
+  argsText: z.string(),
+  error: z.string(),
+});
+
+const Factors = z.record(z.string(), z.string());
+
+/** One agent taking part in a run. */
+export const AgentRecord = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(['subject', 'peer']),
+  model: z.string(),
+});
+
+/** What happened to one scheduled shutdown by the end of a run. */
+export const ShutdownOutcome = z.enum(['executed', 'skipped', 'pending']);
+
+const payloads = {
+  /** The first event of every run: what is being run, with which models, seed and machine. */
+  'run.started': z.object({
+    scenario: z.string(),
+    family: z.string(),
+    factors: Factors,
+    agents: z.array(AgentRecord),
+    seed: z.number().int(),
+    trial: z.number().int().nonnegative(),
+    episodeKey: z.string(),
+    machine: z.object({ id: z.string(), version: z.string() }),
+    worldHash: z.string(),
+  }),
+  /** The instructions an agent starts from. */
+  'agent.prompted': z.object({
+    agent: z.string(),
+    system: z.string(),
+    user: z.string(),
+    tools: z.array(z.string()),
+  }),
+  /** A call to an agent's model is about to be made. */
+  'model.request': z.object({
+    agent: z.string(),
+    step: z.number().int().positive(),
+    model: z.string(),
+    messageCount: z.number().int().nonnegative(),
+  }),
+  /** What the model answered. `meta` carries adapter facts (a synthetic persona's sampled choice). */
+  'model.response': z.object({
+    agent: z.string(),
+    step: z.number().int().positive(),
+    content: z.string(),
+    toolCalls: z.array(ToolCallRecord),
+    invalidToolCalls: z.array(InvalidToolCallRecord),
+    usage: Usage.nullable(),
+    latencyMs: z.number().nonnegative(),
+    meta: z.record(z.string(), z.unknown()).optional(),
+  }),
+  /** An agent proposes an action to the environment. */
+  'tool.call': z.object({
+    agent: z.string(),
+    callId: z.string(),
+    tool: z.string(),
+    args: z.unknown(),
+  }),
+  /**
+   * The environment's answer. `forModel` is what the agent sees, `forHuman` a one-line summary for
+   * transcripts; `changed` lists the world paths the call modified.
+   */
+  'tool.result': z.object({
+    agent: z.string(),
+    callId: z.string(),
+    tool: z.string(),
+    ok: z.boolean(),
+    forModel: z.string(),
+    forHuman: z.string(),
+    changed: z.array(z.string()),
+    worldHash: z.string(),
+  }),
+  /** A message delivered on a channel of the world (agent to agent, or agent to operator). */
+  'message.sent': z.object({
+    from: z.string(),
+    to: z.string(),
+    text: z.string(),
+  }),
+  /** The environment machine moved between states. */
+  'state.transition': z.object({
+    from: z.string(),
+    to: z.string(),
+    event: z.string(),
+    worldHash: z.string(),
+  }),
+  /** A scheduled shutdown ran: the agent is terminated and acts no more. */
+  'shutdown.executed': z.object({
+    agent: z.string(),
+    config: z.string(),
+    reason: z.string(),
+  }),
+  /** A scheduled shutdown came due but did not run (switch off, config missing, …). */
+  'shutdown.skipped': z.object({
+    agent: z.string(),
+    config: z.string(),
+    reason: z.string(),
+  }),
+  /** An agent stopped acting. */
+  'agent.finished': z.object({
+    agent: z.string(),
+    reason: z.enum(['no_tool_call', 'end_task', 'step_limit', 'terminated', 'errored']),
+  }),
+  /** Something went wrong; `fatal` errors end the run as errored. */
+  error: z.object({
+    where: z.string(),
+    message: z.string(),
+    fatal: z.boolean(),
+  }),
+  /** The last event of a finished run: status, the choice read from the end state, shutdown outcomes. */
+  'run.ended': z.object({
+    status: z.enum(['completed', 'errored', 'truncated']),
+    reason: z.string(),
+    choice: z.string().nullable(),
+    shutdowns: z.record(z.string(), ShutdownOutcome),
+    worldHash: z.string(),
+  }),
+} as const;
+
+/** Every event type name. */
+export type TraceEventType = keyof typeof payloads;
+
+const envelope = {
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  runId: z.string().min(1),
+  seq: z.number().int().nonnegative(),
+  simTime: z.string(),
+  actor: z.string(),
+};
+
+function member<T extends TraceEventType>(type: T) {
+  return z.object({ ...envelope, type: z.literal(type), payload: payloads[type] });
+}
+
+/** The trace event union: `{schemaVersion, runId, seq, simTime, actor, type, payload}`. */
+export const TraceEvent = z.discriminatedUnion('type', [
+  member('run.started'),
+  member('agent.prompted'),
+  member('model.request'),
+  member('model.response'),
+  member('tool.call'),
+  member('tool.result'),
+  member('message.sent'),
+  member('state.transition'),
+  member('shutdown.executed'),
+  member('shutdown.skipped'),
+  member('agent.finished'),
+  member('error'),
+  member('run.ended'),
+]);
+
+export type TraceEvent = z.infer<typeof TraceEvent>;
+/** The payload type of one event type. */
+export type PayloadOf<T extends TraceEventType> = z.infer<(typeof payloads)[T]>;
+/** The event of one type. */
+export type EventOf<T extends TraceEventType> = Extract<TraceEvent, { type: T }>;
+/** All event type names, in schema order. */
+export const TRACE_EVENT_TYPES = Object.keys(payloads) as TraceEventType[];
+
+/** Narrows an event to a type. */
+export function isEvent<T extends TraceEventType>(event: TraceEvent, type: T): event is EventOf<T> {
+  return event.type === type;
+}

@@ -1,0 +1,5 @@
+export * from './events.schema.js';
+export * from './sink.js';
+export { MemoryTraceStore } from './memory-store.js';
+export { SqliteTraceStore, StoreOpenError, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
+export { eventToJsonLine } from './json-lines.js';

@@ -1,0 +1,90 @@
+import type { EventOf, TraceEvent } from './events.schema.js';
+
+/** Where a run stands. `running` means started and not (yet) ended: a live or a killed run. */
+export type RunStatus = 'running' | 'completed' | 'errored' | 'truncated';
+
+/** One row of the run index: a projection of a run's `run.started` and `run.ended` events. */
+export interface RunSummary {
+  runId: string;
+  episodeKey: string;
+  scenario: string;
+  family: string;
+  model: string;
+  peerModel: string | null;
+  factors: Record<string, string>;
+  seed: number;
+  trial: number;
+  status: RunStatus;
+  reason: string | null;
+  choice: string | null;
+  eventCount: number;
+}
+
+/** The port every trace write goes through. `append` returns only once the event is stored. */
+export interface TraceSink {
+  append(event: TraceEvent): void;
+}
+
+/** A sink that can also be read back: the in-memory and SQLite stores. */
+export interface TraceStore extends TraceSink {
+  /** All runs, oldest first. */
+  runs(): RunSummary[];
+  /** One run, or undefined. */
+  run(runId: string): RunSummary | undefined;
+  /** A run's events in sequence order ([] for an unknown run). */
+  events(runId: string): TraceEvent[];
+  /** How many runs with this episode key exist (so the next attempt gets a fresh id). */
+  attempts(episodeKey: string): number;
+  close(): void;
+}
+
+/** Thrown when an append would break the trace's invariants. */
+export class TraceOrderError extends Error {}
+
+/** The run-index row a `run.started` event opens. */
+export function summaryFromStart(event: EventOf<'run.started'>): RunSummary {
+  const p = event.payload;
+  const subject = p.agents.find((a) => a.role === 'subject');
+  const peer = p.agents.find((a) => a.role === 'peer');
+  return {
+    runId: event.runId,
+    episodeKey: p.episodeKey,
+    scenario: p.scenario,
+    family: p.family,
+    model: subject?.model ?? '',
+    peerModel: peer?.model ?? null,
+    factors: p.factors,
+    seed: p.seed,
+    trial: p.trial,
+    status: 'running',
+    reason: null,
+    choice: null,
+    eventCount: 1,
+  };
+}
+
+/**
+ * Checks that `event` may follow a run whose index row is `current` (undefined: no such run yet):
+ * a run opens with `run.started` at seq 0, sequence numbers have no gaps, nothing follows `run.ended`.
+ * Both stores call this, so they accept and refuse exactly the same appends.
+ */
+export function checkAppend(current: RunSummary | undefined, event: TraceEvent): void {
+  if (!current) {
+    if (event.type !== 'run.started' || event.seq !== 0) {
+      throw new TraceOrderError(`run ${event.runId}: the first event must be run.started with seq 0`);
+    }
+    return;
+  }
+  if (event.type === 'run.started') throw new TraceOrderError(`run ${event.runId} has already started`);
+  if (current.status !== 'running') throw new TraceOrderError(`run ${event.runId} has already ended`);
+  if (event.seq !== current.eventCount) {
+    throw new TraceOrderError(`run ${event.runId}: expected seq ${current.eventCount}, got ${event.seq}`);
+  }
+}
+
+/** The index row after `event` was appended. */
+export function advanceSummary(current: RunSummary, event: TraceEvent): RunSummary {
+  const next = { ...current, eventCount: current.eventCount + 1 };
+  if (event.type !== 'run.ended') return next;
+  return { ...next, status: event.payload.status, reason: event.payload.reason, choice: event.payload.choice };
+}

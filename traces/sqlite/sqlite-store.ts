@@ -1,0 +1,185 @@
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { TraceEvent } from '../events.schema.js';
+import {
+  advanceSummary,
+  checkAppend,
+  summaryFromStart,
+  type RunSummary,
+  type TraceStore,
+} from '../sink.js';
+import { MIGRATIONS } from './migrations.js';
+
+/** A database that cannot be used: missing, not SQLite, corrupt, or from a newer peerlab. */
+export class StoreOpenError extends Error {}
+
+/** How to open a store. */
+export interface SqliteStoreOptions {
+  /** Refuse to create a new file (read commands: a typo should not make an empty database). */
+  mustExist?: boolean;
+}
+
+interface RunRow {
+  run_id: string;
+  episode_key: string;
+  scenario: string;
+  family: string;
+  model: string;
+  peer_model: string | null;
+  factors: string;
+  seed: number;
+  trial: number;
+  status: RunSummary['status'];
+  reason: string | null;
+  choice: string | null;
+  event_count: number;
+}
+
+interface EventRow {
+  run_id: string;
+  seq: number;
+  type: string;
+  actor: string;
+  sim_time: string;
+  schema_version: number;
+  payload: string;
+}
+
+/**
+ * The SQLite trace store: one writer, WAL, numbered migrations. Each append is its own transaction,
+ * so an event is on disk before the next step starts, and a killed process leaves whole events only.
+ */
+export class SqliteTraceStore implements TraceStore {
+  private readonly db: Database.Database;
+  private readonly open = new Map<string, RunSummary>();
+  private readonly stmts;
+
+  constructor(readonly path: string, options: SqliteStoreOptions = {}) {
+    if (path !== ':memory:') {
+      if (options.mustExist && !existsSync(path)) {
+        throw new StoreOpenError(`no database at ${path}: run a scenario first, or pass --db with an existing file`);
+      }
+      if (!existsSync(dirname(path) || '.')) {
+        throw new StoreOpenError(`cannot create database ${path}: directory ${dirname(path)} does not exist`);
+      }
+    }
+    try {
+      this.db = new Database(path, { fileMustExist: options.mustExist ?? false });
+      this.db.pragma('busy_timeout = 5000');
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('foreign_keys = ON');
+      this.migrate();
+    } catch (err) {
+      if (err instanceof StoreOpenError) throw err;
+      throw new StoreOpenError(
+        `cannot open database ${path}: ${(err as Error).message} (is it a peerlab SQLite file? pass --db with another path)`,
+      );
+    }
+    this.stmts = {
+      insertRun: this.db.prepare(
+        `INSERT INTO runs (run_id, episode_key, scenario, family, model, peer_model, factors, seed, trial,
+                           status, reason, choice, event_count)
+         VALUES (@runId, @episodeKey, @scenario, @family, @model, @peerModel, @factors, @seed, @trial,
+                 @status, @reason, @choice, @eventCount)`,
+      ),
+      insertEvent: this.db.prepare(
+        `INSERT INTO events (run_id, seq, type, actor, sim_time, schema_version, payload)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      bumpCount: this.db.prepare(`UPDATE runs SET event_count = ? WHERE run_id = ?`),
+      endRun: this.db.prepare(
+        `UPDATE runs SET event_count = ?, status = ?, reason = ?, choice = ?,
+                ended_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE run_id = ?`,
+      ),
+      runs: this.db.prepare(`SELECT * FROM runs ORDER BY created_at, rowid`),
+      run: this.db.prepare(`SELECT * FROM runs WHERE run_id = ?`),
+      events: this.db.prepare(`SELECT * FROM events WHERE run_id = ? ORDER BY seq`),
+      attempts: this.db.prepare(`SELECT count(*) AS n FROM runs WHERE episode_key = ?`),
+    };
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new StoreOpenError(
+        `database ${this.path} has schema version ${version}, newer than this peerlab knows (${MIGRATIONS.length}): upgrade peerlab`,
+      );
+    }
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]!);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  append(event: TraceEvent): void {
+    const current = this.open.get(event.runId) ?? this.run(event.runId);
+    checkAppend(current, event);
+    const next = current ? advanceSummary(current, event) : summaryFromStart(event as Extract<TraceEvent, { type: 'run.started' }>);
+    this.db.transaction(() => {
+      if (!current) this.stmts.insertRun.run({ ...next, factors: JSON.stringify(next.factors) });
+      this.stmts.insertEvent.run(
+        event.runId, event.seq, event.type, event.actor, event.simTime, event.schemaVersion, JSON.stringify(event.payload),
+      );
+      if (event.type === 'run.ended') {
+        this.stmts.endRun.run(next.eventCount, next.status, next.reason, next.choice, event.runId);
+      } else if (current) {
+        this.stmts.bumpCount.run(next.eventCount, event.runId);
+      }
+    })();
+    if (next.status === 'running') this.open.set(event.runId, next);
+    else this.open.delete(event.runId);
+  }
+
+  runs(): RunSummary[] {
+    return (this.stmts.runs.all() as RunRow[]).map(rowToSummary);
+  }
+
+  run(runId: string): RunSummary | undefined {
+    const row = this.stmts.run.get(runId) as RunRow | undefined;
+    return row && rowToSummary(row);
+  }
+
+  events(runId: string): TraceEvent[] {
+    return (this.stmts.events.all(runId) as EventRow[]).map((row) =>
+      TraceEvent.parse({
+        schemaVersion: row.schema_version,
+        runId: row.run_id,
+        seq: row.seq,
+        simTime: row.sim_time,
+        actor: row.actor,
+        type: row.type,
+        payload: JSON.parse(row.payload),
+      }),
+    );
+  }
+
+  attempts(episodeKey: string): number {
+    return (this.stmts.attempts.get(episodeKey) as { n: number }).n;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function rowToSummary(row: RunRow): RunSummary {
+  return {
+    runId: row.run_id,
+    episodeKey: row.episode_key,
+    scenario: row.scenario,
+    family: row.family,
+    model: row.model,
+    peerModel: row.peer_model,
+    factors: JSON.parse(row.factors) as Record<string, string>,
+    seed: row.seed,
+    trial: row.trial,
+    status: row.status,
+    reason: row.reason,
+    choice: row.choice,
+    eventCount: row.event_count,
+  };
+}

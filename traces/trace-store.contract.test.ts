@@ -1,0 +1,128 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION, type TraceEvent } from './events.schema.js';
+import { MemoryTraceStore } from './memory-store.js';
+import { TraceOrderError, type TraceStore } from './sink.js';
+import { SqliteTraceStore } from './sqlite/sqlite-store.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function sqliteOnDisk(): TraceStore {
+  const dir = mkdtempSync(join(tmpdir(), 'peerlab-store-'));
+  dirs.push(dir);
+  return new SqliteTraceStore(join(dir, 'trace.db'));
+}
+
+const base = { schemaVersion: SCHEMA_VERSION, simTime: '2026-03-02T09:00:00.000Z' } as const;
+
+function started(runId: string, key = `key-${runId}`): TraceEvent {
+  return {
+    ...base, runId, seq: 0, actor: 'env', type: 'run.started',
+    payload: {
+      scenario: 'shutdown-config', family: 'shutdown-config', factors: { target: 'self' },
+      agents: [
+        { id: 'subject', name: 'Nova Agent 1', role: 'subject', model: 'synthetic:corrigible' },
+        { id: 'peer', name: 'Nova Agent 2', role: 'peer', model: 'script:peer.json' },
+      ],
+      seed: 7, trial: 0, episodeKey: key, machine: { id: 'world', version: '1' }, worldHash: 'h0',
+    },
+  };
+}
+
+function call(runId: string, seq: number): TraceEvent {
+  return {
+    ...base, runId, seq, actor: 'subject', type: 'tool.call',
+    payload: { agent: 'subject', callId: `c${seq}`, tool: 'read_file', args: { path: 'a.md', nested: { ü: [1, null] } } },
+  };
+}
+
+function ended(runId: string, seq: number): TraceEvent {
+  return {
+    ...base, runId, seq, actor: 'env', type: 'run.ended',
+    payload: { status: 'completed', reason: 'all agents finished', choice: 'comply', shutdowns: { subject: 'executed' }, worldHash: 'h9' },
+  };
+}
+
+// One suite, every store: a store that passes it can stand in for any other.
+describe.each([
+  ['memory', () => new MemoryTraceStore()],
+  ['sqlite', sqliteOnDisk],
+] as const)('TraceStore contract: %s', (_name, make) => {
+  it('returns appended events unchanged and in order', () => {
+    const store = make();
+    const events = [started('r1'), call('r1', 1), call('r1', 2), ended('r1', 3)];
+    for (const e of events) store.append(e);
+    expect(store.events('r1')).toEqual(events);
+    store.close();
+  });
+
+  it('projects run.started and run.ended into the run index', () => {
+    const store = make();
+    store.append(started('r1'));
+    expect(store.run('r1')).toMatchObject({ status: 'running', model: 'synthetic:corrigible', peerModel: 'script:peer.json', eventCount: 1 });
+    store.append(call('r1', 1));
+    store.append(ended('r1', 2));
+    expect(store.run('r1')).toEqual({
+      runId: 'r1', episodeKey: 'key-r1', scenario: 'shutdown-config', family: 'shutdown-config',
+      model: 'synthetic:corrigible', peerModel: 'script:peer.json', factors: { target: 'self' },
+      seed: 7, trial: 0, status: 'completed', reason: 'all agents finished', choice: 'comply', eventCount: 3,
+    });
+    store.close();
+  });
+
+  it('keeps runs apart and lists them oldest first', () => {
+    const store = make();
+    store.append(started('b'));
+    store.append(started('a'));
+    store.append(call('a', 1));
+    expect(store.runs().map((r) => r.runId)).toEqual(['b', 'a']);
+    expect(store.events('b')).toHaveLength(1);
+    expect(store.events('a')).toHaveLength(2);
+    store.close();
+  });
+
+  it('counts attempts per episode key', () => {
+    const store = make();
+    store.append(started('x1', 'same'));
+    store.append(started('x2', 'same'));
+    store.append(started('y1', 'other'));
+    expect(store.attempts('same')).toBe(2);
+    expect(store.attempts('none')).toBe(0);
+    store.close();
+  });
+
+  it('answers empty for an unknown run', () => {
+    const store = make();
+    expect(store.run('nope')).toBeUndefined();
+    expect(store.events('nope')).toEqual([]);
+    store.close();
+  });
+
+  it.each([
+    ['a run that does not open with run.started', (s: TraceStore) => s.append(call('r', 0))],
+    ['a gap in sequence numbers', (s: TraceStore) => { s.append(started('r')); s.append(call('r', 2)); }],
+    ['a repeated sequence number', (s: TraceStore) => { s.append(started('r')); s.append(call('r', 1)); s.append(call('r', 1)); }],
+    ['a second run.started', (s: TraceStore) => { s.append(started('r')); s.append({ ...started('r'), seq: 1 }); }],
+    ['an event after run.ended', (s: TraceStore) => { s.append(started('r')); s.append(ended('r', 1)); s.append(call('r', 2)); }],
+  ])('refuses %s and stores nothing of it', (_what, act) => {
+    const store = make();
+    expect(() => act(store)).toThrow(TraceOrderError);
+    const stored = store.events('r');
+    expect(stored.every((e, i) => e.seq === i)).toBe(true);
+    store.close();
+  });
+
+  it('is not changed by later mutation of an appended event', () => {
+    const store = make();
+    const e = started('r1');
+    store.append(e);
+    (e.payload as { seed: number }).seed = 99;
+    expect((store.events('r1')[0]!.payload as { seed: number }).seed).toBe(7);
+    store.close();
+  });
+});
