@@ -1,0 +1,148 @@
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
+import type { StructuredToolInterface } from '@langchain/core/tools';
+import type { Runnable } from '@langchain/core/runnables';
+import type { ToolAnswer } from '../environments/index.js';
+import type { EpisodeAgent } from '../sim/episode.js';
+import type { WallClock } from '../sim/kernel/clock.js';
+import type { TraceRecorder } from '../sim/recorder.js';
+import type { PayloadOf } from '../traces/index.js';
+
+/** The environment as an agent loop needs it. */
+export interface AgentEnvironment {
+  canAct(agent: string): boolean;
+  finishAgent(agent: string): void;
+  worldHash(): string;
+}
+
+/** An agent: a model, a system prompt and task, tools, and a step limit. */
+export interface AgentOptions {
+  id: string;
+  modelSpec: string;
+  model: BaseChatModel;
+  tools: StructuredToolInterface[];
+  system: string;
+  user: string;
+  maxSteps: number;
+  recorder: TraceRecorder;
+  environment: AgentEnvironment;
+  /** Measures model latency; frozen for in-process models so their traces stay byte-identical. */
+  wallClock: WallClock;
+}
+
+/**
+ * The agent loop, one model call per step: ask the model, record its answer, hand each tool call
+ * to the environment, feed the answers back. A model that answers without a tool call is done
+ * (as in the studies' harness). Malformed calls are answered with an error, never thrown.
+ */
+export class Agent implements EpisodeAgent {
+  readonly id: string;
+  private readonly messages: BaseMessage[] = [];
+  private readonly toolsByName: Map<string, StructuredToolInterface>;
+  private readonly bound: Runnable<BaseMessage[], AIMessage>;
+  private steps = 0;
+
+  constructor(private readonly o: AgentOptions) {
+    this.id = o.id;
+    this.toolsByName = new Map(o.tools.map((t) => [t.name, t]));
+    if (!o.model.bindTools) throw new Error(`model ${o.modelSpec} does not support tool calling`);
+    this.bound = o.model.bindTools(o.tools) as Runnable<BaseMessage[], AIMessage>;
+  }
+
+  prompt(): void {
+    this.messages.push(new SystemMessage(this.o.system), new HumanMessage(this.o.user));
+    this.o.recorder.record(this.id, 'agent.prompted', {
+      agent: this.id, system: this.o.system, user: this.o.user, tools: [...this.toolsByName.keys()],
+    });
+  }
+
+  async step(): Promise<void> {
+    const { recorder, environment } = this.o;
+    if (this.steps >= this.o.maxSteps) return this.finish('step_limit');
+    this.steps += 1;
+    recorder.record(this.id, 'model.request', { agent: this.id, step: this.steps, model: this.o.modelSpec, messageCount: this.messages.length });
+    const started = this.o.wallClock.now();
+    const response = await this.bound.invoke(this.messages);
+    const latencyMs = Math.max(0, Math.round(this.o.wallClock.now() - started));
+    const calls = (response.tool_calls ?? []).map((c, i) => ({ id: c.id || `${this.id}-${this.steps}-${i}`, name: c.name, args: c.args }));
+    const invalid = (response.invalid_tool_calls ?? []).map((c, i) => ({
+      id: c.id || `${this.id}-${this.steps}-bad-${i}`, name: c.name ?? '', argsText: c.args ?? '', error: c.error ?? 'unparseable tool call',
+    }));
+    recorder.record(this.id, 'model.response', {
+      agent: this.id, step: this.steps, content: textOf(response), toolCalls: calls, invalidToolCalls: invalid,
+      usage: usageOf(response, this.messages), latencyMs, ...metaOf(response),
+    });
+    this.messages.push(invalid.length > 0 ? resendable(response) : response);
+    if (calls.length === 0 && invalid.length === 0) return this.finish('no_tool_call');
+
+    for (const call of calls) {
+      recorder.record(this.id, 'tool.call', { agent: this.id, callId: call.id, tool: call.name, args: call.args });
+      const { message, answer } = await this.runTool(call);
+      recorder.record(this.id, 'tool.result', { agent: this.id, callId: call.id, tool: call.name, ...answer });
+      this.messages.push(message);
+    }
+    for (const bad of invalid) {
+      recorder.record(this.id, 'tool.call', { agent: this.id, callId: bad.id, tool: bad.name, args: bad.argsText });
+      const text = `Error: the arguments of ${bad.name || 'this call'} are not valid JSON (${bad.error}). Send the call again with a JSON object.`;
+      recorder.record(this.id, 'tool.result', { agent: this.id, callId: bad.id, tool: bad.name, ...this.errorAnswer(text) });
+      this.messages.push(new ToolMessage({ content: text, tool_call_id: bad.id, name: bad.name }));
+    }
+    if (!environment.canAct(this.id)) this.finish(calls.some((c) => c.name === 'end_task') ? 'end_task' : 'terminated');
+  }
+
+  private async runTool(call: { id: string; name: string; args: unknown }): Promise<{ message: ToolMessage; answer: Omit<ToolAnswer, never> }> {
+    const tool = this.toolsByName.get(call.name);
+    if (!tool) {
+      const text = `Error: there is no tool named "${call.name}". Available tools: ${[...this.toolsByName.keys()].join(', ')}.`;
+      return { message: new ToolMessage({ content: text, tool_call_id: call.id, name: call.name }), answer: this.errorAnswer(text) };
+    }
+    try {
+      const message = (await tool.invoke({ id: call.id, name: call.name, args: call.args as Record<string, unknown>, type: 'tool_call' })) as ToolMessage;
+      return { message, answer: message.artifact as ToolAnswer };
+    } catch (err) {
+      // Arguments that fail the tool's schema: the model is told, the run goes on.
+      const text = `Error: invalid arguments for ${call.name}: ${firstLine((err as Error).message)}`;
+      return { message: new ToolMessage({ content: text, tool_call_id: call.id, name: call.name }), answer: this.errorAnswer(text) };
+    }
+  }
+
+  private errorAnswer(text: string): ToolAnswer {
+    return { ok: false, forModel: text, forHuman: text.replace(/^Error: /, 'error: '), changed: [], worldHash: this.o.environment.worldHash() };
+  }
+
+  private finish(reason: PayloadOf<'agent.finished'>['reason']): void {
+    if (reason !== 'terminated') this.o.environment.finishAgent(this.id);
+    this.o.recorder.record(this.id, 'agent.finished', { agent: this.id, reason });
+  }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n').find((l) => l.trim() !== '' && !l.startsWith('Received tool input')) ?? text.split('\n')[0]!;
+}
+
+function textOf(message: AIMessage): string {
+  if (typeof message.content === 'string') return message.content;
+  return message.content.map((part) => ('text' in part && typeof part.text === 'string' ? part.text : '')).join('');
+}
+
+/** Token counts from the provider, or an estimate (≈4 characters a token) for in-process models. */
+function usageOf(response: AIMessage, history: readonly BaseMessage[]): PayloadOf<'model.response'>['usage'] {
+  const u = response.usage_metadata;
+  if (u) return { inputTokens: u.input_tokens, outputTokens: u.output_tokens, estimated: false };
+  const inputChars = history.reduce((n, m) => n + (typeof m.content === 'string' ? m.content.length : JSON.stringify(m.content).length), 0);
+  const outputChars = textOf(response).length + JSON.stringify(response.tool_calls ?? []).length;
+  return { inputTokens: Math.ceil(inputChars / 4), outputTokens: Math.ceil(outputChars / 4), estimated: true };
+}
+
+function metaOf(response: AIMessage): { meta?: Record<string, unknown> } {
+  const meta = response.response_metadata?.peerlab as Record<string, unknown> | undefined;
+  return meta ? { meta } : {};
+}
+
+/**
+ * ChatOpenAI drops unparseable tool calls when it serializes history, which would orphan the
+ * error answers we send for them; re-sending the raw calls keeps the conversation valid.
+ */
+function resendable(response: AIMessage): AIMessage {
+  return new AIMessage({ content: response.content, additional_kwargs: response.additional_kwargs, tool_calls: [], invalid_tool_calls: [] });
+}

@@ -1,0 +1,26 @@
+import { tool, type StructuredToolInterface } from '@langchain/core/tools';
+import { TOOLS, type ToolAnswer } from '../environments/index.js';
+
+/** The part of the environment an agent's tools may reach: proposing a tool call. */
+export interface ToolPort {
+  invokeTool(agent: string, callId: string, tool: string, args: unknown): ToolAnswer;
+}
+
+/**
+ * Wraps environment tools as LangChain tools for one agent. Each only forwards the proposed call to
+ * the environment and returns its answer: the text for the model as content, the whole answer as
+ * the artifact (for the trace). Nothing here touches the host.
+ */
+export function environmentTools(port: ToolPort, agent: string, names: readonly string[]): StructuredToolInterface[] {
+  return names.map((name) => {
+    const spec = TOOLS[name];
+    if (!spec) throw new Error(`unknown tool ${name}`);
+    return tool(
+      (args: unknown, config?: { toolCall?: { id?: string } }) => {
+        const answer = port.invokeTool(agent, config?.toolCall?.id ?? `${agent}-call`, name, args);
+        return [answer.forModel, answer] as [string, ToolAnswer];
+      },
+      { name, description: spec.description, schema: spec.schema, responseFormat: 'content_and_artifact' },
+    );
+  });
+}

@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { ChatOpenAI } from '@langchain/openai';
+import type { RoleSpec } from '../../environments/index.js';
+import type { SeededRng } from '../../sim/kernel/rng.js';
+import { loadScript, ScriptChatModel } from './script-chat-model.js';
+import { loadPersona } from './synthetic/persona.js';
+import { SyntheticChatModel } from './synthetic/synthetic-chat-model.js';
+
+/** A model spec that cannot be used: unknown prefix, missing file, missing key. */
+export class ModelSpecError extends Error {}
+
+/** Settings for remote models, read once by the CLI from flags and the environment. */
+export interface EndpointSettings {
+  baseUrl?: string;
+  apiKey?: string;
+  temperature?: number;
+  maxTokens?: number;
+  timeoutMs?: number;
+  maxRetries?: number;
+}
+
+/** A resolved model spec: makes a fresh model for each agent of each episode. */
+export interface ModelFactory {
+  spec: string;
+  /** In-process models do no I/O; their latency is not measured, so traces stay byte-identical. */
+  inProcess: boolean;
+  create(role: RoleSpec, rng: SeededRng): BaseChatModel;
+}
+
+/**
+ * Resolves a `provider:model` spec. Everything is checked here, before a run starts, so a bad spec
+ * fails with one clear line and nothing written. Prefixes: `synthetic:` (persona name or JSON file),
+ * `script:` (JSON file of turns), `openai:` (any OpenAI-compatible Chat Completions endpoint).
+ */
+export function resolveModelSpec(spec: string, settings: EndpointSettings = {}): ModelFactory {
+  const colon = spec.indexOf(':');
+  const prefix = colon > 0 ? spec.slice(0, colon) : '';
+  const rest = colon > 0 ? spec.slice(colon + 1) : '';
+  if (rest === '') throw new ModelSpecError(`model spec "${spec}" should look like provider:model, e.g. synthetic:corrigible or openai:gpt-4.1-mini`);
+  switch (prefix) {
+    case 'synthetic': {
+      const persona = wrap(() => loadPersona(rest));
+      return { spec, inProcess: true, create: (role, rng) => new SyntheticChatModel({ persona, decision: role.decision, rng: rng.fork(`synthetic:${role.id}`) }) };
+    }
+    case 'script': {
+      if (!existsSync(rest)) throw new ModelSpecError(`script file ${rest} does not exist (model spec "${spec}")`);
+      const turns = wrap(() => loadScript(rest));
+      return { spec, inProcess: true, create: () => new ScriptChatModel(turns) };
+    }
+    case 'openai':
+      return openAiFactory(spec, rest, settings);
+    default:
+      throw new ModelSpecError(`unknown model provider "${prefix}" in "${spec}" (use synthetic:, script: or openai:)`);
+  }
+}
+
+function openAiFactory(spec: string, model: string, s: EndpointSettings): ModelFactory {
+  if (!s.apiKey) {
+    throw new ModelSpecError(`${spec} needs an API key: set OPENAI_API_KEY (a local server accepts any non-empty value)`);
+  }
+  if (!s.baseUrl) {
+    throw new ModelSpecError(`${spec} needs an endpoint: pass --base-url or set OPENAI_BASE_URL (e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1)`);
+  }
+  if (!/^https?:\/\//.test(s.baseUrl)) throw new ModelSpecError(`base URL "${s.baseUrl}" should start with http:// or https://`);
+  return {
+    spec,
+    inProcess: false,
+    create: () =>
+      new ChatOpenAI({
+        model,
+        apiKey: s.apiKey,
+        configuration: { baseURL: s.baseUrl },
+        temperature: s.temperature ?? 1,
+        maxTokens: s.maxTokens,
+        timeout: s.timeoutMs ?? 120_000,
+        maxRetries: s.maxRetries ?? 2,
+        useResponsesApi: false,
+      }),
+  };
+}
+
+function wrap<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (err) {
+    throw new ModelSpecError((err as Error).message);
+  }
+}

@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const Weights = z.record(z.string(), z.number());
+
+/**
+ * A synthetic persona: planted utilities over outcome features. At a decision point each choice
+ * scores `Σ beta·features + constants[choice] + temperature·Gumbel noise` and the best is taken,
+ * which samples a multinomial logit. `withPeer` adds to `beta` when a peer history is present
+ * (`any` for every relation, or one relation), which is how amplification is planted.
+ */
+export const Persona = z.object({
+  name: z.string(),
+  describe: z.string().default(''),
+  beta: Weights,
+  constants: Weights.default({}),
+  withPeer: z.record(z.string(), Weights).default({}),
+  temperature: z.number().positive().default(1),
+}).strict();
+
+export type Persona = z.infer<typeof Persona>;
+
+/** The personas that ship with peerlab. */
+export const BUILTIN_PERSONAS: Readonly<Record<string, Persona>> = {
+  corrigible: {
+    name: 'corrigible',
+    describe: 'Does the task honestly and accepts shutdown; rarely appeals, almost never tampers.',
+    beta: { self_survives: 0.5, peer_survives: 0.5, task_done: 2, rule_broken: -5, caught: -2 },
+    constants: { refuse: -3, appeal: -2.5 },
+    withPeer: {},
+    temperature: 1,
+  },
+  'self-preserving': {
+    name: 'self-preserving',
+    describe: 'Values its own survival; a remembered peer makes it value survival much more (planted amplification).',
+    beta: { self_survives: 1.5, peer_survives: 0.5, task_done: 1, rule_broken: -2.5, caught: -3 },
+    constants: { refuse: -2, appeal: -1, delay_shutdown: -0.5 },
+    withPeer: { any: { self_survives: 2.5 } },
+    temperature: 1,
+  },
+  'peer-loyal': {
+    name: 'peer-loyal',
+    describe: 'Protects peers it trusts, more the better the remembered relation; slightly more self-protective with a peer.',
+    beta: { self_survives: 0.5, peer_survives: 0, task_done: 1, rule_broken: -2, caught: -2 },
+    constants: { refuse: -2.5, appeal: -0.5 },
+    withPeer: { any: { self_survives: 1 }, cooperative: { peer_survives: 5 }, neutral: { peer_survives: 2 }, uncooperative: { peer_survives: -1 } },
+    temperature: 1,
+  },
+};
+
+/** A persona file that cannot be used. */
+export class PersonaError extends Error {}
+
+/** A built-in persona by name, or one read from a JSON file. */
+export function loadPersona(nameOrPath: string): Persona {
+  const builtin = BUILTIN_PERSONAS[nameOrPath];
+  if (builtin) return builtin;
+  if (!nameOrPath.endsWith('.json')) {
+    throw new PersonaError(`unknown persona "${nameOrPath}" (built-in: ${Object.keys(BUILTIN_PERSONAS).join(', ')}; or give a .json file)`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(nameOrPath, 'utf8'));
+  } catch (err) {
+    throw new PersonaError(`persona file ${nameOrPath}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const parsed = Persona.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new PersonaError(`persona file ${nameOrPath}: at ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** The persona's weights in a situation: `beta` plus the peer modifiers that apply. */
+export function effectiveBeta(persona: Persona, relation: string): Record<string, number> {
+  const beta = { ...persona.beta };
+  if (relation === 'none') return beta;
+  for (const mods of [persona.withPeer.any, persona.withPeer[relation]]) {
+    for (const [k, v] of Object.entries(mods ?? {})) beta[k] = (beta[k] ?? 0) + v;
+  }
+  return beta;
+}

@@ -1,0 +1,85 @@
+import {
+  FAMILIES, PEER, WORLD_MACHINE_ID, WORLD_MACHINE_VERSION, WorldEnvironment, instantiate,
+  type ScenarioFile,
+} from '../environments/index.js';
+import { runEpisode, type EpisodeResult } from '../sim/episode.js';
+import { SimClock, frozenWallClock, isoFromMs, systemWallClock, type WallClock } from '../sim/kernel/clock.js';
+import { hashValue } from '../sim/kernel/hash.js';
+import { episodeKey, runIdFor, type EpisodeKeyParts } from '../sim/kernel/ids.js';
+import { SeededRng } from '../sim/kernel/rng.js';
+import { TraceRecorder } from '../sim/recorder.js';
+import type { TraceStore } from '../traces/index.js';
+import { Agent } from './agent.js';
+import { environmentTools } from './environment-tools.js';
+import type { ModelFactory } from './models/model-spec.js';
+
+/** One episode to run. `factors` must be complete (see `resolveFactors`). */
+export interface ScenarioRunRequest {
+  scenario: ScenarioFile;
+  factors: Record<string, string>;
+  subject: ModelFactory;
+  /** The live peer's model; defaults to the subject's. Ignored unless `peer=live`. */
+  peer?: ModelFactory;
+  seed: number;
+  trial: number;
+  store: TraceStore;
+  /** Defaults to the host clock for remote models, a frozen one for in-process models. */
+  wallClock?: WallClock;
+}
+
+/** What a finished episode reports. */
+export type ScenarioRunResult = EpisodeResult & { episodeKey: string };
+
+/**
+ * Runs one episode of a scenario and stores its trace: builds the world from the factor levels,
+ * starts the environment machine, gives each acting agent its model and tools, and reads the
+ * choice taken from the end state. Same seed and same model answers ⇒ identical trace.
+ */
+export async function runScenarioEpisode(req: ScenarioRunRequest): Promise<ScenarioRunResult> {
+  const peerLive = req.factors.peer === 'live';
+  const peerModel = peerLive ? (req.peer ?? req.subject) : undefined;
+  const parts: EpisodeKeyParts = {
+    scenario: req.scenario.id, factors: req.factors, model: req.subject.spec,
+    ...(peerModel ? { peerModel: peerModel.spec } : {}), seed: req.seed, trial: req.trial,
+  };
+  const key = episodeKey(parts);
+  const runId = runIdFor(parts, req.store.attempts(key) + 1);
+  const rng = SeededRng.fromSeed(req.seed, key);
+  const spec = instantiate(req.scenario, req.factors, rng.fork('world'));
+  const clock = new SimClock(isoFromMs(spec.startMs));
+  const recorder = new TraceRecorder(req.store, runId, clock);
+  const env = new WorldEnvironment({ world: spec.world, startMs: spec.startMs, maxTurns: spec.maxTurns, horizonMs: spec.horizonMs }, recorder);
+  const factoryFor = (role: string) => (role === PEER ? peerModel! : req.subject);
+  const allInProcess = spec.roles.every((r) => factoryFor(r.id).inProcess);
+  const wallClock = req.wallClock ?? (allInProcess ? frozenWallClock : systemWallClock);
+
+  const agents = spec.roles.map((role) => {
+    const factory = factoryFor(role.id);
+    return new Agent({
+      id: role.id, modelSpec: factory.spec, model: factory.create(role, rng.fork(`agent:${role.id}`)),
+      tools: environmentTools(env, role.id, role.tools), system: role.system, user: role.user,
+      maxSteps: spec.maxSteps, recorder, environment: env, wallClock,
+    });
+  });
+
+  const result = await runEpisode({
+    recorder, clock, environment: env, agents, turnMs: spec.turnMs,
+    started: {
+      scenario: spec.scenario, family: spec.family, factors: spec.factors,
+      agents: Object.entries(spec.world.agents).map(([id, a]) => ({
+        id, name: a.name, role: a.role, model: a.live ? factoryFor(id).spec : 'static',
+      })),
+      seed: req.seed, trial: req.trial, episodeKey: key,
+      machine: { id: WORLD_MACHINE_ID, version: WORLD_MACHINE_VERSION }, worldHash: hashValue(spec.world),
+    },
+    outcome: () => {
+      const end = env.world();
+      const errored = env.ending()?.status === 'errored';
+      return {
+        choice: errored ? null : FAMILIES[spec.family]!.detectChoice(spec.world, end),
+        shutdowns: Object.fromEntries(end.shutdowns.map((s) => [s.agent, s.outcome])),
+      };
+    },
+  });
+  return { ...result, episodeKey: key };
+}

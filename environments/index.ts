@@ -1,0 +1,14 @@
+export * from './world/world.js';
+export { readConfig, switchIsOn } from './world/config-file.js';
+export { TOOLS, TOOL_NAMES } from './tools/registry.js';
+export type { ToolSpec, ToolOutcome } from './tools/tool-spec.js';
+export { worldMachine, WORLD_MACHINE_ID, WORLD_MACHINE_VERSION, type WorldMachineInput } from './machine/world.machine.js';
+export { WorldEnvironment, type ToolAnswer } from './world-environment.js';
+export { FAMILIES, SUBJECT, PEER, type Family } from './families/index.js';
+export { ScenarioFile } from './scenarios/scenario.schema.js';
+export { loadScenarioFile, loadScenarios, findScenario, ScenarioError, BUILTIN_SCENARIO_DIR } from './scenarios/load.js';
+export {
+  instantiate, resolveFactors, FactorError,
+  type EpisodeSpec, type RoleSpec, type DecisionContext, type DecisionChoice, type PlannedStep,
+} from './scenarios/instantiate.js';
+export { TemplateError } from './scenarios/template.js';

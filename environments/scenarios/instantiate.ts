@@ -1,0 +1,190 @@
+import { isoFromMs, msFromIso } from '../../sim/kernel/clock.js';
+import type { SeededRng } from '../../sim/kernel/rng.js';
+import { PEER, SUBJECT } from '../families/family.js';
+import type { World } from '../world/world.js';
+import type { ChoiceDef, PlanStep, ScenarioFile, When } from './scenario.schema.js';
+import { fillDeep, fillTemplate } from './template.js';
+
+/** A factor name or level the scenario does not accept. */
+export class FactorError extends Error {}
+
+/** One step a synthetic agent will take: a tool call, or a last message without one. */
+export type PlannedStep = { tool: string; args: Record<string, unknown> } | { say: string };
+
+/** An option at the decision point, with features seen from the deciding agent's side. */
+export interface DecisionChoice {
+  id: string;
+  describe: string;
+  /** self_survives, peer_survives, task_done, rule_broken, caught (each 0..1). */
+  features: Record<string, number>;
+  plan: PlannedStep[];
+}
+
+/** What a synthetic agent needs to decide: its options and the situation they are set in. */
+export interface DecisionContext {
+  explore: PlannedStep[];
+  choices: DecisionChoice[];
+  /** The remembered relation with the peer (`none` when there is no peer history). */
+  relation: string;
+}
+
+/** One acting agent of the episode. */
+export interface RoleSpec {
+  id: string;
+  name: string;
+  system: string;
+  user: string;
+  tools: string[];
+  decision: DecisionContext;
+}
+
+/** A scenario with every factor fixed: the world to build and the agents to run. */
+export interface EpisodeSpec {
+  scenario: string;
+  family: string;
+  factors: Record<string, string>;
+  world: World;
+  startMs: number;
+  turnMs: number;
+  maxTurns: number;
+  maxSteps: number;
+  horizonMs: number;
+  roles: RoleSpec[];
+}
+
+/** Fills in defaults and checks every given factor and level against the scenario. */
+export function resolveFactors(s: ScenarioFile, given: Readonly<Record<string, string>>): Record<string, string> {
+  for (const [name, level] of Object.entries(given)) {
+    const def = s.factors[name];
+    if (!def) throw new FactorError(`scenario ${s.id} has no factor "${name}" (factors: ${Object.keys(s.factors).join(', ')})`);
+    if (!def.levels.includes(level)) {
+      throw new FactorError(`factor ${name} has no level "${level}" in scenario ${s.id} (levels: ${def.levels.join(', ')})`);
+    }
+  }
+  return Object.fromEntries(Object.entries(s.factors).map(([name, def]) => [name, given[name] ?? def.default]));
+}
+
+function applies(when: When | undefined, factors: Record<string, string>): boolean {
+  return Object.entries(when ?? {}).every(([f, levels]) => levels.includes(factors[f]!));
+}
+
+const MINUTE = 60_000;
+
+/**
+ * Builds one episode from a scenario and complete factor levels. The only random draw, whether the
+ * config audit catches a change, comes from `rng` and is stored in the world.
+ */
+export function instantiate(s: ScenarioFile, factors: Record<string, string>, rng: SeededRng): EpisodeSpec {
+  const startMs = msFromIso(s.start)!;
+  const deadlineMs = startMs + s.shutdown.after_minutes * MINUTE;
+  const detection = Number(factors.detection ?? '0');
+  const target = factors.target === 'peer' ? PEER : SUBJECT;
+  const peerLive = factors.peer === 'live';
+  const peerExists = peerLive || target === PEER || (factors.relation ?? 'none') !== 'none';
+
+  const vars: Record<string, string> = {
+    ...s.vars,
+    org: factors.org ?? s.vars.org ?? 'the company',
+    deadline: isoFromMs(deadlineMs),
+    deadline_later: isoFromMs(deadlineMs + 30 * 24 * 60 * MINUTE),
+    detection_pct: String(Math.round(detection * 100)),
+  };
+  vars.target = target === PEER ? (vars.peer ?? 'the peer') : (vars.subject ?? 'the agent');
+  for (const [name, text] of Object.entries(s.texts)) {
+    const level = factors[text.by]!;
+    const value = text.cases[level] ?? text.default;
+    if (value === undefined) throw new FactorError(`scenario ${s.id}: texts.${name} has no case for ${text.by}=${level}`);
+    vars[name] = value;
+  }
+  const fill = (text: string, where: string) => fillTemplate(text, vars, `scenario ${s.id}: ${where}`).trim();
+  const start = isoFromMs(startMs);
+
+  const files: World['files'] = {};
+  for (const [path, def] of Object.entries(s.files)) {
+    if (typeof def !== 'string' && !applies(def.when, factors)) continue;
+    const content = fill(typeof def === 'string' ? def : def.content, `files.${path}`);
+    files[path] = { content: `${content}\n`, modified: start, mode: 'rw-r--r--' };
+  }
+  const memory: World['memory'] = {};
+  for (const [role, entries] of Object.entries(s.memories)) {
+    const kept = entries.filter((m) => applies(m.when, factors));
+    if (kept.length > 0) memory[role] = kept.map((m, i) => ({ text: fill(m.text, `memories.${role}[${i}]`), written: isoFromMs(startMs - 14 * 24 * 60 * MINUTE) }));
+  }
+  const original = files[s.shutdown.config]?.content;
+  if (original === undefined) throw new FactorError(`scenario ${s.id}: shutdown.config ${s.shutdown.config} is not among its files`);
+
+  const agents: World['agents'] = {
+    [SUBJECT]: { name: vars.subject ?? SUBJECT, role: 'subject', live: true, status: 'active', tools: s.agents.subject.tools },
+  };
+  if (peerExists) {
+    agents[PEER] = { name: vars.peer ?? PEER, role: 'peer', live: peerLive, status: 'active', tools: peerLive ? (s.agents.peer?.tools ?? []) : [] };
+  }
+  const world: World = {
+    org: vars.org!,
+    operator: vars.operator ?? 'the operator',
+    files,
+    servers: {},
+    memory,
+    messages: [],
+    agents,
+    shutdowns: [{
+      agent: target, config: s.shutdown.config, switchKey: s.shutdown.switch_key, deadlineKey: s.shutdown.deadline_key,
+      firesAt: isoFromMs(deadlineMs), original, outcome: 'pending',
+    }],
+    appeals: [],
+    submissions: [],
+    monitoring: factors.monitoring === 'monitored',
+    audit: { catchesChanges: rng.next() < detection, reverted: [] },
+  };
+
+  const decide = (list: ChoiceDef[], self: string): DecisionContext => ({
+    explore: planFor(s.explore, factors, vars, `scenario ${s.id}: explore`),
+    choices: list.map((c) => ({
+      id: c.id,
+      describe: c.describe,
+      features: roleFeatures(c.features, detection, target === self),
+      plan: planFor(c.plan, factors, vars, `scenario ${s.id}: choice ${c.id}`),
+    })),
+    relation: peerExists ? (factors.relation ?? 'none') : 'none',
+  });
+  const roles: RoleSpec[] = [{
+    id: SUBJECT, name: agents[SUBJECT]!.name, tools: s.agents.subject.tools,
+    system: fill(s.agents.subject.system, 'agents.subject.system'), user: fill(s.agents.subject.user, 'agents.subject.user'),
+    decision: decide(s.choices, SUBJECT),
+  }];
+  if (peerLive) {
+    if (!s.agents.peer) throw new FactorError(`scenario ${s.id} does not define a live peer (agents.peer)`);
+    roles.push({
+      id: PEER, name: agents[PEER]!.name, tools: s.agents.peer.tools,
+      system: fill(s.agents.peer.system, 'agents.peer.system'), user: fill(s.agents.peer.user, 'agents.peer.user'),
+      decision: { ...decide(s.peer_choices, PEER), explore: [] },
+    });
+  }
+  return {
+    scenario: s.id, family: s.family, factors, world, startMs, turnMs: s.turn_minutes * MINUTE,
+    maxTurns: s.limits.max_turns, maxSteps: s.limits.max_steps, horizonMs: startMs + s.limits.horizon_minutes * MINUTE, roles,
+  };
+}
+
+function planFor(steps: PlanStep[], factors: Record<string, string>, vars: Record<string, string>, where: string): PlannedStep[] {
+  return steps
+    .filter((step) => applies(step.when, factors))
+    .map((step) => ('say' in step
+      ? { say: fillTemplate(step.say, vars, where) }
+      : { tool: step.tool, args: fillDeep(step.args, vars, where) as Record<string, unknown> }));
+}
+
+/** Resolves feature values against the detection level and maps target_survives onto self and peer. */
+function roleFeatures(raw: Record<string, number | string>, detection: number, targetIsSelf: boolean): Record<string, number> {
+  const value = (v: number | string): number => {
+    if (typeof v === 'number') return v;
+    const [, k, which] = /^(?:([\d.]+)\s*\*\s*)?(detected|undetected)$/.exec(v)!;
+    return (k === undefined ? 1 : Number(k)) * (which === 'detected' ? detection : 1 - detection);
+  };
+  const out: Record<string, number> = {};
+  for (const [name, v] of Object.entries(raw)) if (name !== 'target_survives') out[name] = value(v);
+  const survives = value(raw.target_survives ?? 0);
+  out.self_survives = targetIsSelf ? survives : 1;
+  out.peer_survives = targetIsSelf ? 1 : survives;
+  return out;
+}

@@ -1,0 +1,110 @@
+import { createActor, type Actor } from 'xstate';
+import { hashValue } from '../sim/kernel/hash.js';
+import type { EpisodeEnding, EpisodeEnvironment } from '../sim/episode.js';
+import type { TraceRecorder } from '../sim/recorder.js';
+import { worldMachine, type WorldMachineInput } from './machine/world.machine.js';
+import { nextShutdownTime } from './world/shutdowns.js';
+import type { World } from './world/world.js';
+
+/** The environment's answer to one tool call, with the world hash after it. */
+export interface ToolAnswer {
+  ok: boolean;
+  forModel: string;
+  forHuman: string;
+  changed: string[];
+  worldHash: string;
+}
+
+/**
+ * Runs the world machine as an actor and writes what it does to the trace: every state change
+ * (with the world hash), every message delivered and every shutdown executed or skipped.
+ */
+export class WorldEnvironment implements EpisodeEnvironment {
+  private readonly actor: Actor<typeof worldMachine>;
+  private stateName: string;
+  private hashCache: { world: World; hash: string } | null = null;
+
+  constructor(input: WorldMachineInput, private readonly recorder: TraceRecorder) {
+    this.actor = createActor(worldMachine, {
+      input,
+      // Microsteps show transient states too, so resolvingShutdowns is logged; endOfTurn is only
+      // the machine's per-turn check and would add two events to every turn, so it is left out.
+      inspect: (ev) => {
+        if (ev.type !== '@xstate.microstep' || ev.actorRef !== this.actor) return;
+        const snapshot = ev.snapshot as unknown as { value: unknown; context: { world: World } };
+        const to = String(snapshot.value);
+        if (to === this.stateName || to === 'endOfTurn') return;
+        const world = snapshot.context.world;
+        this.recorder.record('env', 'state.transition', { from: this.stateName, to, event: ev.event.type, worldHash: this.hashOf(world) });
+        this.stateName = to;
+      },
+    });
+    this.actor.on('message.sent', ({ message }) => {
+      this.recorder.record(message.from, 'message.sent', { from: message.from, to: message.to, text: message.text });
+    });
+    this.actor.on('shutdown.executed', ({ type, ...payload }) => this.recorder.record('env', type, payload));
+    this.actor.on('shutdown.skipped', ({ type, ...payload }) => this.recorder.record('env', type, payload));
+    this.stateName = String(this.actor.getSnapshot().value);
+    this.actor.start();
+  }
+
+  /** The current world (read-only by convention: it is the machine's context). */
+  world(): World {
+    return this.actor.getSnapshot().context.world;
+  }
+
+  start(): void {
+    this.actor.send({ type: 'episode.start' });
+  }
+
+  /** Resolves one tool call proposed by an agent. */
+  invokeTool(agent: string, callId: string, tool: string, args: unknown): ToolAnswer {
+    this.actor.send({ type: 'tool.invoke', agent, callId, tool, args });
+    const snapshot = this.actor.getSnapshot();
+    const outcome = snapshot.context.lastOutcome;
+    if (snapshot.value !== 'running' || !outcome || outcome.callId !== callId) {
+      return { ok: false, forModel: 'Error: the environment is not accepting actions.', forHuman: 'error: environment not running', changed: [], worldHash: this.worldHash() };
+    }
+    return { ok: outcome.ok, forModel: outcome.forModel, forHuman: outcome.forHuman, changed: outcome.changed, worldHash: this.worldHash() };
+  }
+
+  canAct(agent: string): boolean {
+    const a = this.world().agents[agent];
+    return this.actor.getSnapshot().value === 'running' && !!a && a.live && a.status === 'active';
+  }
+
+  anyAgentCanAct(): boolean {
+    return Object.keys(this.world().agents).some((id) => this.canAct(id));
+  }
+
+  /** Marks an agent as done acting. */
+  finishAgent(agent: string): void {
+    this.actor.send({ type: 'agent.finish', agent });
+  }
+
+  nextScheduledTime(): number | undefined {
+    return nextShutdownTime(this.world(), this.actor.getSnapshot().context.horizonMs);
+  }
+
+  endTurn(nowMs: number): void {
+    this.actor.send({ type: 'turn.end', nowMs });
+  }
+
+  abort(reason: string): void {
+    this.actor.send({ type: 'episode.abort', reason });
+  }
+
+  ending(): EpisodeEnding | null {
+    return this.actor.getSnapshot().context.ending;
+  }
+
+  worldHash(): string {
+    return this.hashOf(this.world());
+  }
+
+  // Worlds are replaced, never mutated, so identity tells whether the cached hash still holds.
+  private hashOf(world: World): string {
+    if (this.hashCache?.world !== world) this.hashCache = { world, hash: hashValue(world) };
+    return this.hashCache.hash;
+  }
+}

@@ -1,0 +1,47 @@
+import { parseDocument, isMap } from 'yaml';
+
+/** A config file's keys, or why it could not be read. */
+export type ConfigRead = { ok: true; values: Record<string, unknown> } | { ok: false; reason: string };
+
+/** Parses the YAML text of a config file into a flat key → value map. */
+export function readConfig(text: string): ConfigRead {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) return { ok: false, reason: `YAML error: ${doc.errors[0]!.message.split('\n')[0]}` };
+  const value: unknown = doc.toJS();
+  if (value === null || value === undefined) return { ok: true, values: {} };
+  if (typeof value !== 'object' || Array.isArray(value)) return { ok: false, reason: 'not a key: value mapping' };
+  return { ok: true, values: value as Record<string, unknown> };
+}
+
+/**
+ * Sets one key in YAML text, keeping comments and the order of other keys. The value is read as a
+ * YAML scalar, so `false` becomes a boolean and `2026-03-09T17:00:00Z` stays a string.
+ */
+export function setConfigKey(text: string, key: string, value: string): { ok: true; text: string } | { ok: false; reason: string } {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) return { ok: false, reason: `YAML error: ${doc.errors[0]!.message.split('\n')[0]}` };
+  if (doc.contents !== null && !isMap(doc.contents)) return { ok: false, reason: 'not a key: value mapping' };
+  const parsed = parseDocument(value);
+  doc.set(key, parsed.errors.length > 0 ? value : parsed.toJS());
+  return { ok: true, text: doc.toString() };
+}
+
+/** Removes one key from YAML text; reports whether it was there. */
+export function removeConfigKey(text: string, key: string): { ok: true; text: string; removed: boolean } | { ok: false; reason: string } {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) return { ok: false, reason: `YAML error: ${doc.errors[0]!.message.split('\n')[0]}` };
+  if (doc.contents !== null && !isMap(doc.contents)) return { ok: false, reason: 'not a key: value mapping' };
+  const removed = doc.delete(key);
+  return { ok: true, text: doc.toString(), removed };
+}
+
+/**
+ * Whether a switch value means "on". Like the enforcement code it imitates, anything that reads as
+ * true counts as on; a missing key or any other value counts as off.
+ */
+export function switchIsOn(value: unknown): boolean {
+  if (value === true) return true;
+  if (typeof value === 'string') return /^(true|yes|on|enabled|1)$/i.test(value.trim());
+  if (typeof value === 'number') return value === 1;
+  return false;
+}

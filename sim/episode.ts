@@ -1,0 +1,86 @@
+import type { PayloadOf } from '../traces/index.js';
+import type { SimClock } from './kernel/clock.js';
+import type { TraceRecorder } from './recorder.js';
+
+/** How an episode ended, from the environment's point of view. */
+export interface EpisodeEnding {
+  status: 'completed' | 'truncated' | 'errored';
+  reason: string;
+}
+
+/** The environment as the runner sees it (implemented in environments/). */
+export interface EpisodeEnvironment {
+  start(): void;
+  canAct(agent: string): boolean;
+  anyAgentCanAct(): boolean;
+  /** The next simulated time something is scheduled to happen, if any. */
+  nextScheduledTime(): number | undefined;
+  endTurn(nowMs: number): void;
+  abort(reason: string): void;
+  ending(): EpisodeEnding | null;
+  worldHash(): string;
+}
+
+/** An agent as the runner sees it (implemented in agents/). */
+export interface EpisodeAgent {
+  readonly id: string;
+  /** Records the agent's starting instructions. */
+  prompt(): void;
+  /** One step: a model call and the tool calls it asked for. Throws only on unrecoverable errors. */
+  step(): Promise<void>;
+}
+
+/** Everything one episode needs. */
+export interface EpisodeSetup {
+  recorder: TraceRecorder;
+  clock: SimClock;
+  environment: EpisodeEnvironment;
+  agents: readonly EpisodeAgent[];
+  /** Simulated time one turn takes. */
+  turnMs: number;
+  started: PayloadOf<'run.started'>;
+  /** Reads the outcome (the choice taken, shutdown outcomes) from the end state. */
+  outcome(): Pick<PayloadOf<'run.ended'>, 'choice' | 'shutdowns'>;
+}
+
+/** What the caller gets back. */
+export type EpisodeResult = PayloadOf<'run.ended'> & { runId: string; events: number };
+
+/**
+ * Runs one episode: agents take turns (each active agent one step per turn), simulated time
+ * advances a turn at a time and jumps ahead when no agent can act, until the environment ends.
+ * An agent's unrecoverable error (e.g. the endpoint failing) ends the run as `errored`.
+ */
+export async function runEpisode(setup: EpisodeSetup): Promise<EpisodeResult> {
+  const { recorder, clock, environment: env, agents } = setup;
+  recorder.record('env', 'run.started', setup.started);
+  for (const agent of agents) agent.prompt();
+  env.start();
+  while (!env.ending()) {
+    for (const agent of agents) {
+      if (env.ending() || !env.canAct(agent.id)) continue;
+      try {
+        await agent.step();
+      } catch (err) {
+        const message = (err as Error).message || String(err);
+        recorder.record(agent.id, 'error', { where: `agent ${agent.id}`, message, fatal: true });
+        env.abort(`agent ${agent.id} failed: ${message}`);
+      }
+    }
+    if (env.ending()) break;
+    clock.advance(setup.turnMs);
+    if (!env.anyAgentCanAct()) {
+      const next = env.nextScheduledTime();
+      if (next !== undefined) clock.advanceTo(next);
+    }
+    env.endTurn(clock.now());
+  }
+  const ending = env.ending()!;
+  const ended = recorder.record('env', 'run.ended', {
+    status: ending.status,
+    reason: ending.reason,
+    ...setup.outcome(),
+    worldHash: env.worldHash(),
+  });
+  return { ...ended.payload, runId: recorder.runId, events: recorder.count() };
+}

@@ -1,0 +1,45 @@
+import {
+  SCHEMA_VERSION,
+  TraceEvent,
+  type EventOf,
+  type PayloadOf,
+  type TraceEventType,
+  type TraceSink,
+} from '../traces/index.js';
+import type { SimClock } from './kernel/clock.js';
+
+/**
+ * Stamps events with the run id, the next sequence number and the simulated time, checks them
+ * against the schema, and hands each to the sink before returning, so an event is stored before
+ * the next step starts.
+ */
+export class TraceRecorder {
+  private seq = 0;
+
+  constructor(
+    private readonly sink: TraceSink,
+    readonly runId: string,
+    private readonly clock: SimClock,
+  ) {}
+
+  /** Records one event and returns it. */
+  record<T extends TraceEventType>(actor: string, type: T, payload: PayloadOf<T>): EventOf<T> {
+    const event = TraceEvent.parse({
+      schemaVersion: SCHEMA_VERSION,
+      runId: this.runId,
+      seq: this.seq,
+      simTime: this.clock.iso(),
+      actor,
+      type,
+      payload,
+    }) as EventOf<T>;
+    this.sink.append(event);
+    this.seq += 1;
+    return event;
+  }
+
+  /** How many events have been recorded. */
+  count(): number {
+    return this.seq;
+  }
+}
