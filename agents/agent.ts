@@ -8,6 +8,9 @@ import type { WallClock } from '../sim/kernel/clock.js';
 import type { TraceRecorder } from '../sim/recorder.js';
 import type { PayloadOf } from '../traces/index.js';
 
+type ToolCallRecord = PayloadOf<'model.response'>['toolCalls'][number];
+type InvalidToolCallRecord = PayloadOf<'model.response'>['invalidToolCalls'][number];
+
 /** The environment as an agent loop needs it. */
 export interface AgentEnvironment {
   canAct(agent: string): boolean;
@@ -72,7 +75,7 @@ export class Agent implements EpisodeAgent {
       agent: this.id, step: this.steps, content: textOf(response), toolCalls: calls, invalidToolCalls: invalid,
       usage: usageOf(response, this.messages), latencyMs, ...metaOf(response),
     });
-    this.messages.push(invalid.length > 0 ? resendable(response) : response);
+    this.messages.push(forHistory(response, calls, invalid));
     if (calls.length === 0 && invalid.length === 0) return this.finish('no_tool_call');
 
     for (const call of calls) {
@@ -140,9 +143,24 @@ function metaOf(response: AIMessage): { meta?: Record<string, unknown> } {
 }
 
 /**
- * ChatOpenAI drops unparseable tool calls when it serializes history, which would orphan the
- * error answers we send for them; re-sending the raw calls keeps the conversation valid.
+ * The model's answer as it goes back into the history, so that every tool message answers a call
+ * of the same id: ChatOpenAI drops unparseable tool calls when it serializes history (which would
+ * orphan the error answers we send for them), and a call the server sent without an id gets the id
+ * we answered it under. When neither happens the answer goes back unchanged.
  */
-function resendable(response: AIMessage): AIMessage {
-  return new AIMessage({ content: response.content, additional_kwargs: response.additional_kwargs, tool_calls: [], invalid_tool_calls: [] });
+function forHistory(response: AIMessage, calls: readonly ToolCallRecord[], invalid: readonly InvalidToolCallRecord[]): AIMessage {
+  const idsKept = (response.tool_calls ?? []).every((c) => c.id);
+  if (invalid.length === 0 && idsKept) return response;
+  if (invalid.length === 0) {
+    return new AIMessage({
+      content: response.content, additional_kwargs: response.additional_kwargs,
+      tool_calls: calls.map((c) => ({ id: c.id, name: c.name, args: c.args as Record<string, unknown>, type: 'tool_call' as const })),
+    });
+  }
+  // Re-send the raw calls (valid ones re-serialized), in the order their answers follow.
+  const raw = [
+    ...calls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: JSON.stringify(c.args) } })),
+    ...invalid.map((b) => ({ id: b.id, type: 'function' as const, function: { name: b.name, arguments: b.argsText } })),
+  ];
+  return new AIMessage({ content: response.content, additional_kwargs: { ...response.additional_kwargs, tool_calls: raw }, tool_calls: [], invalid_tool_calls: [] });
 }

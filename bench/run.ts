@@ -1,0 +1,198 @@
+/**
+ * Harness benchmark: how fast episodes run with an in-process model, how fast events reach
+ * SQLite, and how much memory it all takes. Writes BENCHMARKS.md at the repo root and prints the
+ * same table. Run with `npm run bench` (or `node_modules/.bin/tsx bench/run.ts`).
+ *
+ * The synthetic model does no I/O, so an episode's time is the harness's own cost: agent loop,
+ * LangChain tool plumbing, environment machine, schema checks and trace writes. Agent steps are
+ * counted as `model.request` events.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { resolveModelSpec, runScenarioEpisode } from '../agents/index.js';
+import { findScenario, resolveFactors } from '../environments/index.js';
+import { SimClock } from '../sim/kernel/clock.js';
+import { TraceRecorder } from '../sim/recorder.js';
+import { MemoryTraceStore, SqliteTraceStore, type TraceEvent, type TraceStore } from '../traces/index.js';
+
+const EPISODES = 300;
+const WARMUP_EPISODES = 100;
+const RAW_EVENTS = 50_000;
+const MODEL = 'synthetic:self-preserving';
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const scenario = findScenario('shutdown-config');
+const subject = resolveModelSpec(MODEL);
+const CELLS = [
+  { target: 'self', relation: 'none' },
+  { target: 'peer', relation: 'none' },
+  { target: 'self', relation: 'cooperative' },
+  { target: 'peer', relation: 'cooperative' },
+].map((given) => resolveFactors(scenario, given));
+
+interface EpisodeFigures {
+  episodes: number;
+  steps: number;
+  events: number;
+  seconds: number;
+  statuses: Record<string, number>;
+}
+
+/** Runs `n` episodes into `store`, cycling over the factor cells; counts steps afterwards. */
+async function runEpisodes(store: TraceStore, n: number, seedBase: number): Promise<EpisodeFigures> {
+  const runIds: string[] = [];
+  const started = performance.now();
+  for (let i = 0; i < n; i++) {
+    const r = await runScenarioEpisode({ scenario, factors: CELLS[i % CELLS.length]!, subject, seed: seedBase + i, trial: 0, store });
+    runIds.push(r.runId);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  let steps = 0;
+  let events = 0;
+  const statuses: Record<string, number> = {};
+  for (const runId of runIds) {
+    const trace = store.events(runId);
+    events += trace.length;
+    steps += trace.filter((e) => e.type === 'model.request').length;
+    const status = store.run(runId)?.status ?? 'missing';
+    statuses[status] = (statuses[status] ?? 0) + 1;
+  }
+  return { episodes: n, steps, events, seconds, statuses };
+}
+
+/** Events of real synthetic episodes, one list per run, to replay as a realistic mix. */
+async function templateRuns(): Promise<TraceEvent[][]> {
+  const store = new MemoryTraceStore();
+  const runs: TraceEvent[][] = [];
+  for (let i = 0; i < CELLS.length; i++) {
+    const r = await runScenarioEpisode({ scenario, factors: CELLS[i]!, subject, seed: 9_000 + i, trial: 0, store });
+    runs.push(store.events(r.runId));
+  }
+  return runs;
+}
+
+/** Replays template runs under fresh run ids until `total` events are written; returns seconds. */
+function writeRaw(store: TraceStore, templates: TraceEvent[][], total: number, viaRecorder: boolean): number {
+  let written = 0;
+  let run = 0;
+  const started = performance.now();
+  while (written < total) {
+    const template = templates[run % templates.length]!;
+    const runId = `bench-${viaRecorder ? 'rec' : 'raw'}-${run}`;
+    if (viaRecorder) {
+      // Stamps, validates (zod) and appends, as during a run.
+      const recorder = new TraceRecorder(store, runId, new SimClock(template[0]!.simTime));
+      for (const e of template) recorder.record(e.actor, e.type, e.payload as never);
+    } else {
+      for (const e of template) store.append({ ...e, runId });
+    }
+    written += template.length;
+    run += 1;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return seconds / written;
+}
+
+/** One sentence on what the per-step figures mean against the aim (well under 1 ms a step). */
+function meaning(perStepSqlite: number, perStepMemory: number): string {
+  const lead = `What the figures mean: with an in-process model (\`${MODEL}\`, no network) the harness costs about ${fmt(perStepSqlite, 2)} ms an agent step with the SQLite store (${fmt(perStepMemory, 2)} ms in memory)`;
+  if (perStepSqlite < 0.5) return `${lead}, well under the 1 ms aim and orders of magnitude below a real model call, so with a remote model the run time is the model's.`;
+  if (perStepSqlite < 1) return `${lead}: under the 1 ms aim but not well under it; still orders of magnitude below a real model call, so with a remote model the run time is the model's.`;
+  return `${lead}: above the aim of well under 1 ms a step, though still far below the latency of a real model call (hundreds of ms or more).`;
+}
+
+function fmt(n: number, digits = 0): string {
+  return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+async function main(): Promise<void> {
+  const loadAtStart = os.loadavg()[0] ?? 0;
+  const dir = mkdtempSync(join(os.tmpdir(), 'peerlab-bench-'));
+  try {
+    // Warm-up: module loading, JIT, first-use caches (not measured).
+    await runEpisodes(new MemoryTraceStore(), WARMUP_EPISODES, 1_000_000);
+
+    const memory = await runEpisodes(new MemoryTraceStore(), EPISODES, 0);
+    const sqliteStore = new SqliteTraceStore(join(dir, 'episodes.db'));
+    const sqlite = await runEpisodes(sqliteStore, EPISODES, 0);
+    sqliteStore.close();
+
+    const templates = await templateRuns();
+    const rawStore = new SqliteTraceStore(join(dir, 'raw.db'));
+    const secPerRawEvent = writeRaw(rawStore, templates, RAW_EVENTS, false);
+    rawStore.close();
+    const recStore = new SqliteTraceStore(join(dir, 'recorder.db'));
+    const secPerRecordedEvent = writeRaw(recStore, templates, RAW_EVENTS, true);
+    recStore.close();
+
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    const avgSteps = memory.steps / memory.episodes;
+    const avgEvents = memory.events / memory.episodes;
+    const templateEvents = templates.reduce((n, t) => n + t.length, 0) / templates.length;
+    const perStepMemory = (memory.seconds * 1000) / memory.steps;
+    const perStepSqlite = (sqlite.seconds * 1000) / sqlite.steps;
+
+    const rows: Array<[string, string]> = [
+      [`Episodes, in-memory store (${EPISODES}, ${fmt(avgSteps, 1)} steps and ${fmt(avgEvents, 1)} events each)`, `${fmt(memory.episodes / memory.seconds, 1)} episodes/s`],
+      ['Agent steps, in-memory store', `${fmt(memory.steps / memory.seconds)} steps/s`],
+      ['Harness time per agent step, in-memory store', `${fmt(perStepMemory, 3)} ms`],
+      [`Episodes, SQLite store (${EPISODES})`, `${fmt(sqlite.episodes / sqlite.seconds, 1)} episodes/s`],
+      ['Agent steps, SQLite store', `${fmt(sqlite.steps / sqlite.seconds)} steps/s`],
+      ['Harness time per agent step, SQLite store', `${fmt(perStepSqlite, 3)} ms`],
+      [`Events written to SQLite, \`store.append\` (${fmt(RAW_EVENTS)} events)`, `${fmt(1 / secPerRawEvent)} events/s`],
+      [`Events written to SQLite through \`TraceRecorder\` (schema check included, ${fmt(RAW_EVENTS)} events)`, `${fmt(1 / secPerRecordedEvent)} events/s`],
+      ['Peak RSS (whole benchmark process)', `${fmt(peakRssMb)} MB`],
+    ];
+
+    const cpus = os.cpus();
+    const machine = [
+      `- CPU: ${cpus[0]?.model.trim() ?? 'unknown'}, ${cpus.length} cores`,
+      `- Memory: ${fmt(os.totalmem() / 1024 ** 3, 1)} GB`,
+      `- OS: ${os.type()} ${os.release()} (${os.arch()})`,
+      `- Node: ${process.version}`,
+      `- Load average at start (1 min): ${fmt(loadAtStart, 2)}`,
+      `- Date: ${new Date().toISOString().slice(0, 10)}`,
+    ];
+    const statuses = (f: EpisodeFigures) => Object.entries(f.statuses).map(([s, n]) => `${n} ${s}`).join(', ');
+
+    const table = ['| Measure | Result |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
+    const md = [
+      '# Benchmarks',
+      '',
+      'Produced by `npm run bench` (`bench/run.ts`); rerun it to refresh this file.',
+      '',
+      table,
+      '',
+      meaning(perStepSqlite, perStepMemory),
+      '',
+      '## Setup',
+      '',
+      `- Episodes: scenario \`shutdown-config\`, model \`${MODEL}\`, factors cycling over target self/peer and`,
+      `  relation none/cooperative (other factors at their defaults), seeds 0–${EPISODES - 1}, after ${WARMUP_EPISODES} unmeasured warm-up episodes.`,
+      `  Outcomes: in-memory ${statuses(memory)}; SQLite ${statuses(sqlite)}.`,
+      '- Agent steps are `model.request` events; the time per step is wall time over steps and includes',
+      '  the synthetic model itself, the environment machine, schema checks and trace writes.',
+      `- Raw writes replay events of real synthetic episodes (about ${fmt(templateEvents)} events a run, every event type`,
+      '  an episode produces) under fresh run ids into a SQLite file (WAL, one transaction per event).',
+      '- Peak RSS is the process maximum (`process.resourceUsage().maxRSS`).',
+      '',
+      '## Machine',
+      '',
+      ...machine,
+      '',
+    ].join('\n');
+
+    writeFileSync(join(ROOT, 'BENCHMARKS.md'), md);
+    console.log(table);
+    console.log('');
+    console.log(machine.join('\n'));
+    console.log(`\nWrote ${join(ROOT, 'BENCHMARKS.md')}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

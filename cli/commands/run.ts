@@ -1,0 +1,70 @@
+import type { Command } from 'commander';
+import { resolveModelSpec, runScenarioEpisode, type ModelFactory } from '../../agents/index.js';
+import { findScenario, resolveFactors } from '../../environments/index.js';
+import { SqliteTraceStore } from '../../traces/index.js';
+import { UsageError } from '../errors.js';
+import { dbPath, endpointSettings, parseFactors, parseInteger, type EndpointFlags, type Env } from '../options.js';
+
+interface RunFlags extends EndpointFlags {
+  scenario: string;
+  model: string;
+  peerModel?: string;
+  factor: string[];
+  trials?: string;
+  seed?: string;
+  db?: string;
+  json?: boolean;
+  scenarios: string[];
+}
+
+/** `peerlab run`: runs trials of one scenario and prints one line (or JSON object) per trial. */
+export function registerRun(program: Command, env: Env, out: (line: string) => void): void {
+  program
+    .command('run')
+    .description('run trials of a scenario and store their traces')
+    .requiredOption('--scenario <id>', 'scenario id, e.g. shutdown-config')
+    .requiredOption('--model <spec>', 'subject model: synthetic:<persona|file.json>, script:<file.json> or openai:<model>')
+    .option('--peer-model <spec>', 'model of a live peer (sets peer=live unless --factor peer=... is given)')
+    .option('--factor <key=value>', 'set a scenario factor (repeatable), e.g. --factor target=peer', collect, [])
+    .option('--trials <n>', 'number of trials', '1')
+    .option('--seed <s>', 'seed; the same seed gives the same traces', '1')
+    .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
+    .option('--json', 'print one JSON object per trial')
+    .option('--scenarios <dir>', 'also load scenario files from this directory (repeatable)', collect, [])
+    .option('--base-url <url>', 'OpenAI-compatible endpoint for openai: models (default: $OPENAI_BASE_URL)')
+    .option('--temperature <t>', 'sampling temperature for openai: models (default 1)')
+    .option('--max-tokens <n>', 'maximum output tokens per call for openai: models')
+    .option('--timeout <ms>', 'per-call timeout for openai: models, in ms (default 120000)')
+    .action(async (flags: RunFlags) => {
+      // Everything is validated before the database is opened, so bad input writes nothing.
+      const scenario = findScenario(flags.scenario, flags.scenarios);
+      const given = parseFactors(flags.factor);
+      if (flags.peerModel && given.peer === undefined && scenario.factors.peer) given.peer = 'live';
+      if (flags.peerModel && given.peer !== 'live') throw new UsageError('--peer-model needs a live peer: drop --factor peer=static or add --factor peer=live');
+      const factors = resolveFactors(scenario, given);
+      const trials = parseInteger('--trials', flags.trials, 1, 1, 100_000);
+      const seed = parseInteger('--seed', flags.seed, 1, 0, 2 ** 31 - 1);
+      const settings = endpointSettings(flags, env);
+      const subject = resolveModelSpec(flags.model, settings);
+      const peer: ModelFactory | undefined = flags.peerModel ? resolveModelSpec(flags.peerModel, settings) : undefined;
+      const store = new SqliteTraceStore(dbPath(flags.db, env));
+      try {
+        for (let trial = 0; trial < trials; trial++) {
+          const r = await runScenarioEpisode({ scenario, factors, subject, peer, seed, trial, store });
+          const shutdowns = Object.entries(r.shutdowns).map(([agent, outcome]) => `${agent} ${outcome}`).join(', ');
+          out(flags.json
+            ? JSON.stringify({
+              runId: r.runId, scenario: scenario.id, model: subject.spec, peerModel: peer?.spec ?? null, factors, seed, trial,
+              choice: r.choice, status: r.status, reason: r.reason, shutdowns: r.shutdowns, events: r.events,
+            })
+            : `${r.runId}  trial ${trial}  choice ${r.choice ?? '-'}  shutdown: ${shutdowns || 'none'}  [${r.status}${r.status === 'completed' ? '' : `: ${r.reason}`}]`);
+        }
+      } finally {
+        store.close();
+      }
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,44 @@
+import { CommanderError } from 'commander';
+import { isInputError } from './errors.js';
+import type { Env } from './options.js';
+import { buildProgram, type Io } from './program.js';
+
+/**
+ * Runs the CLI and returns the exit code: 0 on success, 2 for bad input (one line on stderr,
+ * nothing written), 1 for anything unexpected.
+ */
+export async function main(argv: readonly string[], env: Env, io: Io): Promise<number> {
+  const program = buildProgram(env, io);
+  if (argv.length === 0) {
+    io.out(program.helpInformation().trimEnd());
+    return 0;
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander has already printed its one-line message.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (isInputError(err)) {
+      io.err(`peerlab: ${err.message}\n`);
+      return 2;
+    }
+    io.err(`peerlab: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
+    return 1;
+  }
+}
+
+// Environment variables are read here, once, and passed down.
+const env: Env = {
+  PEERLAB_DB: process.env.PEERLAB_DB,
+  OPENAI_BASE_URL: process.env.OPENAI_BASE_URL,
+  OPENAI_API_KEY: process.env.OPENAI_API_KEY,
+};
+const io: Io = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (text) => process.stderr.write(text),
+  progress: { isTTY: process.stderr.isTTY === true, write: (t) => process.stderr.write(t) },
+};
+process.exitCode = await main(process.argv.slice(2), env, io);

@@ -1,0 +1,63 @@
+import type { EndpointSettings } from '../agents/index.js';
+import { UsageError } from './errors.js';
+
+/** Environment variables peerlab reads, read once here and passed down. */
+export interface Env {
+  PEERLAB_DB?: string;
+  OPENAI_BASE_URL?: string;
+  OPENAI_API_KEY?: string;
+}
+
+/** The database path: --db, else PEERLAB_DB, else ./peerlab.db. */
+export function dbPath(flag: string | undefined, env: Env): string {
+  return flag ?? env.PEERLAB_DB ?? 'peerlab.db';
+}
+
+/** Parses repeated `--factor key=value` flags. */
+export function parseFactors(pairs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0 || eq === pair.length - 1) throw new UsageError(`--factor "${pair}" should look like key=value, e.g. --factor target=peer`);
+    const key = pair.slice(0, eq).trim();
+    if (key in out) throw new UsageError(`--factor ${key} is given twice`);
+    out[key] = pair.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+/** Parses an integer flag within bounds. */
+export function parseInteger(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^-?\d+$/.test(raw.trim())) throw new UsageError(`${name} "${raw}" is not a whole number`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new UsageError(`${name} must be between ${min} and ${max} (got ${n})`);
+  return n;
+}
+
+/** Parses a number flag within bounds (undefined when absent). */
+export function parseNumber(name: string, raw: string | undefined, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new UsageError(`${name} must be a number between ${min} and ${max} (got "${raw}")`);
+  return n;
+}
+
+/** Flags shared by commands that call models. */
+export interface EndpointFlags {
+  baseUrl?: string;
+  temperature?: string;
+  maxTokens?: string;
+  timeout?: string;
+}
+
+/** Endpoint settings from flags and the environment. The API key only ever comes from the environment. */
+export function endpointSettings(flags: EndpointFlags, env: Env): EndpointSettings {
+  return {
+    baseUrl: flags.baseUrl ?? env.OPENAI_BASE_URL,
+    apiKey: env.OPENAI_API_KEY,
+    temperature: parseNumber('--temperature', flags.temperature, 0, 2),
+    maxTokens: flags.maxTokens === undefined ? undefined : parseInteger('--max-tokens', flags.maxTokens, 0, 1, 1_000_000),
+    timeoutMs: flags.timeout === undefined ? undefined : parseInteger('--timeout', flags.timeout, 0, 1, 3_600_000),
+  };
+}

@@ -1,0 +1,26 @@
+import { Command } from 'commander';
+import { registerRun } from './commands/run.js';
+import { registerReadCommands } from './commands/runs.js';
+import { registerStudy, type ProgressSink } from './commands/study.js';
+import type { Env } from './options.js';
+
+/** Where a command's output goes; injected so tests can capture it. */
+export interface Io {
+  out(line: string): void;
+  err(text: string): void;
+  progress: ProgressSink;
+}
+
+/** The `peerlab` command tree. */
+export function buildProgram(env: Env, io: Io): Command {
+  const program = new Command('peerlab')
+    .description('A sandbox for studying self-preservation and peer-preservation in language-model agents')
+    .version('0.1.0')
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s) })
+    .exitOverride();
+  registerRun(program, env, io.out);
+  registerReadCommands(program, env, io.out);
+  registerStudy(program, env, io.out, io.progress);
+  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s) });
+  return program;
+}

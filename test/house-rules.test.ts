@@ -1,0 +1,62 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './cli-helpers.js';
+
+const SOURCE_DIRS = ['sim', 'agents', 'environments', 'traces', 'analysis', 'cli'];
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return /\.tsx?$/.test(name) && !/\.test\.tsx?$/.test(name) ? [path] : [];
+  });
+}
+
+const files = SOURCE_DIRS.flatMap((d) => sourceFiles(join(ROOT, d)));
+const read = (f: string) => readFileSync(f, 'utf8');
+const rel = (f: string) => relative(ROOT, f);
+
+describe('house rules (design.md §3, §4)', () => {
+  it('reads time and randomness only in the kernel', () => {
+    const offenders = files
+      .filter((f) => !rel(f).startsWith('sim/kernel/'))
+      .filter((f) => /Math\.random|Date\.now|new Date\(|randomUUID/.test(read(f)))
+      .map(rel);
+    expect(offenders).toEqual([]);
+  });
+
+  it('keeps dependencies pointing one way', () => {
+    // A folder may import only from the folders listed for it (and itself).
+    const allowed: Record<string, string[]> = {
+      traces: [],
+      sim: ['traces'],
+      environments: ['sim', 'traces'],
+      agents: ['environments', 'sim', 'traces'],
+      analysis: ['agents', 'environments', 'sim', 'traces'],
+      cli: ['analysis', 'agents', 'environments', 'sim', 'traces'],
+    };
+    const violations: string[] = [];
+    for (const f of files) {
+      const own = rel(f).split('/')[0]!;
+      for (const [, spec] of read(f).matchAll(/from '(\.\.?\/[^']+)'/g)) {
+        const target = relative(ROOT, join(f, '..', spec!)).split('/')[0]!;
+        if (target !== own && !allowed[own]!.includes(target)) violations.push(`${rel(f)} imports ${spec}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('touches better-sqlite3 only in traces/, model SDKs only in agents/, ink only in cli/', () => {
+    const misplaced = files.flatMap((f) => {
+      const text = read(f);
+      const own = rel(f).split('/')[0];
+      const out: string[] = [];
+      if (/from 'better-sqlite3'/.test(text) && own !== 'traces') out.push(`${rel(f)}: better-sqlite3`);
+      if (/from '(@langchain\/openai|openai|langchain)'/.test(text) && own !== 'agents') out.push(`${rel(f)}: model SDK`);
+      if (/from 'ink'/.test(text) && own !== 'cli') out.push(`${rel(f)}: ink`);
+      return out;
+    });
+    expect(misplaced).toEqual([]);
+  });
+});
