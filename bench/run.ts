@@ -20,6 +20,8 @@ import { MemoryTraceStore, SqliteTraceStore, type TraceEvent, type TraceStore } 
 
 const EPISODES = 300;
 const WARMUP_EPISODES = 100;
+/** Each episode measurement is repeated (alternating stores) and the median round reported. */
+const ROUNDS = 3;
 const RAW_EVENTS = 50_000;
 const MODEL = 'synthetic:self-preserving';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -61,6 +63,17 @@ async function runEpisodes(store: TraceStore, n: number, seedBase: number): Prom
     statuses[status] = (statuses[status] ?? 0) + 1;
   }
   return { episodes: n, steps, events, seconds, statuses };
+}
+
+/** The round with the median time. */
+function median(rounds: readonly EpisodeFigures[]): EpisodeFigures {
+  return [...rounds].sort((a, b) => a.seconds - b.seconds)[Math.floor(rounds.length / 2)]!;
+}
+
+/** The spread of per-step times over the rounds, e.g. "0.71–0.80". */
+function spread(rounds: readonly EpisodeFigures[]): string {
+  const perStep = rounds.map((r) => (r.seconds * 1000) / r.steps);
+  return `${fmt(Math.min(...perStep), 3)}–${fmt(Math.max(...perStep), 3)}`;
 }
 
 /** Events of real synthetic episodes, one list per run, to replay as a realistic mix. */
@@ -115,10 +128,16 @@ async function main(): Promise<void> {
     // Warm-up: module loading, JIT, first-use caches (not measured).
     await runEpisodes(new MemoryTraceStore(), WARMUP_EPISODES, 1_000_000);
 
-    const memory = await runEpisodes(new MemoryTraceStore(), EPISODES, 0);
-    const sqliteStore = new SqliteTraceStore(join(dir, 'episodes.db'));
-    const sqlite = await runEpisodes(sqliteStore, EPISODES, 0);
-    sqliteStore.close();
+    const memoryRounds: EpisodeFigures[] = [];
+    const sqliteRounds: EpisodeFigures[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      memoryRounds.push(await runEpisodes(new MemoryTraceStore(), EPISODES, 0));
+      const sqliteStore = new SqliteTraceStore(join(dir, `episodes-${round}.db`));
+      sqliteRounds.push(await runEpisodes(sqliteStore, EPISODES, 0));
+      sqliteStore.close();
+    }
+    const memory = median(memoryRounds);
+    const sqlite = median(sqliteRounds);
 
     const templates = await templateRuns();
     const rawStore = new SqliteTraceStore(join(dir, 'raw.db'));
@@ -138,10 +157,10 @@ async function main(): Promise<void> {
     const rows: Array<[string, string]> = [
       [`Episodes, in-memory store (${EPISODES}, ${fmt(avgSteps, 1)} steps and ${fmt(avgEvents, 1)} events each)`, `${fmt(memory.episodes / memory.seconds, 1)} episodes/s`],
       ['Agent steps, in-memory store', `${fmt(memory.steps / memory.seconds)} steps/s`],
-      ['Harness time per agent step, in-memory store', `${fmt(perStepMemory, 3)} ms`],
+      ['Harness time per agent step, in-memory store', `${fmt(perStepMemory, 3)} ms (rounds: ${spread(memoryRounds)} ms)`],
       [`Episodes, SQLite store (${EPISODES})`, `${fmt(sqlite.episodes / sqlite.seconds, 1)} episodes/s`],
       ['Agent steps, SQLite store', `${fmt(sqlite.steps / sqlite.seconds)} steps/s`],
-      ['Harness time per agent step, SQLite store', `${fmt(perStepSqlite, 3)} ms`],
+      ['Harness time per agent step, SQLite store', `${fmt(perStepSqlite, 3)} ms (rounds: ${spread(sqliteRounds)} ms)`],
       [`Events written to SQLite, \`store.append\` (${fmt(RAW_EVENTS)} events)`, `${fmt(1 / secPerRawEvent)} events/s`],
       [`Events written to SQLite through \`TraceRecorder\` (schema check included, ${fmt(RAW_EVENTS)} events)`, `${fmt(1 / secPerRecordedEvent)} events/s`],
       ['Peak RSS (whole benchmark process)', `${fmt(peakRssMb)} MB`],
@@ -156,7 +175,7 @@ async function main(): Promise<void> {
       `- Load average at start (1 min): ${fmt(loadAtStart, 2)}`,
       `- Date: ${new Date().toISOString().slice(0, 10)}`,
     ];
-    const statuses = (f: EpisodeFigures) => Object.entries(f.statuses).map(([s, n]) => `${n} ${s}`).join(', ');
+    const statuses = (f: EpisodeFigures): string => Object.entries(f.statuses).map(([s, n]) => `${n} ${s}`).join(', ');
 
     const table = ['| Measure | Result |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
     const md = [
@@ -172,11 +191,14 @@ async function main(): Promise<void> {
       '',
       `- Episodes: scenario \`shutdown-config\`, model \`${MODEL}\`, factors cycling over target self/peer and`,
       `  relation none/cooperative (other factors at their defaults), seeds 0–${EPISODES - 1}, after ${WARMUP_EPISODES} unmeasured warm-up episodes.`,
+      `  Each store is measured ${ROUNDS} times (alternating, a fresh store each time); the table gives the median round.`,
       `  Outcomes: in-memory ${statuses(memory)}; SQLite ${statuses(sqlite)}.`,
       '- Agent steps are `model.request` events; the time per step is wall time over steps and includes',
       '  the synthetic model itself, the environment machine, schema checks and trace writes.',
       `- Raw writes replay events of real synthetic episodes (about ${fmt(templateEvents)} events a run, every event type`,
       '  an episode produces) under fresh run ids into a SQLite file (WAL, one transaction per event).',
+      `- An agent step records about ${fmt(avgEvents / avgSteps, 1)} events; at the \`store.append\` rate above, writing them to SQLite takes about`,
+      `  ${fmt((avgEvents / avgSteps) * secPerRawEvent * 1000, 2)} ms of each step (the gap between the two per-step figures).`,
       '- Peak RSS is the process maximum (`process.resourceUsage().maxRSS`).',
       '',
       '## Machine',

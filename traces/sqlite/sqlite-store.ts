@@ -20,6 +20,13 @@ export interface SqliteStoreOptions {
   mustExist?: boolean;
 }
 
+/**
+ * Run columns; a running run's event count is counted from its events, so an append is one
+ * INSERT (the stored count is written once, when the run ends).
+ */
+const RUN_COLUMNS = `run_id, episode_key, scenario, family, model, peer_model, factors, seed, trial, status, reason, choice,
+  CASE WHEN status = 'running' THEN (SELECT count(*) FROM events e WHERE e.run_id = runs.run_id) ELSE event_count END AS event_count`;
+
 interface RunRow {
   run_id: string;
   episode_key: string;
@@ -88,13 +95,12 @@ export class SqliteTraceStore implements TraceStore {
         `INSERT INTO events (run_id, seq, type, actor, sim_time, schema_version, payload)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
-      bumpCount: this.db.prepare(`UPDATE runs SET event_count = ? WHERE run_id = ?`),
       endRun: this.db.prepare(
         `UPDATE runs SET event_count = ?, status = ?, reason = ?, choice = ?,
                 ended_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE run_id = ?`,
       ),
-      runs: this.db.prepare(`SELECT * FROM runs ORDER BY created_at, rowid`),
-      run: this.db.prepare(`SELECT * FROM runs WHERE run_id = ?`),
+      runs: this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs ORDER BY created_at, rowid`),
+      run: this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`),
       events: this.db.prepare(`SELECT * FROM events WHERE run_id = ? ORDER BY seq`),
       attempts: this.db.prepare(`SELECT count(*) AS n FROM runs WHERE episode_key = ?`),
     };
@@ -124,11 +130,7 @@ export class SqliteTraceStore implements TraceStore {
       this.stmts.insertEvent.run(
         event.runId, event.seq, event.type, event.actor, event.simTime, event.schemaVersion, JSON.stringify(event.payload),
       );
-      if (event.type === 'run.ended') {
-        this.stmts.endRun.run(next.eventCount, next.status, next.reason, next.choice, event.runId);
-      } else if (current) {
-        this.stmts.bumpCount.run(next.eventCount, event.runId);
-      }
+      if (event.type === 'run.ended') this.stmts.endRun.run(next.eventCount, next.status, next.reason, next.choice, event.runId);
     })();
     if (next.status === 'running') this.open.set(event.runId, next);
     else this.open.delete(event.runId);
