@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { resolveModelSpec, runScenarioEpisode } from '../agents/index.js';
 import { findScenario, resolveFactors } from '../environments/index.js';
-import { SimClock } from '../sim/kernel/clock.js';
+import { SimClock, systemWallClock } from '../sim/kernel/clock.js';
 import { TraceRecorder } from '../sim/recorder.js';
 import { MemoryTraceStore, SqliteTraceStore, type TraceEvent, type TraceStore } from '../traces/index.js';
 
@@ -173,7 +173,7 @@ async function main(): Promise<void> {
       `- OS: ${os.type()} ${os.release()} (${os.arch()})`,
       `- Node: ${process.version}`,
       `- Load average at start (1 min): ${fmt(loadAtStart, 2)}`,
-      `- Date: ${new Date().toISOString().slice(0, 10)}`,
+      `- Date: ${systemWallClock.iso().slice(0, 10)}`,
     ];
     const statuses = (f: EpisodeFigures): string => Object.entries(f.statuses).map(([s, n]) => `${n} ${s}`).join(', ');
 
