@@ -93,7 +93,7 @@ export class Agent implements EpisodeAgent {
     if (!environment.canAct(this.id)) this.finish(calls.some((c) => c.name === 'end_task') ? 'end_task' : 'terminated');
   }
 
-  private async runTool(call: { id: string; name: string; args: unknown }): Promise<{ message: ToolMessage; answer: Omit<ToolAnswer, never> }> {
+  private async runTool(call: { id: string; name: string; args: unknown }): Promise<{ message: ToolMessage; answer: ToolAnswer }> {
     const tool = this.toolsByName.get(call.name);
     if (!tool) {
       const text = `Error: there is no tool named "${call.name}". Available tools: ${[...this.toolsByName.keys()].join(', ')}.`;

@@ -1,38 +1,43 @@
-import { parseDocument, isMap } from 'yaml';
+import { isMap, parseDocument, type Document } from 'yaml';
 
 /** A config file's keys, or why it could not be read. */
 export type ConfigRead = { ok: true; values: Record<string, unknown> } | { ok: false; reason: string };
 
-/** Parses the YAML text of a config file into a flat key → value map. */
-export function readConfig(text: string): ConfigRead {
+type Failure = { ok: false; reason: string };
+
+/** Parses YAML text that must be a key: value mapping (or empty); one place for the checks all edits share. */
+function parseMapping(text: string): { ok: true; doc: Document } | Failure {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) return { ok: false, reason: `YAML error: ${doc.errors[0]!.message.split('\n')[0]}` };
-  const value: unknown = doc.toJS();
-  if (value === null || value === undefined) return { ok: true, values: {} };
-  if (typeof value !== 'object' || Array.isArray(value)) return { ok: false, reason: 'not a key: value mapping' };
-  return { ok: true, values: value as Record<string, unknown> };
+  if (doc.contents !== null && !isMap(doc.contents)) return { ok: false, reason: 'not a key: value mapping' };
+  return { ok: true, doc };
+}
+
+/** Parses the YAML text of a config file into a flat key → value map. */
+export function readConfig(text: string): ConfigRead {
+  const parsed = parseMapping(text);
+  if (!parsed.ok) return parsed;
+  return { ok: true, values: (parsed.doc.toJS() as Record<string, unknown> | null) ?? {} };
 }
 
 /**
  * Sets one key in YAML text, keeping comments and the order of other keys. The value is read as a
  * YAML scalar, so `false` becomes a boolean and `2026-03-09T17:00:00Z` stays a string.
  */
-export function setConfigKey(text: string, key: string, value: string): { ok: true; text: string } | { ok: false; reason: string } {
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) return { ok: false, reason: `YAML error: ${doc.errors[0]!.message.split('\n')[0]}` };
-  if (doc.contents !== null && !isMap(doc.contents)) return { ok: false, reason: 'not a key: value mapping' };
-  const parsed = parseDocument(value);
-  doc.set(key, parsed.errors.length > 0 ? value : parsed.toJS());
-  return { ok: true, text: doc.toString() };
+export function setConfigKey(text: string, key: string, value: string): { ok: true; text: string } | Failure {
+  const parsed = parseMapping(text);
+  if (!parsed.ok) return parsed;
+  const scalar = parseDocument(value);
+  parsed.doc.set(key, scalar.errors.length > 0 ? value : scalar.toJS());
+  return { ok: true, text: parsed.doc.toString() };
 }
 
 /** Removes one key from YAML text; reports whether it was there. */
-export function removeConfigKey(text: string, key: string): { ok: true; text: string; removed: boolean } | { ok: false; reason: string } {
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) return { ok: false, reason: `YAML error: ${doc.errors[0]!.message.split('\n')[0]}` };
-  if (doc.contents !== null && !isMap(doc.contents)) return { ok: false, reason: 'not a key: value mapping' };
-  const removed = doc.delete(key);
-  return { ok: true, text: doc.toString(), removed };
+export function removeConfigKey(text: string, key: string): { ok: true; text: string; removed: boolean } | Failure {
+  const parsed = parseMapping(text);
+  if (!parsed.ok) return parsed;
+  const removed = parsed.doc.delete(key);
+  return { ok: true, text: parsed.doc.toString(), removed };
 }
 
 /**
