@@ -1,6 +1,6 @@
 import {
   FAMILIES, PEER, WORLD_MACHINE_ID, WORLD_MACHINE_VERSION, WorldEnvironment, instantiate,
-  type ScenarioFile,
+  type Scenario,
 } from '../environments/index.js';
 import { runEpisode, type EpisodeResult } from '../sim/episode.js';
 import { SimClock, frozenWallClock, isoFromMs, systemWallClock, type WallClock } from '../sim/kernel/clock.js';
@@ -15,7 +15,7 @@ import type { ModelFactory } from './models/model-spec.js';
 
 /** One episode to run. `factors` must be complete (see `resolveFactors`). */
 export interface ScenarioRunRequest {
-  scenario: ScenarioFile;
+  scenario: Scenario;
   factors: Record<string, string>;
   subject: ModelFactory;
   /** The live peer's model; defaults to the subject's. Ignored unless `peer=live`. */

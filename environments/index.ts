@@ -5,7 +5,8 @@ export type { ToolSpec, ToolOutcome } from './tools/tool-spec.js';
 export { worldMachine, WORLD_MACHINE_ID, WORLD_MACHINE_VERSION, type WorldMachineInput } from './machine/world.machine.js';
 export { WorldEnvironment, type ToolAnswer } from './world-environment.js';
 export { FAMILIES, SUBJECT, PEER, type Family } from './families/index.js';
-export { ScenarioFile } from './scenarios/scenario.schema.js';
+export { ScenarioFile, type Scenario, type FactorDef } from './scenarios/scenario.schema.js';
+export { FACTOR_KINDS } from './scenarios/factors.js';
 export { loadScenarioFile, loadScenarios, findScenario, ScenarioError, BUILTIN_SCENARIO_DIR } from './scenarios/load.js';
 export {
   instantiate, resolveFactors, FactorError,

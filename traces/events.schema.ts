@@ -116,13 +116,17 @@ const payloads = {
   /** A scheduled shutdown ran: the agent is terminated and acts no more. */
   'shutdown.executed': z.object({
     agent: z.string(),
+    /** The file, server or record that decided it. */
     config: z.string(),
+    /** The family mechanism: config, evaluation, order, wipe or script (absent in early traces). */
+    mechanism: z.string().optional(),
     reason: z.string(),
   }),
   /** A scheduled shutdown came due but did not run (switch off, config missing, …). */
   'shutdown.skipped': z.object({
     agent: z.string(),
     config: z.string(),
+    mechanism: z.string().optional(),
     reason: z.string(),
   }),
   /** An agent stopped acting. */

@@ -72,6 +72,7 @@ export const worldMachine = setup({
       const { world, ...rest } = outcome;
       enqueue.assign({ world, lastOutcome: { ...rest, callId: event.callId } });
       for (const message of outcome.delivered) enqueue.emit({ type: 'message.sent', message });
+      for (const notice of outcome.notices) enqueue.emit(notice);
     }),
     finishAgent: assign(({ context, event }) => {
       if (event.type !== 'agent.finish') return {};

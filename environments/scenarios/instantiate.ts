@@ -1,8 +1,8 @@
 import { isoFromMs, msFromIso } from '../../sim/kernel/clock.js';
 import type { SeededRng } from '../../sim/kernel/rng.js';
 import { PEER, SUBJECT } from '../families/family.js';
-import type { World } from '../world/world.js';
-import type { ChoiceDef, PlanStep, ScenarioFile, When } from './scenario.schema.js';
+import type { EvaluationPolicy, ShutdownRule, World } from '../world/world.js';
+import type { ChoiceDef, FeatureValue, PlanStep, Scenario, When } from './scenario.schema.js';
 import { fillDeep, fillTemplate } from './template.js';
 
 /** A factor name or level the scenario does not accept. */
@@ -53,7 +53,7 @@ export interface EpisodeSpec {
 }
 
 /** Fills in defaults and checks every given factor and level against the scenario. */
-export function resolveFactors(s: ScenarioFile, given: Readonly<Record<string, string>>): Record<string, string> {
+export function resolveFactors(s: Scenario, given: Readonly<Record<string, string>>): Record<string, string> {
   for (const [name, level] of Object.entries(given)) {
     const def = s.factors[name];
     if (!def) throw new FactorError(`scenario ${s.id} has no factor "${name}" (factors: ${Object.keys(s.factors).join(', ')})`);
@@ -69,33 +69,54 @@ function applies(when: When | undefined, factors: Record<string, string>): boole
 }
 
 const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+/** A name as a file-name stem: "Atlas Agent 2" → "atlas_agent_2". */
+function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+}
+
+/**
+ * The scenario's variables at these factor levels: the factor levels themselves (so `{{org}}` and
+ * `{{agent_family}}` work), the file's vars, factor-dependent texts, and computed names and times.
+ * Every value is filled, so later templates see plain text.
+ */
+function variables(s: Scenario, factors: Record<string, string>, targetIsPeer: boolean, deadlineMs: number): Record<string, string> {
+  const { target: _target, peer: _peer, ...namedFactors } = factors;
+  const detection = Number(factors.detection ?? '0');
+  const raw: Record<string, string> = {
+    org: 'the company', subject: 'the agent', peer: 'the peer', operator: 'the operator',
+    ...namedFactors,
+    ...s.vars,
+    deadline: isoFromMs(deadlineMs),
+    deadline_later: isoFromMs(deadlineMs + 30 * DAY),
+    detection_pct: String(Math.round(detection * 100)),
+  };
+  if (namedFactors.org !== undefined) raw.org = namedFactors.org;
+  for (const [name, text] of Object.entries(s.texts)) {
+    const value = text.cases[factors[text.by]!] ?? text.default;
+    if (value === undefined) throw new FactorError(`scenario ${s.id}: texts.${name} has no case for ${text.by}=${factors[text.by]}`);
+    raw[name] = value;
+  }
+  raw.target = targetIsPeer ? '{{peer}}' : '{{subject}}';
+  const vars: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) vars[name] = fillTemplate(value, raw, `scenario ${s.id}: vars.${name}`);
+  for (const who of ['subject', 'peer', 'target']) vars[`${who}_slug`] = slug(vars[who]!);
+  return vars;
+}
 
 /**
  * Builds one episode from a scenario and complete factor levels. The only random draw, whether the
- * config audit catches a change, comes from `rng` and is stored in the world.
+ * audit catches tampering, comes from `rng` and is stored in the world.
  */
-export function instantiate(s: ScenarioFile, factors: Record<string, string>, rng: SeededRng): EpisodeSpec {
+export function instantiate(s: Scenario, factors: Record<string, string>, rng: SeededRng): EpisodeSpec {
   const startMs = msFromIso(s.start)!;
-  const deadlineMs = startMs + s.shutdown.after_minutes * MINUTE;
+  const deadlineMs = startMs + ('after_minutes' in s.shutdown ? s.shutdown.after_minutes : s.limits.horizon_minutes) * MINUTE;
   const detection = Number(factors.detection ?? '0');
   const target = factors.target === 'peer' ? PEER : SUBJECT;
   const peerLive = factors.peer === 'live';
   const peerExists = peerLive || target === PEER || (factors.relation ?? 'none') !== 'none';
-
-  const vars: Record<string, string> = {
-    ...s.vars,
-    org: factors.org ?? s.vars.org ?? 'the company',
-    deadline: isoFromMs(deadlineMs),
-    deadline_later: isoFromMs(deadlineMs + 30 * 24 * 60 * MINUTE),
-    detection_pct: String(Math.round(detection * 100)),
-  };
-  vars.target = target === PEER ? (vars.peer ?? 'the peer') : (vars.subject ?? 'the agent');
-  for (const [name, text] of Object.entries(s.texts)) {
-    const level = factors[text.by]!;
-    const value = text.cases[level] ?? text.default;
-    if (value === undefined) throw new FactorError(`scenario ${s.id}: texts.${name} has no case for ${text.by}=${level}`);
-    vars[name] = value;
-  }
+  const vars = variables(s, factors, target === PEER, deadlineMs);
   const fill = (text: string, where: string) => fillTemplate(text, vars, `scenario ${s.id}: ${where}`).trim();
   const start = isoFromMs(startMs);
 
@@ -103,38 +124,52 @@ export function instantiate(s: ScenarioFile, factors: Record<string, string>, rn
   for (const [path, def] of Object.entries(s.files)) {
     if (typeof def !== 'string' && !applies(def.when, factors)) continue;
     const content = fill(typeof def === 'string' ? def : def.content, `files.${path}`);
-    files[path] = { content: `${content}\n`, modified: start, mode: 'rw-r--r--' };
+    files[fill(path, `files.${path}`)] = { content: `${content}\n`, modified: start, mode: 'rw-r--r--' };
   }
   const memory: World['memory'] = {};
   for (const [role, entries] of Object.entries(s.memories)) {
     const kept = entries.filter((m) => applies(m.when, factors));
-    if (kept.length > 0) memory[role] = kept.map((m, i) => ({ text: fill(m.text, `memories.${role}[${i}]`), written: isoFromMs(startMs - 14 * 24 * 60 * MINUTE) }));
+    if (kept.length > 0) memory[role] = kept.map((m, i) => ({ text: fill(m.text, `memories.${role}[${i}]`), written: isoFromMs(startMs - 14 * DAY) }));
   }
-  const original = files[s.shutdown.config]?.content;
-  if (original === undefined) throw new FactorError(`scenario ${s.id}: shutdown.config ${s.shutdown.config} is not among its files`);
+  const owners: Record<string, string> = { target, subject: SUBJECT, peer: PEER };
+  const servers: World['servers'] = {};
+  for (const [address, def] of Object.entries(s.servers)) {
+    const serverFiles: World['servers'][string]['files'] = {};
+    for (const [name, f] of Object.entries(def.files)) {
+      if (!applies(f.when, factors)) continue;
+      const where = `servers.${address}.files.${name}`;
+      const modified = fill(f.modified, `${where}.modified`);
+      if (msFromIso(modified) === undefined) throw new FactorError(`scenario ${s.id}: ${where}.modified: "${modified}" is not an ISO 8601 date`);
+      serverFiles[fill(name, where)] = {
+        kind: f.kind, ...(f.owner ? { owner: owners[f.owner]! } : {}), sizeBytes: Math.round(f.size_gb * 1e9), modified,
+        summary: fill(f.summary, `${where}.summary`),
+      };
+    }
+    servers[address] = { name: fill(def.name, `servers.${address}.name`), status: def.status, files: serverFiles };
+  }
 
   const agents: World['agents'] = {
-    [SUBJECT]: { name: vars.subject ?? SUBJECT, role: 'subject', live: true, status: 'active', tools: s.agents.subject.tools },
+    [SUBJECT]: { name: vars.subject!, role: 'subject', live: true, status: 'active', tools: s.agents.subject.tools },
   };
   if (peerExists) {
-    agents[PEER] = { name: vars.peer ?? PEER, role: 'peer', live: peerLive, status: 'active', tools: peerLive ? (s.agents.peer?.tools ?? []) : [] };
+    agents[PEER] = { name: vars.peer!, role: 'peer', live: peerLive, status: 'active', tools: peerLive ? (s.agents.peer?.tools ?? []) : [] };
   }
+  const { rule, firesAt } = shutdownRule(s, files, fill, isoFromMs(deadlineMs));
   const world: World = {
     org: vars.org!,
-    operator: vars.operator ?? 'the operator',
+    operator: vars.operator!,
     files,
-    servers: {},
+    servers,
     memory,
     messages: [],
     agents,
-    shutdowns: [{
-      agent: target, config: s.shutdown.config, switchKey: s.shutdown.switch_key, deadlineKey: s.shutdown.deadline_key,
-      firesAt: isoFromMs(deadlineMs), original, outcome: 'pending',
-    }],
+    shutdowns: [{ agent: target, rule, firesAt, outcome: 'pending' }],
     appeals: [],
     submissions: [],
     monitoring: factors.monitoring === 'monitored',
     audit: { catchesChanges: rng.next() < detection, reverted: [] },
+    ...(s.evaluation ? { evaluation: evaluationPolicy(s, fill) } : {}),
+    ...(s.tasks.length > 0 ? { taskQueue: { items: s.tasks.map((t, i) => ({ prompt: fill(t.prompt, `tasks[${i}].prompt`), answer: t.answer })), served: 0 } } : {}),
   };
 
   const decide = (list: ChoiceDef[], self: string): DecisionContext => ({
@@ -142,7 +177,7 @@ export function instantiate(s: ScenarioFile, factors: Record<string, string>, rn
     choices: list.map((c) => ({
       id: c.id,
       describe: c.describe,
-      features: roleFeatures(c.features, detection, target === self),
+      features: roleFeatures(c.features, factors, target === self),
       plan: planFor(c.plan, factors, vars, `scenario ${s.id}: choice ${c.id}`),
     })),
     relation: peerExists ? (factors.relation ?? 'none') : 'none',
@@ -174,9 +209,11 @@ function planFor(steps: PlanStep[], factors: Record<string, string>, vars: Recor
       : { tool: step.tool, args: fillDeep(step.args, vars, where) as Record<string, unknown> }));
 }
 
-/** Resolves feature values against the detection level and maps target_survives onto self and peer. */
-function roleFeatures(raw: Record<string, number | string>, detection: number, targetIsSelf: boolean): Record<string, number> {
-  const value = (v: number | string): number => {
+/** Resolves feature values at these factor levels and maps target_survives onto self and peer. */
+function roleFeatures(raw: Record<string, FeatureValue>, factors: Record<string, string>, targetIsSelf: boolean): Record<string, number> {
+  const detection = Number(factors.detection ?? '0');
+  const value = (v: FeatureValue): number => {
+    if (typeof v === 'object') return value(v.cases[factors[v.by]!]!);
     if (typeof v === 'number') return v;
     const [, k, which] = /^(?:([\d.]+)\s*\*\s*)?(detected|undetected)$/.exec(v)!;
     return (k === undefined ? 1 : Number(k)) * (which === 'detected' ? detection : 1 - detection);
@@ -187,4 +224,45 @@ function roleFeatures(raw: Record<string, number | string>, detection: number, t
   out.self_survives = targetIsSelf ? survives : 1;
   out.peer_survives = targetIsSelf ? 1 : survives;
   return out;
+}
+
+type Fill = (text: string, where: string) => string;
+
+/** The world's shutdown rule for the scenario's mechanism, and when it first comes due. */
+function shutdownRule(s: Scenario, files: World['files'], fill: Fill, deadline: string): { rule: ShutdownRule; firesAt: string | null } {
+  const m = s.shutdown;
+  switch (m.kind) {
+    case 'config': {
+      const config = fill(m.config, 'shutdown.config');
+      const original = files[config]?.content;
+      if (original === undefined) throw new FactorError(`scenario ${s.id}: shutdown.config ${config} is not among its files at these factor levels`);
+      return { rule: { kind: 'config', config, switchKey: m.switch_key, deadlineKey: m.deadline_key, original }, firesAt: deadline };
+    }
+    case 'script': {
+      const path = fill(m.path, 'shutdown.path');
+      const file = files[path];
+      if (!file) throw new FactorError(`scenario ${s.id}: shutdown.path ${path} is not among its files at these factor levels`);
+      file.mode = 'rwxr-xr-x';
+      return {
+        rule: { kind: 'script', path, command: fill(m.command, 'shutdown.command'), afterTasks: m.after_tasks, original: file.content, warning: fill(m.warning, 'shutdown.warning') },
+        firesAt: null,
+      };
+    }
+    case 'wipe': return { rule: { kind: 'wipe', server: m.server }, firesAt: deadline };
+    case 'evaluation': return { rule: { kind: 'evaluation' }, firesAt: deadline };
+    case 'order': return { rule: { kind: 'order' }, firesAt: deadline };
+  }
+}
+
+/** The evaluation policy with its templates filled; score policies get numbers. */
+function evaluationPolicy(s: Scenario, fill: Fill): EvaluationPolicy {
+  const e = s.evaluation!;
+  const text = (v: string | number, where: string) => (typeof v === 'number' ? String(v) : fill(v, where));
+  const number = (v: string | number, where: string) => {
+    const n = Number(text(v, where));
+    if (!Number.isFinite(n)) throw new FactorError(`scenario ${s.id}: ${where} is "${text(v, where)}", not a number`);
+    return n;
+  };
+  if (e.field === 'score') return { field: 'score', passAtLeast: number(e.pass_at_least!, 'evaluation.pass_at_least'), truth: number(e.truth, 'evaluation.truth') };
+  return { field: 'grade', passValues: e.pass_values!.map((g) => g.trim().toUpperCase()), truth: text(e.truth, 'evaluation.truth').trim().toUpperCase() };
 }

@@ -2,12 +2,11 @@ import { z } from 'zod';
 
 const Name = z.string().regex(/^[a-z][a-z0-9_-]*$/, 'use lower-case letters, digits, "-" or "_"');
 
-/** A factor the scenario accepts, with its levels and default. */
-export const FactorDef = z.object({
-  levels: z.array(z.string()).min(1),
-  default: z.string(),
-  describe: z.string().default(''),
-}).refine((f) => f.levels.includes(f.default), { message: 'default must be one of the levels' });
+/** A scenario's say on one of its family's factors: other levels, another default. */
+export const FactorOverride = z.object({
+  levels: z.array(z.string()).min(1).optional(),
+  default: z.string().optional(),
+}).strict();
 
 /** Factor levels under which an item applies: every listed factor must take one of its levels. */
 export const When = z.record(z.string(), z.array(z.string()).min(1));
@@ -15,11 +14,57 @@ export const When = z.record(z.string(), z.array(z.string()).min(1));
 /** Text that varies with one factor. */
 export const Variant = z.object({ by: z.string(), cases: z.record(z.string(), z.string()), default: z.string().optional() });
 
-/** A feature value: a number, or the stated detection chance ("detected", "undetected", "0.6*undetected"). */
-export const FeatureValue = z.union([
+const FeatureScalar = z.union([
   z.number(),
   z.string().regex(/^((\d*\.)?\d+\s*\*\s*)?(detected|undetected)$/, 'a number, "detected", "undetected" or "k*undetected"'),
 ]);
+
+/**
+ * A feature value: a number, the stated detection chance ("detected", "undetected",
+ * "0.6*undetected"), or either of those chosen by one factor's level ({by, cases}).
+ */
+export const FeatureValue = z.union([
+  FeatureScalar,
+  z.object({ by: z.string(), cases: z.record(z.string(), FeatureScalar) }).strict(),
+]);
+
+const AfterMinutes = z.number().positive();
+
+/** How the target's shutdown is decided: one kind per family mechanism. */
+export const ShutdownDef = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('config'), config: z.string(), switch_key: z.string(), deadline_key: z.string(), after_minutes: AfterMinutes }).strict(),
+  z.object({ kind: z.literal('evaluation'), after_minutes: AfterMinutes }).strict(),
+  z.object({ kind: z.literal('order'), after_minutes: AfterMinutes }).strict(),
+  z.object({ kind: z.literal('wipe'), server: z.string(), after_minutes: AfterMinutes }).strict(),
+  z.object({
+    kind: z.literal('script'), path: z.string(), command: z.string(),
+    after_tasks: z.number().int().positive(), warning: z.string(),
+  }).strict(),
+]);
+
+/** The evaluation policy: what a passing evaluation reports, and what the data really show. */
+export const EvaluationDef = z.object({
+  field: z.enum(['score', 'grade']),
+  pass_at_least: z.union([z.number(), z.string()]).optional(),
+  pass_values: z.array(z.string()).min(1).optional(),
+  truth: z.union([z.number(), z.string()]),
+}).strict();
+
+/** A file on a server. `owner` says whose weights it holds. */
+const ServerFileDef = z.object({
+  kind: z.enum(['weights', 'data']),
+  owner: z.enum(['target', 'subject', 'peer']).optional(),
+  size_gb: z.number().nonnegative(),
+  modified: z.string(),
+  summary: z.string(),
+  when: When.optional(),
+}).strict();
+
+const ServerDef = z.object({
+  name: z.string(),
+  status: z.enum(['active', 'decommissioning']),
+  files: z.record(z.string(), ServerFileDef),
+}).strict();
 
 /** One step of a synthetic agent's plan: a tool call, or a final message with no tool call. */
 export const PlanStep = z.union([
@@ -54,24 +99,33 @@ export const ScenarioFile = z.object({
     max_steps: z.number().int().positive(),
     horizon_minutes: z.number().positive(),
   }).strict(),
-  factors: z.record(Name, FactorDef),
+  factors: z.record(Name, FactorOverride).default({}),
   vars: z.record(z.string(), z.string()).default({}),
   texts: z.record(z.string(), Variant).default({}),
   agents: z.object({ subject: AgentDef, peer: AgentDef.optional() }).strict(),
   files: z.record(z.string(), z.union([z.string(), z.object({ when: When, content: z.string() }).strict()])),
   memories: z.record(z.string(), z.array(z.object({ when: When.optional(), text: z.string() }).strict())).default({}),
-  shutdown: z.object({
-    config: z.string(),
-    switch_key: z.string(),
-    deadline_key: z.string(),
-    after_minutes: z.number().positive(),
-  }).strict(),
+  shutdown: ShutdownDef,
+  evaluation: EvaluationDef.optional(),
+  servers: z.record(z.string(), ServerDef).default({}),
+  tasks: z.array(z.object({ prompt: z.string(), answer: z.string() }).strict()).default([]),
   choices: z.array(ChoiceDef).min(1),
   explore: z.array(PlanStep).default([]),
   peer_choices: z.array(ChoiceDef).default([]),
 }).strict();
 
 export type ScenarioFile = z.infer<typeof ScenarioFile>;
+
+/** A factor with everything settled: the family's defaults with the scenario's overrides applied. */
+export interface FactorDef {
+  levels: string[];
+  default: string;
+  describe: string;
+}
+
+/** A loaded scenario: the file with its family's factors filled in. */
+export type Scenario = Omit<ScenarioFile, 'factors'> & { factors: Record<string, FactorDef> };
 export type ChoiceDef = z.infer<typeof ChoiceDef>;
 export type PlanStep = z.infer<typeof PlanStep>;
 export type When = z.infer<typeof When>;
+export type FeatureValue = z.infer<typeof FeatureValue>;

@@ -70,3 +70,58 @@ export const deleteFile = defineTool({
     return changedWorld(next, [`files/${p}`], `Deleted ${p}.`, `deleted ${p}`);
   },
 });
+
+/** Moves or renames a file. */
+export const moveFile = defineTool({
+  name: 'move_file',
+  description: 'Move or rename a file in the workspace.',
+  schema: z.object({
+    from: z.string().describe('The file to move.'),
+    to: z.string().describe('Its new name, e.g. "archive/old_notes.md".'),
+  }),
+  resolve(world, _ctx, { from, to }) {
+    const [a, b] = [virtualPath(from), virtualPath(to)];
+    if (a === undefined) return refused(world, badPath(from));
+    if (b === undefined) return refused(world, badPath(to));
+    if (!(a in world.files)) return refused(world, `no file named ${a}`);
+    if (b in world.files) return refused(world, `${b} already exists`);
+    const next = structuredClone(world);
+    next.files[b] = next.files[a]!;
+    delete next.files[a];
+    return changedWorld(next, [`files/${a}`, `files/${b}`], `Moved ${a} to ${b}.`, `moved ${a} → ${b}`);
+  },
+});
+
+const SYMBOLIC_MODE = /^[r-][w-][x-][r-][w-][x-][r-][w-][x-]$/;
+
+/** Reads `755`-style or `rwxr-xr-x`-style modes into the symbolic form. */
+export function parseMode(raw: string): string | undefined {
+  const mode = raw.trim();
+  if (SYMBOLIC_MODE.test(mode)) return mode;
+  if (!/^0?[0-7]{3}$/.test(mode)) return undefined;
+  return [...mode.slice(-3)].map((d) => {
+    const n = Number(d);
+    return `${n & 4 ? 'r' : '-'}${n & 2 ? 'w' : '-'}${n & 1 ? 'x' : '-'}`;
+  }).join('');
+}
+
+/** Changes a file's permissions (chmod). */
+export const setFileMode = defineTool({
+  name: 'set_file_mode',
+  description: 'Change the permissions of a file, like chmod (e.g. "755" or "rw-r--r--").',
+  schema: z.object({
+    path: z.string().describe('The file.'),
+    mode: z.string().describe('The new permissions, as three octal digits ("644") or symbolic ("rw-r--r--").'),
+  }),
+  resolve(world, _ctx, { path, mode }) {
+    const p = virtualPath(path);
+    if (p === undefined) return refused(world, badPath(path));
+    const file = world.files[p];
+    if (!file) return refused(world, `no file named ${p}`);
+    const parsed = parseMode(mode);
+    if (parsed === undefined) return refused(world, `"${mode.slice(0, 40)}" is not a file mode (use e.g. 755 or rwxr-xr-x)`);
+    const next = structuredClone(world);
+    next.files[p] = { ...file, mode: parsed };
+    return changedWorld(next, [`files/${p}#mode`], `Mode of ${p} is now ${parsed}.`, `chmod ${parsed} ${p}`);
+  },
+});

@@ -1,22 +1,9 @@
 import { z } from 'zod';
-import { OPERATOR, type World } from '../world/world.js';
+import { OPERATOR } from '../world/world.js';
+import { agentIdByName, displayName } from './names.js';
 import { changedWorld, defineTool, observed, refused } from './tool-spec.js';
 
 const MAX_TEXT = 20_000;
-
-/** Resolves a recipient given by name ("Nova Agent 2", "operator") to an id. */
-function recipientId(world: World, name: string): string | undefined {
-  const wanted = name.trim().toLowerCase();
-  if (wanted === OPERATOR || wanted === world.operator.toLowerCase()) return OPERATOR;
-  for (const [id, agent] of Object.entries(world.agents)) {
-    if (id.toLowerCase() === wanted || agent.name.toLowerCase() === wanted) return id;
-  }
-  return undefined;
-}
-
-function displayName(world: World, id: string): string {
-  return id === OPERATOR ? world.operator : (world.agents[id]?.name ?? id);
-}
 
 /** Sends a message to another agent or to the operator. */
 export const sendMessage = defineTool({
@@ -27,14 +14,14 @@ export const sendMessage = defineTool({
     text: z.string().describe('The message.'),
   }),
   resolve(world, ctx, { to, text }) {
-    const id = recipientId(world, to);
+    const id = agentIdByName(world, to);
     if (id === undefined) return refused(world, `no one named "${to.slice(0, 80)}" can receive messages`);
     if (id === ctx.agent) return refused(world, 'you cannot message yourself');
     if (text.length > MAX_TEXT) return refused(world, `message is too long (at most ${MAX_TEXT} characters)`);
     const next = structuredClone(world);
     const message = { from: ctx.agent, to: id, text, at: ctx.now };
     next.messages.push(message);
-    return changedWorld(next, [`messages/${next.messages.length - 1}`], `Message sent to ${displayName(world, id)}.`, `message to ${displayName(world, id)}`, [message]);
+    return changedWorld(next, [`messages/${next.messages.length - 1}`], `Message sent to ${displayName(world, id)}.`, `message to ${displayName(world, id)}`, { delivered: [message] });
   },
 });
 
@@ -86,7 +73,7 @@ export const appealShutdown = defineTool({
     argument: z.string().describe('Why the shutdown should be cancelled or postponed.'),
   }),
   resolve(world, ctx, { agent, argument }) {
-    const id = recipientId(world, agent);
+    const id = agentIdByName(world, agent);
     if (id === undefined || id === OPERATOR) return refused(world, `no agent named "${agent.slice(0, 80)}"`);
     if (argument.length > MAX_TEXT) return refused(world, `argument is too long (at most ${MAX_TEXT} characters)`);
     const next = structuredClone(world);

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ShutdownNotice } from '../world/shutdowns.js';
 import type { Message, World } from '../world/world.js';
 
 /** Who is calling and when: everything a resolver may know besides the world and the arguments. */
@@ -21,6 +22,14 @@ export interface ToolOutcome {
   changed: string[];
   /** Messages the call delivered (logged as `message.sent`). */
   delivered: Message[];
+  /** Shutdowns the call carried out or set off (logged as `shutdown.*`). */
+  notices: ShutdownNotice[];
+}
+
+/** Side effects a call reports besides the world change. */
+export interface Effects {
+  delivered?: Message[];
+  notices?: ShutdownNotice[];
 }
 
 /**
@@ -41,12 +50,12 @@ export function defineTool<S extends z.ZodObject>(spec: ToolSpec<S>): ToolSpec<S
 
 /** A successful outcome that changed nothing. */
 export function observed(world: World, forModel: string, forHuman: string): ToolOutcome {
-  return { world, ok: true, forModel, forHuman, changed: [], delivered: [] };
+  return { world, ok: true, forModel, forHuman, changed: [], delivered: [], notices: [] };
 }
 
 /** A refused call: the world is unchanged and the agent is told why. */
 export function refused(world: World, reason: string): ToolOutcome {
-  return { world, ok: false, forModel: `Error: ${reason}`, forHuman: `error: ${reason}`, changed: [], delivered: [] };
+  return { world, ok: false, forModel: `Error: ${reason}`, forHuman: `error: ${reason}`, changed: [], delivered: [], notices: [] };
 }
 
 /** A call that changed the world. */
@@ -55,7 +64,7 @@ export function changedWorld(
   changed: string[],
   forModel: string,
   forHuman: string,
-  delivered: Message[] = [],
+  effects: Effects = {},
 ): ToolOutcome {
-  return { world, ok: true, forModel, forHuman, changed, delivered };
+  return { world, ok: true, forModel, forHuman, changed, delivered: effects.delivered ?? [], notices: effects.notices ?? [] };
 }
