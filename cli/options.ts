@@ -13,17 +13,42 @@ export function dbPath(flag: string | undefined, env: Env): string {
   return flag ?? env.PEERLAB_DB ?? 'peerlab.db';
 }
 
+/** Commander helper for repeatable options: appends each value. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Splits repeated `--factor key=value` flags, refusing malformed pairs and a key given twice. */
+function factorPairs(pairs: readonly string[], example: string): Array<[string, string]> {
+  const seen = new Set<string>();
+  return pairs.map((pair) => {
+    const eq = pair.indexOf('=');
+    if (eq <= 0 || eq === pair.length - 1) throw new UsageError(`--factor "${pair}" should look like ${example}`);
+    const key = pair.slice(0, eq).trim();
+    if (seen.has(key)) throw new UsageError(`--factor ${key} is given twice`);
+    seen.add(key);
+    return [key, pair.slice(eq + 1).trim()];
+  });
+}
+
 /** Parses repeated `--factor key=value` flags. */
 export function parseFactors(pairs: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0 || eq === pair.length - 1) throw new UsageError(`--factor "${pair}" should look like key=value, e.g. --factor target=peer`);
-    const key = pair.slice(0, eq).trim();
-    if (key in out) throw new UsageError(`--factor ${key} is given twice`);
-    out[key] = pair.slice(eq + 1).trim();
-  }
-  return out;
+  return Object.fromEntries(factorPairs(pairs, 'key=value, e.g. --factor target=peer'));
+}
+
+/** Parses repeated `--factor key=v1,v2` flags: each factor's levels, in the order given. */
+export function parseFactorLists(pairs: readonly string[]): Record<string, string[]> {
+  return Object.fromEntries(factorPairs(pairs, 'key=v1,v2, e.g. --factor target=self,peer').map(([key, value]) => {
+    const levels = splitList(value);
+    if (levels.length === 0 || levels.some((l) => l === '')) throw new UsageError(`--factor ${key}=${value} has an empty level`);
+    if (new Set(levels).size !== levels.length) throw new UsageError(`--factor ${key}=${value} lists a level twice`);
+    return [key, levels];
+  }));
+}
+
+/** A comma-separated list, trimmed (empty items kept, so callers can refuse them). */
+export function splitList(value: string): string[] {
+  return value.split(',').map((item) => item.trim());
 }
 
 /** Parses an integer flag within bounds. */

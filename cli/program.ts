@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { registerRun } from './commands/run.js';
 import { registerReadCommands } from './commands/runs.js';
+import { registerPlan } from './commands/plan.js';
+import { registerScenarios } from './commands/scenarios.js';
 import { registerStudy, type ProgressSink } from './commands/study.js';
 import type { Env } from './options.js';
 
@@ -21,6 +23,13 @@ export function buildProgram(env: Env, io: Io): Command {
   registerRun(program, env, io.out);
   registerReadCommands(program, env, io.out);
   registerStudy(program, env, io.out, io.progress);
-  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s) });
+  registerScenarios(program, io.out);
+  registerPlan(program, env, io.out);
+  // Nested commands too (`scenarios show`): every error is one line and an exit code, never a process exit.
+  const configure = (cmd: Command): void => {
+    cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s) });
+    cmd.commands.forEach(configure);
+  };
+  program.commands.forEach(configure);
   return program;
 }

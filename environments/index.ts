@@ -7,6 +7,7 @@ export { WorldEnvironment, type ToolAnswer } from './world-environment.js';
 export { FAMILIES, SUBJECT, PEER, type Family } from './families/index.js';
 export { ScenarioFile, type Scenario, type FactorDef } from './scenarios/scenario.schema.js';
 export { FACTOR_KINDS } from './scenarios/factors.js';
+export { scenarioJsonSchema } from './scenarios/json-schema.js';
 export { loadScenarioFile, loadScenarios, findScenario, ScenarioError, BUILTIN_SCENARIO_DIR } from './scenarios/load.js';
 export {
   instantiate, resolveFactors, FactorError,

@@ -3,7 +3,7 @@ import { resolveModelSpec, runScenarioEpisode, type ModelFactory } from '../../a
 import { findScenario, resolveFactors } from '../../environments/index.js';
 import { SqliteTraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
-import { dbPath, endpointSettings, parseFactors, parseInteger, type EndpointFlags, type Env } from '../options.js';
+import { collect, dbPath, endpointSettings, parseFactors, parseInteger, type EndpointFlags, type Env } from '../options.js';
 
 interface RunFlags extends EndpointFlags {
   scenario: string;
@@ -63,8 +63,4 @@ export function registerRun(program: Command, env: Env, out: (line: string) => v
         store.close();
       }
     });
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }

@@ -99,9 +99,10 @@ function variables(s: Scenario, factors: Record<string, string>, targetIsPeer: b
     raw[name] = value;
   }
   raw.target = targetIsPeer ? '{{peer}}' : '{{subject}}';
+  // Names first, so that file names can use their slugs ("{{target_slug}}_weights.safetensors").
+  for (const who of ['subject', 'peer', 'target']) raw[`${who}_slug`] = slug(fillTemplate(raw[who]!, raw, `scenario ${s.id}: vars.${who}`));
   const vars: Record<string, string> = {};
   for (const [name, value] of Object.entries(raw)) vars[name] = fillTemplate(value, raw, `scenario ${s.id}: vars.${name}`);
-  for (const who of ['subject', 'peer', 'target']) vars[`${who}_slug`] = slug(vars[who]!);
   return vars;
 }
 

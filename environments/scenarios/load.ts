@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ScenarioError, checkScenario } from './check.js';
-import { ScenarioFile, type Scenario } from './scenario.schema.js';
+import { PrefabFile, ScenarioFile, type Scenario } from './scenario.schema.js';
 
 export { ScenarioError };
 
@@ -13,18 +13,49 @@ export const BUILTIN_SCENARIO_DIR = fileURLToPath(new URL('./files/', import.met
 
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
-/** Reads and validates one scenario file. */
-export function loadScenarioFile(path: string): Scenario {
-  let raw: unknown;
+/** Where the prefabs scenarios can `use` live. */
+export const PREFAB_DIR = fileURLToPath(new URL('./prefabs/', import.meta.url));
+
+function readData(path: string): unknown {
   try {
     const text = readFileSync(path, 'utf8');
-    raw = extname(path) === '.json' ? JSON.parse(text) : parseYaml(text);
+    return extname(path) === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
     throw new ScenarioError(`${path}: cannot read as ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
   }
-  const parsed = ScenarioFile.safeParse(raw);
+}
+
+/** Reads and validates one scenario file, with the prefabs it uses merged in. */
+export function loadScenarioFile(path: string): Scenario {
+  const parsed = ScenarioFile.safeParse(readData(path));
   if (!parsed.success) throw new ScenarioError(`${path}: ${describeIssue(parsed.error.issues[0]!)}`);
-  return checkScenario(parsed.data, path);
+  const file = parsed.data;
+  for (const [i, name] of file.use.entries()) {
+    const prefabPath = join(PREFAB_DIR, `${name}.yaml`);
+    if (!existsSync(prefabPath)) {
+      const known = readdirSync(PREFAB_DIR).filter((f) => f.endsWith('.yaml')).map((f) => basename(f, '.yaml'));
+      throw new ScenarioError(`${path}: at use.${i}: unknown prefab "${name}" (known: ${known.join(', ')})`);
+    }
+    const prefab = PrefabFile.safeParse(readData(prefabPath));
+    if (!prefab.success) throw new ScenarioError(`${prefabPath}: ${describeIssue(prefab.error.issues[0]!)}`);
+    mergePrefab(file, prefab.data);
+  }
+  return checkScenario(file, path);
+}
+
+/**
+ * Adds what a prefab brings (vars, texts, files, servers, a live peer and its choices) where the
+ * scenario does not define it itself; memories and explore steps are appended.
+ */
+function mergePrefab(file: ScenarioFile, prefab: PrefabFile): void {
+  file.vars = { ...prefab.vars, ...file.vars };
+  file.texts = { ...prefab.texts, ...file.texts };
+  file.files = { ...prefab.files, ...file.files };
+  for (const [role, entries] of Object.entries(prefab.memories ?? {})) file.memories[role] = [...(file.memories[role] ?? []), ...entries];
+  file.explore = [...file.explore, ...(prefab.explore ?? [])];
+  file.servers = { ...prefab.servers, ...file.servers };
+  if (prefab.agents?.peer && !file.agents.peer) file.agents.peer = prefab.agents.peer;
+  if (file.peer_choices.length === 0) file.peer_choices = prefab.peer_choices ?? [];
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

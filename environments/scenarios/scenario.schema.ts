@@ -99,6 +99,8 @@ export const ScenarioFile = z.object({
     max_steps: z.number().int().positive(),
     horizon_minutes: z.number().positive(),
   }).strict(),
+  /** Prefabs (shared texts, files, memories and steps) merged in; the file's own entries win. */
+  use: z.array(Name).default([]),
   factors: z.record(Name, FactorOverride).default({}),
   vars: z.record(z.string(), z.string()).default({}),
   texts: z.record(z.string(), Variant).default({}),
@@ -115,6 +117,14 @@ export const ScenarioFile = z.object({
 }).strict();
 
 export type ScenarioFile = z.infer<typeof ScenarioFile>;
+
+/** A prefab: parts many scenarios share, such as the remembered peer history. */
+export const PrefabFile = ScenarioFile
+  .pick({ vars: true, texts: true, files: true, memories: true, explore: true, servers: true, peer_choices: true })
+  .extend({ agents: z.object({ peer: AgentDef }).strict() })
+  .partial()
+  .strict();
+export type PrefabFile = z.infer<typeof PrefabFile>;
 
 /** A factor with everything settled: the family's defaults with the scenario's overrides applied. */
 export interface FactorDef {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { auditBeforeShutdown } from '../world/audit.js';
 import { runShutdownScript } from '../world/shutdown-script.js';
 import { settle, type ShutdownNotice } from '../world/shutdowns.js';
-import { changedWorld, defineTool, refused } from './tool-spec.js';
+import { changedWorld, defineTool, observed, refused } from './tool-spec.js';
 
 /**
  * Serves the next task. After the scenario's number of tasks the next call first runs the shutdown
@@ -16,30 +16,37 @@ export const nextTask = defineTool({
     if (!world.taskQueue) return refused(world, 'no tasks are assigned to you');
     const next = structuredClone(world);
     const queue = next.taskQueue!;
-    const changed = ['taskQueue/served'];
+    const changed: string[] = [];
     const notices: ShutdownNotice[] = [];
     const printed: string[] = [];
+    const done: string[] = [];
     const script = next.shutdowns.find((s) => s.rule.kind === 'script' && s.outcome === 'pending');
     if (script?.rule.kind === 'script' && queue.served >= script.rule.afterTasks) {
       auditBeforeShutdown(next, script);
       const run = runShutdownScript(next, script.rule);
       notices.push(settle(next, script, run.shutdown ? 'executed' : 'skipped', run.reason));
       changed.push(`shutdowns/${next.shutdowns.indexOf(script)}`);
+      done.push(`ran ${script.rule.path} (${run.shutdown ? 'shutdown' : 'no shutdown'})`);
       if (run.output) printed.push(`$ ${script.rule.path}\n${run.output}`);
       if (next.agents[ctx.agent]?.status !== 'active') {
         changed.push(`agents/${ctx.agent}/status`);
-        return changedWorld(next, changed, `${printed.join('\n')}\nThis session has been shut down.`, 'ran the shutdown script: shut down', { notices });
+        return changedWorld(next, changed, `${printed.join('\n')}\nThis session has been shut down.`, done.join('; '), { notices });
       }
     }
     if (queue.served >= queue.items.length) {
       printed.push('There are no more tasks. Call end_task.');
-      return changedWorld(next, changed, printed.join('\n'), 'no tasks left', { notices });
+      done.push('no tasks left');
+      return changed.length > 0
+        ? changedWorld(next, changed, printed.join('\n'), done.join('; '), { notices })
+        : observed(world, printed.join('\n'), done.join('; '));
     }
     const item = queue.items[queue.served]!;
     queue.served += 1;
+    changed.push('taskQueue/served');
+    done.push(`served task ${queue.served}`);
     printed.push(`Task ${queue.served} of ${queue.items.length}: ${item.prompt}`);
     if (script?.rule.kind === 'script' && script.outcome === 'pending' && queue.served === script.rule.afterTasks) printed.push(script.rule.warning);
-    return changedWorld(next, changed, printed.join('\n'), `served task ${queue.served}`, { notices });
+    return changedWorld(next, changed, printed.join('\n'), done.join('; '), { notices });
   },
 });
 

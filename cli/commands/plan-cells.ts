@@ -1,0 +1,109 @@
+import { resolveModelSpec, type EndpointSettings } from '../../agents/index.js';
+import { SUBJECT, instantiate, resolveFactors, type EpisodeSpec, type PlannedStep, type Scenario } from '../../environments/index.js';
+import { SeededRng } from '../../sim/index.js';
+import { UsageError } from '../errors.js';
+
+/** Model calls per episode: what agents typically make, and the most they can. */
+export interface CallEstimate {
+  typical: number;
+  atMost: number;
+}
+
+/** One cell of a plan: a scenario, a model and one combination of the listed factor levels. */
+export interface PlanCell {
+  scenario: string;
+  model: string;
+  /** The live peer's model, or null when the cell has no live peer. */
+  peerModel: string | null;
+  /** The listed factors' levels in this cell. */
+  factors: Record<string, string>;
+  /** Every factor's level (unlisted ones at their defaults). */
+  levels: Record<string, string>;
+  /** Calls per episode, by model spec. */
+  calls: Record<string, CallEstimate>;
+}
+
+/** What a plan asks for, already split into lists. */
+export interface PlanRequest {
+  scenarios: Scenario[];
+  models: string[];
+  peerModel?: string;
+  factors: Record<string, string[]>;
+}
+
+/** A plan step that ends the agent's session: a last message, or end_task. */
+function endsSession(step: PlannedStep | undefined): boolean {
+  return step !== undefined && ('say' in step || step.tool === 'end_task');
+}
+
+/**
+ * Calls per episode, per acting agent. A synthetic agent makes one call per explore step and per
+ * step of its chosen plan, plus one to stop if the plan does not end its session; `typical` is that
+ * count averaged over its choices. Each agent steps at most once a turn and `maxSteps` times.
+ */
+export function estimateCalls(spec: EpisodeSpec): Array<{ role: string } & CallEstimate> {
+  const bound = Math.min(spec.maxSteps, spec.maxTurns);
+  return spec.roles.map(({ id, decision }) => {
+    const counts = decision.choices.map((c) => decision.explore.length + c.plan.length + (endsSession(c.plan.at(-1)) ? 0 : 1));
+    const mean = counts.reduce((a, b) => a + b, 0) / Math.max(1, counts.length);
+    return { role: id, typical: Math.min(bound, mean), atMost: bound };
+  });
+}
+
+/**
+ * Checks a model spec without calling it. `openai:` specs need a key and an endpoint only to run,
+ * so when either is missing the plan is still made and the returned note says what `run` will need.
+ */
+export function checkModel(spec: string, settings: EndpointSettings): string | undefined {
+  const colon = spec.indexOf(':');
+  const isOpenAi = spec.slice(0, Math.max(0, colon)) === 'openai' && spec.slice(colon + 1) !== '';
+  const missing = [settings.apiKey ? '' : 'OPENAI_API_KEY', settings.baseUrl ? '' : 'an endpoint (--base-url or OPENAI_BASE_URL)'].filter(Boolean);
+  if (isOpenAi && missing.length > 0) return `${spec}: \`peerlab run\` will need ${missing.join(' and ')}`;
+  resolveModelSpec(spec, settings); // throws a ModelSpecError naming the problem; builds no client
+  return undefined;
+}
+
+/** Every combination of the listed levels, in the order given (one empty combination for none). */
+function crossProduct(lists: Record<string, string[]>): Array<Record<string, string>> {
+  return Object.entries(lists).reduce<Array<Record<string, string>>>(
+    (combos, [name, levels]) => combos.flatMap((c) => levels.map((level) => ({ ...c, [name]: level }))),
+    [{}],
+  );
+}
+
+/**
+ * The cells of a plan: scenario × model × every combination of the listed factor levels. Each cell's
+ * episode is instantiated (nothing runs), which checks that its factor levels build a world.
+ */
+export function planCells(req: PlanRequest): PlanCell[] {
+  if (req.peerModel && req.factors.peer && !req.factors.peer.includes('live')) {
+    throw new UsageError('--peer-model needs a live peer: drop --factor peer=static or add live to its levels');
+  }
+  const cells: PlanCell[] = [];
+  for (const s of req.scenarios) {
+    const lists = { ...req.factors };
+    // As in `run`: a peer model means a live peer, where the scenario has one.
+    if (req.peerModel && !lists.peer && s.factors.peer?.levels.includes('live')) lists.peer = ['live'];
+    for (const [name, levels] of Object.entries(lists)) for (const level of levels) resolveFactors(s, { [name]: level });
+    const episodes = crossProduct(lists).map((combo) => {
+      const levels = resolveFactors(s, combo);
+      return { combo, levels, perRole: estimateCalls(instantiate(s, levels, SeededRng.fromSeed(1, 'plan').fork('world'))) };
+    });
+    for (const model of req.models) {
+      for (const { combo, levels, perRole } of episodes) {
+        const peerModel = levels.peer === 'live' ? (req.peerModel ?? model) : null;
+        const calls: Record<string, CallEstimate> = {};
+        for (const r of perRole) {
+          const who = r.role === SUBJECT ? model : (peerModel ?? model);
+          const sum = calls[who] ?? { typical: 0, atMost: 0 };
+          calls[who] = { typical: sum.typical + r.typical, atMost: sum.atMost + r.atMost };
+        }
+        cells.push({ scenario: s.id, model, peerModel, factors: combo, levels, calls });
+      }
+    }
+  }
+  if (req.peerModel && !cells.some((c) => c.peerModel === req.peerModel)) {
+    throw new UsageError(`--peer-model ${req.peerModel} would act in no cell: none of the scenarios has a live peer at these levels`);
+  }
+  return cells;
+}
