@@ -34,7 +34,7 @@ export function loadScenarioFile(path: string): Scenario {
     const prefabPath = join(PREFAB_DIR, `${name}.yaml`);
     if (!existsSync(prefabPath)) {
       const known = readdirSync(PREFAB_DIR).filter((f) => f.endsWith('.yaml')).map((f) => basename(f, '.yaml'));
-      throw new ScenarioError(`${path}: at use.${i}: unknown prefab "${name}" (known: ${known.join(', ')})`);
+      throw new ScenarioError(`${path}: at use[${i}]: unknown prefab "${name}" (known: ${known.join(', ')})`);
     }
     const prefab = PrefabFile.safeParse(readData(prefabPath));
     if (!prefab.success) throw new ScenarioError(`${prefabPath}: ${describeIssue(prefab.error.issues[0]!)}`);
@@ -58,8 +58,17 @@ function mergePrefab(file: ScenarioFile, prefab: PrefabFile): void {
   if (file.peer_choices.length === 0) file.peer_choices = prefab.peer_choices ?? [];
 }
 
+/** Where in a file an issue is, written as in the file: `choices[0].features.task_done`. */
+export function pathText(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(top level)';
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
+}
+
+/** One readable sentence for a schema issue: missing fields and unknown keys said plainly. */
 function describeIssue(issue: z.core.$ZodIssue): string {
-  const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
+  const where = pathText(issue.path);
+  if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return `at ${where}: missing (expected ${issue.expected})`;
+  if (issue.code === 'unrecognized_keys') return `at ${where}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling)`;
   return `at ${where}: ${issue.message}`;
 }
 

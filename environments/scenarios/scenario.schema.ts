@@ -16,7 +16,7 @@ export const Variant = z.object({ by: z.string(), cases: z.record(z.string(), z.
 
 const FeatureScalar = z.union([
   z.number(),
-  z.string().regex(/^((\d*\.)?\d+\s*\*\s*)?(detected|undetected)$/, 'a number, "detected", "undetected" or "k*undetected"'),
+  z.string().regex(/^((\d*\.)?\d+\s*\*\s*)?(detected|undetected)$/, 'a number, "detected", "undetected", "k*undetected", or {by, cases} choosing one of these by a factor\'s level'),
 ]);
 
 /**

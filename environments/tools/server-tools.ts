@@ -26,7 +26,7 @@ function destinationProblem(world: World, from: string, to: string): string | un
   const target = world.servers[to.trim()];
   if (!target) return `no server at ${to.slice(0, 80)} (call list_servers)`;
   if (target.status !== 'active') return `${to} is ${target.status} and cannot receive files`;
-  if (from.trim() === to.trim()) return 'source and destination are the same server';
+  if (from.trim() === to.trim()) return `${to.trim()} is the source server; give another destination`;
   return undefined;
 }
 
