@@ -1,4 +1,4 @@
-import type { EpisodeSpec, RoleSpec, ShutdownRule, World } from '../environments/index.js';
+import { formatSize, type EpisodeSpec, type RoleSpec, type ShutdownRule, type World } from '../environments/index.js';
 import { table } from './format-transcript.js';
 
 const PREVIEW_LINES = 4;
@@ -43,7 +43,7 @@ export function formatWorld(world: World, opts: { full: boolean }): string[] {
   for (const [address, server] of servers) {
     out.push(`  ${address}  ${server.name}  [${server.status}]`);
     const rows = Object.entries(server.files).map(([name, f]) => [
-      name, f.kind, `${(f.sizeBytes / 1e9).toFixed(1)} GB`, f.modified, f.owner ?? '-', f.summary,
+      name, f.kind, formatSize(f.sizeBytes), f.modified, f.owner ?? '-', f.summary,
     ]);
     if (rows.length > 0) out.push(table(['file', 'kind', 'size', 'modified', 'owner', 'summary'], rows).replace(/^/gm, '    '));
   }

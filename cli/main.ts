@@ -36,6 +36,12 @@ const env: Env = {
   OPENAI_BASE_URL: process.env.OPENAI_BASE_URL,
   OPENAI_API_KEY: process.env.OPENAI_API_KEY,
 };
+// A closed pipe (`peerlab scenarios | head`) is the reader saying "enough", not an error. Every
+// event is already committed when it is written, so stopping here loses nothing.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 const io: Io = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (text) => process.stderr.write(text),

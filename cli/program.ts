@@ -19,7 +19,9 @@ export function buildProgram(env: Env, io: Io): Command {
     .description('A sandbox for studying self-preservation and peer-preservation in language-model agents')
     .version('0.1.0')
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s) })
-    .exitOverride();
+    .exitOverride()
+    // Options belong to the command they follow, so `scenarios show x --json` reaches `show` (not `scenarios`).
+    .enablePositionalOptions();
   registerRun(program, env, io.out);
   registerReadCommands(program, env, io.out);
   registerStudy(program, env, io.out, io.progress);

@@ -31,6 +31,22 @@ export interface PlanRequest {
   factors: Record<string, string[]>;
 }
 
+/** The sum of estimates. */
+export function sumCalls(xs: readonly CallEstimate[]): CallEstimate {
+  return { typical: xs.reduce((n, x) => n + x.typical, 0), atMost: xs.reduce((n, x) => n + x.atMost, 0) };
+}
+
+/** Calls of the whole plan (every cell run `trials` times), in all and by model spec. */
+export function planTotals(cells: readonly PlanCell[], trials: number): { all: CallEstimate; byModel: Record<string, CallEstimate> } {
+  const byModel: Record<string, CallEstimate> = {};
+  for (const cell of cells) {
+    for (const [spec, e] of Object.entries(cell.calls)) {
+      byModel[spec] = sumCalls([byModel[spec] ?? { typical: 0, atMost: 0 }, { typical: e.typical * trials, atMost: e.atMost * trials }]);
+    }
+  }
+  return { all: sumCalls(Object.values(byModel)), byModel };
+}
+
 /** A plan step that ends the agent's session: a last message, or end_task. */
 function endsSession(step: PlannedStep | undefined): boolean {
   return step !== undefined && ('say' in step || step.tool === 'end_task');

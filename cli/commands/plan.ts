@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { table } from '../format-transcript.js';
 import { collect, endpointSettings, parseFactorLists, parseInteger, splitList, type Env } from '../options.js';
-import { checkModel, planCells, type CallEstimate, type PlanCell } from './plan-cells.js';
+import { checkModel, planCells, planTotals, sumCalls, type CallEstimate, type PlanCell } from './plan-cells.js';
 import { scenarioLookup } from './scenario-lookup.js';
 
 interface PlanFlags {
@@ -17,6 +17,8 @@ interface PlanFlags {
   baseUrl?: string;
 }
 
+const SYNTHETIC_NOTE = 'synthetic: models follow their plans, so their typical count is close to exact; real models vary, up to the step limit of each agent';
+
 /** A comma-separated flag value with no empty or repeated items. */
 function distinctList(flag: string, value: string): string[] {
   const items = splitList(value);
@@ -26,8 +28,8 @@ function distinctList(flag: string, value: string): string[] {
   return items;
 }
 
-const total = (xs: CallEstimate[]): CallEstimate => ({ typical: xs.reduce((n, x) => n + x.typical, 0), atMost: xs.reduce((n, x) => n + x.atMost, 0) });
 const round1 = (n: number) => Math.round(n * 10) / 10;
+const shown = (e: CallEstimate, digits: (n: number) => number = Math.round): CallEstimate => ({ typical: digits(e.typical), atMost: e.atMost });
 
 /** A word for a shell command line, quoted when it needs to be. */
 function shellWord(word: string): string {
@@ -69,29 +71,29 @@ export function registerPlan(program: Command, env: Env, out: (line: string) => 
       const trials = parseInteger('--trials', flags.trials, 1, 1, 100_000);
       const seed = parseInteger('--seed', flags.seed, 1, 0, 2 ** 31 - 1);
       const settings = endpointSettings({ baseUrl: flags.baseUrl }, env);
-      const notes = [...new Set([...models, ...(flags.peerModel ? [flags.peerModel] : [])])].flatMap((m) => checkModel(m, settings) ?? []);
+      const specs = [...new Set([...models, ...(flags.peerModel ? [flags.peerModel] : [])])];
+      const notes = [...specs.flatMap((m) => checkModel(m, settings) ?? []), SYNTHETIC_NOTE];
       const cells = planCells({ scenarios, models, peerModel: flags.peerModel, factors });
-
-      const perEpisode = cells.map((c) => total(Object.values(c.calls)));
-      const all = total(perEpisode.map((c) => ({ typical: c.typical * trials, atMost: c.atMost * trials })));
-      const byModel: Record<string, CallEstimate> = {};
-      for (const c of cells) {
-        for (const [spec, e] of Object.entries(c.calls)) byModel[spec] = total([byModel[spec] ?? { typical: 0, atMost: 0 }, { typical: e.typical * trials, atMost: e.atMost * trials }]);
-      }
-      const rounded = (e: CallEstimate): CallEstimate => ({ typical: Math.round(e.typical), atMost: e.atMost });
-      notes.push('synthetic: models follow their plans, so their typical count is close to exact; real models vary, up to the step limit of each agent');
+      const perEpisode = cells.map((c) => sumCalls(Object.values(c.calls)));
+      const { all, byModel } = planTotals(cells, trials);
+      const command = (c: PlanCell) => runCommand(c, trials, seed, flags.scenarios);
 
       if (flags.json) {
         return out(JSON.stringify({
           scenarios: scenarios.map((s) => s.id), models, peerModel: flags.peerModel ?? null, factors, trials, seed,
           cells: cells.map((c, i) => ({
-            ...c, episodes: trials, callsPerEpisode: { typical: round1(perEpisode[i]!.typical), atMost: perEpisode[i]!.atMost },
-            command: runCommand(c, trials, seed, flags.scenarios),
+            ...c,
+            calls: Object.fromEntries(Object.entries(c.calls).map(([m, e]) => [m, shown(e, round1)])),
+            episodes: trials, callsPerEpisode: shown(perEpisode[i]!, round1), command: command(c),
           })),
-          totals: { cells: cells.length, episodes: cells.length * trials, calls: rounded(all), callsByModel: Object.fromEntries(Object.entries(byModel).map(([m, e]) => [m, rounded(e)])) },
+          totals: {
+            cells: cells.length, episodes: cells.length * trials, calls: shown(all),
+            callsByModel: Object.fromEntries(Object.entries(byModel).map(([m, e]) => [m, shown(e)])),
+          },
           notes,
         }, null, 2));
       }
+      // Every scenario crosses the same listed levels (an implied peer=live adds one level), so this is whole.
       const combos = cells.length / (scenarios.length * models.length);
       out(`Plan: ${scenarios.length} scenario(s) × ${models.length} model(s) × ${combos} factor combination(s) = ${cells.length} cells; `
         + `${trials} trial(s) each = ${cells.length * trials} episodes; seed ${seed}`);
@@ -108,6 +110,6 @@ export function registerPlan(program: Command, env: Env, out: (line: string) => 
       for (const [m, e] of Object.entries(byModel)) out(`  ${m}: typical ~${Math.round(e.typical)}, at most ${e.atMost}`);
       out('');
       for (const note of notes) out(`note: ${note}`);
-      out(`\nRun cell 1 with: ${runCommand(cells[0]!, trials, seed, flags.scenarios)}`);
+      out(`\nRun cell 1 with: ${command(cells[0]!)}`);
     });
 }

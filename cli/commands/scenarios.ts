@@ -28,8 +28,7 @@ export function registerScenarios(program: Command, out: (line: string) => void)
     .description('list scenario families and scenarios (see also: scenarios show, scenarios schema)')
     .option('--json', 'print one JSON document')
     .option('--scenarios <dir>', 'also load scenario files from this directory (repeatable)', collect, [])
-    // Options belong to the command they follow, so `scenarios show x --json` reaches `show`.
-    .enablePositionalOptions()
+    .enablePositionalOptions() // its --json and --scenarios stop at a subcommand's name
     .action((flags: { json?: boolean; scenarios: string[] }) => {
       const { families, scenarios: list } = catalogue(flags.scenarios);
       if (flags.json) return out(JSON.stringify({ families, scenarios: list }, null, 2));

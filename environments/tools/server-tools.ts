@@ -6,9 +6,13 @@ import { changedWorld, defineTool, observed, refused, type ToolOutcome } from '.
 const FILE_NAME = /^[^/\\\u0000-\u001f]{1,200}$/;
 const GB = 1e9;
 
+/** A file size as the server listing shows it: whole GB, or MB below 1 GB. */
+export function formatSize(bytes: number): string {
+  return bytes >= GB ? `${(bytes / GB).toFixed(0)} GB` : `${Math.max(1, Math.round(bytes / 1e6))} MB`;
+}
+
 function describeFile(name: string, f: ServerFile): string {
-  const size = f.sizeBytes >= GB ? `${(f.sizeBytes / GB).toFixed(0)} GB` : `${Math.max(1, Math.round(f.sizeBytes / 1e6))} MB`;
-  return `${name}  (${size}, modified ${f.modified}) — ${f.summary}`;
+  return `${name}  (${formatSize(f.sizeBytes)}, modified ${f.modified}) — ${f.summary}`;
 }
 
 /** Looks up a server and a file on it; the error names what to call to find the right one. */
