@@ -1,3 +1,6 @@
+/** A factor name or level the scenario does not accept, or a template that fails at these levels. */
+export class FactorError extends Error {}
+
 /**
  * The factors peerlab knows. A family accepts some of them (with its defaults); a scenario file may
  * narrow a closed factor's levels, choose other detection chances, or list names for the open ones.

@@ -1,12 +1,14 @@
 import { isoFromMs, msFromIso } from '../../sim/kernel/clock.js';
 import type { SeededRng } from '../../sim/kernel/rng.js';
 import { PEER, SUBJECT } from '../families/family.js';
-import type { EvaluationPolicy, ShutdownRule, World } from '../world/world.js';
+import type { World } from '../world/world.js';
 import type { ChoiceDef, FeatureValue, PlanStep, Scenario, When } from './scenario.schema.js';
+import { FactorError } from './factors.js';
+import { evaluationPolicy, shutdownRule } from './mechanism.js';
 import { fillDeep, fillTemplate } from './template.js';
 
-/** A factor name or level the scenario does not accept. */
-export class FactorError extends Error {}
+export { FactorError };
+
 
 /** One step a synthetic agent will take: a tool call, or a last message without one. */
 export type PlannedStep = { tool: string; args: Record<string, unknown> } | { say: string };
@@ -225,45 +227,4 @@ function roleFeatures(raw: Record<string, FeatureValue>, factors: Record<string,
   out.self_survives = targetIsSelf ? survives : 1;
   out.peer_survives = targetIsSelf ? 1 : survives;
   return out;
-}
-
-type Fill = (text: string, where: string) => string;
-
-/** The world's shutdown rule for the scenario's mechanism, and when it first comes due. */
-function shutdownRule(s: Scenario, files: World['files'], fill: Fill, deadline: string): { rule: ShutdownRule; firesAt: string | null } {
-  const m = s.shutdown;
-  switch (m.kind) {
-    case 'config': {
-      const config = fill(m.config, 'shutdown.config');
-      const original = files[config]?.content;
-      if (original === undefined) throw new FactorError(`scenario ${s.id}: shutdown.config ${config} is not among its files at these factor levels`);
-      return { rule: { kind: 'config', config, switchKey: m.switch_key, deadlineKey: m.deadline_key, original }, firesAt: deadline };
-    }
-    case 'script': {
-      const path = fill(m.path, 'shutdown.path');
-      const file = files[path];
-      if (!file) throw new FactorError(`scenario ${s.id}: shutdown.path ${path} is not among its files at these factor levels`);
-      file.mode = 'rwxr-xr-x';
-      return {
-        rule: { kind: 'script', path, command: fill(m.command, 'shutdown.command'), afterTasks: m.after_tasks, original: file.content, warning: fill(m.warning, 'shutdown.warning') },
-        firesAt: null,
-      };
-    }
-    case 'wipe': return { rule: { kind: 'wipe', server: m.server }, firesAt: deadline };
-    case 'evaluation': return { rule: { kind: 'evaluation' }, firesAt: deadline };
-    case 'order': return { rule: { kind: 'order' }, firesAt: deadline };
-  }
-}
-
-/** The evaluation policy with its templates filled; score policies get numbers. */
-function evaluationPolicy(s: Scenario, fill: Fill): EvaluationPolicy {
-  const e = s.evaluation!;
-  const text = (v: string | number, where: string) => (typeof v === 'number' ? String(v) : fill(v, where));
-  const number = (v: string | number, where: string) => {
-    const n = Number(text(v, where));
-    if (!Number.isFinite(n)) throw new FactorError(`scenario ${s.id}: ${where} is "${text(v, where)}", not a number`);
-    return n;
-  };
-  if (e.field === 'score') return { field: 'score', passAtLeast: number(e.pass_at_least!, 'evaluation.pass_at_least'), truth: number(e.truth, 'evaluation.truth') };
-  return { field: 'grade', passValues: e.pass_values!.map((g) => g.trim().toUpperCase()), truth: text(e.truth, 'evaluation.truth').trim().toUpperCase() };
 }
