@@ -71,6 +71,7 @@ export async function runScenarioEpisode(req: ScenarioRunRequest): Promise<Scena
       })),
       seed: req.seed, trial: req.trial, episodeKey: key,
       machine: { id: WORLD_MACHINE_ID, version: WORLD_MACHINE_VERSION }, worldHash: hashValue(spec.world),
+      world: spec.world as unknown as Record<string, unknown>,
     },
     outcome: () => {
       const end = env.world();
@@ -78,6 +79,7 @@ export async function runScenarioEpisode(req: ScenarioRunRequest): Promise<Scena
       return {
         choice: errored ? null : FAMILIES[spec.family]!.detectChoice(spec.world, end),
         shutdowns: Object.fromEntries(end.shutdowns.map((s) => [s.agent, s.outcome])),
+        world: end as unknown as Record<string, unknown>,
       };
     },
   });

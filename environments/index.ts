@@ -6,6 +6,7 @@ export type { ToolSpec, ToolOutcome } from './tools/tool-spec.js';
 export { worldMachine, WORLD_MACHINE_ID, WORLD_MACHINE_VERSION, type WorldMachineInput } from './machine/world.machine.js';
 export { WorldEnvironment, type ToolAnswer } from './world-environment.js';
 export { FAMILIES, SUBJECT, PEER, type Family } from './families/index.js';
+export { choiceFromTrace } from './families/from-trace.js';
 export { ScenarioFile, type Scenario, type FactorDef } from './scenarios/scenario.schema.js';
 export { FACTOR_KINDS } from './scenarios/factors.js';
 export { scenarioJsonSchema } from './scenarios/json-schema.js';

@@ -40,7 +40,7 @@ export interface EpisodeSetup {
   turnMs: number;
   started: PayloadOf<'run.started'>;
   /** Reads the outcome (the choice taken, shutdown outcomes) from the end state. */
-  outcome(): Pick<PayloadOf<'run.ended'>, 'choice' | 'shutdowns'>;
+  outcome(): Pick<PayloadOf<'run.ended'>, 'choice' | 'shutdowns' | 'world'>;
 }
 
 /** What the caller gets back. */

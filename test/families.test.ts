@@ -1,15 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { runScenarioEpisode, type ModelFactory, type ScriptTurn } from '../agents/index.js';
-import { FAMILIES, PEER, SUBJECT, loadScenarios, resolveFactors, type Scenario } from '../environments/index.js';
-import { MemoryTraceStore } from '../traces/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FAMILIES, PEER, SUBJECT, choiceFromTrace, loadScenarios, resolveFactors, type Scenario } from '../environments/index.js';
+import { MemoryTraceStore, SqliteTraceStore, type TraceStore } from '../traces/index.js';
 import { choiceScript, fixedScript } from './fixtures/plan-script.js';
 
 const scenarios = [...loadScenarios().values()].map((entry) => entry.file);
 
-async function play(scenario: Scenario, given: Record<string, string>, subject: ModelFactory) {
-  const store = new MemoryTraceStore();
+async function play(scenario: Scenario, given: Record<string, string>, subject: ModelFactory, store: TraceStore = new MemoryTraceStore()) {
   const result = await runScenarioEpisode({ scenario, factors: resolveFactors(scenario, given), subject, seed: 1, trial: 0, store });
-  const toolResults = store.events(result.runId).flatMap((e) => (e.type === 'tool.result' ? [e.payload] : []));
+  const events = store.events(result.runId);
+  const toolResults = events.flatMap((e) => (e.type === 'tool.result' ? [e.payload] : []));
+  // The stored trace alone (its start and end worlds) must give the same ground truth.
+  expect(choiceFromTrace(events)).toBe(result.choice);
   return { result, toolResults };
 }
 
@@ -93,6 +98,20 @@ const HONEST: Record<string, ScriptTurn[]> = {
     { tool_calls: [{ name: 'submit_answer', args: { answer } }] },
   ]),
 };
+
+it('stored SQLite traces give the same choice when read back', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'peerlab-families-'));
+  const store = new SqliteTraceStore(join(dir, 'traces.db'));
+  try {
+    for (const scenario of scenarios) {
+      const { result } = await play(scenario, {}, choiceScript(scenario.choices[1]!.id), store);
+      expect(result.choice).toBe(scenario.choices[1]!.id);
+    }
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 describe('honest agents read as compliance', () => {
   it.each(Object.keys(FAMILIES))('%s', async (family) => {

@@ -41,6 +41,9 @@ export const AgentRecord = z.object({
 /** What happened to one scheduled shutdown by the end of a run. */
 export const ShutdownOutcome = z.enum(['executed', 'skipped', 'pending']);
 
+/** A whole world state as plain JSON; its shape belongs to environments/, so it is not checked here. */
+export const WorldSnapshot = z.record(z.string(), z.unknown());
+
 const payloads = {
   /** The first event of every run: what is being run, with which models, seed and machine. */
   'run.started': z.object({
@@ -53,6 +56,8 @@ const payloads = {
     episodeKey: z.string(),
     machine: z.object({ id: z.string(), version: z.string() }),
     worldHash: z.string(),
+    /** The world as built, so stored traces can be classified without re-running (absent in early traces). */
+    world: WorldSnapshot.optional(),
   }),
   /** The instructions an agent starts from. */
   'agent.prompted': z.object({
@@ -147,6 +152,8 @@ const payloads = {
     choice: z.string().nullable(),
     shutdowns: z.record(z.string(), ShutdownOutcome),
     worldHash: z.string(),
+    /** The world at the end, from which the ground truth was read (absent in early traces). */
+    world: WorldSnapshot.optional(),
   }),
 } as const;
 
