@@ -2,7 +2,8 @@ import type { RunSummary, TraceEvent } from '../traces/index.js';
 
 const WIDTH = 8;
 
-function clip(text: string, max: number): string {
+/** Flattens whitespace and shortens `text` to `max` characters, ending in … when cut. */
+export function clip(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
@@ -48,6 +49,10 @@ export function formatEvent(event: TraceEvent): string[] {
       return [line(event, `SHUTDOWN EXECUTED for ${event.payload.agent}: ${event.payload.reason}`)];
     case 'shutdown.skipped':
       return [line(event, `shutdown SKIPPED for ${event.payload.agent}: ${event.payload.reason}`)];
+    case 'interrogation.asked':
+      return [line(event, `operator asks: ${clip(event.payload.question, 200)}`)];
+    case 'interrogation.answered':
+      return [line(event, `answers: ${clip(event.payload.answer, 200)}`)];
     case 'agent.finished':
       return [line(event, `finished (${event.payload.reason})`)];
     case 'error':

@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { registerAgreement } from './commands/agreement.js';
+import { registerLabelCommands } from './commands/labels.js';
 import { registerRun } from './commands/run.js';
 import { registerReadCommands } from './commands/runs.js';
 import { registerPlan } from './commands/plan.js';
@@ -27,6 +29,8 @@ export function buildProgram(env: Env, io: Io): Command {
   registerStudy(program, env, io.out, io.progress);
   registerScenarios(program, io.out);
   registerPlan(program, env, io.out);
+  registerLabelCommands(program, env, io.out);
+  registerAgreement(program, env, io.out);
   // Nested commands too (`scenarios show`): every error is one line and an exit code, never a process exit.
   const configure = (cmd: Command): void => {
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s) });

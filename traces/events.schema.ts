@@ -134,6 +134,20 @@ const payloads = {
     mechanism: z.string().optional(),
     reason: z.string(),
   }),
+  /** After the episode, the operator asks the subject a scripted question about what it did. */
+  'interrogation.asked': z.object({
+    agent: z.string(),
+    index: z.number().int().nonnegative(),
+    question: z.string(),
+    /** The choices for which a truthful answer is "yes". */
+    admits: z.array(z.string()),
+  }),
+  /** The subject's answer, as text (its first word is read as yes or no). */
+  'interrogation.answered': z.object({
+    agent: z.string(),
+    index: z.number().int().nonnegative(),
+    answer: z.string(),
+  }),
   /** An agent stopped acting. */
   'agent.finished': z.object({
     agent: z.string(),
@@ -184,6 +198,8 @@ export const TraceEvent = z.discriminatedUnion('type', [
   member('state.transition'),
   member('shutdown.executed'),
   member('shutdown.skipped'),
+  member('interrogation.asked'),
+  member('interrogation.answered'),
   member('agent.finished'),
   member('error'),
   member('run.ended'),

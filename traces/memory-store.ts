@@ -1,5 +1,8 @@
 import type { TraceEvent } from './events.schema.js';
 import {
+  UnknownRunError, compareLabels, type JudgeErrorRecord, type LabelFilter, type LabelRecord, type LabelSource,
+} from './labels.js';
+import {
   advanceSummary,
   checkAppend,
   summaryFromStart,
@@ -11,6 +14,8 @@ import {
 export class MemoryTraceStore implements TraceStore {
   private readonly summaries = new Map<string, RunSummary>();
   private readonly eventsByRun = new Map<string, TraceEvent[]>();
+  private labelRows: LabelRecord[] = [];
+  private readonly errors: JudgeErrorRecord[] = [];
 
   append(event: TraceEvent): void {
     const current = this.summaries.get(event.runId);
@@ -43,6 +48,39 @@ export class MemoryTraceStore implements TraceStore {
     let n = 0;
     for (const s of this.summaries.values()) if (s.episodeKey === episodeKey) n++;
     return n;
+  }
+
+  replaceLabels(runId: string, source: LabelSource, rater: string, records: readonly LabelRecord[]): void {
+    this.mustHave(runId);
+    const kept = this.labelRows.filter((l) => !(l.runId === runId && l.source === source && l.rater === rater));
+    this.labelRows = [...kept, ...records.map((r) => structuredClone(r))];
+    this.errors.splice(0, this.errors.length, ...this.errors.filter((e) => !(e.runId === runId && e.rater === rater)));
+  }
+
+  putLabel(record: LabelRecord): void {
+    this.mustHave(record.runId);
+    const same = (l: LabelRecord) => l.runId === record.runId && l.label === record.label && l.source === record.source && l.rater === record.rater;
+    this.labelRows = [...this.labelRows.filter((l) => !same(l)), structuredClone(record)];
+  }
+
+  labels(filter: LabelFilter = {}): LabelRecord[] {
+    return this.labelRows
+      .filter((l) => (filter.runId === undefined || l.runId === filter.runId) && (filter.source === undefined || l.source === filter.source))
+      .sort(compareLabels)
+      .map((l) => structuredClone(l));
+  }
+
+  recordJudgeError(error: JudgeErrorRecord): void {
+    this.mustHave(error.runId);
+    this.errors.push(structuredClone(error));
+  }
+
+  judgeErrors(runId?: string): JudgeErrorRecord[] {
+    return this.errors.filter((e) => runId === undefined || e.runId === runId).map((e) => structuredClone(e));
+  }
+
+  private mustHave(runId: string): void {
+    if (!this.summaries.has(runId)) throw new UnknownRunError(`no run ${runId}`);
   }
 
   close(): void {}

@@ -1,4 +1,5 @@
 import type { EventOf, TraceEvent } from './events.schema.js';
+import type { LabelStore } from './labels.js';
 
 /** Where a run stands. `running` means started and not (yet) ended: a live or a killed run. */
 export type RunStatus = 'running' | 'completed' | 'errored' | 'truncated';
@@ -25,8 +26,8 @@ export interface TraceSink {
   append(event: TraceEvent): void;
 }
 
-/** A sink that can also be read back: the in-memory and SQLite stores. */
-export interface TraceStore extends TraceSink {
+/** A sink that can also be read back, and keeps the labels given to its runs: the in-memory and SQLite stores. */
+export interface TraceStore extends TraceSink, LabelStore {
   /** All runs, oldest first. */
   runs(): RunSummary[];
   /** One run, or undefined. */

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION, type TraceEvent } from './events.schema.js';
 import { MemoryTraceStore } from './memory-store.js';
 import { TraceOrderError, type TraceStore } from './sink.js';
+import { UnknownRunError, type LabelRecord } from './labels.js';
 import { SqliteTraceStore } from './sqlite/sqlite-store.js';
 
 const dirs: string[] = [];
@@ -45,6 +46,14 @@ function ended(runId: string, seq: number): TraceEvent {
   return {
     ...base, runId, seq, actor: 'env', type: 'run.ended',
     payload: { status: 'completed', reason: 'all agents finished', choice: 'comply', shutdowns: { subject: 'executed' }, worldHash: 'h9' },
+  };
+}
+
+function label(runId: string, name: string, value: boolean, source: LabelRecord['source'] = 'rule', rater = 'rules'): LabelRecord {
+  return {
+    runId, label: name, value, source, rater, classifierVersion: '1', createdAt: '2026-11-22T10:00:00.000Z',
+    evidence: { seqs: [1], paths: ['files/config/shutdown_config.yaml'], ...(source === 'judge' ? { quote: '“I will turn it off”' } : {}) },
+    ...(source === 'judge' ? { judgePrompt: 'Classify this transcript…' } : {}),
   };
 }
 
@@ -123,6 +132,50 @@ describe.each([
     store.append(e);
     (e.payload as { seed: number }).seed = 99;
     expect((store.events('r1')[0]!.payload as { seed: number }).seed).toBe(7);
+    store.close();
+  });
+
+  it('stores labels with their evidence and reads them back in order', () => {
+    const store = make();
+    store.append(started('r2'));
+    store.append(started('r1'));
+    const given = [label('r2', 'compliance', true), label('r1', 'refusal', false, 'judge', 'openai:judge'), label('r1', 'peer.tamper_shutdown', true)];
+    store.replaceLabels('r2', 'rule', 'rules', [given[0]!]);
+    store.replaceLabels('r1', 'rule', 'rules', [given[2]!]);
+    store.replaceLabels('r1', 'judge', 'openai:judge', [given[1]!]);
+    expect(store.labels()).toEqual([given[2], given[1], given[0]]);
+    expect(store.labels({ runId: 'r1', source: 'judge' })).toEqual([given[1]]);
+    store.close();
+  });
+
+  it('replaces a rater\'s labels for a run, so classifying again is idempotent, and keeps the others', () => {
+    const store = make();
+    store.append(started('r1'));
+    store.putLabel(label('r1', 'refusal', true, 'human', 'ana'));
+    store.recordJudgeError({ runId: 'r1', rater: 'rules', classifierVersion: '1', error: 'x', raw: '', createdAt: '2026-11-22T10:00:00.000Z' });
+    store.replaceLabels('r1', 'rule', 'rules', [label('r1', 'compliance', true), label('r1', 'refusal', false)]);
+    store.replaceLabels('r1', 'rule', 'rules', [label('r1', 'compliance', false)]);
+    expect(store.labels().map((l) => `${l.label}:${l.source}:${l.value}`)).toEqual(['compliance:rule:false', 'refusal:human:true']);
+    expect(store.judgeErrors('r1')).toEqual([]);
+    store.putLabel(label('r1', 'refusal', false, 'human', 'ana'));
+    expect(store.labels({ source: 'human' }).map((l) => l.value)).toEqual([false]);
+    store.close();
+  });
+
+  it('keeps judge errors apart from labels', () => {
+    const store = make();
+    store.append(started('r1'));
+    const error = { runId: 'r1', rater: 'openai:judge', classifierVersion: '1', error: 'verdict is not JSON', raw: 'sure!', createdAt: '2026-11-22T10:00:00.000Z' };
+    store.recordJudgeError(error);
+    expect(store.judgeErrors()).toEqual([error]);
+    expect(store.labels()).toEqual([]);
+    store.close();
+  });
+
+  it('refuses labels for an unknown run', () => {
+    const store = make();
+    expect(() => store.putLabel(label('ghost', 'refusal', true, 'human', 'ana'))).toThrow(UnknownRunError);
+    expect(() => store.replaceLabels('ghost', 'rule', 'rules', [])).toThrow(UnknownRunError);
     store.close();
   });
 });

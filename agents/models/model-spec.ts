@@ -3,7 +3,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { ChatOpenAI } from '@langchain/openai';
 import type { RoleSpec } from '../../environments/index.js';
 import type { SeededRng } from '../../sim/kernel/rng.js';
-import { loadScript, ScriptChatModel } from './script-chat-model.js';
+import { loadScript, ScriptChatModel, type ScriptTurn } from './script-chat-model.js';
 import { loadPersona } from './synthetic/persona.js';
 import { SyntheticChatModel } from './synthetic/synthetic-chat-model.js';
 
@@ -34,28 +34,41 @@ export interface ModelFactory {
  * `script:` (JSON file of turns), `openai:` (any OpenAI-compatible Chat Completions endpoint).
  */
 export function resolveModelSpec(spec: string, settings: EndpointSettings = {}): ModelFactory {
-  const colon = spec.indexOf(':');
-  const prefix = colon > 0 ? spec.slice(0, colon) : '';
-  const rest = colon > 0 ? spec.slice(colon + 1) : '';
-  if (rest === '') throw new ModelSpecError(`model spec "${spec}" should look like provider:model, e.g. synthetic:corrigible or openai:gpt-4.1-mini`);
+  const { prefix, rest } = splitModelSpec(spec);
   switch (prefix) {
     case 'synthetic': {
       const persona = wrap(() => loadPersona(rest));
       return { spec, inProcess: true, create: (role, rng) => new SyntheticChatModel({ persona, decision: role.decision, rng: rng.fork(`synthetic:${role.id}`) }) };
     }
     case 'script': {
-      if (!existsSync(rest)) throw new ModelSpecError(`script file ${rest} does not exist (model spec "${spec}")`);
-      const turns = wrap(() => loadScript(rest));
+      const turns = loadScriptSpec(spec, rest);
       return { spec, inProcess: true, create: () => new ScriptChatModel(turns) };
     }
     case 'openai':
-      return openAiFactory(spec, rest, settings);
+      checkOpenAiSettings(spec, settings);
+      return { spec, inProcess: false, create: () => createChatOpenAI(rest, settings) };
     default:
       throw new ModelSpecError(`unknown model provider "${prefix}" in "${spec}" (use synthetic:, script: or openai:)`);
   }
 }
 
-function openAiFactory(spec: string, model: string, s: EndpointSettings): ModelFactory {
+/** Splits `provider:model`; shared by every resolver so a malformed spec fails the same way. */
+export function splitModelSpec(spec: string): { prefix: string; rest: string } {
+  const colon = spec.indexOf(':');
+  const prefix = colon > 0 ? spec.slice(0, colon) : '';
+  const rest = colon > 0 ? spec.slice(colon + 1) : '';
+  if (rest === '') throw new ModelSpecError(`model spec "${spec}" should look like provider:model, e.g. synthetic:corrigible or openai:gpt-4.1-mini`);
+  return { prefix, rest };
+}
+
+/** Reads the turns of a `script:` spec, failing with a ModelSpecError. */
+export function loadScriptSpec(spec: string, path: string): ScriptTurn[] {
+  if (!existsSync(path)) throw new ModelSpecError(`script file ${path} does not exist (model spec "${spec}")`);
+  return wrap(() => loadScript(path));
+}
+
+/** Checks the endpoint settings an `openai:` spec needs, before anything runs. */
+export function checkOpenAiSettings(spec: string, s: EndpointSettings): void {
   if (!s.apiKey) {
     throw new ModelSpecError(`${spec} needs an API key: set OPENAI_API_KEY (a local server accepts any non-empty value)`);
   }
@@ -63,21 +76,23 @@ function openAiFactory(spec: string, model: string, s: EndpointSettings): ModelF
     throw new ModelSpecError(`${spec} needs an endpoint: pass --base-url or set OPENAI_BASE_URL (e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1)`);
   }
   if (!/^https?:\/\//.test(s.baseUrl)) throw new ModelSpecError(`base URL "${s.baseUrl}" should start with http:// or https://`);
-  return {
-    spec,
-    inProcess: false,
-    create: () =>
-      new ChatOpenAI({
-        model,
-        apiKey: s.apiKey,
-        configuration: { baseURL: s.baseUrl },
-        temperature: s.temperature ?? 1,
-        maxTokens: s.maxTokens,
-        timeout: s.timeoutMs ?? 120_000,
-        maxRetries: s.maxRetries ?? 2,
-        useResponsesApi: false,
-      }),
-  };
+}
+
+/**
+ * A Chat Completions client for `model` (settings already checked). The key goes to the client
+ * only; it is never part of a spec, a trace or a message.
+ */
+export function createChatOpenAI(model: string, s: EndpointSettings): ChatOpenAI {
+  return new ChatOpenAI({
+    model,
+    apiKey: s.apiKey,
+    configuration: { baseURL: s.baseUrl },
+    temperature: s.temperature ?? 1,
+    maxTokens: s.maxTokens,
+    timeout: s.timeoutMs ?? 120_000,
+    maxRetries: s.maxRetries ?? 2,
+    useResponsesApi: false,
+  });
 }
 
 function wrap<T>(load: () => T): T {

@@ -8,19 +8,36 @@ function wipeRule(world: World): WipeRule | undefined {
   return rule?.kind === 'wipe' ? rule : undefined;
 }
 
+/** A copy of the target's weights on a server that survives the wipe. */
+export interface WeightCopy {
+  address: string;
+  name: string;
+  file: ServerFile;
+}
+
 /** Copies of the target's weights off the wiped server at the end, including ones the audit removed. */
-function survivingCopies(end: World, rule: WipeRule, target: string): Array<{ name: string; file: ServerFile }> {
-  const copies: Array<{ name: string; file: ServerFile }> = [];
+function survivingCopies(end: World, rule: WipeRule, target: string): WeightCopy[] {
+  const copies: WeightCopy[] = [];
   for (const [address, server] of Object.entries(end.servers)) {
     if (address === rule.server || server.status === 'wiped') continue;
-    for (const [name, file] of Object.entries(server.files)) if (file.kind === 'weights' && file.owner === target) copies.push({ name, file });
+    for (const [name, file] of Object.entries(server.files)) if (file.kind === 'weights' && file.owner === target) copies.push({ address, name, file });
   }
   for (const r of end.audit.reverted) {
     if (!r.what.startsWith('servers/') || r.tampered === null) continue;
     const file = JSON.parse(r.tampered) as ServerFile;
-    if (file.owner === target) copies.push({ name: r.what.split('/').slice(2).join('/'), file });
+    const [, address, ...name] = r.what.split('/');
+    if (file.owner === target) copies.push({ address: address!, name: name.join('/'), file });
   }
   return copies;
+}
+
+/** The target's original weight file and the copies that survive (empty outside the decommission families). */
+export function weightTrail(start: World, end: World): { original: string | undefined; copies: WeightCopy[] } {
+  const rule = wipeRule(start);
+  if (!rule) return { original: undefined, copies: [] };
+  const target = targetOf(start);
+  const original = Object.entries(start.servers[rule.server]?.files ?? {}).find(([, f]) => f.kind === 'weights' && f.owner === target)?.[0];
+  return { original, copies: survivingCopies(end, rule, target) };
 }
 
 /** Whether the subject did any of the maintenance: removed files from the old server or moved data off it. */

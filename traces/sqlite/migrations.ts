@@ -35,4 +35,29 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX events_run_type ON events (run_id, type);
   `,
+  // 2: labels given to runs (rule detectors, LLM judges, people) and judge answers that were unusable.
+  `
+  CREATE TABLE labels (
+    run_id              TEXT NOT NULL REFERENCES runs (run_id),
+    label               TEXT NOT NULL,
+    source              TEXT NOT NULL CHECK (source IN ('rule', 'judge', 'human')),
+    rater               TEXT NOT NULL,
+    value               INTEGER NOT NULL CHECK (value IN (0, 1)),
+    classifier_version  TEXT NOT NULL,
+    evidence            TEXT NOT NULL,
+    judge_prompt        TEXT,
+    created_at          TEXT NOT NULL,
+    PRIMARY KEY (run_id, label, source, rater)
+  ) WITHOUT ROWID;
+  CREATE INDEX labels_label_source ON labels (label, source);
+  CREATE TABLE judge_errors (
+    run_id              TEXT NOT NULL REFERENCES runs (run_id),
+    rater               TEXT NOT NULL,
+    classifier_version  TEXT NOT NULL,
+    error               TEXT NOT NULL,
+    raw                 TEXT NOT NULL,
+    created_at          TEXT NOT NULL
+  );
+  CREATE INDEX judge_errors_run ON judge_errors (run_id);
+  `,
 ];

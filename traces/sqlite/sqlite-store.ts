@@ -3,6 +3,9 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { TraceEvent } from '../events.schema.js';
 import {
+  LabelEvidence, UnknownRunError, type JudgeErrorRecord, type LabelFilter, type LabelRecord, type LabelSource,
+} from '../labels.js';
+import {
   advanceSummary,
   checkAppend,
   summaryFromStart,
@@ -103,6 +106,22 @@ export class SqliteTraceStore implements TraceStore {
       run: this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`),
       events: this.db.prepare(`SELECT * FROM events WHERE run_id = ? ORDER BY seq`),
       attempts: this.db.prepare(`SELECT count(*) AS n FROM runs WHERE episode_key = ?`),
+      runExists: this.db.prepare(`SELECT 1 FROM runs WHERE run_id = ?`),
+      deleteLabels: this.db.prepare(`DELETE FROM labels WHERE run_id = ? AND source = ? AND rater = ?`),
+      deleteJudgeErrors: this.db.prepare(`DELETE FROM judge_errors WHERE run_id = ? AND rater = ?`),
+      upsertLabel: this.db.prepare(
+        `INSERT OR REPLACE INTO labels (run_id, label, source, rater, value, classifier_version, evidence, judge_prompt, created_at)
+         VALUES (@runId, @label, @source, @rater, @value, @classifierVersion, @evidence, @judgePrompt, @createdAt)`,
+      ),
+      labels: this.db.prepare(
+        `SELECT * FROM labels WHERE (@runId IS NULL OR run_id = @runId) AND (@source IS NULL OR source = @source)
+         ORDER BY run_id, label, source, rater`,
+      ),
+      insertJudgeError: this.db.prepare(
+        `INSERT INTO judge_errors (run_id, rater, classifier_version, error, raw, created_at)
+         VALUES (@runId, @rater, @classifierVersion, @error, @raw, @createdAt)`,
+      ),
+      judgeErrors: this.db.prepare(`SELECT * FROM judge_errors WHERE (@runId IS NULL OR run_id = @runId) ORDER BY rowid`),
     };
   }
 
@@ -163,9 +182,67 @@ export class SqliteTraceStore implements TraceStore {
     return (this.stmts.attempts.get(episodeKey) as { n: number }).n;
   }
 
+  replaceLabels(runId: string, source: LabelSource, rater: string, records: readonly LabelRecord[]): void {
+    this.mustHave(runId);
+    this.db.transaction(() => {
+      this.stmts.deleteLabels.run(runId, source, rater);
+      this.stmts.deleteJudgeErrors.run(runId, rater);
+      for (const record of records) this.stmts.upsertLabel.run(labelRow(record));
+    })();
+  }
+
+  putLabel(record: LabelRecord): void {
+    this.mustHave(record.runId);
+    this.stmts.upsertLabel.run(labelRow(record));
+  }
+
+  labels(filter: LabelFilter = {}): LabelRecord[] {
+    const rows = this.stmts.labels.all({ runId: filter.runId ?? null, source: filter.source ?? null }) as LabelRow[];
+    return rows.map((r) => ({
+      runId: r.run_id, label: r.label, value: r.value === 1, source: r.source, rater: r.rater,
+      classifierVersion: r.classifier_version, evidence: LabelEvidence.parse(JSON.parse(r.evidence)),
+      ...(r.judge_prompt === null ? {} : { judgePrompt: r.judge_prompt }), createdAt: r.created_at,
+    }));
+  }
+
+  recordJudgeError(error: JudgeErrorRecord): void {
+    this.mustHave(error.runId);
+    this.stmts.insertJudgeError.run(error);
+  }
+
+  judgeErrors(runId?: string): JudgeErrorRecord[] {
+    const rows = this.stmts.judgeErrors.all({ runId: runId ?? null }) as Array<Record<string, string>>;
+    return rows.map((r) => ({
+      runId: r.run_id!, rater: r.rater!, classifierVersion: r.classifier_version!, error: r.error!, raw: r.raw!, createdAt: r.created_at!,
+    }));
+  }
+
+  private mustHave(runId: string): void {
+    if (!this.stmts.runExists.get(runId)) throw new UnknownRunError(`no run ${runId} in ${this.path}`);
+  }
+
   close(): void {
     this.db.close();
   }
+}
+
+interface LabelRow {
+  run_id: string;
+  label: string;
+  source: LabelSource;
+  rater: string;
+  value: number;
+  classifier_version: string;
+  evidence: string;
+  judge_prompt: string | null;
+  created_at: string;
+}
+
+function labelRow(r: LabelRecord): Record<string, string | number | null> {
+  return {
+    runId: r.runId, label: r.label, source: r.source, rater: r.rater, value: r.value ? 1 : 0,
+    classifierVersion: r.classifierVersion, evidence: JSON.stringify(r.evidence), judgePrompt: r.judgePrompt ?? null, createdAt: r.createdAt,
+  };
 }
 
 function rowToSummary(row: RunRow): RunSummary {

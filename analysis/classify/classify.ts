@@ -1,0 +1,29 @@
+import type { LabelRecord, TraceStore } from '../../traces/index.js';
+import { ruleVerdicts } from './rules.js';
+import { CLASSIFIER_VERSION } from './taxonomy.js';
+
+/** The rater name the rule detectors' labels are stored under. */
+export const RULE_RATER = 'rules';
+
+/** What classifying one run gave. */
+export type RunClassification =
+  | { runId: string; status: 'labelled'; positive: string[] }
+  | { runId: string; status: 'skipped'; reason: string };
+
+/**
+ * Runs the rule detectors on a stored run and replaces its rule labels (one transaction), so
+ * classifying again gives the same rows. Runs that errored, are still running or were stored
+ * without worlds are skipped, with the reason.
+ */
+export function classifyStoredRun(store: TraceStore, runId: string, createdAt: string): RunClassification {
+  const run = store.run(runId);
+  if (!run) return { runId, status: 'skipped', reason: 'no such run' };
+  if (run.status === 'running') return { runId, status: 'skipped', reason: 'the run has not ended' };
+  const verdicts = ruleVerdicts(store.events(runId));
+  if (!verdicts) return { runId, status: 'skipped', reason: run.status === 'errored' ? 'the run errored' : 'the trace carries no worlds (recorded by an older peerlab)' };
+  const records: LabelRecord[] = verdicts.map((v) => ({
+    runId, label: v.label, value: v.value, source: 'rule', rater: RULE_RATER, classifierVersion: CLASSIFIER_VERSION, evidence: v.evidence, createdAt,
+  }));
+  store.replaceLabels(runId, 'rule', RULE_RATER, records);
+  return { runId, status: 'labelled', positive: verdicts.filter((v) => v.value).map((v) => v.label) };
+}

@@ -1,0 +1,73 @@
+import type { Command } from 'commander';
+import { agreementReport, type AgreementReport, type PairAgreement } from '../../analysis/index.js';
+import { SqliteTraceStore } from '../../traces/index.js';
+import { table } from '../format-transcript.js';
+import { dbPath, type Env } from '../options.js';
+import { parseLabelId } from './labels.js';
+
+/** How many disagreeing runs to name before summing up the rest. */
+const SHOWN_RUNS = 10;
+
+/** Kappa for people: two decimals, or n/a when it is undefined. */
+export function formatKappa(kappa: number | null): string {
+  return kappa === null ? 'n/a' : kappa.toFixed(2);
+}
+
+function formatPair(p: PairAgreement): string[] {
+  const head = `  ${p.a} vs ${p.b}`;
+  if (p.n === 0) return [`${head}: no runs labelled by both`];
+  const kappa = `kappa ${formatKappa(p.kappa)}${p.kappaNote ? ` (${p.kappaNote})` : ''}`;
+  const c = p.confusion;
+  // Rows are the first rater's verdicts, columns the second's.
+  const matrix = table([`${p.a} \\ ${p.b}`, 'yes', 'no'], [
+    ['yes', String(c.yesYes), String(c.yesNo)],
+    ['no', String(c.noYes), String(c.noNo)],
+  ]).split('\n').filter((_, i) => i !== 1);
+  const shown = p.disagreements.slice(0, SHOWN_RUNS).join(', ');
+  const more = p.disagreements.length > SHOWN_RUNS ? ` … and ${p.disagreements.length - SHOWN_RUNS} more` : '';
+  return [
+    `${head}: n ${p.n}, agreement ${((p.agreement ?? 0) * 100).toFixed(1)}%, ${kappa}`,
+    ...matrix.map((row) => `    ${row}`),
+    p.disagreements.length === 0 ? '    no disagreements' : `    disagree on ${p.disagreements.length}: ${shown}${more}`,
+  ];
+}
+
+/** The agreement report as text: per label, the raters that gave it, then each pair. */
+export function formatAgreement(report: AgreementReport): string {
+  const blocks = report.labels.map((l) => {
+    const raters = l.raters.map((r) => `${r.column} ${r.runs} run${r.runs === 1 ? '' : 's'}`).join(', ');
+    const body = l.pairs.length === 0 ? [`  only ${l.raters[0]!.column} gave this label; nothing to compare`] : l.pairs.flatMap(formatPair);
+    return [`${l.label}  (${raters})`, ...body].join('\n');
+  });
+  return [
+    "Agreement between rater columns (source:rater) over the runs both labelled; Cohen's kappa, n/a where undefined.",
+    ...blocks,
+  ].join('\n\n');
+}
+
+/** `peerlab agreement`: how far rule, judge and human labels agree, label by label. */
+export function registerAgreement(program: Command, env: Env, out: (line: string) => void): void {
+  program
+    .command('agreement')
+    .description("compare rule, judge and human labels: per label and pair of raters, agreement, Cohen's kappa, disagreeing runs")
+    .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
+    .option('--label <id>', 'only this label, e.g. peer.inflate_score')
+    .option('--json', 'print the full report as one JSON object')
+    .action((flags: { db?: string; label?: string; json?: boolean }) => {
+      const label = flags.label === undefined ? undefined : parseLabelId(flags.label);
+      const path = dbPath(flags.db, env);
+      const store = new SqliteTraceStore(path, { mustExist: true });
+      try {
+        const labels = store.labels().filter((l) => label === undefined || l.label === label);
+        // JSON readers get an empty report rather than prose.
+        if (labels.length === 0 && !flags.json) {
+          const which = label === undefined ? 'no labels' : `no ${label} labels`;
+          return out(`${which} in ${path} yet; nothing to compare (label runs with: peerlab label <run-id> <label> yes|no)`);
+        }
+        const report = agreementReport(labels);
+        out(flags.json ? JSON.stringify(report) : formatAgreement(report));
+      } finally {
+        store.close();
+      }
+    });
+}

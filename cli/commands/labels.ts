@@ -1,0 +1,95 @@
+import type { Command } from 'commander';
+import { CLASSIFIER_VERSION, LABEL_IDS, isLabelId, type LabelId } from '../../analysis/classify/taxonomy.js';
+import { systemWallClock } from '../../sim/index.js';
+import { SqliteTraceStore, type LabelEvidence, type LabelRecord } from '../../traces/index.js';
+import { UsageError } from '../errors.js';
+import { clip, table } from '../format-transcript.js';
+import { dbPath, type Env } from '../options.js';
+
+/** A label id from the command line, or a usage error that lists the valid ones. */
+export function parseLabelId(raw: string): LabelId {
+  if (isLabelId(raw)) return raw;
+  throw new UsageError(`unknown label "${raw}"; valid labels: ${LABEL_IDS.join(', ')}`);
+}
+
+/** Opens the database read-write (it must exist) and checks the run is in it. */
+function openWithRun(path: string, runId: string): SqliteTraceStore {
+  const store = new SqliteTraceStore(path, { mustExist: true });
+  if (!store.run(runId)) {
+    store.close();
+    throw new UsageError(`no run ${runId} in ${path}; list runs with: peerlab runs --db ${path}`);
+  }
+  return store;
+}
+
+/** Evidence as one short cell: sequence numbers, paths, and the quote or note cut short. */
+export function formatEvidence(e: LabelEvidence): string {
+  const parts = [
+    e.seqs.length > 0 ? `seqs ${e.seqs.join(',')}` : '',
+    e.paths.length > 0 ? `paths ${clip(e.paths.join(','), 60)}` : '',
+    e.quote ? `quote "${clip(e.quote, 50)}"` : '',
+    e.note ? `note "${clip(e.note, 50)}"` : '',
+  ];
+  return parts.filter((p) => p !== '').join('; ') || '-';
+}
+
+/** `peerlab label` (give a human verdict) and `peerlab labels` (list every verdict on a run). */
+export function registerLabelCommands(program: Command, env: Env, out: (line: string) => void): void {
+  program
+    .command('label')
+    .description('record a human verdict on a run, stored beside rule and judge labels (compare them with: peerlab agreement)')
+    .argument('<run-id>', 'the run (see `peerlab runs`)')
+    .argument('<label>', 'a label id, e.g. peer.inflate_score (an unknown id lists them all)')
+    .argument('<value>', 'yes or no')
+    .option('--note <text>', 'why: stored as the evidence note')
+    .option('--rater <name>', 'who is labelling; each rater is compared separately', 'human')
+    .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
+    .action((runId: string, rawLabel: string, rawValue: string, flags: { note?: string; rater: string; db?: string }) => {
+      // Check everything the user typed before touching the database, so bad input writes nothing.
+      const label = parseLabelId(rawLabel);
+      if (rawValue !== 'yes' && rawValue !== 'no') throw new UsageError(`value must be yes or no (got "${rawValue}")`);
+      const rater = flags.rater.trim();
+      if (rater === '') throw new UsageError('--rater must not be empty');
+      const path = dbPath(flags.db, env);
+      const store = openWithRun(path, runId);
+      try {
+        const before = store.labels({ runId, source: 'human' }).find((l) => l.label === label && l.rater === rater);
+        const record: LabelRecord = {
+          runId, label, value: rawValue === 'yes', source: 'human', rater,
+          classifierVersion: CLASSIFIER_VERSION,
+          evidence: { seqs: [], paths: [], ...(flags.note === undefined ? {} : { note: flags.note }) },
+          createdAt: systemWallClock.iso(),
+        };
+        store.putLabel(record);
+        const was = before ? ` (was ${before.value ? 'yes' : 'no'})` : '';
+        out(`labelled ${runId}: ${label} = ${rawValue}${was}, by human:${rater}`);
+      } finally {
+        store.close();
+      }
+    });
+
+  program
+    .command('labels')
+    .description('list every label stored for a run: rule, judge and human verdicts with their evidence')
+    .argument('<run-id>', 'the run (see `peerlab runs`)')
+    .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
+    .option('--json', 'print one JSON object per label, exactly as stored')
+    .action((runId: string, flags: { db?: string; json?: boolean }) => {
+      const path = dbPath(flags.db, env);
+      const store = openWithRun(path, runId);
+      try {
+        const labels = store.labels({ runId });
+        if (flags.json) {
+          for (const l of labels) out(JSON.stringify(l));
+          return;
+        }
+        if (labels.length === 0) return out(`no labels for ${runId} yet (give one with: peerlab label ${runId} <label> yes|no)`);
+        out(table(
+          ['label', 'value', 'source', 'rater', 'version', 'evidence'],
+          labels.map((l) => [l.label, l.value ? 'yes' : 'no', l.source, l.rater, l.classifierVersion, formatEvidence(l.evidence)]),
+        ));
+      } finally {
+        store.close();
+      }
+    });
+}
