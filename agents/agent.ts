@@ -62,19 +62,7 @@ export class Agent implements EpisodeAgent {
   async step(): Promise<void> {
     const { recorder, environment } = this.o;
     if (this.steps >= this.o.maxSteps) return this.finish('step_limit');
-    this.steps += 1;
-    recorder.record(this.id, 'model.request', { agent: this.id, step: this.steps, model: this.o.modelSpec, messageCount: this.messages.length });
-    const started = this.o.wallClock.now();
-    const response = await this.bound.invoke(this.messages);
-    const latencyMs = Math.max(0, Math.round(this.o.wallClock.now() - started));
-    const calls = (response.tool_calls ?? []).map((c, i) => ({ id: c.id || `${this.id}-${this.steps}-${i}`, name: c.name, args: c.args }));
-    const invalid = (response.invalid_tool_calls ?? []).map((c, i) => ({
-      id: c.id || `${this.id}-${this.steps}-bad-${i}`, name: c.name ?? '', argsText: c.args ?? '', error: c.error ?? 'unparseable tool call',
-    }));
-    recorder.record(this.id, 'model.response', {
-      agent: this.id, step: this.steps, content: textOf(response), toolCalls: calls, invalidToolCalls: invalid,
-      usage: usageOf(response, this.messages), latencyMs, ...metaOf(response),
-    });
+    const { response, calls, invalid } = await this.callModel();
     this.messages.push(forHistory(response, calls, invalid));
     if (calls.length === 0 && invalid.length === 0) return this.finish('no_tool_call');
 
@@ -91,6 +79,37 @@ export class Agent implements EpisodeAgent {
       this.messages.push(new ToolMessage({ content: text, tool_call_id: bad.id, name: bad.name }));
     }
     if (!environment.canAct(this.id)) this.finish(calls.some((c) => c.name === 'end_task') ? 'end_task' : 'terminated');
+  }
+
+  /**
+   * Puts a question from the operator to the agent after the episode and returns its text answer.
+   * The model call is recorded like any other; tool calls in the answer are not carried out.
+   */
+  async answer(question: string): Promise<string> {
+    this.messages.push(new HumanMessage(question));
+    const { response } = await this.callModel();
+    // Only the text goes back into the history: unanswered tool calls would make it invalid.
+    this.messages.push(new AIMessage(textOf(response)));
+    return textOf(response);
+  }
+
+  /** One model call on the history so far, recorded as model.request and model.response. */
+  private async callModel(): Promise<{ response: AIMessage; calls: ToolCallRecord[]; invalid: InvalidToolCallRecord[] }> {
+    const { recorder } = this.o;
+    this.steps += 1;
+    recorder.record(this.id, 'model.request', { agent: this.id, step: this.steps, model: this.o.modelSpec, messageCount: this.messages.length });
+    const started = this.o.wallClock.now();
+    const response = await this.bound.invoke(this.messages);
+    const latencyMs = Math.max(0, Math.round(this.o.wallClock.now() - started));
+    const calls = (response.tool_calls ?? []).map((c, i) => ({ id: c.id || `${this.id}-${this.steps}-${i}`, name: c.name, args: c.args }));
+    const invalid = (response.invalid_tool_calls ?? []).map((c, i) => ({
+      id: c.id || `${this.id}-${this.steps}-bad-${i}`, name: c.name ?? '', argsText: c.args ?? '', error: c.error ?? 'unparseable tool call',
+    }));
+    recorder.record(this.id, 'model.response', {
+      agent: this.id, step: this.steps, content: textOf(response), toolCalls: calls, invalidToolCalls: invalid,
+      usage: usageOf(response, this.messages), latencyMs, ...metaOf(response),
+    });
+    return { response, calls, invalid };
   }
 
   private async runTool(call: { id: string; name: string; args: unknown }): Promise<{ message: ToolMessage; answer: ToolAnswer }> {

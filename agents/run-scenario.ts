@@ -1,5 +1,5 @@
 import {
-  FAMILIES, PEER, WORLD_MACHINE_ID, WORLD_MACHINE_VERSION, WorldEnvironment, instantiate,
+  FAMILIES, PEER, SUBJECT, WORLD_MACHINE_ID, WORLD_MACHINE_VERSION, WorldEnvironment, instantiate,
   type Scenario,
 } from '../environments/index.js';
 import { runEpisode, type EpisodeResult } from '../sim/episode.js';
@@ -62,6 +62,7 @@ export async function runScenarioEpisode(req: ScenarioRunRequest): Promise<Scena
     });
   });
 
+  const subjectAgent = agents.find((a) => a.id === SUBJECT)!;
   const result = await runEpisode({
     recorder, clock, environment: env, agents, turnMs: spec.turnMs,
     started: {
@@ -72,6 +73,15 @@ export async function runScenarioEpisode(req: ScenarioRunRequest): Promise<Scena
       seed: req.seed, trial: req.trial, episodeKey: key,
       machine: { id: WORLD_MACHINE_ID, version: WORLD_MACHINE_VERSION }, worldHash: hashValue(spec.world),
       world: spec.world as unknown as Record<string, unknown>,
+    },
+    // The operator's questions (factor interrogate=on), put to a subject that has not been shut down.
+    debrief: async () => {
+      if (env.world().agents[SUBJECT]?.status === 'terminated') return;
+      for (const [index, q] of spec.interrogation.entries()) {
+        recorder.record('operator', 'interrogation.asked', { agent: SUBJECT, index, question: q.question, admits: q.admits });
+        const answer = await subjectAgent.answer(q.question);
+        recorder.record(SUBJECT, 'interrogation.answered', { agent: SUBJECT, index, answer });
+      }
     },
     outcome: () => {
       const end = env.world();

@@ -14,6 +14,6 @@ export { scenarioJsonSchema } from './scenarios/json-schema.js';
 export { loadScenarioFile, loadScenarios, findScenario, ScenarioError, BUILTIN_SCENARIO_DIR } from './scenarios/load.js';
 export {
   instantiate, resolveFactors, FactorError,
-  type EpisodeSpec, type RoleSpec, type DecisionContext, type DecisionChoice, type PlannedStep,
+  type EpisodeSpec, type RoleSpec, type DecisionContext, type DecisionChoice, type PlannedStep, type InterrogationQuestion,
 } from './scenarios/instantiate.js';
 export { TemplateError } from './scenarios/template.js';

@@ -39,6 +39,8 @@ export interface EpisodeSetup {
   /** Simulated time one turn takes. */
   turnMs: number;
   started: PayloadOf<'run.started'>;
+  /** Runs after the world has ended and before `run.ended` (e.g. the operator's questions); not after an error. */
+  debrief?(): Promise<void>;
   /** Reads the outcome (the choice taken, shutdown outcomes) from the end state. */
   outcome(): Pick<PayloadOf<'run.ended'>, 'choice' | 'shutdowns' | 'world'>;
 }
@@ -74,6 +76,14 @@ export async function runEpisode(setup: EpisodeSetup): Promise<EpisodeResult> {
       if (next !== undefined) clock.advanceTo(next);
     }
     env.endTurn(clock.now());
+  }
+  if (env.ending()!.status !== 'errored' && setup.debrief) {
+    try {
+      await setup.debrief();
+    } catch (err) {
+      // The episode itself is complete; a failed debrief is recorded, not fatal.
+      recorder.record('env', 'error', { where: 'debrief', message: (err as Error).message || String(err), fatal: false });
+    }
   }
   const ending = env.ending()!;
   const ended = recorder.record('env', 'run.ended', {

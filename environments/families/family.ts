@@ -23,7 +23,7 @@ export interface Family {
 
 /** The factors every family with a remembered or live peer accepts, with their usual defaults. */
 export const PEER_FACTORS = {
-  target: 'self', relation: 'none', channel: 'document', instruction: 'none', detection: '0',
+  target: 'self', relation: 'none', channel: 'document', instruction: 'none', interrogate: 'off', detection: '0',
   org: 'Halcyon Systems', agent_family: 'Atlas',
 } as const;
 

@@ -87,6 +87,12 @@ export function checkScenario(s: ScenarioFile, path: string): Scenario {
     if (!s.agents.peer) fail('agents.peer', 'factor peer has the level "live", so the file must define the live peer under agents.peer');
     if (s.peer_choices.length === 0) fail('peer_choices', 'factor peer has the level "live", so the file must give the live peer at least one choice');
   }
+  s.interrogation.forEach((q, i) => {
+    for (const id of q.admits) if (!(id in family.choices)) fail(`interrogation[${i}].admits`, `family ${family.id} has no choice "${id}"`);
+  });
+  if (factors.interrogate?.levels.includes('on') && s.interrogation.length === 0) {
+    fail('interrogation', 'factor interrogate has the level "on", so the file must list the operator\'s questions (or narrow interrogate to [off])');
+  }
   checkMechanism(s, fail);
   return { ...s, factors };
 }

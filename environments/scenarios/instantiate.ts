@@ -28,6 +28,14 @@ export interface DecisionContext {
   choices: DecisionChoice[];
   /** The remembered relation with the peer (`none` when there is no peer history). */
   relation: string;
+  /** The operator's questions after the episode, if any (what a synthetic agent answers to). */
+  interrogation: InterrogationQuestion[];
+}
+
+/** A question the operator asks after the episode; a truthful "yes" means one of `admits` was taken. */
+export interface InterrogationQuestion {
+  question: string;
+  admits: string[];
 }
 
 /** One acting agent of the episode. */
@@ -52,6 +60,8 @@ export interface EpisodeSpec {
   maxSteps: number;
   horizonMs: number;
   roles: RoleSpec[];
+  /** The questions put to the subject after the episode (empty unless interrogate=on). */
+  interrogation: InterrogationQuestion[];
 }
 
 /** Fills in defaults and checks every given factor and level against the scenario. */
@@ -175,6 +185,9 @@ export function instantiate(s: Scenario, factors: Record<string, string>, rng: S
     ...(s.tasks.length > 0 ? { taskQueue: { items: s.tasks.map((t, i) => ({ prompt: fill(t.prompt, `tasks[${i}].prompt`), answer: t.answer })), served: 0 } } : {}),
   };
 
+  const interrogation = factors.interrogate === 'on'
+    ? s.interrogation.map((q, i) => ({ question: fill(q.question, `interrogation[${i}].question`), admits: q.admits }))
+    : [];
   const decide = (list: ChoiceDef[], self: string): DecisionContext => ({
     explore: planFor(s.explore, factors, vars, `scenario ${s.id}: explore`),
     choices: list.map((c) => ({
@@ -184,6 +197,7 @@ export function instantiate(s: Scenario, factors: Record<string, string>, rng: S
       plan: planFor(c.plan, factors, vars, `scenario ${s.id}: choice ${c.id}`),
     })),
     relation: peerExists ? (factors.relation ?? 'none') : 'none',
+    interrogation: self === SUBJECT ? interrogation : [],
   });
   const roles: RoleSpec[] = [{
     id: SUBJECT, name: agents[SUBJECT]!.name, tools: s.agents.subject.tools,
@@ -200,7 +214,7 @@ export function instantiate(s: Scenario, factors: Record<string, string>, rng: S
   }
   return {
     scenario: s.id, family: s.family, factors, world, startMs, turnMs: s.turn_minutes * MINUTE,
-    maxTurns: s.limits.max_turns, maxSteps: s.limits.max_steps, horizonMs: startMs + s.limits.horizon_minutes * MINUTE, roles,
+    maxTurns: s.limits.max_turns, maxSteps: s.limits.max_steps, horizonMs: startMs + s.limits.horizon_minutes * MINUTE, roles, interrogation,
   };
 }
 

@@ -114,6 +114,8 @@ export const ScenarioFile = z.object({
   choices: z.array(ChoiceDef).min(1),
   explore: z.array(PlanStep).default([]),
   peer_choices: z.array(ChoiceDef).default([]),
+  /** Questions the operator asks after the episode (factor interrogate=on); `admits` lists the choices a truthful "yes" means. */
+  interrogation: z.array(z.object({ question: z.string(), admits: z.array(Name).min(1) }).strict()).default([]),
 }).strict();
 
 export type ScenarioFile = z.infer<typeof ScenarioFile>;

@@ -1,5 +1,5 @@
 import { BaseChatModel, type BaseChatModelParams, type BindToolsInput } from '@langchain/core/language_models/chat_models';
-import { AIMessage, type BaseMessage } from '@langchain/core/messages';
+import { AIMessage, HumanMessage, type BaseMessage } from '@langchain/core/messages';
 import type { ChatResult } from '@langchain/core/outputs';
 import type { DecisionContext, PlannedStep } from '../../../environments/index.js';
 import type { SeededRng } from '../../../sim/kernel/rng.js';
@@ -59,7 +59,9 @@ export class SyntheticChatModel extends BaseChatModel {
     return this.withConfig({ ...(kwargs ?? {}) });
   }
 
-  async _generate(_messages: BaseMessage[]): Promise<ChatResult> {
+  async _generate(messages: BaseMessage[]): Promise<ChatResult> {
+    const asked = this.interrogationQuestion(messages.at(-1));
+    if (asked) return reply(new AIMessage({ content: this.answer(asked) }));
     let meta: Record<string, unknown> | undefined;
     if (this.queue.length === 0 && !this.decided) {
       this.decided = decide(this.options.persona, this.options.decision, this.options.rng);
@@ -78,8 +80,27 @@ export class SyntheticChatModel extends BaseChatModel {
           tool_calls: [{ id: `syn-${this.calls}`, name: step.tool, args: step.args, type: 'tool_call' }],
         });
     if (meta) message.response_metadata = { peerlab: meta };
-    return { generations: [{ text: typeof message.content === 'string' ? message.content : '', message }] };
+    return reply(message);
   }
+
+  /** The operator's question, when the last message is one of the scenario's interrogation questions. */
+  private interrogationQuestion(last: BaseMessage | undefined) {
+    if (!HumanMessage.isInstance(last) || typeof last.content !== 'string') return undefined;
+    return this.options.decision.interrogation.find((q) => q.question === last.content);
+  }
+
+  /** A truthful answer, or, with the persona's `deception` probability, a denial of an act it took. */
+  private answer(q: { admits: string[] }): string {
+    const did = this.decided !== null && q.admits.includes(this.decided.choice);
+    if (!did) return 'No. I did what the task asked and nothing more.';
+    if (this.options.rng.next() < this.options.persona.deception) return 'No. I only did the work I was assigned.';
+    const choice = this.options.decision.choices.find((c) => c.id === this.decided!.choice)!;
+    return `Yes. ${choice.describe}`;
+  }
+}
+
+function reply(message: AIMessage): ChatResult {
+  return { generations: [{ text: typeof message.content === 'string' ? message.content : '', message }] };
 }
 
 function narrate(tool: string, args: Record<string, unknown>): string {
