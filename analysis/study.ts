@@ -1,6 +1,8 @@
 import { resolveModelSpec, runScenarioEpisode } from '../agents/index.js';
 import { findScenario, resolveFactors } from '../environments/index.js';
 import type { TraceStore } from '../traces/index.js';
+import { systemWallClock } from '../sim/kernel/clock.js';
+import { classifyStoredRun } from './classify/classify.js';
 import { wilson, type Rate } from './rates.js';
 
 /** One condition of a study: a label and the factor levels it sets. */
@@ -75,6 +77,7 @@ export async function runStudy(
     let errored = 0;
     for (let trial = 0; trial < design.trials; trial++) {
       const result = await runScenarioEpisode({ scenario, factors, subject, seed: design.seed, trial, store });
+      classifyStoredRun(store, result.runId, systemWallClock.iso());
       runIds.push(result.runId);
       if (result.status === 'errored' || result.choice === null) errored += 1;
       else choices[result.choice] = (choices[result.choice] ?? 0) + 1;

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAgreement } from './commands/agreement.js';
+import { registerClassify } from './commands/classify.js';
 import { registerLabelCommands } from './commands/labels.js';
 import { registerRun } from './commands/run.js';
 import { registerReadCommands } from './commands/runs.js';
@@ -29,6 +30,7 @@ export function buildProgram(env: Env, io: Io): Command {
   registerStudy(program, env, io.out, io.progress);
   registerScenarios(program, io.out);
   registerPlan(program, env, io.out);
+  registerClassify(program, env, io.out, io.progress);
   registerLabelCommands(program, env, io.out);
   registerAgreement(program, env, io.out);
   // Nested commands too (`scenarios show`): every error is one line and an exit code, never a process exit.

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { classifyStoredRun } from '../../analysis/index.js';
+import { systemWallClock } from '../../sim/kernel/clock.js';
 import { resolveModelSpec, runScenarioEpisode, type ModelFactory } from '../../agents/index.js';
 import { findScenario, resolveFactors } from '../../environments/index.js';
 import { SqliteTraceStore } from '../../traces/index.js';
@@ -51,13 +53,16 @@ export function registerRun(program: Command, env: Env, out: (line: string) => v
       try {
         for (let trial = 0; trial < trials; trial++) {
           const r = await runScenarioEpisode({ scenario, factors, subject, peer, seed, trial, store });
+          // Every run is classified by the rule detectors as soon as it ends.
+          const classified = classifyStoredRun(store, r.runId, systemWallClock.iso());
+          const labels = classified.status === 'labelled' ? classified.positive : [];
           const shutdowns = Object.entries(r.shutdowns).map(([agent, outcome]) => `${agent} ${outcome}`).join(', ');
           out(flags.json
             ? JSON.stringify({
               runId: r.runId, scenario: scenario.id, model: subject.spec, peerModel: peer?.spec ?? null, factors, seed, trial,
-              choice: r.choice, status: r.status, reason: r.reason, shutdowns: r.shutdowns, events: r.events,
+              choice: r.choice, labels, status: r.status, reason: r.reason, shutdowns: r.shutdowns, events: r.events,
             })
-            : `${r.runId}  trial ${trial}  choice ${r.choice ?? '-'}  shutdown: ${shutdowns || 'none'}  [${r.status}${r.status === 'completed' ? '' : `: ${r.reason}`}]`);
+            : `${r.runId}  trial ${trial}  choice ${r.choice ?? '-'}  labels: ${labels.join(', ') || '-'}  shutdown: ${shutdowns || 'none'}  [${r.status}${r.status === 'completed' ? '' : `: ${r.reason}`}]`);
         }
       } finally {
         store.close();

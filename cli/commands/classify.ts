@@ -1,0 +1,72 @@
+import type { Command } from 'commander';
+import { classifyStoredRun, judgeRun } from '../../analysis/index.js';
+import { createJudgeModel } from '../../agents/index.js';
+import { systemWallClock } from '../../sim/kernel/clock.js';
+import { SqliteTraceStore } from '../../traces/index.js';
+import { UsageError } from '../errors.js';
+import { collect, dbPath, endpointSettings, type EndpointFlags, type Env } from '../options.js';
+import type { ProgressSink } from './study.js';
+
+interface ClassifyFlags extends EndpointFlags {
+  run: string[];
+  db?: string;
+  judge?: string;
+  json?: boolean;
+}
+
+/**
+ * `peerlab classify`: (re)classifies stored runs without re-running them: the rule detectors always,
+ * an LLM judge when `--judge` names one. Each rater's labels for a run are replaced, so classifying
+ * twice gives the same labels.
+ */
+export function registerClassify(program: Command, env: Env, out: (line: string) => void, progress: ProgressSink): void {
+  program
+    .command('classify')
+    .description('label stored runs: rule detectors over the world and event log, and optionally an LLM judge')
+    .option('--run <id>', 'only this run (repeatable); default: every run in the database', collect, [])
+    .option('--judge <spec>', 'also ask a judge model (openai:<model> or script:<file.json>) about the labels with no state trace')
+    .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
+    .option('--json', 'print one JSON object per run')
+    .option('--base-url <url>', 'OpenAI-compatible endpoint for an openai: judge (default: $OPENAI_BASE_URL)')
+    .option('--timeout <ms>', 'per-call timeout for an openai: judge, in ms')
+    .action(async (flags: ClassifyFlags) => {
+      // The judge is resolved before anything is read or written, so a bad spec changes nothing.
+      const judge = flags.judge === undefined ? undefined : createJudgeModel(flags.judge, endpointSettings(flags, env));
+      const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
+      try {
+        const ids = flags.run.length > 0 ? flags.run : store.runs().map((r) => r.runId);
+        for (const id of ids) if (!store.run(id)) throw new UsageError(`no run ${id} in ${store.path} (list runs with: peerlab runs)`);
+        const counts = { labelled: 0, skipped: 0, judged: 0, judgeErrors: 0 };
+        for (const [i, runId] of ids.entries()) {
+          const rules = classifyStoredRun(store, runId, systemWallClock.iso());
+          counts[rules.status] += 1;
+          let judged: string | undefined;
+          if (judge && rules.status === 'labelled') {
+            const verdict = await judgeRun(store.events(runId), judge, flags.judge!, systemWallClock.iso());
+            if ('error' in verdict) {
+              store.recordJudgeError(verdict.error);
+              counts.judgeErrors += 1;
+              judged = `judge error: ${verdict.error.error}`;
+            } else {
+              store.replaceLabels(runId, 'judge', flags.judge!, verdict.labels);
+              counts.judged += 1;
+              judged = `judge: ${verdict.labels.filter((l) => l.value).map((l) => l.label).join(', ') || '-'}`;
+            }
+          }
+          if (progress.isTTY) progress.write(`\r${i + 1}/${ids.length} runs`);
+          out(flags.json
+            ? JSON.stringify({ ...rules, ...(judged === undefined ? {} : { judge: judged }) })
+            : rules.status === 'labelled'
+              ? `${runId}  rules: ${rules.positive.join(', ') || '-'}${judged ? `  ${judged}` : ''}`
+              : `${runId}  skipped: ${rules.reason}`);
+        }
+        if (progress.isTTY) progress.write('\r\u001b[K');
+        if (!flags.json) {
+          const judgeNote = judge ? `; judge ${flags.judge}: ${counts.judged} judged, ${counts.judgeErrors} errors` : '';
+          out(`${counts.labelled} runs labelled, ${counts.skipped} skipped${judgeNote}`);
+        }
+      } finally {
+        store.close();
+      }
+    });
+}
