@@ -32,16 +32,27 @@ function formatPair(p: PairAgreement): string[] {
   ];
 }
 
-/** The agreement report as text: per label, the raters that gave it, then each pair. */
+/**
+ * The agreement report as text: per compared label, the raters that gave it, then each pair. Labels
+ * given by one rater only are summed up in a last line, grouped by that rater (after a plain `run`,
+ * that is every label, from `rule:rules`).
+ */
 export function formatAgreement(report: AgreementReport): string {
-  const blocks = report.labels.map((l) => {
+  const compared = report.labels.filter((l) => l.pairs.length > 0);
+  const blocks = compared.map((l) => {
     const raters = l.raters.map((r) => `${r.column} ${r.runs} run${r.runs === 1 ? '' : 's'}`).join(', ');
-    const body = l.pairs.length === 0 ? [`  only ${l.raters[0]!.column} gave this label; nothing to compare`] : l.pairs.flatMap(formatPair);
-    return [`${l.label}  (${raters})`, ...body].join('\n');
+    return [`${l.label}  (${raters})`, ...l.pairs.flatMap(formatPair)].join('\n');
   });
+  const alone = new Map<string, string[]>();
+  for (const l of report.labels) {
+    if (l.pairs.length === 0) alone.set(l.raters[0]!.column, [...(alone.get(l.raters[0]!.column) ?? []), l.label]);
+  }
+  const lonely = [...alone].map(([column, labels]) => `${column} on ${labels.join(', ')}`).join('; ');
   return [
     "Agreement between rater columns (source:rater) over the runs both labelled; Cohen's kappa, n/a where undefined.",
     ...blocks,
+    ...(alone.size === 0 ? [] : [`One rater only, nothing to compare: ${lonely}.`]),
+    ...(compared.length === 0 ? ['Add a second rater with: peerlab label <run-id> <label> yes|no, or peerlab classify --judge <spec>'] : []),
   ].join('\n\n');
 }
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CLASSIFIER_VERSION, LABEL_IDS, isLabelId, type LabelId } from '../../analysis/classify/taxonomy.js';
+import { CLASSIFIER_VERSION, LABEL_IDS, isLabelId, type LabelId } from '../../analysis/index.js';
 import { systemWallClock } from '../../sim/index.js';
 import { SqliteTraceStore, type LabelEvidence, type LabelRecord } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
