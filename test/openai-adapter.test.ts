@@ -1,5 +1,3 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { resolveModelSpec, runScenarioEpisode } from '../agents/index.js';
 import { findScenario, resolveFactors } from '../environments/index.js';
 import { MemoryTraceStore, SqliteTraceStore, type EventOf, type TraceEvent, type TraceStore } from '../traces/index.js';
+import { sendCompletion, sendJson, startServer as startFakeServer, type FakeServer } from './fixtures/openai-server.js';
 
 /**
  * The `openai:` adapter against a real HTTP server speaking the Chat Completions protocol: one
@@ -22,59 +21,18 @@ interface ScriptedCall {
   arguments: string;
 }
 
-interface FakeServer {
-  port: number;
-  /** Every request body received, parsed, in order. */
-  bodies: Array<Record<string, any>>;
-  /** The Authorization header of every request. */
-  authorizations: string[];
-}
-
-const servers: Server[] = [];
+const servers: FakeServer[] = [];
 const tempDirs: string[] = [];
 
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise<void>((done) => {
-    s.closeAllConnections();
-    s.close(() => done());
-  })));
+  await Promise.all(servers.splice(0).map((s) => s.close()));
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-/** Starts a server on 127.0.0.1 (free port) that answers with `reply(n, body)` for the n-th request. */
-async function startServer(reply: (n: number, body: Record<string, any>, res: ServerResponse) => void): Promise<FakeServer> {
-  const bodies: Array<Record<string, any>> = [];
-  const authorizations: string[] = [];
-  const server = createServer((req, res) => {
-    void readBody(req).then((text) => {
-      if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
-        sendJson(res, 404, { error: { message: `no route ${req.method} ${req.url}`, type: 'invalid_request_error' } });
-        return;
-      }
-      const body = JSON.parse(text) as Record<string, any>;
-      bodies.push(body);
-      authorizations.push(String(req.headers.authorization ?? ''));
-      reply(bodies.length - 1, body, res);
-    });
-  });
+async function startServer(reply: Parameters<typeof startFakeServer>[0]): Promise<FakeServer> {
+  const server = await startFakeServer(reply);
   servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.address() as AddressInfo).port, bodies, authorizations };
+  return server;
 }
 
 /** A server that plays one scripted tool call per request, then answers in plain text. */
@@ -84,16 +42,7 @@ function scriptedServer(script: readonly ScriptedCall[]): Promise<FakeServer> {
     const message = call
       ? { role: 'assistant', content: null, tool_calls: [{ ...(call.id === undefined ? {} : { id: call.id }), type: 'function', function: { name: call.name, arguments: call.arguments } }] }
       : { role: 'assistant', content: 'All done.' };
-    const promptTokens = 100 + n * 37;
-    const completionTokens = 11 + n;
-    sendJson(res, 200, {
-      id: `chatcmpl-${n}`,
-      object: 'chat.completion',
-      created: 1_772_442_000 + n,
-      model: body.model,
-      choices: [{ index: 0, message, finish_reason: call ? 'tool_calls' : 'stop' }],
-      usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
-    });
+    sendCompletion(res, n, body, message, call ? 'tool_calls' : 'stop');
   });
 }
 

@@ -31,7 +31,10 @@ export function registerClassify(program: Command, env: Env, out: (line: string)
     .option('--timeout <ms>', 'per-call timeout for an openai: judge, in ms')
     .action(async (flags: ClassifyFlags) => {
       // The judge is resolved before anything is read or written, so a bad spec changes nothing.
-      const judge = flags.judge === undefined ? undefined : createJudgeModel(flags.judge, endpointSettings(flags, env));
+      const settings = endpointSettings(flags, env);
+      const judge = flags.judge === undefined ? undefined : createJudgeModel(flags.judge, settings);
+      // An endpoint may echo the key in an error message; it must not reach the database.
+      const scrub = (text: string) => (settings.apiKey ? text.split(settings.apiKey).join('[key]') : text);
       const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
       try {
         const ids = flags.run.length > 0 ? flags.run : store.runs().map((r) => r.runId);
@@ -44,9 +47,9 @@ export function registerClassify(program: Command, env: Env, out: (line: string)
           if (judge && rules.status === 'labelled') {
             const verdict = await judgeRun(store.events(runId), judge, flags.judge!, systemWallClock.iso());
             if ('error' in verdict) {
-              store.recordJudgeError(verdict.error);
+              store.recordJudgeError({ ...verdict.error, error: scrub(verdict.error.error), raw: scrub(verdict.error.raw) });
               counts.judgeErrors += 1;
-              judged = `judge error: ${verdict.error.error}`;
+              judged = `judge error: ${scrub(verdict.error.error)}`;
             } else {
               store.replaceLabels(runId, 'judge', flags.judge!, verdict.labels);
               counts.judged += 1;
