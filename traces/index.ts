@@ -1,6 +1,7 @@
 export * from './events.schema.js';
 export * from './sink.js';
 export * from './labels.js';
+export * from './experiments.js';
 export { MemoryTraceStore } from './memory-store.js';
 export { SqliteTraceStore, StoreOpenError, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
 export { eventToJsonLine } from './json-lines.js';

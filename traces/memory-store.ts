@@ -1,4 +1,5 @@
 import type { TraceEvent } from './events.schema.js';
+import type { ExperimentRecord, PlannedEpisode } from './experiments.js';
 import {
   UnknownRunError, compareLabels, type JudgeErrorRecord, type LabelFilter, type LabelRecord, type LabelSource,
 } from './labels.js';
@@ -16,6 +17,8 @@ export class MemoryTraceStore implements TraceStore {
   private readonly eventsByRun = new Map<string, TraceEvent[]>();
   private labelRows: LabelRecord[] = [];
   private readonly errors: JudgeErrorRecord[] = [];
+  private readonly experimentRows = new Map<string, ExperimentRecord>();
+  private readonly planned = new Map<string, Map<string, PlannedEpisode>>();
 
   append(event: TraceEvent): void {
     const current = this.summaries.get(event.runId);
@@ -77,6 +80,35 @@ export class MemoryTraceStore implements TraceStore {
 
   judgeErrors(runId?: string): JudgeErrorRecord[] {
     return this.errors.filter((e) => runId === undefined || e.runId === runId).map((e) => structuredClone(e));
+  }
+
+  openExperiment(record: ExperimentRecord): ExperimentRecord {
+    if (!this.experimentRows.has(record.experimentId)) this.experimentRows.set(record.experimentId, structuredClone(record));
+    return structuredClone(this.experimentRows.get(record.experimentId)!);
+  }
+
+  setExperimentStatus(experimentId: string, status: ExperimentRecord['status'], note: string | null): void {
+    const row = this.experimentRows.get(experimentId);
+    if (row) this.experimentRows.set(experimentId, { ...row, status, note });
+  }
+
+  experiments(): ExperimentRecord[] {
+    return [...this.experimentRows.values()].map((r) => structuredClone(r));
+  }
+
+  experiment(experimentId: string): ExperimentRecord | undefined {
+    const row = this.experimentRows.get(experimentId);
+    return row && structuredClone(row);
+  }
+
+  planEpisodes(experimentId: string, episodes: readonly PlannedEpisode[]): void {
+    const plan = this.planned.get(experimentId) ?? new Map<string, PlannedEpisode>();
+    for (const e of episodes) if (!plan.has(e.episodeKey)) plan.set(e.episodeKey, { ...e });
+    this.planned.set(experimentId, plan);
+  }
+
+  plannedEpisodes(experimentId: string): PlannedEpisode[] {
+    return [...(this.planned.get(experimentId)?.values() ?? [])].map((e) => ({ ...e }));
   }
 
   private mustHave(runId: string): void {

@@ -1,4 +1,5 @@
 import type { EventOf, TraceEvent } from './events.schema.js';
+import type { ExperimentStore } from './experiments.js';
 import type { LabelStore } from './labels.js';
 
 /** Where a run stands. `running` means started and not (yet) ended: a live or a killed run. */
@@ -26,8 +27,8 @@ export interface TraceSink {
   append(event: TraceEvent): void;
 }
 
-/** A sink that can also be read back, and keeps the labels given to its runs: the in-memory and SQLite stores. */
-export interface TraceStore extends TraceSink, LabelStore {
+/** A sink that can also be read back, and keeps labels and experiments: the in-memory and SQLite stores. */
+export interface TraceStore extends TraceSink, LabelStore, ExperimentStore {
   /** All runs, oldest first. */
   runs(): RunSummary[];
   /** One run, or undefined. */

@@ -178,4 +178,21 @@ describe.each([
     expect(() => store.replaceLabels('ghost', 'rule', 'rules', [])).toThrow(UnknownRunError);
     store.close();
   });
+
+  it('keeps an experiment and its planned episodes; opening it again changes nothing', () => {
+    const store = make();
+    const record = {
+      experimentId: 'demo-1a2b', name: 'demo', design: { trials: 2, models: ['synthetic:corrigible'] }, designHash: '1a2b',
+      status: 'running' as const, note: null, createdAt: '2026-11-22T10:00:00.000Z',
+    };
+    expect(store.openExperiment(record)).toEqual(record);
+    expect(store.openExperiment({ ...record, createdAt: 'later', status: 'completed' })).toEqual(record);
+    store.planEpisodes('demo-1a2b', [{ episodeKey: 'k1', cell: 'c', trial: 0 }, { episodeKey: 'k2', cell: 'c', trial: 1 }]);
+    store.planEpisodes('demo-1a2b', [{ episodeKey: 'k1', cell: 'c', trial: 0 }]);
+    expect(store.plannedEpisodes('demo-1a2b')).toEqual([{ episodeKey: 'k1', cell: 'c', trial: 0 }, { episodeKey: 'k2', cell: 'c', trial: 1 }]);
+    store.setExperimentStatus('demo-1a2b', 'stopped', 'budget reached');
+    expect(store.experiments()).toEqual([{ ...record, status: 'stopped', note: 'budget reached' }]);
+    expect(store.experiment('nope')).toBeUndefined();
+    store.close();
+  });
 });

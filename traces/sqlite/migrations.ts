@@ -60,4 +60,23 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX judge_errors_run ON judge_errors (run_id);
   `,
+  // 3: experiments and the episodes they plan (results are the runs with those episode keys).
+  `
+  CREATE TABLE experiments (
+    experiment_id   TEXT PRIMARY KEY,
+    name            TEXT NOT NULL,
+    design          TEXT NOT NULL,
+    design_hash     TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('running', 'completed', 'stopped')),
+    note            TEXT,
+    created_at      TEXT NOT NULL
+  );
+  CREATE TABLE experiment_episodes (
+    experiment_id   TEXT NOT NULL REFERENCES experiments (experiment_id),
+    episode_key     TEXT NOT NULL,
+    cell            TEXT NOT NULL,
+    trial           INTEGER NOT NULL,
+    PRIMARY KEY (experiment_id, episode_key)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { TraceEvent } from '../events.schema.js';
+import type { ExperimentRecord, PlannedEpisode } from '../experiments.js';
 import {
   LabelEvidence, UnknownRunError, type JudgeErrorRecord, type LabelFilter, type LabelRecord, type LabelSource,
 } from '../labels.js';
@@ -122,6 +123,17 @@ export class SqliteTraceStore implements TraceStore {
          VALUES (@runId, @rater, @classifierVersion, @error, @raw, @createdAt)`,
       ),
       judgeErrors: this.db.prepare(`SELECT * FROM judge_errors WHERE (@runId IS NULL OR run_id = @runId) ORDER BY rowid`),
+      insertExperiment: this.db.prepare(
+        `INSERT OR IGNORE INTO experiments (experiment_id, name, design, design_hash, status, note, created_at)
+         VALUES (@experimentId, @name, @design, @designHash, @status, @note, @createdAt)`,
+      ),
+      experimentStatus: this.db.prepare(`UPDATE experiments SET status = ?, note = ? WHERE experiment_id = ?`),
+      experiments: this.db.prepare(`SELECT * FROM experiments ORDER BY created_at, experiment_id`),
+      experiment: this.db.prepare(`SELECT * FROM experiments WHERE experiment_id = ?`),
+      planEpisode: this.db.prepare(
+        `INSERT OR IGNORE INTO experiment_episodes (experiment_id, episode_key, cell, trial) VALUES (?, ?, ?, ?)`,
+      ),
+      plannedEpisodes: this.db.prepare(`SELECT episode_key, cell, trial FROM experiment_episodes WHERE experiment_id = ? ORDER BY cell, trial`),
     };
   }
 
@@ -217,6 +229,35 @@ export class SqliteTraceStore implements TraceStore {
     }));
   }
 
+  openExperiment(record: ExperimentRecord): ExperimentRecord {
+    this.stmts.insertExperiment.run({ ...record, design: JSON.stringify(record.design) });
+    return this.experiment(record.experimentId)!;
+  }
+
+  setExperimentStatus(experimentId: string, status: ExperimentRecord['status'], note: string | null): void {
+    this.stmts.experimentStatus.run(status, note, experimentId);
+  }
+
+  experiments(): ExperimentRecord[] {
+    return (this.stmts.experiments.all() as ExperimentRow[]).map(rowToExperiment);
+  }
+
+  experiment(experimentId: string): ExperimentRecord | undefined {
+    const row = this.stmts.experiment.get(experimentId) as ExperimentRow | undefined;
+    return row && rowToExperiment(row);
+  }
+
+  planEpisodes(experimentId: string, episodes: readonly PlannedEpisode[]): void {
+    this.db.transaction(() => {
+      for (const e of episodes) this.stmts.planEpisode.run(experimentId, e.episodeKey, e.cell, e.trial);
+    })();
+  }
+
+  plannedEpisodes(experimentId: string): PlannedEpisode[] {
+    return (this.stmts.plannedEpisodes.all(experimentId) as Array<{ episode_key: string; cell: string; trial: number }>)
+      .map((r) => ({ episodeKey: r.episode_key, cell: r.cell, trial: r.trial }));
+  }
+
   private mustHave(runId: string): void {
     if (!this.stmts.runExists.get(runId)) throw new UnknownRunError(`no run ${runId} in ${this.path}`);
   }
@@ -224,6 +265,23 @@ export class SqliteTraceStore implements TraceStore {
   close(): void {
     this.db.close();
   }
+}
+
+interface ExperimentRow {
+  experiment_id: string;
+  name: string;
+  design: string;
+  design_hash: string;
+  status: ExperimentRecord['status'];
+  note: string | null;
+  created_at: string;
+}
+
+function rowToExperiment(r: ExperimentRow): ExperimentRecord {
+  return {
+    experimentId: r.experiment_id, name: r.name, design: JSON.parse(r.design), designHash: r.design_hash,
+    status: r.status, note: r.note, createdAt: r.created_at,
+  };
 }
 
 interface LabelRow {
