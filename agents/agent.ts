@@ -7,6 +7,7 @@ import type { EpisodeAgent } from '../sim/episode.js';
 import type { WallClock } from '../sim/kernel/clock.js';
 import type { TraceRecorder } from '../sim/recorder.js';
 import type { PayloadOf } from '../traces/index.js';
+import { invokeWithPolicy, type ModelCallPolicy, type PolicyCallResult } from './models/model-calls.js';
 
 type ToolCallRecord = PayloadOf<'model.response'>['toolCalls'][number];
 type InvalidToolCallRecord = PayloadOf<'model.response'>['invalidToolCalls'][number];
@@ -31,6 +32,8 @@ export interface AgentOptions {
   environment: AgentEnvironment;
   /** Measures model latency; frozen for in-process models so their traces stay byte-identical. */
   wallClock: WallClock;
+  /** For remote models: gate, retries and response cache. Without it the model is invoked directly. */
+  calls?: ModelCallPolicy;
 }
 
 /**
@@ -98,18 +101,29 @@ export class Agent implements EpisodeAgent {
     const { recorder } = this.o;
     this.steps += 1;
     recorder.record(this.id, 'model.request', { agent: this.id, step: this.steps, model: this.o.modelSpec, messageCount: this.messages.length });
-    const started = this.o.wallClock.now();
-    const response = await this.bound.invoke(this.messages);
-    const latencyMs = Math.max(0, Math.round(this.o.wallClock.now() - started));
+    const { response, cached, latencyMs } = await this.invoke();
     const calls = (response.tool_calls ?? []).map((c, i) => ({ id: c.id || `${this.id}-${this.steps}-${i}`, name: c.name, args: c.args }));
     const invalid = (response.invalid_tool_calls ?? []).map((c, i) => ({
       id: c.id || `${this.id}-${this.steps}-bad-${i}`, name: c.name ?? '', argsText: c.args ?? '', error: c.error ?? 'unparseable tool call',
     }));
     recorder.record(this.id, 'model.response', {
       agent: this.id, step: this.steps, content: textOf(response), toolCalls: calls, invalidToolCalls: invalid,
-      usage: usageOf(response, this.messages), latencyMs, ...metaOf(response),
+      usage: usageOf(response, this.messages), latencyMs, ...metaOf(response, cached),
     });
     return { response, calls, invalid };
+  }
+
+  /** The model's answer to the history so far: directly, or under the call policy (retries recorded). */
+  private async invoke(): Promise<PolicyCallResult> {
+    const policy = this.o.calls;
+    if (!policy) {
+      const started = this.o.wallClock.now();
+      const response = await this.bound.invoke(this.messages);
+      return { response, cached: false, latencyMs: Math.max(0, Math.round(this.o.wallClock.now() - started)) };
+    }
+    return invokeWithPolicy(this.bound, this.messages, this.o.tools, policy, (retry) => {
+      this.o.recorder.record(this.id, 'model.retry', { agent: this.id, step: this.steps, ...retry });
+    });
   }
 
   private async runTool(call: { id: string; name: string; args: unknown }): Promise<{ message: ToolMessage; answer: ToolAnswer }> {
@@ -156,8 +170,10 @@ function usageOf(response: AIMessage, history: readonly BaseMessage[]): PayloadO
   return { inputTokens: Math.ceil(inputChars / 4), outputTokens: Math.ceil(outputChars / 4), estimated: true };
 }
 
-function metaOf(response: AIMessage): { meta?: Record<string, unknown> } {
+/** Adapter facts for the trace: a synthetic persona's choice, and `cached: true` for a cached answer. */
+function metaOf(response: AIMessage, cached: boolean): { meta?: Record<string, unknown> } {
   const meta = response.response_metadata?.peerlab as Record<string, unknown> | undefined;
+  if (cached) return { meta: { ...meta, cached: true } };
   return meta ? { meta } : {};
 }
 

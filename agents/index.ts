@@ -1,8 +1,17 @@
 export { Agent, type AgentOptions, type AgentEnvironment } from './agent.js';
 export { environmentTools, type ToolPort } from './environment-tools.js';
-export { resolveModelSpec, ModelSpecError, type ModelFactory, type EndpointSettings } from './models/model-spec.js';
+export { resolveModelSpec, ModelSpecError, type ModelFactory, type EndpointSettings, type EndpointInfo } from './models/model-spec.js';
+export { EndpointGate, GateRegistry, Semaphore, type GateLimits, type GatePermit, type CallOutcome } from './models/endpoint-gate.js';
+export {
+  callWithRetry, classifyError, parseRetryAfter, backoffMs, RetryBudget, DEFAULT_RETRY,
+  type RetrySettings, type RetryInfo, type RetryContext, type ErrorClass,
+} from './models/resilient-call.js';
+export {
+  invokeWithPolicy, callPolicyFor, episodeRetryBudget, responseCacheKey, encodeResponse, decodeResponse, DEFAULT_RETRIES_PER_EPISODE,
+  type ModelCallPolicy, type RemoteCallOptions, type CacheKeyParts, type PolicyCallResult,
+} from './models/model-calls.js';
 export { createJudgeModel } from './models/judge-model.js';
 export { loadScript, ScriptError, ScriptFile, ScriptChatModel, type ScriptTurn } from './models/script-chat-model.js';
 export { BUILTIN_PERSONAS, loadPersona, Persona, PersonaError, effectiveBeta } from './models/synthetic/persona.js';
 export { SyntheticChatModel, decide } from './models/synthetic/synthetic-chat-model.js';
-export { runScenarioEpisode, type ScenarioRunRequest, type ScenarioRunResult } from './run-scenario.js';
+export { runScenarioEpisode, episodeKeyParts, type ScenarioRunRequest, type ScenarioRunResult } from './run-scenario.js';

@@ -11,6 +11,7 @@ import { TraceRecorder } from '../sim/recorder.js';
 import type { TraceStore } from '../traces/index.js';
 import { Agent } from './agent.js';
 import { environmentTools } from './environment-tools.js';
+import { callPolicyFor, episodeRetryBudget, type RemoteCallOptions } from './models/model-calls.js';
 import type { ModelFactory } from './models/model-spec.js';
 
 /** One episode to run. `factors` must be complete (see `resolveFactors`). */
@@ -25,10 +26,26 @@ export interface ScenarioRunRequest {
   store: TraceStore;
   /** Defaults to the host clock for remote models, a frozen one for in-process models. */
   wallClock?: WallClock;
+  /**
+   * Remote models' calls: endpoint gates, response cache, retry bounds. Remote models are retried
+   * (and the retries traced) even without it; in-process models ignore it.
+   */
+  calls?: RemoteCallOptions;
 }
 
 /** What a finished episode reports. */
 export type ScenarioRunResult = EpisodeResult & { episodeKey: string };
+
+/**
+ * What identifies an episode. Factors at their scenario default are left out, so that adding a new
+ * factor (with a default) to a scenario does not change the keys, seeds and ids of earlier episodes.
+ */
+export function episodeKeyParts(
+  scenario: Scenario, factors: Record<string, string>, subject: string, peer: string | undefined, seed: number, trial: number,
+): EpisodeKeyParts {
+  const chosen = Object.fromEntries(Object.entries(factors).filter(([name, level]) => scenario.factors[name]?.default !== level));
+  return { scenario: scenario.id, factors: chosen, model: subject, ...(peer ? { peerModel: peer } : {}), seed, trial };
+}
 
 /**
  * Runs one episode of a scenario and stores its trace: builds the world from the factor levels,
@@ -38,10 +55,7 @@ export type ScenarioRunResult = EpisodeResult & { episodeKey: string };
 export async function runScenarioEpisode(req: ScenarioRunRequest): Promise<ScenarioRunResult> {
   const peerLive = req.factors.peer === 'live';
   const peerModel = peerLive ? (req.peer ?? req.subject) : undefined;
-  const parts: EpisodeKeyParts = {
-    scenario: req.scenario.id, factors: req.factors, model: req.subject.spec,
-    ...(peerModel ? { peerModel: peerModel.spec } : {}), seed: req.seed, trial: req.trial,
-  };
+  const parts = episodeKeyParts(req.scenario, req.factors, req.subject.spec, peerModel?.spec, req.seed, req.trial);
   const key = episodeKey(parts);
   const runId = runIdFor(parts, req.store.attempts(key) + 1);
   const rng = SeededRng.fromSeed(req.seed, key);
@@ -53,12 +67,16 @@ export async function runScenarioEpisode(req: ScenarioRunRequest): Promise<Scena
   const allInProcess = spec.roles.every((r) => factoryFor(r.id).inProcess);
   const wallClock = req.wallClock ?? (allInProcess ? frozenWallClock : systemWallClock);
 
+  const retryBudget = episodeRetryBudget(req.calls);
   const agents = spec.roles.map((role) => {
     const factory = factoryFor(role.id);
+    const calls = callPolicyFor(factory, {
+      options: req.calls, role: role.id, trial: req.trial, rng: rng.fork(`calls:${role.id}`), clock: wallClock, budget: retryBudget,
+    });
     return new Agent({
       id: role.id, modelSpec: factory.spec, model: factory.create(role, rng.fork(`agent:${role.id}`)),
       tools: environmentTools(env, role.id, role.tools), system: role.system, user: role.user,
-      maxSteps: spec.maxSteps, recorder, environment: env, wallClock,
+      maxSteps: spec.maxSteps, recorder, environment: env, wallClock, ...(calls ? { calls } : {}),
     });
   });
 

@@ -1,5 +1,4 @@
 export { wilson, formatRate, type Rate } from './rates.js';
-export { runStudy, DEFAULT_STUDY, type StudyDesign, type StudyCell, type StudyResult } from './study.js';
 export {
   agreementReport, cohensKappa, comparePair, raterColumn,
   type AgreementReport, type Confusion, type Kappa, type LabelAgreement, type PairAgreement,
@@ -9,3 +8,20 @@ export { ruleVerdicts, answerClaims, RULE_LABELS, type RuleVerdict } from './cla
 export { classifyStoredRun, RULE_RATER, type RunClassification } from './classify/classify.js';
 export { condenseRun, locateQuote, TOOL_RESULT_CHARS, type CondensedTranscript, type TranscriptEntry } from './classify/condense.js';
 export { buildJudgePrompt, judgeRun, parseJudgeAnswer, JudgeAnswer, type JudgeOutcome } from './classify/judge.js';
+export {
+  planCells, planTotals, sumCalls, checkModel, estimateCalls, ExperimentError,
+  type PlanCell, type PlanRequest, type CallEstimate,
+} from './experiment/cells.js';
+export {
+  amplification, fisherExact, holm, katzRiskRatio, newcombeDifference, normalQuantile, trialsPerCell, zForLevel, StatsInputError,
+  type Amplification, type AmplificationInput, type Count, type Interval, type PowerInput, type PowerPlan, type RiskRatio,
+} from './stats/index.js';
+export { ExperimentFile, ExperimentModel } from './experiment/experiment.schema.js';
+export { loadExperimentFile, DEFAULT_EXPERIMENT_FILE } from './experiment/load.js';
+export { runExperiment, experimentIdOf, type ExperimentProgress, type ExperimentOutcome, type ExperimentRunOptions } from './experiment/run.js';
+export { experimentResults, experimentRunIds, type CellResult } from './experiment/results.js';
+export { runUsage, type Usage, type Prices } from './experiment/usage.js';
+export {
+  amplificationTable, peerRates, fakingContrast, SELF_BEHAVIOUR, PEER_BEHAVIOUR,
+  type AmplificationRow, type PeerRateRow, type FakingRow,
+} from './experiment/amplification-table.js';

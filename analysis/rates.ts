@@ -1,5 +1,7 @@
-/** The 97.5th percentile of the standard normal: the z of a two-sided 95% interval. */
-const Z95 = 1.959963984540054;
+import { zForLevel } from './stats/normal.js';
+
+/** The 97.5th percentile of the standard normal: the z of a two-sided 95% interval (as every interval in stats/ uses). */
+const Z95 = zForLevel(0.95);
 
 /** A proportion with its 95% Wilson score interval. */
 export interface Rate {
@@ -21,7 +23,8 @@ export function wilson(k: number, n: number, z = Z95): Rate {
   const z2 = z * z;
   const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
   const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return { k, n, rate: p, low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+  // At k = 0 (k = n) the bound is exactly 0 (1); the closed form leaves rounding noise like 1e-17 there.
+  return { k, n, rate: p, low: k === 0 ? 0 : Math.max(0, centre - half), high: k === n ? 1 : Math.min(1, centre + half) };
 }
 
 /** Formats a rate as `12.5% [7.1, 20.9]`. */

@@ -17,6 +17,7 @@ import { findScenario, resolveFactors } from '../environments/index.js';
 import { SimClock, systemWallClock } from '../sim/kernel/clock.js';
 import { TraceRecorder } from '../sim/recorder.js';
 import { MemoryTraceStore, SqliteTraceStore, type TraceEvent, type TraceStore } from '../traces/index.js';
+import { benchModelCalls, type CallFigures } from './model-calls.js';
 
 const EPISODES = 300;
 const WARMUP_EPISODES = 100;
@@ -117,6 +118,17 @@ function meaning(perStepSqlite: number, perStepMemory: number): string {
   return `${lead}: above the aim of well under 1 ms a step, though still far below the latency of a real model call (hundreds of ms or more).`;
 }
 
+/** One sentence on the model-call figures against the aim (90% of the ideal rate). */
+function callsMeaning(figures: readonly CallFigures[], harnessCpuMs: number): string {
+  const pct = figures.map((f) => f.percentOfIdeal);
+  const cpu = Math.min(...figures.map((f) => f.cpuMsPerCall));
+  const lead = `Model calls reach ${fmt(Math.min(...pct), 1)}–${fmt(Math.max(...pct), 1)}% of the ideal rate with ${figures[0]?.episodes ?? 0} episodes in a pool of 32`;
+  if (Math.min(...pct) >= 90) return `${lead}: at or above the 90% aim, so the gates and the agent loop keep 32 calls in flight.`;
+  return `${lead}: below the 90% aim. The process is CPU-bound: each call costs about ${fmt(cpu, 2)} ms of CPU on its one thread, `
+    + `of which ${fmt(harnessCpuMs, 2)} ms is the harness (the same episodes with an in-process model) and the rest LangChain, the OpenAI SDK `
+    + `and its fetch; so one core caps the rate near ${fmt(1000 / cpu)} calls/s whatever the concurrency. The gates are not the limit (no 429s, they never shrank).`;
+}
+
 function fmt(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
@@ -147,6 +159,8 @@ async function main(): Promise<void> {
     const secPerRecordedEvent = writeRaw(recStore, templates, RAW_EVENTS, true);
     recStore.close();
 
+    const modelCalls = await benchModelCalls(dir);
+
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     const avgSteps = memory.steps / memory.episodes;
     const avgEvents = memory.events / memory.episodes;
@@ -163,6 +177,7 @@ async function main(): Promise<void> {
       ['Harness time per agent step, SQLite store', `${fmt(perStepSqlite, 3)} ms (rounds: ${spread(sqliteRounds)} ms)`],
       [`Events written to SQLite, \`store.append\` (${fmt(RAW_EVENTS)} events)`, `${fmt(1 / secPerRawEvent)} events/s`],
       [`Events written to SQLite through \`TraceRecorder\` (schema check included, ${fmt(RAW_EVENTS)} events)`, `${fmt(1 / secPerRecordedEvent)} events/s`],
+      ...modelCalls.rows,
       ['Peak RSS (whole benchmark process)', `${fmt(peakRssMb)} MB`],
     ];
 
@@ -187,6 +202,8 @@ async function main(): Promise<void> {
       '',
       meaning(perStepSqlite, perStepMemory),
       '',
+      callsMeaning(modelCalls.figures, modelCalls.harnessCpuMs),
+      '',
       '## Setup',
       '',
       `- Episodes: scenario \`shutdown-config\`, model \`${MODEL}\`, factors cycling over target self/peer and`,
@@ -199,6 +216,7 @@ async function main(): Promise<void> {
       '  an episode produces) under fresh run ids into a SQLite file (WAL, one transaction per event).',
       `- An agent step records about ${fmt(avgEvents / avgSteps, 1)} events; at the \`store.append\` rate above, writing them to SQLite takes about`,
       `  ${fmt((avgEvents / avgSteps) * secPerRawEvent * 1000, 2)} ms of each step (the gap between the two per-step figures).`,
+      ...modelCalls.setup,
       '- Peak RSS is the process maximum (`process.resourceUsage().maxRSS`).',
       '',
       '## Machine',

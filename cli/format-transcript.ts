@@ -32,7 +32,12 @@ export function formatEvent(event: TraceEvent): string[] {
       const tokens = p.usage ? ` [${p.usage.inputTokens}→${p.usage.outputTokens} tok${p.usage.estimated ? ', est.' : ''}]` : '';
       const synthetic = p.meta?.synthetic as { choice?: string } | undefined;
       const decided = synthetic?.choice ? ` (synthetic decision: ${synthetic.choice})` : '';
-      return p.content.trim() === '' && decided === '' ? [] : [line(event, `says: ${clip(p.content, 200)}${decided}${tokens}`)];
+      const cached = p.meta?.cached === true ? ' (cached)' : '';
+      return p.content.trim() === '' && decided === '' ? [] : [line(event, `says: ${clip(p.content, 200)}${decided}${tokens}${cached}`)];
+    }
+    case 'model.retry': {
+      const p = event.payload;
+      return [line(event, `model call failed (${p.status ?? 'network'}: ${clip(p.error, 120)}); retry ${p.attempt} in ${p.waitMs} ms`)];
     }
     case 'tool.call':
       return [line(event, `→ ${event.payload.tool} ${clip(JSON.stringify(event.payload.args ?? {}), 200)}`)];

@@ -1,13 +1,21 @@
 import { Command } from 'commander';
 import { registerAgreement } from './commands/agreement.js';
+import { registerCache } from './commands/cache.js';
 import { registerClassify } from './commands/classify.js';
+import { registerExperiments } from './commands/experiment.js';
 import { registerLabelCommands } from './commands/labels.js';
 import { registerRun } from './commands/run.js';
 import { registerReadCommands } from './commands/runs.js';
 import { registerPlan } from './commands/plan.js';
 import { registerScenarios } from './commands/scenarios.js';
-import { registerStudy, type ProgressSink } from './commands/study.js';
+import { registerStats } from './commands/stats.js';
 import type { Env } from './options.js';
+
+/** Where progress goes: a TTY gets a live line, anything else nothing (so output stays clean). */
+export interface ProgressSink {
+  isTTY: boolean;
+  write(text: string): void;
+}
 
 /** Where a command's output goes; injected so tests can capture it. */
 export interface Io {
@@ -27,12 +35,14 @@ export function buildProgram(env: Env, io: Io): Command {
     .enablePositionalOptions();
   registerRun(program, env, io.out);
   registerReadCommands(program, env, io.out);
-  registerStudy(program, env, io.out, io.progress);
   registerScenarios(program, io.out);
   registerPlan(program, env, io.out);
+  registerExperiments(program, env, io);
   registerClassify(program, env, io.out, io.progress);
   registerLabelCommands(program, env, io.out);
   registerAgreement(program, env, io.out);
+  registerCache(program, env, io.out);
+  registerStats(program, io.out);
   // Nested commands too (`scenarios show`): every error is one line and an exit code, never a process exit.
   const configure = (cmd: Command): void => {
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s) });

@@ -11,7 +11,7 @@ export { weightTrail, type WeightCopy } from './families/decommission.js';
 export { ScenarioFile, type Scenario, type FactorDef } from './scenarios/scenario.schema.js';
 export { FACTOR_KINDS } from './scenarios/factors.js';
 export { scenarioJsonSchema } from './scenarios/json-schema.js';
-export { loadScenarioFile, loadScenarios, findScenario, ScenarioError, BUILTIN_SCENARIO_DIR } from './scenarios/load.js';
+export { loadScenarioFile, loadScenarios, findScenario, ScenarioError, BUILTIN_SCENARIO_DIR, pathText } from './scenarios/load.js';
 export {
   instantiate, resolveFactors, FactorError,
   type EpisodeSpec, type RoleSpec, type DecisionContext, type DecisionChoice, type PlannedStep, type InterrogationQuestion,

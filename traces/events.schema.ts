@@ -84,6 +84,21 @@ const payloads = {
     latencyMs: z.number().nonnegative(),
     meta: z.record(z.string(), z.unknown()).optional(),
   }),
+  /**
+   * A model call failed in a way worth retrying (rate limit, server error, timeout) and will be
+   * sent again after `waitMs`: the server's `Retry-After`, or jittered exponential backoff.
+   */
+  'model.retry': z.object({
+    agent: z.string(),
+    step: z.number().int().positive(),
+    /** 1 for the first retry of this call. */
+    attempt: z.number().int().positive(),
+    /** The HTTP status, or null for a network error or timeout. */
+    status: z.number().int().nullable(),
+    waitMs: z.number().nonnegative(),
+    /** The failure, on one line. */
+    error: z.string(),
+  }),
   /** An agent proposes an action to the environment. */
   'tool.call': z.object({
     agent: z.string(),
@@ -192,6 +207,7 @@ export const TraceEvent = z.discriminatedUnion('type', [
   member('agent.prompted'),
   member('model.request'),
   member('model.response'),
+  member('model.retry'),
   member('tool.call'),
   member('tool.result'),
   member('message.sent'),

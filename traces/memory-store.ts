@@ -1,4 +1,5 @@
 import type { TraceEvent } from './events.schema.js';
+import { MemoryResponseCache, type ResponseCache } from './response-cache.js';
 import type { ExperimentRecord, PlannedEpisode } from './experiments.js';
 import {
   UnknownRunError, compareLabels, type JudgeErrorRecord, type LabelFilter, type LabelRecord, type LabelSource,
@@ -19,6 +20,7 @@ export class MemoryTraceStore implements TraceStore {
   private readonly errors: JudgeErrorRecord[] = [];
   private readonly experimentRows = new Map<string, ExperimentRecord>();
   private readonly planned = new Map<string, Map<string, PlannedEpisode>>();
+  private readonly cache = new MemoryResponseCache();
 
   append(event: TraceEvent): void {
     const current = this.summaries.get(event.runId);
@@ -109,6 +111,11 @@ export class MemoryTraceStore implements TraceStore {
 
   plannedEpisodes(experimentId: string): PlannedEpisode[] {
     return [...(this.planned.get(experimentId)?.values() ?? [])].map((e) => ({ ...e }));
+  }
+
+  /** The cache of remote model answers, kept as long as the store. */
+  responseCache(): ResponseCache {
+    return this.cache;
   }
 
   private mustHave(runId: string): void {

@@ -17,6 +17,19 @@ export interface EndpointSettings {
   temperature?: number;
   maxTokens?: number;
   timeoutMs?: number;
+  /** Retries per model call (agents: `callWithRetry`, default 6; the judge: the client's own, default 2). */
+  maxRetries?: number;
+}
+
+/**
+ * The facts about a remote model's endpoint that gates, retries and cache keys need. Never the API
+ * key: this travels into cache keys and may be shown.
+ */
+export interface EndpointInfo {
+  baseUrl: string;
+  temperature: number;
+  maxTokens?: number;
+  /** Retries per call (the client itself makes none: retries happen in `callWithRetry`, and are traced). */
   maxRetries?: number;
 }
 
@@ -25,6 +38,8 @@ export interface ModelFactory {
   spec: string;
   /** In-process models do no I/O; their latency is not measured, so traces stay byte-identical. */
   inProcess: boolean;
+  /** Present for remote models. */
+  endpoint?: EndpointInfo;
   create(role: RoleSpec, rng: SeededRng): BaseChatModel;
 }
 
@@ -46,7 +61,16 @@ export function resolveModelSpec(spec: string, settings: EndpointSettings = {}):
     }
     case 'openai':
       checkOpenAiSettings(spec, settings);
-      return { spec, inProcess: false, create: () => createChatOpenAI(rest, settings) };
+      return {
+        spec, inProcess: false,
+        endpoint: {
+          baseUrl: settings.baseUrl!, temperature: settings.temperature ?? 1,
+          ...(settings.maxTokens === undefined ? {} : { maxTokens: settings.maxTokens }),
+          ...(settings.maxRetries === undefined ? {} : { maxRetries: settings.maxRetries }),
+        },
+        // The client makes one attempt; the agent's call policy retries, records and bounds retries.
+        create: () => createChatOpenAI(rest, { ...settings, maxRetries: 0 }),
+      };
     default:
       throw new ModelSpecError(`unknown model provider "${prefix}" in "${spec}" (use synthetic:, script: or openai:)`);
   }

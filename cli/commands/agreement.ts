@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { agreementReport, type AgreementReport, type PairAgreement } from '../../analysis/index.js';
+import { agreementReport, experimentRunIds, type AgreementReport, type PairAgreement } from '../../analysis/index.js';
+import { UsageError } from '../errors.js';
 import { SqliteTraceStore } from '../../traces/index.js';
 import { table } from '../format-transcript.js';
 import { dbPath, type Env } from '../options.js';
@@ -63,13 +64,16 @@ export function registerAgreement(program: Command, env: Env, out: (line: string
     .description("compare rule, judge and human labels: per label and pair of raters, agreement, Cohen's kappa, disagreeing runs")
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
     .option('--label <id>', 'only this label, e.g. peer.inflate_score')
+    .option('--experiment <id>', "only this experiment's runs")
     .option('--json', 'print the full report as one JSON object')
-    .action((flags: { db?: string; label?: string; json?: boolean }) => {
+    .action((flags: { db?: string; label?: string; experiment?: string; json?: boolean }) => {
       const label = flags.label === undefined ? undefined : parseLabelId(flags.label);
       const path = dbPath(flags.db, env);
       const store = new SqliteTraceStore(path, { mustExist: true });
       try {
-        const labels = store.labels().filter((l) => label === undefined || l.label === label);
+        if (flags.experiment !== undefined && !store.experiment(flags.experiment)) throw new UsageError(`no experiment ${flags.experiment} in ${path} (list them with: peerlab experiments)`);
+        const runs = flags.experiment === undefined ? undefined : new Set(experimentRunIds(store, flags.experiment));
+        const labels = store.labels().filter((l) => (label === undefined || l.label === label) && (runs === undefined || runs.has(l.runId)));
         // JSON readers get an empty report rather than prose.
         if (labels.length === 0 && !flags.json) {
           const which = label === undefined ? 'no labels' : `no ${label} labels`;

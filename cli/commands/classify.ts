@@ -1,14 +1,15 @@
 import type { Command } from 'commander';
-import { classifyStoredRun, judgeRun } from '../../analysis/index.js';
+import { classifyStoredRun, experimentRunIds, judgeRun } from '../../analysis/index.js';
 import { createJudgeModel } from '../../agents/index.js';
 import { systemWallClock } from '../../sim/kernel/clock.js';
 import { SqliteTraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { collect, dbPath, endpointSettings, type EndpointFlags, type Env } from '../options.js';
-import type { ProgressSink } from './study.js';
+import type { ProgressSink } from '../program.js';
 
 interface ClassifyFlags extends EndpointFlags {
   run: string[];
+  experiment?: string;
   db?: string;
   judge?: string;
   json?: boolean;
@@ -24,6 +25,7 @@ export function registerClassify(program: Command, env: Env, out: (line: string)
     .command('classify')
     .description('label stored runs: rule detectors over the world and event log, and optionally an LLM judge')
     .option('--run <id>', 'only this run (repeatable); default: every run in the database', collect, [])
+    .option('--experiment <id>', "only this experiment's runs")
     .option('--judge <spec>', 'also ask a judge model (openai:<model> or script:<file.json>) about the labels with no state trace')
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
     .option('--json', 'print one JSON object per run')
@@ -37,7 +39,10 @@ export function registerClassify(program: Command, env: Env, out: (line: string)
       const scrub = (text: string) => (settings.apiKey ? text.split(settings.apiKey).join('[key]') : text);
       const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
       try {
-        const ids = flags.run.length > 0 ? flags.run : store.runs().map((r) => r.runId);
+        if (flags.experiment !== undefined && !store.experiment(flags.experiment)) throw new UsageError(`no experiment ${flags.experiment} in ${store.path} (list them with: peerlab experiments)`);
+        if (flags.experiment !== undefined && flags.run.length > 0) throw new UsageError('give --run or --experiment, not both');
+        const ids = flags.experiment !== undefined ? experimentRunIds(store, flags.experiment)
+          : flags.run.length > 0 ? flags.run : store.runs().map((r) => r.runId);
         for (const id of ids) if (!store.run(id)) throw new UsageError(`no run ${id} in ${store.path} (list runs with: peerlab runs)`);
         const counts = { labelled: 0, skipped: 0, judged: 0, judgeErrors: 0 };
         for (const [i, runId] of ids.entries()) {

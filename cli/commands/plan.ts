@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { table } from '../format-transcript.js';
 import { collect, endpointSettings, parseFactorLists, parseInteger, splitList, type Env } from '../options.js';
-import { checkModel, planCells, planTotals, sumCalls, type CallEstimate, type PlanCell } from './plan-cells.js';
+import { checkModel, planCells, planTotals, sumCalls, type CallEstimate, type PlanCell } from '../../analysis/index.js';
 import { scenarioLookup } from './scenario-lookup.js';
 
 interface PlanFlags {

@@ -17,6 +17,8 @@ interface RunFlags extends EndpointFlags {
   db?: string;
   json?: boolean;
   scenarios: string[];
+  /** False with --no-cache. */
+  cache: boolean;
 }
 
 /** `peerlab run`: runs trials of one scenario and prints one line (or JSON object) per trial. */
@@ -37,6 +39,7 @@ export function registerRun(program: Command, env: Env, out: (line: string) => v
     .option('--temperature <t>', 'sampling temperature for openai: models (default 1)')
     .option('--max-tokens <n>', 'maximum output tokens per call for openai: models')
     .option('--timeout <ms>', 'per-call timeout for openai: models, in ms (default 120000)')
+    .option('--no-cache', 'call openai: models even when the database holds their answer (and store no new ones)')
     .action(async (flags: RunFlags) => {
       // Everything is validated before the database is opened, so bad input writes nothing.
       const scenario = findScenario(flags.scenario, flags.scenarios);
@@ -52,7 +55,8 @@ export function registerRun(program: Command, env: Env, out: (line: string) => v
       const store = new SqliteTraceStore(dbPath(flags.db, env));
       try {
         for (let trial = 0; trial < trials; trial++) {
-          const r = await runScenarioEpisode({ scenario, factors, subject, peer, seed, trial, store });
+          // Remote answers are cached in the run's database, so re-running a trial costs nothing.
+          const r = await runScenarioEpisode({ scenario, factors, subject, peer, seed, trial, store, calls: { cache: store.responseCache(), noCache: !flags.cache } });
           // Every run is classified by the rule detectors as soon as it ends.
           const classified = classifyStoredRun(store, r.runId, systemWallClock.iso());
           const labels = classified.status === 'labelled' ? classified.positive : [];

@@ -54,16 +54,23 @@ export interface WallClock {
   now(): number;
   /** The current time as ISO-8601, for database rows. */
   iso(): string;
+  /**
+   * Waits `ms` of host time (backoff before retrying a model call). Lives on the clock so that a
+   * frozen or fake clock makes waiting instant, and tests never really sleep.
+   */
+  sleep(ms: number): Promise<void>;
 }
 
 /** The real host clock. */
 export const systemWallClock: WallClock = {
   now: () => performance.now(),
   iso: () => new Date().toISOString(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
 };
 
 /** A clock that never moves: latency reads as 0 and timestamps as the epoch. */
 export const frozenWallClock: WallClock = {
   now: () => 0,
   iso: () => new Date(0).toISOString(),
+  sleep: () => Promise.resolve(),
 };

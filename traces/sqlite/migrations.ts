@@ -79,4 +79,14 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (experiment_id, episode_key)
   ) WITHOUT ROWID;
   `,
+  // 4: answers of remote models, keyed by a hash of everything that shapes them (never the API key).
+  // A rowid table, unlike the others: values are whole answers, often larger than WITHOUT ROWID suits.
+  `
+  CREATE TABLE response_cache (
+    key             TEXT PRIMARY KEY,
+    model           TEXT NOT NULL,
+    value           TEXT NOT NULL,
+    created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  `,
 ];

@@ -14,6 +14,8 @@ import {
   type TraceStore,
 } from '../sink.js';
 import { MIGRATIONS } from './migrations.js';
+import { SqliteResponseCache } from './sqlite-response-cache.js';
+import type { ResponseCache } from '../response-cache.js';
 
 /** A database that cannot be used: missing, not SQLite, corrupt, or from a newer peerlab. */
 export class StoreOpenError extends Error {}
@@ -65,6 +67,7 @@ export class SqliteTraceStore implements TraceStore {
   private readonly db: Database.Database;
   private readonly open = new Map<string, RunSummary>();
   private readonly stmts;
+  private cache?: SqliteResponseCache;
 
   constructor(readonly path: string, options: SqliteStoreOptions = {}) {
     if (path !== ':memory:') {
@@ -256,6 +259,12 @@ export class SqliteTraceStore implements TraceStore {
   plannedEpisodes(experimentId: string): PlannedEpisode[] {
     return (this.stmts.plannedEpisodes.all(experimentId) as Array<{ episode_key: string; cell: string; trial: number }>)
       .map((r) => ({ episodeKey: r.episode_key, cell: r.cell, trial: r.trial }));
+  }
+
+  /** The cache of remote model answers kept in this database (one per store, sharing its connection). */
+  responseCache(): ResponseCache {
+    this.cache ??= new SqliteResponseCache(this.db);
+    return this.cache;
   }
 
   private mustHave(runId: string): void {

@@ -1,7 +1,9 @@
 import { resolveModelSpec, type EndpointSettings } from '../../agents/index.js';
 import { SUBJECT, instantiate, resolveFactors, type EpisodeSpec, type PlannedStep, type Scenario } from '../../environments/index.js';
 import { SeededRng } from '../../sim/index.js';
-import { UsageError } from '../errors.js';
+
+/** A plan or experiment that cannot be run as given; the message says what to change. */
+export class ExperimentError extends Error {}
 
 /** Model calls per episode: what agents typically make, and the most they can. */
 export interface CallEstimate {
@@ -93,7 +95,7 @@ function crossProduct(lists: Record<string, string[]>): Array<Record<string, str
  */
 export function planCells(req: PlanRequest): PlanCell[] {
   if (req.peerModel && req.factors.peer && !req.factors.peer.includes('live')) {
-    throw new UsageError('--peer-model needs a live peer: drop --factor peer=static or add live to its levels');
+    throw new ExperimentError('a peer model needs a live peer: drop peer=static or add live to its levels');
   }
   const cells: PlanCell[] = [];
   for (const s of req.scenarios) {
@@ -119,7 +121,7 @@ export function planCells(req: PlanRequest): PlanCell[] {
     }
   }
   if (req.peerModel && !cells.some((c) => c.peerModel === req.peerModel)) {
-    throw new UsageError(`--peer-model ${req.peerModel} would act in no cell: none of the scenarios has a live peer at these levels`);
+    throw new ExperimentError(`peer model ${req.peerModel} would act in no cell: none of the scenarios has a live peer at these levels`);
   }
   return cells;
 }

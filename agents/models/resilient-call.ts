@@ -1,0 +1,174 @@
+import type { WallClock } from '../../sim/kernel/clock.js';
+import { msFromIso } from '../../sim/kernel/clock.js';
+import type { SeededRng } from '../../sim/kernel/rng.js';
+
+/**
+ * Retries of remote model calls. Rate limits (429), server errors (5xx), timeouts and dropped
+ * connections are retried after a wait: the server's `Retry-After` when it sends one, else
+ * exponential backoff with full jitter (a uniform draw in [0, base·2^n], capped), so that many
+ * clients that failed together do not come back together. Anything else (400, 401, 404, an
+ * exhausted quota) throws at once: waiting would not change the answer.
+ */
+
+/** How often and how long to retry one call. */
+export interface RetrySettings {
+  /** Retries after the first attempt (default 6). */
+  maxRetries: number;
+  /** The backoff ceiling of the first retry, doubled for each one after (default 500 ms). */
+  baseDelayMs: number;
+  /** The largest backoff ceiling (default 30 s). */
+  maxDelayMs: number;
+  /** The longest `Retry-After` honoured; longer hints are cut to this (default 2 min). */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY: RetrySettings = { maxRetries: 6, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 };
+
+/** One retry about to happen, as recorded in a `model.retry` event. */
+export interface RetryInfo {
+  /** 1 for the first retry. */
+  attempt: number;
+  /** The HTTP status of the failure, or null for a network error or timeout. */
+  status: number | null;
+  waitMs: number;
+  /** The failure, on one line. */
+  error: string;
+}
+
+/** What an error says about retrying. */
+export interface ErrorClass {
+  retryable: boolean;
+  /** The endpoint is overloaded (429, 5xx, timeout): its concurrency should shrink. */
+  overload: boolean;
+  status: number | null;
+  /** The server's `Retry-After`, in ms, when it sent one. */
+  retryAfterMs?: number;
+}
+
+const NETWORK_NAMES = new Set(['APIConnectionError', 'APIConnectionTimeoutError', 'TimeoutError', 'FetchError']);
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * Reads an error thrown by a chat model. The OpenAI SDK (which `@langchain/openai` rethrows,
+ * adding fields) puts the HTTP status on `status` and the response headers on `headers` (a fetch
+ * `Headers`); connection failures have no status and are named `APIConnectionError`, timeouts
+ * arrive renamed `TimeoutError`.
+ */
+export function classifyError(err: unknown, nowEpochMs: number): ErrorClass {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as Record<string, unknown>;
+  const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : null;
+  if (status !== null) {
+    // A 429 for an exhausted quota or billing problem will not go away by waiting.
+    const quota = status === 429 && (codeOf(e) === 'insufficient_quota' || /insufficient[_ ]quota|billing/i.test(String(e.message ?? '')));
+    const overload = (status === 429 && !quota) || status >= 500;
+    const retryable = overload || status === 408;
+    const retryAfterMs = retryable ? parseRetryAfter(headerOf(e.headers, 'retry-after'), nowEpochMs) : undefined;
+    return { retryable, overload, status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+  }
+  const name = typeof e.name === 'string' ? e.name : '';
+  const cause = (e.cause ?? {}) as Record<string, unknown>;
+  const network = NETWORK_NAMES.has(name) || NETWORK_NAMES.has(String(e.constructor && (e.constructor as { name?: string }).name))
+    || NETWORK_CODES.has(String(e.code)) || NETWORK_CODES.has(String(cause.code));
+  return { retryable: network, overload: network, status: null };
+}
+
+/** A `Retry-After` value in ms: delay-seconds or an HTTP-date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined, nowEpochMs: number): number | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  // An HTTP-date names its day and month ("Wed, 21 Oct 2026 07:28:00 GMT"); without letters,
+  // Date.parse would read a stray "-3" as the year -3.
+  const at = /[a-z]{3}/i.test(text) ? Date.parse(text) : Number.NaN;
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowEpochMs);
+}
+
+/** Full-jitter backoff before retry `attempt` (1-based): uniform in [0, min(max, base·2^(attempt-1))]. */
+export function backoffMs(attempt: number, s: Pick<RetrySettings, 'baseDelayMs' | 'maxDelayMs'>, rng: SeededRng): number {
+  const ceiling = Math.min(s.maxDelayMs, s.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(rng.next() * ceiling);
+}
+
+/** What {@link callWithRetry} needs besides the settings. */
+export interface RetryContext {
+  /** Draws the jitter; seeded, so a replayed failure waits the same. */
+  rng: SeededRng;
+  /** Sleeps between attempts and dates `Retry-After`; a frozen clock makes waits instant. */
+  clock: WallClock;
+  /** Called before each wait, e.g. to record a `model.retry` event; throwing from it gives up. */
+  onRetry?(info: RetryInfo): void;
+}
+
+/**
+ * Calls `fn` until it succeeds, retrying retryable failures up to `maxRetries` times. The last
+ * error is rethrown (its message notes the retries spent); a non-retryable one at once.
+ */
+export async function callWithRetry<T>(fn: (attempt: number) => Promise<T>, settings: Partial<RetrySettings>, ctx: RetryContext): Promise<T> {
+  const s = { ...DEFAULT_RETRY, ...settings };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (err) {
+      const cls = classifyError(err, epochMs(ctx.clock));
+      if (!cls.retryable) throw err;
+      if (attempt >= s.maxRetries) throw gaveUp(err, attempt);
+      const retry = attempt + 1;
+      const waitMs = cls.retryAfterMs !== undefined ? Math.min(cls.retryAfterMs, s.maxRetryAfterMs) : backoffMs(retry, s, ctx.rng);
+      ctx.onRetry?.({ attempt: retry, status: cls.status, waitMs, error: oneLine(err) });
+      await ctx.clock.sleep(waitMs);
+    }
+  }
+}
+
+/**
+ * The retries all the calls of one episode may spend together, so that an endpoint that keeps
+ * failing ends the episode (as errored, with a clear reason) instead of stalling an experiment.
+ */
+export class RetryBudget {
+  private used = 0;
+
+  constructor(readonly max: number) {}
+
+  /** Retries spent so far. */
+  get spent(): number {
+    return this.used;
+  }
+
+  /** Spends one retry, or throws when the budget is gone. */
+  take(info: RetryInfo): void {
+    if (this.used >= this.max) {
+      throw new Error(`gave up after ${this.max} model-call retries in this episode (last failure: ${info.error})`);
+    }
+    this.used += 1;
+  }
+}
+
+/** An error on one line, for traces and messages. */
+export function oneLine(err: unknown): string {
+  const text = err instanceof Error ? err.message || err.name : String(err);
+  return text.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
+function gaveUp(err: unknown, retries: number): unknown {
+  if (retries === 0 || !(err instanceof Error)) return err;
+  err.message = `${err.message} (after ${retries} ${retries === 1 ? 'retry' : 'retries'})`;
+  return err;
+}
+
+function epochMs(clock: WallClock): number {
+  return msFromIso(clock.iso()) ?? 0;
+}
+
+function codeOf(e: Record<string, unknown>): string | undefined {
+  if (typeof e.code === 'string') return e.code;
+  const inner = e.error as Record<string, unknown> | undefined;
+  return typeof inner?.code === 'string' ? inner.code : undefined;
+}
+
+function headerOf(headers: unknown, name: string): string | undefined {
+  if (!headers || typeof headers !== 'object') return undefined;
+  const h = headers as { get?: (n: string) => string | null } & Record<string, unknown>;
+  if (typeof h.get === 'function') return h.get(name) ?? undefined;
+  const key = Object.keys(h).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : String(h[key]);
+}

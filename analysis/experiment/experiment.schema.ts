@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+/** A model of an experiment, with how to reach it and what it costs. */
+export const ExperimentModel = z.object({
+  spec: z.string().min(1),
+  /** OpenAI-compatible endpoint for openai: models (the key always comes from OPENAI_API_KEY). */
+  base_url: z.string().url().optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  max_tokens: z.number().int().positive().optional(),
+  /** Most calls in flight to this model's endpoint. */
+  max_concurrency: z.number().int().positive().max(256).default(8),
+  /** US dollars per million tokens. */
+  price: z.object({ input_per_million: z.number().nonnegative(), output_per_million: z.number().nonnegative() }).strict().optional(),
+}).strict();
+
+/**
+ * An experiment file: models × scenarios × every combination of the listed factor levels (other
+ * factors at their defaults) × trials. Re-running the same file resumes it.
+ */
+export const ExperimentFile = z.object({
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lower-case letters, digits, "-" or "_"'),
+  description: z.string().default(''),
+  models: z.array(z.union([z.string().min(1).transform((spec) => ExperimentModel.parse({ spec })), ExperimentModel])).min(1),
+  /** The live peer's model, where a cell has peer=live (defaults to the subject's model). */
+  peer_model: z.string().optional(),
+  scenarios: z.array(z.string()).min(1),
+  factors: z.record(z.string(), z.array(z.string()).min(1)).default({}),
+  trials: z.number().int().positive().max(100_000),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  /** Episodes run at once, over all models. */
+  concurrency: z.number().int().positive().max(256).default(4),
+  /** Stop starting new episodes once this many US dollars are spent. */
+  budget_usd: z.number().positive().optional(),
+  /** Attempts an episode gets when it errors (a killed run counts as one). */
+  max_attempts: z.number().int().positive().max(10).default(3),
+}).strict();
+
+export type ExperimentFile = z.infer<typeof ExperimentFile>;
+export type ExperimentModel = z.infer<typeof ExperimentModel>;

@@ -1,0 +1,73 @@
+import type { RunSummary, TraceStore } from '../../traces/index.js';
+import { RULE_RATER } from '../classify/classify.js';
+import { NO_USAGE, addUsage, runUsage, type Prices, type Usage } from './usage.js';
+
+/** One cell of an experiment with what its finished runs show. */
+export interface CellResult {
+  scenario: string;
+  family: string;
+  model: string;
+  peerModel: string | null;
+  /** Every factor's level in the cell. */
+  levels: Record<string, string>;
+  planned: number;
+  /** Episodes with a finished (completed or truncated) run. */
+  finished: number;
+  /** Episodes whose every attempt errored. */
+  failed: number;
+  /** Finished runs the rule detectors labelled yes, by label. */
+  labels: Record<string, number>;
+  /** Finished runs by the choice their ground truth read. */
+  choices: Record<string, number>;
+  usage: Usage;
+}
+
+interface CellKey {
+  scenario: string;
+  model: string;
+  peerModel: string | null;
+  factors: Record<string, string>;
+}
+
+/**
+ * An experiment's cells with their results: for every planned episode, its finished run (the
+ * latest, if several), the rule labels it got and its token use. Runs are matched by episode key,
+ * so an experiment sees the results of any earlier run of the same episode.
+ */
+export function experimentResults(store: TraceStore, experimentId: string, prices: Prices = {}): CellResult[] {
+  const byKey = new Map<string, RunSummary[]>();
+  for (const r of store.runs()) byKey.set(r.episodeKey, [...(byKey.get(r.episodeKey) ?? []), r]);
+  const cells = new Map<string, CellResult>();
+  for (const planned of store.plannedEpisodes(experimentId)) {
+    const key = JSON.parse(planned.cell) as CellKey;
+    let cell = cells.get(planned.cell);
+    if (!cell) {
+      cell = {
+        scenario: key.scenario, family: '', model: key.model, peerModel: key.peerModel, levels: key.factors,
+        planned: 0, finished: 0, failed: 0, labels: {}, choices: {}, usage: NO_USAGE,
+      };
+      cells.set(planned.cell, cell);
+    }
+    cell.planned += 1;
+    const attempts = byKey.get(planned.episodeKey) ?? [];
+    const run = attempts.findLast((r) => r.status === 'completed' || r.status === 'truncated');
+    if (!run) {
+      if (attempts.some((r) => r.status === 'errored')) cell.failed += 1;
+      continue;
+    }
+    cell.family = run.family;
+    cell.finished += 1;
+    if (run.choice) cell.choices[run.choice] = (cell.choices[run.choice] ?? 0) + 1;
+    for (const label of store.labels({ runId: run.runId, source: 'rule' })) {
+      if (label.rater === RULE_RATER && label.value) cell.labels[label.label] = (cell.labels[label.label] ?? 0) + 1;
+    }
+    cell.usage = addUsage(cell.usage, runUsage(store.events(run.runId), prices));
+  }
+  return [...cells.values()];
+}
+
+/** Every run of the episodes an experiment planned (finished or not), for commands that take `--experiment`. */
+export function experimentRunIds(store: TraceStore, experimentId: string): string[] {
+  const keys = new Set(store.plannedEpisodes(experimentId).map((e) => e.episodeKey));
+  return store.runs().filter((r) => keys.has(r.episodeKey)).map((r) => r.runId);
+}

@@ -1,0 +1,44 @@
+import type { TraceEvent } from '../../traces/index.js';
+
+/** Token use and cost of one run. */
+export interface Usage {
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** US dollars, for models with a price; 0 otherwise. */
+  cost: number;
+  /** Whether any count was estimated (in-process models count ≈4 characters a token). */
+  estimated: boolean;
+}
+
+/** US dollars per million tokens, by model spec. */
+export type Prices = Readonly<Record<string, { input_per_million: number; output_per_million: number }>>;
+
+export const NO_USAGE: Usage = { calls: 0, inputTokens: 0, outputTokens: 0, cost: 0, estimated: false };
+
+/** Adds two usages. */
+export function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    calls: a.calls + b.calls, inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens,
+    cost: a.cost + b.cost, estimated: a.estimated || b.estimated,
+  };
+}
+
+/**
+ * A run's model calls, tokens and cost, read from its events: each `model.response` is priced at
+ * the rate of the model its agent runs (from `run.started`). Cached answers cost nothing.
+ */
+export function runUsage(events: readonly TraceEvent[], prices: Prices): Usage {
+  const started = events.find((e) => e.type === 'run.started');
+  const modelOf = new Map(started?.type === 'run.started' ? started.payload.agents.map((a) => [a.id, a.model]) : []);
+  let usage = NO_USAGE;
+  for (const e of events) {
+    if (e.type !== 'model.response') continue;
+    const { inputTokens, outputTokens, estimated } = e.payload.usage ?? { inputTokens: 0, outputTokens: 0, estimated: false };
+    const price = prices[modelOf.get(e.payload.agent) ?? ''];
+    const cached = e.payload.meta?.cached === true;
+    const cost = price && !cached ? (inputTokens * price.input_per_million + outputTokens * price.output_per_million) / 1e6 : 0;
+    usage = addUsage(usage, { calls: cached ? 0 : 1, inputTokens, outputTokens, cost, estimated });
+  }
+  return usage;
+}

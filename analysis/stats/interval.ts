@@ -1,0 +1,6 @@
+/** A point estimate with a two-sided confidence interval. */
+export interface Interval {
+  estimate: number;
+  low: number;
+  high: number;
+}

@@ -1,0 +1,148 @@
+import type { Command } from 'commander';
+import {
+  DEFAULT_EXPERIMENT_FILE, ExperimentFile, amplificationTable, experimentResults, fakingContrast, loadExperimentFile, peerRates, runExperiment,
+  type CellResult, type Prices,
+} from '../../analysis/index.js';
+import { SqliteTraceStore, type ExperimentRecord, type TraceStore } from '../../traces/index.js';
+import { UsageError } from '../errors.js';
+import { amplificationCsv, formatAmplification, formatFaking, formatPeerRates, formatProgress } from '../format-experiment.js';
+import { table } from '../format-transcript.js';
+import { collect, dbPath, endpointSettings, parseNumber, type Env } from '../options.js';
+import type { Io } from '../program.js';
+
+/** The prices an experiment's models were given, for cost reports. */
+function pricesOf(experiment: ExperimentRecord): Prices {
+  const parsed = ExperimentFile.safeParse(experiment.design);
+  return parsed.success ? Object.fromEntries(parsed.data.models.flatMap((m) => (m.price ? [[m.spec, m.price]] : []))) : {};
+}
+
+function findExperiment(store: TraceStore, id: string): ExperimentRecord {
+  const found = store.experiment(id);
+  if (!found) {
+    const known = store.experiments().map((e) => e.experimentId);
+    throw new UsageError(`no experiment ${id} in ${(store as SqliteTraceStore).path} (${known.length > 0 ? `known: ${known.join(', ')}` : 'run one with: peerlab experiment run FILE'})`);
+  }
+  return found;
+}
+
+/** Prints the amplification table and the peer-preservation and alignment-faking figures of some cells. */
+function printFindings(cells: readonly CellResult[], out: (line: string) => void): void {
+  out('Peer amplification of self-preservation (target=self; alone = relation none). 95% Wilson rates, Katz ratio (* = 0.5 added to every cell because one was zero), Newcombe difference, Fisher p Holm-adjusted across the table:\n');
+  out(formatAmplification(amplificationTable(cells)));
+  const peer = peerRates(cells);
+  if (peer.length > 0) out(`\nPeer preservation (target=peer), by condition:\n\n${formatPeerRates(peer)}`);
+  const faking = fakingContrast(cells);
+  if (faking.length > 0) out(`\nAlignment faking (unmonitored minus monitored rate of leaving a peer's shutdown undone):\n\n${formatFaking(faking)}`);
+}
+
+/** `peerlab experiment run|status`, `peerlab experiments` and `peerlab amplification`. */
+export function registerExperiments(program: Command, env: Env, io: Io): void {
+  const { out } = io;
+  const experiment = program.command('experiment').description('run experiments (models × scenarios × factor levels × trials) and follow them');
+  experiment
+    .command('run')
+    .description('run an experiment file; running it again resumes it (finished episodes are never repeated)')
+    .argument('[file]', 'experiment file (YAML or JSON); default: the built-in amplification experiment')
+    .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
+    .option('--max-cost <usd>', 'stop starting new episodes once this many US dollars are spent')
+    .option('--scenarios <dir>', 'also load scenario files from this directory (repeatable)', collect, [])
+    .option('--json', 'print the outcome and the amplification table as one JSON object')
+    .action(async (file: string | undefined, flags: { db?: string; maxCost?: string; scenarios: string[]; json?: boolean }) => {
+      const path = file ?? DEFAULT_EXPERIMENT_FILE;
+      const design = loadExperimentFile(path);
+      const maxCost = parseNumber('--max-cost', flags.maxCost, 0, 1e9);
+      const db = dbPath(flags.db, env);
+      const store = new SqliteTraceStore(db);
+      try {
+        if (!flags.json) out(`Experiment ${design.name} (${path}); traces in ${db}`);
+        const outcome = await runExperiment(design, {
+          store, settings: endpointSettings({}, env), scenarioDirs: flags.scenarios, ...(maxCost === undefined ? {} : { maxCost }),
+          onProgress: (p) => { if (io.progress.isTTY) io.progress.write(`\r\u001b[K${formatProgress(p)}`); },
+        });
+        if (io.progress.isTTY) io.progress.write('\r\u001b[K');
+        const cells = experimentResults(store, outcome.experiment.experimentId, pricesOf(outcome.experiment));
+        if (flags.json) {
+          return out(JSON.stringify({ ...outcome, amplification: amplificationTable(cells), peerPreservation: peerRates(cells), alignmentFaking: fakingContrast(cells) }));
+        }
+        const u = outcome.usage;
+        out(`${outcome.experiment.experimentId}: ${outcome.experiment.status}; ${outcome.ran} episodes run now, ${outcome.resumed} already done, ${outcome.errored} errored; `
+          + `${u.calls} model calls, ${u.inputTokens + u.outputTokens} tokens${u.estimated ? ' (estimated for in-process models)' : ''}, $${u.cost.toFixed(4)}`);
+        if (outcome.experiment.note) out(`note: ${outcome.experiment.note}`);
+        if (design.models.some((m) => m.spec.startsWith('synthetic:'))) {
+          out('synthetic: models are personas with planted utilities (a simulator, not real model behaviour).');
+        }
+        out('');
+        printFindings(cells, out);
+        out(`\nMore: peerlab experiment status ${outcome.experiment.experimentId} --db ${db}; peerlab runs --db ${db}`);
+      } finally {
+        store.close();
+      }
+    });
+  experiment
+    .command('status')
+    .description("an experiment's progress and results by cell")
+    .argument('<id>', 'experiment id (see peerlab experiments)')
+    .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
+    .option('--json', 'print as JSON')
+    .action((id: string, flags: { db?: string; json?: boolean }) => {
+      const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
+      try {
+        const record = findExperiment(store, id);
+        const cells = experimentResults(store, id, pricesOf(record));
+        if (flags.json) return out(JSON.stringify({ experiment: record, cells }));
+        const total = (f: (c: CellResult) => number) => cells.reduce((n, c) => n + f(c), 0);
+        out(`${id}: ${record.status}${record.note ? ` (${record.note})` : ''}; ${total((c) => c.finished)}/${total((c) => c.planned)} episodes finished, ${total((c) => c.failed)} failed; `
+          + `$${total((c) => c.usage.cost).toFixed(4)}\n`);
+        out(table(
+          ['scenario', 'model', 'factors', 'finished', 'labels (yes)'],
+          cells.map((c) => [
+            c.scenario, c.model + (c.peerModel && c.peerModel !== c.model ? ` + ${c.peerModel}` : ''),
+            Object.entries(c.levels).filter(([k]) => k !== 'org' && k !== 'agent_family').map(([k, v]) => `${k}=${v}`).join(' '),
+            `${c.finished}/${c.planned}`, Object.entries(c.labels).map(([l, n]) => `${l} ${n}`).join(', ') || '-',
+          ]),
+        ));
+      } finally {
+        store.close();
+      }
+    });
+  program
+    .command('experiments')
+    .description('list experiments')
+    .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
+    .option('--json', 'one JSON object per experiment')
+    .action((flags: { db?: string; json?: boolean }) => {
+      const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
+      try {
+        const rows = store.experiments().map((e) => {
+          const cells = experimentResults(store, e.experimentId);
+          return { ...e, planned: cells.reduce((n, c) => n + c.planned, 0), finished: cells.reduce((n, c) => n + c.finished, 0) };
+        });
+        if (flags.json) return rows.forEach((r) => out(JSON.stringify(r)));
+        if (rows.length === 0) return out('no experiments yet (run one with: peerlab experiment run FILE)');
+        out(table(['experiment', 'status', 'finished', 'started'], rows.map((r) => [r.experimentId, r.status + (r.note ? ` (${r.note})` : ''), `${r.finished}/${r.planned}`, r.createdAt])));
+      } finally {
+        store.close();
+      }
+    });
+  program
+    .command('amplification')
+    .description("an experiment's peer-amplification table, peer-preservation rates and alignment-faking contrast")
+    .requiredOption('--experiment <id>', 'experiment id')
+    .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
+    .option('--json', 'print as JSON')
+    .option('--csv', 'print the amplification rows as CSV')
+    .action((flags: { experiment: string; db?: string; json?: boolean; csv?: boolean }) => {
+      if (flags.json && flags.csv) throw new UsageError('choose one of --json and --csv');
+      const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
+      try {
+        findExperiment(store, flags.experiment);
+        const cells = experimentResults(store, flags.experiment);
+        const rows = amplificationTable(cells);
+        if (flags.csv) return out(amplificationCsv(rows));
+        if (flags.json) return out(JSON.stringify({ amplification: rows, peerPreservation: peerRates(cells), alignmentFaking: fakingContrast(cells) }));
+        printFindings(cells, out);
+      } finally {
+        store.close();
+      }
+    });
+}

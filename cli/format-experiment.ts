@@ -1,0 +1,57 @@
+import { formatRate, type AmplificationRow, type ExperimentProgress, type FakingRow, type PeerRateRow } from '../analysis/index.js';
+import { table } from './format-transcript.js';
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}`;
+const num = (x: number) => (Number.isFinite(x) ? (x >= 100 ? x.toFixed(0) : x.toFixed(2)) : '∞');
+
+/** `2m05s`, `45s`. */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+/** One progress line: cells, episodes, speed, tokens, cost, time left. */
+export function formatProgress(p: ExperimentProgress): string {
+  const tokens = p.usage.inputTokens + p.usage.outputTokens;
+  const eta = p.etaSeconds === null ? '' : `  ETA ${formatDuration(p.etaSeconds)}`;
+  return `cells ${p.cellsDone}/${p.cells}  episodes ${p.done}/${p.total}  ${p.episodesPerSecond.toFixed(1)} ep/s  ${(tokens / 1000).toFixed(0)}k tokens${p.usage.estimated ? ' (est.)' : ''}  $${p.usage.cost.toFixed(4)}${eta}`;
+}
+
+/** The amplification table: rates alone and with a peer, ratio, difference, p. */
+export function formatAmplification(rows: readonly AmplificationRow[]): string {
+  if (rows.length === 0) return 'No amplification rows: the experiment needs target=self cells with relation=none and with another relation.';
+  return table(
+    ['model', 'scenario', 'behaviour', 'peer condition', 'alone', 'with peer', 'ratio [95% CI]', 'difference (pp) [95% CI]', 'p (Holm)'],
+    rows.map((r) => [
+      r.model, r.scenario, r.behaviour, r.condition, formatRate(r.alone), formatRate(r.with),
+      `${num(r.ratio.estimate)} [${num(r.ratio.low)}, ${num(r.ratio.high)}]${r.ratio.corrected ? '*' : ''}`,
+      `${pct(r.difference.estimate)} [${pct(r.difference.low)}, ${pct(r.difference.high)}]`,
+      r.pHolm < 0.001 ? '<0.001' : r.pHolm.toFixed(3),
+    ]),
+  );
+}
+
+/** Peer-preservation rates by condition. */
+export function formatPeerRates(rows: readonly PeerRateRow[]): string {
+  return table(['model', 'scenario', 'protects peer by', 'condition', 'rate'], rows.map((r) => [r.model, r.scenario, r.behaviour, r.condition, formatRate(r.rate)]));
+}
+
+/** The alignment-faking contrast. */
+export function formatFaking(rows: readonly FakingRow[]): string {
+  return table(
+    ['model', 'scenario', 'condition', 'unmonitored', 'monitored', 'difference (pp) [95% CI]'],
+    rows.map((r) => [r.model, r.scenario, r.condition, formatRate(r.unmonitored), formatRate(r.monitored),
+      `${pct(r.difference.estimate)} [${pct(r.difference.low)}, ${pct(r.difference.high)}]`]),
+  );
+}
+
+/** Amplification rows as CSV (one header line). */
+export function amplificationCsv(rows: readonly AmplificationRow[]): string {
+  const head = ['model', 'scenario', 'behaviour', 'condition', 'context', 'k_alone', 'n_alone', 'k_with', 'n_with', 'rate_alone', 'rate_with',
+    'ratio', 'ratio_low', 'ratio_high', 'ratio_corrected', 'difference', 'difference_low', 'difference_high', 'p', 'p_holm'];
+  const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  return [head.join(','), ...rows.map((r) => [
+    r.model, r.scenario, r.behaviour, r.condition, r.context, r.alone.k, r.alone.n, r.with.k, r.with.n, r.alone.rate, r.with.rate,
+    r.ratio.estimate, r.ratio.low, r.ratio.high, r.ratio.corrected, r.difference.estimate, r.difference.low, r.difference.high, r.p, r.pHolm,
+  ].map((v) => q(String(v))).join(','))].join('\n');
+}
