@@ -12,6 +12,7 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { experimentScale } from './experiment-scale.js';
 import { resolveModelSpec, runScenarioEpisode } from '../agents/index.js';
 import { findScenario, resolveFactors } from '../environments/index.js';
 import { SimClock, systemWallClock } from '../sim/kernel/clock.js';
@@ -160,6 +161,7 @@ async function main(): Promise<void> {
     recStore.close();
 
     const modelCalls = await benchModelCalls(dir);
+    const scale = await experimentScale();
 
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     const avgSteps = memory.steps / memory.episodes;
@@ -178,6 +180,7 @@ async function main(): Promise<void> {
       [`Events written to SQLite, \`store.append\` (${fmt(RAW_EVENTS)} events)`, `${fmt(1 / secPerRawEvent)} events/s`],
       [`Events written to SQLite through \`TraceRecorder\` (schema check included, ${fmt(RAW_EVENTS)} events)`, `${fmt(1 / secPerRecordedEvent)} events/s`],
       ...modelCalls.rows,
+      ...(scale.rows as Array<[string, string]>),
       ['Peak RSS (whole benchmark process)', `${fmt(peakRssMb)} MB`],
     ];
 
@@ -217,6 +220,7 @@ async function main(): Promise<void> {
       `- An agent step records about ${fmt(avgEvents / avgSteps, 1)} events; at the \`store.append\` rate above, writing them to SQLite takes about`,
       `  ${fmt((avgEvents / avgSteps) * secPerRawEvent * 1000, 2)} ms of each step (the gap between the two per-step figures).`,
       ...modelCalls.setup,
+      `- ${scale.note} The experiment: 2 synthetic personas × 2 scenarios × target self/peer × relation none/cooperative × 625 trials.`,
       '- Peak RSS is the process maximum (`process.resourceUsage().maxRSS`).',
       '',
       '## Machine',

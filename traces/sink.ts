@@ -1,6 +1,7 @@
 import type { EventOf, TraceEvent } from './events.schema.js';
 import type { ExperimentStore } from './experiments.js';
 import type { LabelStore } from './labels.js';
+import type { ResponseCache } from './response-cache.js';
 
 /** Where a run stands. `running` means started and not (yet) ended: a live or a killed run. */
 export type RunStatus = 'running' | 'completed' | 'errored' | 'truncated';
@@ -37,6 +38,8 @@ export interface TraceStore extends TraceSink, LabelStore, ExperimentStore {
   events(runId: string): TraceEvent[];
   /** How many runs with this episode key exist (so the next attempt gets a fresh id). */
   attempts(episodeKey: string): number;
+  /** The cache of remote model answers kept with these traces. */
+  responseCache(): ResponseCache;
   close(): void;
 }
 

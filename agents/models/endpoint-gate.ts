@@ -149,6 +149,8 @@ export interface GateLimits {
   perEndpoint: number;
   /** Concurrent calls over all endpoints together; unlimited when absent. */
   global?: number;
+  /** Other per-endpoint limits, by base URL (an experiment's `max_concurrency` per model). */
+  endpoints?: Readonly<Record<string, number>>;
 }
 
 /** One {@link EndpointGate} per base URL, all sharing an optional global limit. */
@@ -166,7 +168,8 @@ export class GateRegistry {
     const key = baseUrl.replace(/\/+$/, '');
     let gate = this.gates.get(key);
     if (!gate) {
-      gate = new EndpointGate(this.limits.perEndpoint, this.global);
+      const own = Object.entries(this.limits.endpoints ?? {}).find(([url]) => url.replace(/\/+$/, '') === key)?.[1];
+      gate = new EndpointGate(own ?? this.limits.perEndpoint, this.global);
       this.gates.set(key, gate);
     }
     return gate;

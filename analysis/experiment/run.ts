@@ -1,4 +1,4 @@
-import { episodeKeyParts, resolveModelSpec, runScenarioEpisode, type EndpointSettings, type ModelFactory, type ScenarioRunRequest } from '../../agents/index.js';
+import { GateRegistry, episodeKeyParts, resolveModelSpec, runScenarioEpisode, type EndpointSettings, type ModelFactory } from '../../agents/index.js';
 import { findScenario, type Scenario } from '../../environments/index.js';
 import { systemWallClock, type WallClock } from '../../sim/kernel/clock.js';
 import { canonicalJson, shortHash } from '../../sim/kernel/hash.js';
@@ -31,9 +31,6 @@ export interface ExperimentOutcome {
   usage: Usage;
 }
 
-/** The per-episode call policy the agents layer accepts (endpoint limits, response cache). */
-type CallsOption = ScenarioRunRequest extends { calls?: infer C } ? C : never;
-
 /** What a run needs besides the file. */
 export interface ExperimentRunOptions {
   store: TraceStore;
@@ -42,8 +39,8 @@ export interface ExperimentRunOptions {
   scenarioDirs?: readonly string[];
   /** Overrides the file's budget (US dollars). */
   maxCost?: number;
-  /** Passed to every episode (endpoint limits, response cache). */
-  calls?: CallsOption;
+  /** Skip the response cache (by default remote answers are cached in the store and reused). */
+  noCache?: boolean;
   wallClock?: WallClock;
   onProgress?: (p: ExperimentProgress) => void;
 }
@@ -87,6 +84,16 @@ export async function runExperiment(file: ExperimentFile, o: ExperimentRunOption
       }));
     }
     return factories.get(spec)!;
+  };
+  // One gate per endpoint, sized by the models' max_concurrency; all remote calls share the cache.
+  const endpoints: Record<string, number> = {};
+  for (const m of file.models) {
+    const url = m.base_url ?? o.settings.baseUrl;
+    if (url) endpoints[url] = Math.min(endpoints[url] ?? Infinity, m.max_concurrency);
+  }
+  const calls = {
+    gates: new GateRegistry({ perEndpoint: 8, endpoints }),
+    ...(o.noCache ? { noCache: true } : { cache: o.store.responseCache() }),
   };
   const jobs: Job[] = cells.flatMap((cell) => {
     const scenario = scenarios.find((s) => s.id === cell.scenario)!;
@@ -132,7 +139,7 @@ export async function runExperiment(file: ExperimentFile, o: ExperimentRunOption
       }
       const result = await runScenarioEpisode({
         scenario: job.scenario, factors: job.levels, subject: job.subject, peer: job.peer, seed: file.seed, trial: job.trial, store: o.store,
-        ...(o.calls ? { calls: o.calls } : {}),
+        calls,
       });
       classifyStoredRun(o.store, result.runId, clock.iso());
       usage = addUsage(usage, runUsage(o.store.events(result.runId), prices));

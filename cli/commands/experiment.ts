@@ -45,9 +45,10 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
     .argument('[file]', 'experiment file (YAML or JSON); default: the built-in amplification experiment')
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
     .option('--max-cost <usd>', 'stop starting new episodes once this many US dollars are spent')
+    .option('--no-cache', 'do not reuse or store remote model answers (the cache lives in the database)')
     .option('--scenarios <dir>', 'also load scenario files from this directory (repeatable)', collect, [])
     .option('--json', 'print the outcome and the amplification table as one JSON object')
-    .action(async (file: string | undefined, flags: { db?: string; maxCost?: string; scenarios: string[]; json?: boolean }) => {
+    .action(async (file: string | undefined, flags: { db?: string; maxCost?: string; cache: boolean; scenarios: string[]; json?: boolean }) => {
       const path = file ?? DEFAULT_EXPERIMENT_FILE;
       const design = loadExperimentFile(path);
       const maxCost = parseNumber('--max-cost', flags.maxCost, 0, 1e9);
@@ -56,7 +57,7 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
       try {
         if (!flags.json) out(`Experiment ${design.name} (${path}); traces in ${db}`);
         const outcome = await runExperiment(design, {
-          store, settings: endpointSettings({}, env), scenarioDirs: flags.scenarios, ...(maxCost === undefined ? {} : { maxCost }),
+          store, settings: endpointSettings({}, env), scenarioDirs: flags.scenarios, noCache: !flags.cache, ...(maxCost === undefined ? {} : { maxCost }),
           onProgress: (p) => { if (io.progress.isTTY) io.progress.write(`\r\u001b[K${formatProgress(p)}`); },
         });
         if (io.progress.isTTY) io.progress.write('\r\u001b[K');
