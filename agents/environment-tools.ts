@@ -1,4 +1,5 @@
 import { tool, type StructuredToolInterface } from '@langchain/core/tools';
+import { convertToOpenAITool } from '@langchain/core/utils/function_calling';
 import { TOOLS, type ToolAnswer } from '../environments/index.js';
 
 /** The part of the environment an agent's tools may reach: proposing a tool call. */
@@ -22,5 +23,23 @@ export function environmentTools(port: ToolPort, agent: string, names: readonly 
       },
       { name, description: spec.description, schema: spec.schema, responseFormat: 'content_and_artifact' },
     );
+  });
+}
+
+type ToolDefinition = ReturnType<typeof convertToOpenAITool>;
+const definitions = new Map<string, ToolDefinition>();
+
+/**
+ * The tools as OpenAI function definitions (what the response cache keys on), converted once per
+ * tool for the whole process. Environment tools are static, so the name identifies the definition.
+ */
+export function toolDefinitions(tools: readonly StructuredToolInterface[]): ToolDefinition[] {
+  return tools.map((t) => {
+    let def = definitions.get(t.name);
+    if (!def) {
+      def = convertToOpenAITool(t);
+      definitions.set(t.name, def);
+    }
+    return def;
   });
 }

@@ -1,8 +1,8 @@
 import { AIMessage, type BaseMessage } from '@langchain/core/messages';
 import type { Runnable } from '@langchain/core/runnables';
 import type { StructuredToolInterface } from '@langchain/core/tools';
-import { convertToOpenAITool } from '@langchain/core/utils/function_calling';
 import type { WallClock } from '../../sim/kernel/clock.js';
+import { toolDefinitions } from '../environment-tools.js';
 import { hashValue } from '../../sim/kernel/hash.js';
 import type { SeededRng } from '../../sim/kernel/rng.js';
 import type { ResponseCache } from '../../traces/index.js';
@@ -135,20 +135,13 @@ export async function invokeWithPolicy(
   return { response, cached: false, latencyMs };
 }
 
-const toolSchemas = new WeakMap<readonly StructuredToolInterface[], unknown[]>();
-
 /**
  * The cache key of one call: SHA-256 of the canonical JSON of the key parts, the messages as they
  * are sent (role, content, tool calls and their ids) and the tool schemas. Versioned, so a change
  * to what goes in never serves answers cached under the old recipe.
  */
 export function responseCacheKey(parts: CacheKeyParts, messages: readonly BaseMessage[], tools: readonly StructuredToolInterface[]): string {
-  let schemas = toolSchemas.get(tools);
-  if (!schemas) {
-    schemas = tools.map((t) => convertToOpenAITool(t));
-    toolSchemas.set(tools, schemas);
-  }
-  return hashValue({ recipe: 1, ...parts, messages: messages.map(messageForKey), tools: schemas });
+  return hashValue({ recipe: 1, ...parts, messages: messages.map(messageForKey), tools: toolDefinitions(tools) });
 }
 
 function messageForKey(m: BaseMessage): Record<string, unknown> {
