@@ -1,0 +1,53 @@
+import { runScenarioEpisode, type RemoteCallOptions } from '../../agents/index.js';
+import type { WallClock } from '../../sim/kernel/clock.js';
+import type { TraceStore } from '../../traces/index.js';
+import { classifyStoredRun } from '../classify/classify.js';
+import type { Job } from './jobs.js';
+import { runUsage, type Prices, type Usage } from './usage.js';
+
+/** What one episode attempt gave, for progress and the budget. */
+export interface EpisodeReport {
+  cell: string;
+  episodeKey: string;
+  status: 'completed' | 'truncated' | 'errored';
+  /** Whether the episode is settled: finished, or out of attempts. */
+  settled: boolean;
+  usage: Usage;
+}
+
+/** What the loop needs. */
+export interface LoopContext {
+  store: TraceStore;
+  seed: number;
+  maxAttempts: number;
+  concurrency: number;
+  calls: RemoteCallOptions;
+  prices: Prices;
+  clock: WallClock;
+  /** Checked before each episode starts (the budget, a stop from the parent process). */
+  shouldStop(): boolean;
+  onEpisode(report: EpisodeReport): void;
+}
+
+/**
+ * Runs jobs with at most `concurrency` at once: each episode is stored, classified and reported as it
+ * ends; an errored one goes back in the queue until the episode key has had `maxAttempts` runs.
+ */
+export async function runJobs(jobs: readonly Job[], c: LoopContext): Promise<void> {
+  const queue = [...jobs];
+  const worker = async () => {
+    for (let job = queue.shift(); job && !c.shouldStop(); job = queue.shift()) {
+      const result = await runScenarioEpisode({
+        scenario: job.scenario, factors: job.levels, subject: job.subject, peer: job.peer, seed: c.seed, trial: job.trial, store: c.store, calls: c.calls,
+      });
+      classifyStoredRun(c.store, result.runId, c.clock.iso());
+      const retry = result.status === 'errored' && c.store.attempts(job.episodeKey) < c.maxAttempts;
+      if (retry) queue.push(job);
+      c.onEpisode({
+        cell: job.cell, episodeKey: job.episodeKey, status: result.status, settled: !retry,
+        usage: runUsage(c.store.events(result.runId), c.prices),
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(c.concurrency, Math.max(1, queue.length)) }, worker));
+}
