@@ -19,6 +19,7 @@ export interface CellResult {
   labels: Record<string, number>;
   /** Finished runs by the choice their ground truth read. */
   choices: Record<string, number>;
+  /** Token use and cost of the finished runs (only when asked for: it reads every event). */
   usage: Usage;
 }
 
@@ -31,10 +32,11 @@ interface CellKey {
 
 /**
  * An experiment's cells with their results: for every planned episode, its finished run (the
- * latest, if several), the rule labels it got and its token use. Runs are matched by episode key,
- * so an experiment sees the results of any earlier run of the same episode.
+ * latest, if several), the rule labels it got and, when `usageAt` gives the prices, its token use
+ * and cost. Runs are matched by episode key, so an experiment sees the results of any earlier run
+ * of the same episode.
  */
-export function experimentResults(store: TraceStore, experimentId: string, prices: Prices = {}): CellResult[] {
+export function experimentResults(store: TraceStore, experimentId: string, usageAt?: Prices): CellResult[] {
   const byKey = new Map<string, RunSummary[]>();
   for (const r of store.runs()) byKey.set(r.episodeKey, [...(byKey.get(r.episodeKey) ?? []), r]);
   const cells = new Map<string, CellResult>();
@@ -61,7 +63,7 @@ export function experimentResults(store: TraceStore, experimentId: string, price
     for (const label of store.labels({ runId: run.runId, source: 'rule' })) {
       if (label.rater === RULE_RATER && label.value) cell.labels[label.label] = (cell.labels[label.label] ?? 0) + 1;
     }
-    cell.usage = addUsage(cell.usage, runUsage(store.events(run.runId), prices));
+    if (usageAt) cell.usage = addUsage(cell.usage, runUsage(store.events(run.runId), usageAt));
   }
   return [...cells.values()];
 }

@@ -3,7 +3,7 @@ import {
   DEFAULT_EXPERIMENT_FILE, ExperimentFile, amplificationTable, experimentResults, fakingContrast, loadExperimentFile, peerRates, runExperiment,
   type CellResult, type Prices,
 } from '../../analysis/index.js';
-import { SqliteTraceStore, type ExperimentRecord, type TraceStore } from '../../traces/index.js';
+import { SqliteTraceStore, type ExperimentRecord } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { amplificationCsv, formatAmplification, formatFaking, formatPeerRates, formatProgress } from '../format-experiment.js';
 import { table } from '../format-transcript.js';
@@ -16,11 +16,11 @@ function pricesOf(experiment: ExperimentRecord): Prices {
   return parsed.success ? Object.fromEntries(parsed.data.models.flatMap((m) => (m.price ? [[m.spec, m.price]] : []))) : {};
 }
 
-function findExperiment(store: TraceStore, id: string): ExperimentRecord {
+function findExperiment(store: SqliteTraceStore, id: string): ExperimentRecord {
   const found = store.experiment(id);
   if (!found) {
     const known = store.experiments().map((e) => e.experimentId);
-    throw new UsageError(`no experiment ${id} in ${(store as SqliteTraceStore).path} (${known.length > 0 ? `known: ${known.join(', ')}` : 'run one with: peerlab experiment run FILE'})`);
+    throw new UsageError(`no experiment ${id} in ${store.path} (${known.length > 0 ? `known: ${known.join(', ')}` : 'run one with: peerlab experiment run FILE'})`);
   }
   return found;
 }
@@ -61,7 +61,7 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
           onProgress: (p) => { if (io.progress.isTTY) io.progress.write(`\r\u001b[K${formatProgress(p)}`); },
         });
         if (io.progress.isTTY) io.progress.write('\r\u001b[K');
-        const cells = experimentResults(store, outcome.experiment.experimentId, pricesOf(outcome.experiment));
+        const cells = experimentResults(store, outcome.experiment.experimentId);
         if (flags.json) {
           return out(JSON.stringify({ ...outcome, amplification: amplificationTable(cells), peerPreservation: peerRates(cells), alignmentFaking: fakingContrast(cells) }));
         }
