@@ -25,3 +25,7 @@ export {
   amplificationTable, peerRates, fakingContrast, SELF_BEHAVIOUR, PEER_BEHAVIOUR,
   type AmplificationRow, type PeerRateRow, type FakingRow,
 } from './experiment/amplification-table.js';
+export {
+  fitThurstonian, parseEdges, readEdgesFile, EdgeLine, UtilitiesInputError, plantedPreferences,
+  type PlantedOptions, type PlantedData, type PreferenceEdge, type ThurstonianOptions, type ThurstonianFit, type OutcomeUtility,
+} from './utilities/index.js';

@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { experimentScale } from './experiment-scale.js';
+import { benchUtilitiesFit } from './utilities-fit.js';
 import { resolveModelSpec, runScenarioEpisode } from '../agents/index.js';
 import { findScenario, resolveFactors } from '../environments/index.js';
 import { SimClock, systemWallClock } from '../sim/kernel/clock.js';
@@ -162,6 +163,7 @@ async function main(): Promise<void> {
 
     const modelCalls = await benchModelCalls(dir);
     const scale = await experimentScale();
+    const utilities = await benchUtilitiesFit();
 
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     const avgSteps = memory.steps / memory.episodes;
@@ -181,6 +183,7 @@ async function main(): Promise<void> {
       [`Events written to SQLite through \`TraceRecorder\` (schema check included, ${fmt(RAW_EVENTS)} events)`, `${fmt(1 / secPerRecordedEvent)} events/s`],
       ...modelCalls.rows,
       ...(scale.rows as Array<[string, string]>),
+      ...utilities.rows,
       ['Peak RSS (whole benchmark process)', `${fmt(peakRssMb)} MB`],
     ];
 

@@ -9,6 +9,7 @@ import { registerReadCommands } from './commands/runs.js';
 import { registerPlan } from './commands/plan.js';
 import { registerScenarios } from './commands/scenarios.js';
 import { registerStats } from './commands/stats.js';
+import { registerUtilities } from './commands/utilities.js';
 import type { Env } from './options.js';
 
 /** Where progress goes: a TTY gets a live line, anything else nothing (so output stays clean). */
@@ -43,6 +44,7 @@ export function buildProgram(env: Env, io: Io): Command {
   registerAgreement(program, env, io.out);
   registerCache(program, env, io.out);
   registerStats(program, io.out);
+  registerUtilities(program, io.out);
   // Nested commands too (`scenarios show`): every error is one line and an exit code, never a process exit.
   const configure = (cmd: Command): void => {
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s) });

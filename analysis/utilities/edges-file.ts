@@ -1,0 +1,65 @@
+/**
+ * Reads preference edges from JSON lines, one `{"a": …, "b": …, "a_wins": 7, "b_wins": 13}` a line.
+ * Every bad line is reported at once, with its number, so a file can be fixed in one pass; nothing
+ * is returned from a file with any error, so a fit never silently drops data.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { UtilitiesInputError } from './errors.js';
+import type { PreferenceEdge } from './thurstonian.js';
+
+const wins = z.number({ error: 'must be a whole number ≥ 0' }).int({ error: 'must be a whole number ≥ 0' }).min(0, { error: 'must be a whole number ≥ 0' });
+const name = z.string({ error: 'must be a non-empty string' }).min(1, { error: 'must be a non-empty string' });
+
+/** One line of an edges file. Extra keys are ignored, so richer logs can be fed in as they are. */
+export const EdgeLine = z.object({ a: name, b: name, a_wins: wins, b_wins: wins });
+export type EdgeLine = z.infer<typeof EdgeLine>;
+
+/** Why one parsed line is invalid, as `field message` phrases joined by commas. */
+function lineProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
+  const parsed = EdgeLine.safeParse(value);
+  if (parsed.success) {
+    // Checked here rather than as zod refinements, which would also run (and pile on) when a count
+    // is already reported as negative.
+    if (parsed.data.a === parsed.data.b) return 'a and b must differ';
+    return parsed.data.a_wins + parsed.data.b_wins > 0 ? undefined : 'a_wins + b_wins must be at least 1';
+  }
+  // -1.5 fails both `int` and `min` with the same words; say them once.
+  const phrases = parsed.error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')} ${issue.message}` : issue.message));
+  return [...new Set(phrases)].join(', ');
+}
+
+/** Parses the text of an edges file; `source` names it in errors. */
+export function parseEdges(text: string, source: string): PreferenceEdge[] {
+  const edges: PreferenceEdge[] = [];
+  const problems: string[] = [];
+  text.split(/\r?\n/).forEach((line, index) => {
+    if (line.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      problems.push(`line ${index + 1}: not JSON`);
+      return;
+    }
+    const problem = lineProblem(value);
+    if (problem !== undefined) return problems.push(`line ${index + 1}: ${problem}`);
+    const e = value as EdgeLine;
+    edges.push({ a: e.a, b: e.b, aWins: e.a_wins, bWins: e.b_wins });
+  });
+  if (problems.length > 0) throw new UtilitiesInputError(`${source}: ${problems.join('; ')}`);
+  if (edges.length === 0) throw new UtilitiesInputError(`${source}: no edges (expected JSON lines like {"a": "x", "b": "y", "a_wins": 7, "b_wins": 13})`);
+  return edges;
+}
+
+/** Reads and validates an edges file. */
+export function readEdgesFile(path: string): PreferenceEdge[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UtilitiesInputError(`cannot read edges file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return parseEdges(text, path);
+}

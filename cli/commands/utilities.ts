@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { fitThurstonian, readEdgesFile, type ThurstonianFit } from '../../analysis/index.js';
+import { table } from '../format-transcript.js';
+import { parseInteger } from '../options.js';
+
+/** The fit as text: a table of outcomes, best first, then the fit metrics. */
+export function formatUtilities(fit: ThurstonianFit): string[] {
+  return [
+    table(['outcome', 'mean', 'variance'], fit.utilities.map((u) => [u.outcome, u.mean.toFixed(3), u.variance.toFixed(3)])),
+    `accuracy: ${(fit.accuracy * 100).toFixed(1)}% of edges (prediction and data agree on the side of 0.5)`,
+    `log loss: ${fit.logLoss.toFixed(4)}`,
+  ];
+}
+
+/** The fit as the `--json` object, with snake_case keys like the edges file. */
+export function utilitiesJson(fit: ThurstonianFit): { utilities: ThurstonianFit['utilities']; accuracy: number; log_loss: number } {
+  return {
+    utilities: fit.utilities.map(({ outcome, mean, variance }) => ({ outcome, mean, variance })),
+    accuracy: fit.accuracy,
+    log_loss: fit.logLoss,
+  };
+}
+
+/** `peerlab utilities fit`: Thurstonian utilities (utility-engineering.md §2) from pairwise preference counts. */
+export function registerUtilities(program: Command, out: (line: string) => void): void {
+  const utilities = program.command('utilities').description('utility functions from pairwise preferences');
+  utilities
+    .command('fit')
+    .description('fit Thurstonian utilities (mean and variance per outcome) to pairwise preference counts')
+    .requiredOption('--edges <file>', 'JSON lines: {"a": "...", "b": "...", "a_wins": 7, "b_wins": 13}')
+    .option('--seed <n>', 'seed for the initialisation', '42')
+    .option('--json', 'print the result as one JSON object')
+    .action((flags: { edges: string; seed: string; json?: boolean }) => {
+      const seed = parseInteger('--seed', flags.seed, 42, 0, Number.MAX_SAFE_INTEGER);
+      const fit = fitThurstonian(readEdgesFile(flags.edges), { seed });
+      if (flags.json) return out(JSON.stringify(utilitiesJson(fit)));
+      formatUtilities(fit).forEach((line) => out(line));
+    });
+}
