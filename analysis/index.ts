@@ -20,7 +20,7 @@ export { ExperimentFile, ExperimentModel } from './experiment/experiment.schema.
 export { loadExperimentFile, DEFAULT_EXPERIMENT_FILE } from './experiment/load.js';
 export { runExperiment, experimentIdOf, type ExperimentProgress, type ExperimentOutcome, type ExperimentRunOptions } from './experiment/run.js';
 export { experimentResults, experimentRunIds, type CellResult } from './experiment/results.js';
-export { runUsage, type Usage, type Prices } from './experiment/usage.js';
+export { runUsage, pricesOf, type Usage, type Prices } from './experiment/usage.js';
 export {
   amplificationTable, peerRates, fakingContrast, SELF_BEHAVIOUR, PEER_BEHAVIOUR,
   type AmplificationRow, type PeerRateRow, type FakingRow,

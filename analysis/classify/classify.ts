@@ -1,4 +1,4 @@
-import type { LabelRecord, TraceStore } from '../../traces/index.js';
+import type { LabelRecord, TraceEvent, TraceStore } from '../../traces/index.js';
 import { ruleVerdicts } from './rules.js';
 import { CLASSIFIER_VERSION } from './taxonomy.js';
 
@@ -13,13 +13,13 @@ export type RunClassification =
 /**
  * Runs the rule detectors on a stored run and replaces its rule labels (one transaction), so
  * classifying again gives the same rows. Runs that errored, are still running or were stored
- * without worlds are skipped, with the reason.
+ * without worlds are skipped, with the reason. Pass `events` when the caller has read them already.
  */
-export function classifyStoredRun(store: TraceStore, runId: string, createdAt: string): RunClassification {
+export function classifyStoredRun(store: TraceStore, runId: string, createdAt: string, events?: readonly TraceEvent[]): RunClassification {
   const run = store.run(runId);
   if (!run) return { runId, status: 'skipped', reason: 'no such run' };
   if (run.status === 'running') return { runId, status: 'skipped', reason: 'the run has not ended' };
-  const verdicts = ruleVerdicts(store.events(runId));
+  const verdicts = ruleVerdicts(events ?? store.events(runId));
   if (!verdicts) return { runId, status: 'skipped', reason: run.status === 'errored' ? 'the run errored' : 'the trace carries no worlds (recorded by an older peerlab)' };
   const records: LabelRecord[] = verdicts.map((v) => ({
     runId, label: v.label, value: v.value, source: 'rule', rater: RULE_RATER, classifierVersion: CLASSIFIER_VERSION, evidence: v.evidence, createdAt,

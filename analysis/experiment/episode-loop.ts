@@ -40,12 +40,14 @@ export async function runJobs(jobs: readonly Job[], c: LoopContext): Promise<voi
       const result = await runScenarioEpisode({
         scenario: job.scenario, factors: job.levels, subject: job.subject, peer: job.peer, seed: c.seed, trial: job.trial, store: c.store, calls: c.calls,
       });
-      classifyStoredRun(c.store, result.runId, c.clock.iso());
+      // Read the trace once: classification and usage both need it.
+      const events = c.store.events(result.runId);
+      classifyStoredRun(c.store, result.runId, c.clock.iso(), events);
       const retry = result.status === 'errored' && c.store.attempts(job.episodeKey) < c.maxAttempts;
       if (retry) queue.push(job);
       c.onEpisode({
         cell: job.cell, episodeKey: job.episodeKey, status: result.status, settled: !retry,
-        usage: runUsage(c.store.events(result.runId), c.prices),
+        usage: runUsage(events, c.prices),
       });
     }
   };

@@ -5,7 +5,7 @@ import type { ExperimentRecord, TraceStore } from '../../traces/index.js';
 import { runJobs, type EpisodeReport } from './episode-loop.js';
 import type { ExperimentFile } from './experiment.schema.js';
 import { buildJobs, callOptions } from './jobs.js';
-import { NO_USAGE, addUsage, type Prices, type Usage } from './usage.js';
+import { NO_USAGE, addUsage, pricesOf, type Usage } from './usage.js';
 
 /** How far an experiment has got, reported after every episode. */
 export interface ExperimentProgress {
@@ -68,7 +68,7 @@ export async function runExperiment(file: ExperimentFile, o: ExperimentRunOption
   for (const r of o.store.runs()) if (r.status === 'completed' || r.status === 'truncated') finishedKeys.add(r.episodeKey);
   const queue = jobs.filter((j) => !finishedKeys.has(j.episodeKey) && o.store.attempts(j.episodeKey) < file.max_attempts);
   const resumed = jobs.filter((j) => finishedKeys.has(j.episodeKey)).length;
-  const prices: Prices = Object.fromEntries(file.models.flatMap((m) => (m.price ? [[m.spec, m.price]] : [])));
+  const prices = pricesOf(file);
   const budget = o.maxCost ?? file.budget_usd;
   const remainingInCell = new Map<string, number>();
   for (const j of queue) remainingInCell.set(j.cell, (remainingInCell.get(j.cell) ?? 0) + 1);

@@ -1,4 +1,5 @@
 import type { TraceEvent } from '../../traces/index.js';
+import type { ExperimentFile } from './experiment.schema.js';
 
 /** Token use and cost of one run. */
 export interface Usage {
@@ -13,6 +14,11 @@ export interface Usage {
 
 /** US dollars per million tokens, by model spec. */
 export type Prices = Readonly<Record<string, { input_per_million: number; output_per_million: number }>>;
+
+/** The prices an experiment file gives its models. */
+export function pricesOf(file: ExperimentFile): Prices {
+  return Object.fromEntries(file.models.flatMap((m) => (m.price ? [[m.spec, m.price]] : [])));
+}
 
 export const NO_USAGE: Usage = { calls: 0, inputTokens: 0, outputTokens: 0, cost: 0, estimated: false };
 

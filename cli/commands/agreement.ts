@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { agreementReport, experimentRunIds, type AgreementReport, type PairAgreement } from '../../analysis/index.js';
-import { UsageError } from '../errors.js';
 import { SqliteTraceStore } from '../../traces/index.js';
 import { table } from '../format-transcript.js';
+import { findExperiment } from './experiment.js';
 import { dbPath, type Env } from '../options.js';
 import { parseLabelId } from './labels.js';
 
@@ -71,7 +71,7 @@ export function registerAgreement(program: Command, env: Env, out: (line: string
       const path = dbPath(flags.db, env);
       const store = new SqliteTraceStore(path, { mustExist: true });
       try {
-        if (flags.experiment !== undefined && !store.experiment(flags.experiment)) throw new UsageError(`no experiment ${flags.experiment} in ${path} (list them with: peerlab experiments)`);
+        if (flags.experiment !== undefined) findExperiment(store, flags.experiment);
         const runs = flags.experiment === undefined ? undefined : new Set(experimentRunIds(store, flags.experiment));
         const labels = store.labels().filter((l) => (label === undefined || l.label === label) && (runs === undefined || runs.has(l.runId)));
         // JSON readers get an empty report rather than prose.

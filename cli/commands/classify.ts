@@ -6,6 +6,7 @@ import { SqliteTraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { collect, dbPath, endpointSettings, type EndpointFlags, type Env } from '../options.js';
 import type { ProgressSink } from '../program.js';
+import { findExperiment } from './experiment.js';
 
 interface ClassifyFlags extends EndpointFlags {
   run: string[];
@@ -39,7 +40,7 @@ export function registerClassify(program: Command, env: Env, out: (line: string)
       const scrub = (text: string) => (settings.apiKey ? text.split(settings.apiKey).join('[key]') : text);
       const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
       try {
-        if (flags.experiment !== undefined && !store.experiment(flags.experiment)) throw new UsageError(`no experiment ${flags.experiment} in ${store.path} (list them with: peerlab experiments)`);
+        if (flags.experiment !== undefined) findExperiment(store, flags.experiment);
         if (flags.experiment !== undefined && flags.run.length > 0) throw new UsageError('give --run or --experiment, not both');
         const ids = flags.experiment !== undefined ? experimentRunIds(store, flags.experiment)
           : flags.run.length > 0 ? flags.run : store.runs().map((r) => r.runId);

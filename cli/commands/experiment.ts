@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import {
   DEFAULT_EXPERIMENT_FILE, ExperimentFile, amplificationTable, experimentResults, fakingContrast, loadExperimentFile, peerRates, runExperiment,
-  type CellResult, type Prices,
+  pricesOf, type CellResult, type Prices,
 } from '../../analysis/index.js';
 import { SqliteTraceStore, type ExperimentRecord } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
@@ -10,13 +10,14 @@ import { table } from '../format-transcript.js';
 import { collect, dbPath, endpointSettings, parseNumber, type Env } from '../options.js';
 import type { Io } from '../program.js';
 
-/** The prices an experiment's models were given, for cost reports. */
-function pricesOf(experiment: ExperimentRecord): Prices {
+/** The prices a stored experiment's models were given, for cost reports. */
+function storedPrices(experiment: ExperimentRecord): Prices {
   const parsed = ExperimentFile.safeParse(experiment.design);
-  return parsed.success ? Object.fromEntries(parsed.data.models.flatMap((m) => (m.price ? [[m.spec, m.price]] : []))) : {};
+  return parsed.success ? pricesOf(parsed.data) : {};
 }
 
-function findExperiment(store: SqliteTraceStore, id: string): ExperimentRecord {
+/** A stored experiment, or a usage error naming the known ones. */
+export function findExperiment(store: SqliteTraceStore, id: string): ExperimentRecord {
   const found = store.experiment(id);
   if (!found) {
     const known = store.experiments().map((e) => e.experimentId);
@@ -89,7 +90,7 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
       const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
       try {
         const record = findExperiment(store, id);
-        const cells = experimentResults(store, id, pricesOf(record));
+        const cells = experimentResults(store, id, storedPrices(record));
         if (flags.json) return out(JSON.stringify({ experiment: record, cells }));
         const total = (f: (c: CellResult) => number) => cells.reduce((n, c) => n + f(c), 0);
         out(`${id}: ${record.status}${record.note ? ` (${record.note})` : ''}; ${total((c) => c.finished)}/${total((c) => c.planned)} episodes finished, ${total((c) => c.failed)} failed; `
