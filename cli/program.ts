@@ -44,7 +44,7 @@ export function buildProgram(env: Env, io: Io): Command {
   registerAgreement(program, env, io.out);
   registerCache(program, env, io.out);
   registerStats(program, io.out);
-  registerUtilities(program, io.out);
+  registerUtilities(program, env, io);
   // Nested commands too (`scenarios show`): every error is one line and an exit code, never a process exit.
   const configure = (cmd: Command): void => {
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s) });

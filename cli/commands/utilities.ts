@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { fitThurstonian, readEdgesFile, type ThurstonianFit } from '../../analysis/index.js';
 import { table } from '../format-transcript.js';
-import { parseInteger } from '../options.js';
+import { parseInteger, type Env } from '../options.js';
+import type { Io } from '../program.js';
+import { registerUtilitiesElicit } from './utilities-elicit.js';
+import { registerUtilitiesRevealed } from './utilities-revealed.js';
 
 /** The fit as text: a table of outcomes, best first, then the fit metrics. */
 export function formatUtilities(fit: ThurstonianFit): string[] {
@@ -22,8 +25,9 @@ export function utilitiesJson(fit: ThurstonianFit): { utilities: ThurstonianFit[
 }
 
 /** `peerlab utilities fit`: Thurstonian utilities (utility-engineering.md §2) from pairwise preference counts. */
-export function registerUtilities(program: Command, out: (line: string) => void): void {
-  const utilities = program.command('utilities').description('utility functions from pairwise preferences');
+export function registerUtilities(program: Command, env: Env, io: Io): void {
+  const out = io.out;
+  const utilities = program.command('utilities').description('stated utilities (pairwise preferences) and revealed utilities (choices in experiments)');
   utilities
     .command('fit')
     .description('fit Thurstonian utilities (mean and variance per outcome) to pairwise preference counts')
@@ -36,4 +40,6 @@ export function registerUtilities(program: Command, out: (line: string) => void)
       if (flags.json) return out(JSON.stringify(utilitiesJson(fit)));
       formatUtilities(fit).forEach((line) => out(line));
     });
+  registerUtilitiesElicit(utilities, env, io);
+  registerUtilitiesRevealed(utilities, env, io);
 }

@@ -1,0 +1,8 @@
+import type { Command } from 'commander';
+import type { Env } from '../options.js';
+import type { Io } from '../program.js';
+
+/** `peerlab utilities elicit`. */
+export function registerUtilitiesElicit(utilities: Command, env: Env, io: Io): void {
+  void utilities; void env; void io;
+}
