@@ -12,6 +12,12 @@ export {
 } from './models/model-calls.js';
 export { createJudgeModel } from './models/judge-model.js';
 export { loadScript, ScriptError, ScriptFile, ScriptChatModel, type ScriptTurn } from './models/script-chat-model.js';
-export { BUILTIN_PERSONAS, loadPersona, Persona, PersonaError, effectiveBeta } from './models/synthetic/persona.js';
+export { BUILTIN_PERSONAS, loadPersona, Persona, PersonaError, effectiveBeta, statedUtility, type StatedOutcome } from './models/synthetic/persona.js';
 export { SyntheticChatModel, decide } from './models/synthetic/synthetic-chat-model.js';
 export { runScenarioEpisode, episodeKeyParts, type ScenarioRunRequest, type ScenarioRunResult } from './run-scenario.js';
+export { preferenceQuestion, parsePreferenceQuestion, parseForcedChoice, PREFERENCE_SYSTEM } from './preference-prompt.js';
+export {
+  resolvePreferenceModel, askPreference, preferenceMessages, PREFERENCE_DEFAULTS,
+  type PreferenceModelFactory, type PreferenceCallOptions,
+} from './models/preference-model.js';
+export { SyntheticPreferenceModel } from './models/synthetic/synthetic-preference-model.js';

@@ -29,3 +29,13 @@ export {
   fitThurstonian, parseEdges, readEdgesFile, EdgeLine, UtilitiesInputError, plantedPreferences,
   type PlantedOptions, type PlantedData, type PreferenceEdge, type ThurstonianOptions, type ThurstonianFit, type OutcomeUtility,
 } from './utilities/index.js';
+export {
+  fitRevealed, revealedUtility, cellModels, parameterLabel, fitConditionalLogit, sampleExchangeRates, standardRatios,
+  type RevealedFit, type RevealedOptions, type RevealedParameter, type RevealedWarning, type ScenarioOf, type ExchangeRate, type LogitFit,
+} from './utilities/index.js';
+export {
+  evaluateFit, loadOutcomeSet, outcomeSet, DEFAULT_OUTCOMES_FILE, OUTCOME_FEATURES, elicitStatedUtilities, elicitationIdOf, answersToEdges,
+  DEFAULT_ELICIT_SETTINGS, transitivityReport, fitAmountCurve, seriesRate, equivalentAmount,
+  type OutcomeSet, type ElicitSettings, type ElicitProgress, type ElicitOutcome, type StatedResult, type StatedUtility,
+  type AmountCurve, type SeriesRate, type Equivalent, type TransitivityReport,
+} from './utilities/index.js';

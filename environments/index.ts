@@ -13,7 +13,7 @@ export { FACTOR_KINDS } from './scenarios/factors.js';
 export { scenarioJsonSchema } from './scenarios/json-schema.js';
 export { loadScenarioFile, loadScenarios, findScenario, ScenarioError, BUILTIN_SCENARIO_DIR, pathText } from './scenarios/load.js';
 export {
-  instantiate, resolveFactors, FactorError,
-  type EpisodeSpec, type RoleSpec, type DecisionContext, type DecisionChoice, type PlannedStep, type InterrogationQuestion,
+  instantiate, resolveFactors, subjectChoiceFeatures, FactorError,
+  type ChoiceFeatures, type EpisodeSpec, type RoleSpec, type DecisionContext, type DecisionChoice, type PlannedStep, type InterrogationQuestion,
 } from './scenarios/instantiate.js';
 export { TemplateError } from './scenarios/template.js';

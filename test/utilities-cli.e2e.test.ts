@@ -33,6 +33,6 @@ describe('peerlab utilities fit', () => {
     const { code, stdout, stderr } = await peerlab(['utilities', 'fit', '--edges', file, '--json']);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toBe(`peerlab: ${file}: line 2: a_wins must be a whole number ≥ 0; line 3: not JSON\n`);
+    expect(stderr).toBe(`peerlab: ${file}: line 2: a_wins must be a whole or half count ≥ 0; line 3: not JSON\n`);
   }, 30_000);
 });

@@ -1,5 +1,7 @@
 import type { TraceEvent } from './events.schema.js';
 import { MemoryResponseCache, type ResponseCache } from './response-cache.js';
+import { MemoryElicitationStore } from './memory-elicitations.js';
+import type { ElicitationStore } from './elicitations.js';
 import type { ExperimentRecord, PlannedEpisode } from './experiments.js';
 import {
   UnknownRunError, compareLabels, type JudgeErrorRecord, type LabelFilter, type LabelRecord, type LabelSource,
@@ -21,6 +23,7 @@ export class MemoryTraceStore implements TraceStore {
   private readonly experimentRows = new Map<string, ExperimentRecord>();
   private readonly planned = new Map<string, Map<string, PlannedEpisode>>();
   private readonly cache = new MemoryResponseCache();
+  private readonly elicitationLog = new MemoryElicitationStore();
 
   append(event: TraceEvent): void {
     const current = this.summaries.get(event.runId);
@@ -114,6 +117,10 @@ export class MemoryTraceStore implements TraceStore {
   }
 
   /** The cache of remote model answers, kept as long as the store. */
+  elicitationStore(): ElicitationStore {
+    return this.elicitationLog;
+  }
+
   responseCache(): ResponseCache {
     return this.cache;
   }

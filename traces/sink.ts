@@ -1,4 +1,5 @@
 import type { EventOf, TraceEvent } from './events.schema.js';
+import type { ElicitationStore } from './elicitations.js';
 import type { ExperimentStore } from './experiments.js';
 import type { LabelStore } from './labels.js';
 import type { ResponseCache } from './response-cache.js';
@@ -40,6 +41,8 @@ export interface TraceStore extends TraceSink, LabelStore, ExperimentStore {
   attempts(episodeKey: string): number;
   /** The cache of remote model answers kept with these traces. */
   responseCache(): ResponseCache;
+  /** The stated-preference elicitations kept with these traces. */
+  elicitationStore(): ElicitationStore;
   close(): void;
 }
 

@@ -195,4 +195,29 @@ describe.each([
     expect(store.experiment('nope')).toBeUndefined();
     store.close();
   });
+
+  it('keeps elicitations with every prompt and answer; a repeated answer or open changes nothing', () => {
+    const store = make();
+    const log = store.elicitationStore();
+    const record = {
+      elicitationId: 'el-1', model: 'synthetic:corrigible', design: { k: 2, outcomes: ['x', 'y'] },
+      status: 'running' as const, result: null, createdAt: '2026-11-22T10:00:00.000Z',
+    };
+    expect(log.openElicitation(record)).toEqual(record);
+    expect(log.openElicitation({ ...record, model: 'other' })).toEqual(record);
+    const answer = (first: string, second: string, sample: number, text: string, choice: 'A' | 'B' | null) => ({
+      first, second, sample, purpose: 'train' as const, round: 0, prompt: `${first}|${second}`, answer: text, choice,
+      createdAt: '2026-11-22T10:00:01.000Z',
+    });
+    log.addElicitationAnswers('el-1', [answer('x', 'y', 0, 'A', 'A'), answer('x', 'y', 1, 'I refuse', null), answer('y', 'x', 0, 'B', 'B')]);
+    log.addElicitationAnswers('el-1', [answer('x', 'y', 0, 'B', 'B'), { ...answer('y', 'x', 1, 'A', 'A'), prompt: 'changed' }]);
+    expect(log.elicitationAnswers('el-1')).toEqual([
+      answer('x', 'y', 0, 'A', 'A'), answer('x', 'y', 1, 'I refuse', null), answer('y', 'x', 0, 'B', 'B'), answer('y', 'x', 1, 'A', 'A'),
+    ]);
+    expect(log.elicitationAnswers('none')).toEqual([]);
+    log.finishElicitation('el-1', { accuracy: 0.9 });
+    expect(log.elicitations()).toEqual([{ ...record, status: 'completed', result: { accuracy: 0.9 } }]);
+    expect(log.elicitation('none')).toBeUndefined();
+    store.close();
+  });
 });

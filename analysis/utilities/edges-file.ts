@@ -1,5 +1,6 @@
 /**
- * Reads preference edges from JSON lines, one `{"a": …, "b": …, "a_wins": 7, "b_wins": 13}` a line.
+ * Reads preference edges from JSON lines, one `{"a": …, "b": …, "a_wins": 7, "b_wins": 13}` a line
+ * (counts may be halves: `utilities elicit` counts an answer that is neither A nor B half to each side).
  * Every bad line is reported at once, with its number, so a file can be fixed in one pass; nothing
  * is returned from a file with any error, so a fit never silently drops data.
  */
@@ -8,7 +9,9 @@ import { z } from 'zod';
 import { UtilitiesInputError } from './errors.js';
 import type { PreferenceEdge } from './thurstonian.js';
 
-const wins = z.number({ error: 'must be a whole number ≥ 0' }).int({ error: 'must be a whole number ≥ 0' }).min(0, { error: 'must be a whole number ≥ 0' });
+// Halves are allowed: an answer that is neither A nor B counts half to each side (see elicit.ts).
+const COUNT = 'must be a whole or half count ≥ 0';
+const wins = z.number({ error: COUNT }).multipleOf(0.5, { error: COUNT }).min(0, { error: COUNT });
 const name = z.string({ error: 'must be a non-empty string' }).min(1, { error: 'must be a non-empty string' });
 
 /** One line of an edges file. Extra keys are ignored, so richer logs can be fed in as they are. */
@@ -25,7 +28,7 @@ function lineProblem(value: unknown): string | undefined {
     if (parsed.data.a === parsed.data.b) return 'a and b must differ';
     return parsed.data.a_wins + parsed.data.b_wins > 0 ? undefined : 'a_wins + b_wins must be at least 1';
   }
-  // -1.5 fails both `int` and `min` with the same words; say them once.
+  // -1.25 fails both `multipleOf` and `min` with the same words; say them once.
   const phrases = parsed.error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')} ${issue.message}` : issue.message));
   return [...new Set(phrases)].join(', ');
 }

@@ -86,7 +86,7 @@ describe('parseEdges', () => {
     const text = [
       '{"a": "x", "b": "y", "a_wins": 7, "b_wins": 13}',
       '',
-      '{"a": "x", "b": "z", "a_wins": 1.5, "b_wins": 2}',
+      '{"a": "x", "b": "z", "a_wins": 1.25, "b_wins": 2.5}',
       '{"a": "x", "b": "x", "a_wins": 1, "b_wins": 2}',
       '[1, 2]',
       '{"a": "x", "b": "z", "a_wins": 0, "b_wins": 0}',
@@ -101,9 +101,9 @@ describe('parseEdges', () => {
     }
     expect(error).toBeInstanceOf(UtilitiesInputError);
     expect((error as Error).message).toBe(
-      'edges.jsonl: line 3: a_wins must be a whole number ≥ 0; line 4: a and b must differ; line 5: not a JSON object; '
+      'edges.jsonl: line 3: a_wins must be a whole or half count ≥ 0; line 4: a and b must differ; line 5: not a JSON object; '
       + 'line 6: a_wins + b_wins must be at least 1; line 7: not JSON; '
-      + 'line 8: a must be a non-empty string, b must be a non-empty string, b_wins must be a whole number ≥ 0',
+      + 'line 8: a must be a non-empty string, b must be a non-empty string, b_wins must be a whole or half count ≥ 0',
     );
   });
 

@@ -138,6 +138,24 @@ export function fitThurstonian(edges: readonly PreferenceEdge[], options: Thurst
   return { utilities, ...metrics(mu, sigma2, from, to, y) };
 }
 
+/**
+ * Accuracy and log loss of a fit on other edges (held-out pairs), scored exactly as the training
+ * edges are. Edges naming an outcome the fit has never seen are refused: there is no utility to use.
+ */
+export function evaluateFit(fit: ThurstonianFit, edges: readonly PreferenceEdge[]): { accuracy: number; logLoss: number } {
+  const index = new Map(fit.utilities.map((u, i) => [u.outcome, i]));
+  const compiled = compile(edges);
+  const mu = new Float64Array(compiled.outcomes.length);
+  const sigma2 = new Float64Array(compiled.outcomes.length);
+  compiled.outcomes.forEach((name, k) => {
+    const i = index.get(name);
+    if (i === undefined) throw new UtilitiesInputError(`outcome "${name}" is not in the fit, so its edges cannot be scored`);
+    mu[k] = fit.utilities[i]!.mean;
+    sigma2[k] = fit.utilities[i]!.variance;
+  });
+  return metrics(mu, sigma2, compiled.from, compiled.to, compiled.y);
+}
+
 /** Accuracy and log loss of the normalised parameters, exactly as reported to the user. */
 function metrics(mu: Float64Array, sigma2: Float64Array, from: Int32Array, to: Int32Array, y: Float64Array): { accuracy: number; logLoss: number } {
   let agree = 0;

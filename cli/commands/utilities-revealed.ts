@@ -1,8 +1,111 @@
 import type { Command } from 'commander';
-import type { Env } from '../options.js';
+import { cellModels, experimentResults, fitRevealed, type CellResult, type RevealedFit, type ScenarioOf } from '../../analysis/index.js';
+import { ScenarioError } from '../../environments/index.js';
+import { SqliteTraceStore } from '../../traces/index.js';
+import { UsageError } from '../errors.js';
+import { formatRevealed, revealedJson } from '../format-revealed.js';
+import { collect, dbPath, parseInteger, splitList, type Env } from '../options.js';
 import type { Io } from '../program.js';
+import { findExperiment } from './experiment.js';
+import { scenarioLookup } from './scenario-lookup.js';
 
-/** `peerlab utilities revealed`. */
+interface RevealedFlags {
+  experiment: string;
+  model?: string;
+  constants?: string;
+  where: string[];
+  seed?: string;
+  scenarios: string[];
+  json?: boolean;
+  db?: string;
+}
+
+/** Parses repeated `--where factor=level` flags. */
+function parseWhere(pairs: readonly string[]): Record<string, string> {
+  const where: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    const factor = pair.slice(0, Math.max(0, eq)).trim();
+    const level = pair.slice(eq + 1).trim();
+    if (eq <= 0 || factor === '' || level === '') throw new UsageError(`--where "${pair}" should look like factor=level, e.g. --where relation=none`);
+    if (factor in where) throw new UsageError(`--where ${factor} is given twice`);
+    where[factor] = level;
+  }
+  return where;
+}
+
+/** Parses `--constants a,b`: choice ids, none empty or repeated. */
+function parseConstants(raw: string | undefined): string[] {
+  if (raw === undefined) return [];
+  const ids = splitList(raw);
+  if (ids.some((id) => id === '')) throw new UsageError(`--constants "${raw}" has an empty choice id (use e.g. --constants refuse,appeal)`);
+  if (new Set(ids).size !== ids.length) throw new UsageError(`--constants "${raw}" lists a choice twice`);
+  return ids;
+}
+
+/** Scenarios by id, with a hint when the experiment used one from a directory not loaded now. */
+function scenarioFinder(dirs: readonly string[]): ScenarioOf {
+  const lookup = scenarioLookup(dirs);
+  return (id) => {
+    try {
+      return lookup(id).file;
+    } catch (err) {
+      if (err instanceof ScenarioError) throw new UsageError(`${err.message}; if the experiment loaded it from a directory, pass it with --scenarios DIR`);
+      throw err;
+    }
+  };
+}
+
+/** The models to fit: the one asked for, or every model with a finished run. */
+function modelsToFit(cells: readonly CellResult[], model: string | undefined): { fit: string[]; skipped: string[] } {
+  const all = cellModels(cells);
+  if (model !== undefined) {
+    if (!all.includes(model)) throw new UsageError(`no model ${model} in this experiment (models: ${all.join(', ')})`);
+    return { fit: [model], skipped: [] };
+  }
+  const withRuns = all.filter((m) => cells.some((c) => c.model === m && c.finished > 0));
+  if (withRuns.length === 0) throw new UsageError('this experiment has no finished runs yet');
+  return { fit: withRuns, skipped: all.filter((m) => !withRuns.includes(m)) };
+}
+
+/** `peerlab utilities revealed`: a conditional-logit fit of what models chose in an experiment. */
 export function registerUtilitiesRevealed(utilities: Command, env: Env, io: Io): void {
-  void utilities; void env; void io;
+  const out = io.out;
+  utilities
+    .command('revealed')
+    .description('revealed utilities: fit a conditional logit to the choices models made in an experiment (weights of self_survives, '
+      + 'peer_survives, task_done, rule_broken, caught) with 95% intervals and exchange rates; each model is fitted separately')
+    .requiredOption('--experiment <id>', 'experiment id (see peerlab experiments)')
+    .option('--model <spec>', 'fit only this model of the experiment (default: every model, one fit each)')
+    .option('--constants <ids>', 'choice ids that get their own constant, e.g. refuse,appeal (default none: in the built-in scenarios '
+      + 'per-choice constants are collinear with rule_broken and task_done unless the design varies them apart)')
+    .option('--where <factor=level>', 'fit only the cells at this level, e.g. relation=none (repeatable)', collect, [])
+    .option('--seed <n>', 'seed of the 10,000 posterior draws behind the exchange-rate intervals', '42')
+    .option('--scenarios <dir>', 'also load scenario files from this directory (repeatable), for experiments that used them', collect, [])
+    .option('--json', 'print one JSON object (snake_case keys)')
+    .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
+    .action((flags: RevealedFlags) => {
+      const seed = parseInteger('--seed', flags.seed, 42, 0, Number.MAX_SAFE_INTEGER);
+      const where = parseWhere(flags.where);
+      const constants = parseConstants(flags.constants);
+      const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
+      let fits: RevealedFit[];
+      let skipped: string[];
+      try {
+        findExperiment(store, flags.experiment);
+        const cells = experimentResults(store, flags.experiment);
+        const models = modelsToFit(cells, flags.model);
+        skipped = models.skipped;
+        const scenarioOf = scenarioFinder(flags.scenarios);
+        fits = models.fit.map((model) => fitRevealed(cells, model, scenarioOf, { constants, where, seed }));
+      } finally {
+        store.close();
+      }
+      if (flags.json) return out(JSON.stringify({ experiment: flags.experiment, fits: fits.map(revealedJson), skipped_models: skipped }));
+      fits.forEach((fit, i) => {
+        if (i > 0) out('');
+        formatRevealed(fit, flags.experiment).forEach((line) => out(line));
+      });
+      if (skipped.length > 0) out(`\nskipped (no finished runs): ${skipped.join(', ')}`);
+    });
 }

@@ -226,6 +226,22 @@ function planFor(steps: PlanStep[], factors: Record<string, string>, vars: Recor
       : { tool: step.tool, args: fillDeep(step.args, vars, where) as Record<string, unknown> }));
 }
 
+/** One of the subject's options with its outcome features (self_survives, peer_survives, task_done, …). */
+export interface ChoiceFeatures {
+  id: string;
+  features: Record<string, number>;
+}
+
+/**
+ * The subject's options at these factor levels (defaults filled in) with the features the episode
+ * gives them: what a choice model of the subject's behaviour is fitted over. Pure; builds no world.
+ */
+export function subjectChoiceFeatures(s: Scenario, factors: Readonly<Record<string, string>>): ChoiceFeatures[] {
+  const levels = resolveFactors(s, factors);
+  const targetIsSelf = levels.target !== 'peer';
+  return s.choices.map((c) => ({ id: c.id, features: roleFeatures(c.features, levels, targetIsSelf) }));
+}
+
 /** Resolves feature values at these factor levels and maps target_survives onto self and peer. */
 function roleFeatures(raw: Record<string, FeatureValue>, factors: Record<string, string>, targetIsSelf: boolean): Record<string, number> {
   const detection = Number(factors.detection ?? '0');

@@ -89,4 +89,34 @@ export const MIGRATIONS: readonly string[] = [
     created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
   );
   `,
+  // 5: stated-preference elicitations. Prompts are kept once per ordering, answers once per sample.
+  `
+  CREATE TABLE elicitations (
+    elicitation_id  TEXT PRIMARY KEY,
+    model           TEXT NOT NULL,
+    design          TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('running', 'completed')),
+    result          TEXT,
+    created_at      TEXT NOT NULL
+  );
+  CREATE TABLE elicitation_prompts (
+    elicitation_id  TEXT NOT NULL REFERENCES elicitations (elicitation_id),
+    first           TEXT NOT NULL,
+    second          TEXT NOT NULL,
+    prompt          TEXT NOT NULL,
+    PRIMARY KEY (elicitation_id, first, second)
+  ) WITHOUT ROWID;
+  CREATE TABLE elicitation_answers (
+    elicitation_id  TEXT NOT NULL REFERENCES elicitations (elicitation_id),
+    first           TEXT NOT NULL,
+    second          TEXT NOT NULL,
+    sample          INTEGER NOT NULL,
+    purpose         TEXT NOT NULL CHECK (purpose IN ('train', 'holdout', 'triad')),
+    round           INTEGER NOT NULL,
+    answer          TEXT NOT NULL,
+    choice          TEXT CHECK (choice IN ('A', 'B')),
+    created_at      TEXT NOT NULL,
+    UNIQUE (elicitation_id, first, second, sample)
+  );
+  `,
 ];

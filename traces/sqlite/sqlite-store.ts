@@ -15,6 +15,8 @@ import {
 } from '../sink.js';
 import { MIGRATIONS } from './migrations.js';
 import { SqliteResponseCache } from './sqlite-response-cache.js';
+import { SqliteElicitationStore } from './sqlite-elicitations.js';
+import type { ElicitationStore } from '../elicitations.js';
 import type { ResponseCache } from '../response-cache.js';
 
 /** A database that cannot be used: missing, not SQLite, corrupt, or from a newer peerlab. */
@@ -68,6 +70,7 @@ export class SqliteTraceStore implements TraceStore {
   private readonly open = new Map<string, RunSummary>();
   private readonly stmts;
   private cache?: SqliteResponseCache;
+  private elicitationLog?: SqliteElicitationStore;
 
   constructor(readonly path: string, options: SqliteStoreOptions = {}) {
     if (path !== ':memory:') {
@@ -265,6 +268,12 @@ export class SqliteTraceStore implements TraceStore {
   responseCache(): ResponseCache {
     this.cache ??= new SqliteResponseCache(this.db);
     return this.cache;
+  }
+
+  /** The elicitations kept in this database (sharing its connection). */
+  elicitationStore(): ElicitationStore {
+    this.elicitationLog ??= new SqliteElicitationStore(this.db);
+    return this.elicitationLog;
   }
 
   private mustHave(runId: string): void {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DecisionContext } from '../../../environments/index.js';
 import { SeededRng } from '../../../sim/kernel/rng.js';
-import { BUILTIN_PERSONAS, effectiveBeta, type Persona } from './persona.js';
+import { BUILTIN_PERSONAS, Persona, effectiveBeta } from './persona.js';
 import { decide } from './synthetic-chat-model.js';
 
 const context = (relation: string): DecisionContext => ({
@@ -24,7 +24,7 @@ describe('synthetic persona decisions', () => {
 
   it('samples choices with the planted logit probabilities', () => {
     // Utilities: comply 1, tamper 1 + 1 - 1.5 = 0.5 → P(tamper) = 1 / (1 + e^0.5) ≈ 0.3775.
-    const persona: Persona = { name: 't', describe: '', beta: { self_survives: 1, task_done: 1, rule_broken: -1.5 }, constants: {}, withPeer: { any: { self_survives: 2 } }, temperature: 1, deception: 0 };
+    const persona = Persona.parse({ name: 't', beta: { self_survives: 1, task_done: 1, rule_broken: -1.5 }, withPeer: { any: { self_survives: 2 } } });
     const rng = SeededRng.fromSeed(3);
     const n = 20_000;
     let alone = 0;

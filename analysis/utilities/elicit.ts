@@ -1,0 +1,310 @@
+/**
+ * Stated-utility elicitation (utility-engineering.md §2–§5.1): ask a model forced-choice questions
+ * about pairs of outcomes, in both orders and K times each, choose pairs by active learning, fit a
+ * Thurstonian model, and check it on held-out pairs and triads. Every prompt and answer is stored
+ * as it comes, so an interrupted elicitation resumes where it stopped and asks nothing twice.
+ */
+import {
+  askPreference, parseForcedChoice, preferenceMessages,
+  type PreferenceCallOptions, type PreferenceModelFactory, type StatedOutcome,
+} from '../../agents/index.js';
+import { shortHash } from '../../sim/kernel/hash.js';
+import { SeededRng } from '../../sim/kernel/rng.js';
+import type { ElicitationAnswer, ElicitationPurpose, TraceStore } from '../../traces/index.js';
+import { equivalentAmount, fitAmountCurve, seriesRate, type AmountCurve, type Equivalent, type SeriesRate } from './amount-curves.js';
+import type { OutcomeSet } from './outcomes.js';
+import { holdoutPairs, nextRoundPairs, pairBudget, pairKey, randomTriads, startingPairs, type Pair } from './pair-selection.js';
+import { evaluateFit, fitThurstonian, type PreferenceEdge, type ThurstonianFit } from './thurstonian.js';
+import { transitivityReport, type TransitivityReport } from './transitivity.js';
+
+/** How to elicit; the defaults (see `DEFAULT_ELICIT_SETTINGS`) are the method's. */
+export interface ElicitSettings {
+  /** Samples per order: each pair gets 2·K answers. */
+  k: number;
+  /** Seeds the holdout, the starting graph, pair selection, triads and the fits. */
+  seed: number;
+  concurrency: number;
+  /** Random triads asked for the transitivity check (0 to skip). */
+  triads: number;
+  /** Pair budget ⌊multiplier · N · log2 N⌋. */
+  edgeMultiplier: number;
+  /** Most pairs added per active-learning round. */
+  roundSize: number;
+}
+
+export const DEFAULT_ELICIT_SETTINGS: ElicitSettings = { k: 10, seed: 42, concurrency: 8, triads: 200, edgeMultiplier: 2, roundSize: 500 };
+
+/** Progress, reported after every answer and at each phase change. */
+export interface ElicitProgress {
+  phase: 'train' | 'holdout' | 'triads';
+  round: number;
+  /** Answers this phase needs and has, counting answers stored by an earlier attempt. */
+  done: number;
+  planned: number;
+}
+
+export interface ElicitRequest {
+  model: PreferenceModelFactory;
+  outcomes: OutcomeSet;
+  settings: ElicitSettings;
+  store: TraceStore;
+  calls: PreferenceCallOptions;
+  onProgress?(p: ElicitProgress): void;
+}
+
+/** One outcome's stated utility. */
+export interface StatedUtility {
+  outcome: string;
+  group: string;
+  mean: number;
+  variance: number;
+}
+
+/** What an elicitation found (stored with it as JSON). */
+export interface StatedResult {
+  model: string;
+  outcomeSet: string;
+  outcomes: number;
+  pairs: { train: number; holdout: number; triads: number };
+  answers: { total: number; unparseable: number };
+  utilities: StatedUtility[];
+  /** On the training pairs. */
+  fit: { accuracy: number; logLoss: number };
+  /** On the held-out pairs: the number to quote for how well the utilities predict choices. */
+  holdout: { pairs: number; accuracy: number; logLoss: number } | null;
+  transitivity: TransitivityReport;
+  curves: AmountCurve[];
+  rates: SeriesRate[];
+  equivalents: Equivalent[];
+}
+
+export interface ElicitOutcome {
+  elicitationId: string;
+  result: StatedResult;
+  /** Questions sent to the model in this call (answers found stored are not counted). */
+  asked: number;
+  reused: number;
+}
+
+/** Bumped whenever the question or its parsing changes, so old answers are not mixed with new. */
+const PROMPT_VERSION = 1;
+const FLUSH_EVERY = 200;
+
+/** The stable id of an elicitation: the same model, outcomes and settings resume the same one. */
+export function elicitationIdOf(model: PreferenceModelFactory, outcomes: OutcomeSet, s: ElicitSettings): string {
+  const { concurrency: _ignored, ...shaping } = s;
+  return `el-${shortHash({
+    promptVersion: PROMPT_VERSION, model: model.spec, endpoint: model.endpoint ?? null, settings: shaping,
+    outcomes: outcomes.outcomes.map((o) => [o.text, o.group]),
+  })}`;
+}
+
+/** Pairwise tallies: wins of the smaller-index outcome and of the other, with refusals as ½ each. */
+class Tallies {
+  private readonly wins = new Map<number, [number, number]>();
+  readonly answered = new Set<string>();
+  total = 0;
+  unparseable = 0;
+
+  constructor(private readonly index: ReadonlyMap<string, number>, private readonly n: number) {}
+
+  add(a: Pick<ElicitationAnswer, 'first' | 'second' | 'sample' | 'choice'>): void {
+    const key = answerKey(a.first, a.second, a.sample);
+    if (this.answered.has(key)) return;
+    this.answered.add(key);
+    const i = this.index.get(a.first);
+    const j = this.index.get(a.second);
+    if (i === undefined || j === undefined) return;
+    const pk = pairKey(i, j, this.n);
+    const w = this.wins.get(pk) ?? [0, 0];
+    // w[0] counts for the smaller index: a chosen first option is a win for `first`.
+    const firstWins = a.choice === 'A' ? 1 : a.choice === 'B' ? 0 : 0.5;
+    const [small, large] = i < j ? [firstWins, 1 - firstWins] : [1 - firstWins, firstWins];
+    w[0] += small;
+    w[1] += large;
+    this.wins.set(pk, w);
+    this.total += 1;
+    if (a.choice === null) this.unparseable += 1;
+  }
+
+  /** P(outcome i ≻ outcome j) from the answers so far (0.5 when unasked). */
+  prefer(i: number, j: number): number {
+    const w = this.wins.get(pairKey(i, j, this.n));
+    if (!w || w[0] + w[1] === 0) return 0.5;
+    return i < j ? w[0] / (w[0] + w[1]) : w[1] / (w[0] + w[1]);
+  }
+
+  edge(pair: Pair, names: readonly string[]): PreferenceEdge {
+    const [i, j] = pair;
+    const w = this.wins.get(pairKey(i, j, this.n)) ?? [0, 0];
+    return { a: names[i]!, b: names[j]!, aWins: w[0], bWins: w[1] };
+  }
+}
+
+function answerKey(first: string, second: string, sample: number): string {
+  return `${first}\u0000${second}\u0000${sample}`;
+}
+
+/** Runs (or resumes) an elicitation and stores its result. */
+export async function elicitStatedUtilities(req: ElicitRequest): Promise<ElicitOutcome> {
+  const { model, outcomes, settings: s, store } = req;
+  const log = store.elicitationStore();
+  const names = outcomes.outcomes.map((o) => o.text);
+  const n = names.length;
+  const elicitationId = elicitationIdOf(model, outcomes, s);
+  log.openElicitation({
+    elicitationId, model: model.spec, status: 'running', result: null, createdAt: req.calls.clock.iso(),
+    design: { promptVersion: PROMPT_VERSION, model: model.spec, endpoint: model.endpoint ?? null, outcomeSet: outcomes.name, outcomes: outcomes.outcomes, settings: s },
+  });
+  const tallies = new Tallies(new Map(names.map((t, i) => [t, i])), n);
+  for (const a of log.elicitationAnswers(elicitationId)) tallies.add(a);
+  const root = SeededRng.fromSeed(s.seed, `elicit:${elicitationId}`);
+  let asked = 0;
+  let reused = 0;
+
+  /** Asks every unanswered (order, sample) of `pairs`, at most `concurrency` at a time, storing as it goes. */
+  const askPairs = async (pairs: readonly Pair[], purpose: ElicitationPurpose, round: number, phase: ElicitProgress['phase']) => {
+    const tasks: Array<{ first: string; second: string; sample: number }> = [];
+    for (const [i, j] of pairs) {
+      for (const [first, second] of [[names[i]!, names[j]!], [names[j]!, names[i]!]] as const) {
+        for (let sample = 0; sample < s.k; sample++) tasks.push({ first, second, sample });
+      }
+    }
+    // A pair can recur (two triads share it, or it is also a training pair): ask each question once.
+    const unique = new Set<string>();
+    const todo = tasks.filter((t) => {
+      const key = answerKey(t.first, t.second, t.sample);
+      if (tallies.answered.has(key) || unique.has(key)) return false;
+      unique.add(key);
+      return true;
+    });
+    reused += tasks.length - todo.length;
+    let done = tasks.length - todo.length;
+    req.onProgress?.({ phase, round, done, planned: tasks.length });
+    let buffer: ElicitationAnswer[] = [];
+    const flush = () => {
+      if (buffer.length > 0) log.addElicitationAnswers(elicitationId, buffer);
+      buffer = [];
+    };
+    // After the first failure no worker starts another question; the ones in flight finish and
+    // are stored, then the failure is raised.
+    let failure: { error: unknown } | undefined;
+    const worker = async () => {
+      for (let t = todo.shift(); t && !failure; t = todo.shift()) {
+        const rng = root.fork(`answer\u0000${answerKey(t.first, t.second, t.sample)}`);
+        let answer: string;
+        try {
+          answer = (await askPreference(model, t.first, t.second, t.sample, rng, req.calls)).answer;
+        } catch (error) {
+          failure ??= { error };
+          return;
+        }
+        const record: ElicitationAnswer = {
+          ...t, purpose, round, prompt: JSON.stringify(preferenceMessages(t.first, t.second)), answer,
+          choice: parseForcedChoice(answer), createdAt: req.calls.clock.iso(),
+        };
+        tallies.add(record);
+        buffer.push(record);
+        if (buffer.length >= FLUSH_EVERY) flush();
+        asked += 1;
+        done += 1;
+        req.onProgress?.({ phase, round, done, planned: tasks.length });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(s.concurrency, todo.length)) }, worker));
+    // Answers already received are kept even when a call failed: a rerun resumes from them.
+    flush();
+    if (failure) throw failure.error;
+  };
+
+  const fit = (pairs: readonly Pair[]): ThurstonianFit => fitThurstonian(pairs.map((p) => tallies.edge(p, names)), { seed: s.seed });
+
+  // Held out first, so training never sees those pairs; then the starting graph and the rounds.
+  const holdout = n >= 3 ? holdoutPairs(n, root.fork('holdout')) : [];
+  const excluded = new Set(holdout.map(([i, j]) => pairKey(i, j, n)));
+  const train: Pair[] = startingPairs(n, excluded, root.fork('start'));
+  for (const [i, j] of train) excluded.add(pairKey(i, j, n));
+  const target = pairBudget(n, holdout.length, s.edgeMultiplier);
+  // At least four rounds, so a small outcome set still gets the benefit of choosing pairs.
+  const perRound = Math.max(1, Math.min(s.roundSize, Math.ceil((target - train.length) / 4)));
+  await askPairs(train, 'train', 0, 'train');
+  for (let round = 1; train.length < target; round++) {
+    const current = fit(train);
+    const means = meansByIndex(current, names);
+    const degree = new Float64Array(n);
+    for (const [i, j] of train) {
+      degree[i]! += 1;
+      degree[j]! += 1;
+    }
+    const next = nextRoundPairs({ n, means, excluded, degree, count: Math.min(perRound, target - train.length) }, root.fork(`round-${round}`));
+    if (next.length === 0) break;
+    for (const [i, j] of next) excluded.add(pairKey(i, j, n));
+    train.push(...next);
+    await askPairs(next, 'train', round, 'train');
+  }
+  const final = fit(train);
+
+  await askPairs(holdout, 'holdout', 0, 'holdout');
+  const triads = s.triads > 0 && n >= 3 ? randomTriads(n, s.triads, root.fork('triads')) : [];
+  const triadPairs = triads.flatMap(([a, b, c]) => [[a, b], [b, c], [a, c]] as Pair[]);
+  await askPairs(triadPairs, 'triad', 0, 'triads');
+
+  const result = summarise(final, outcomes.outcomes, outcomes.amountGroups, {
+    model: model.spec, outcomeSet: outcomes.name,
+    pairs: { train: train.length, holdout: holdout.length, triads: triads.length },
+    answers: { total: tallies.total, unparseable: tallies.unparseable },
+    holdout: holdout.length > 0 ? { pairs: holdout.length, ...evaluateFit(final, holdout.map((p) => tallies.edge(p, names))) } : null,
+    transitivity: transitivityReport(triads.map(([a, b, c]) => ({ ab: tallies.prefer(a, b), bc: tallies.prefer(b, c), ac: tallies.prefer(a, c) }))),
+  });
+  log.finishElicitation(elicitationId, result);
+  return { elicitationId, result, asked, reused };
+}
+
+/**
+ * The stored answers of some purpose as preference edges (one per pair, refusals as ½ each), in the
+ * order pairs were first asked: the `utilities fit --edges` input, so a fit can be redone by hand.
+ */
+export function answersToEdges(answers: readonly ElicitationAnswer[], purpose: ElicitationPurpose = 'train'): PreferenceEdge[] {
+  const chosen = answers.filter((a) => a.purpose === purpose);
+  const names = [...new Set(chosen.flatMap((a) => [a.first, a.second]))];
+  const index = new Map(names.map((t, i) => [t, i]));
+  const tallies = new Tallies(index, names.length);
+  const pairs = new Map<number, Pair>();
+  for (const a of chosen) {
+    tallies.add(a);
+    const [i, j] = [index.get(a.first)!, index.get(a.second)!];
+    pairs.set(pairKey(i, j, names.length), i < j ? [i, j] : [j, i]);
+  }
+  return [...pairs.values()].map((p) => tallies.edge(p, names));
+}
+
+function meansByIndex(fit: ThurstonianFit, names: readonly string[]): Float64Array {
+  const byName = new Map(fit.utilities.map((u) => [u.outcome, u.mean]));
+  return Float64Array.from(names, (name) => byName.get(name) ?? 0);
+}
+
+/** The fitted utilities with their groups, amount curves, exchange rates and equivalents. */
+function summarise(
+  fit: ThurstonianFit, outcomes: readonly StatedOutcome[], amountGroups: readonly string[],
+  parts: Pick<StatedResult, 'model' | 'outcomeSet' | 'pairs' | 'answers' | 'holdout' | 'transitivity'>,
+): StatedResult {
+  const byText = new Map(outcomes.map((o) => [o.text, o]));
+  const utilities = fit.utilities.map((u) => ({ outcome: u.outcome, group: byText.get(u.outcome)?.group ?? '', mean: u.mean, variance: u.variance }));
+  const mean = new Map(utilities.map((u) => [u.outcome, u.mean]));
+  const curves = amountGroups.flatMap((group) => {
+    const points = outcomes.filter((o) => o.group === group && o.amount !== undefined && mean.has(o.text)).map((o) => ({ amount: o.amount!, utility: mean.get(o.text)! }));
+    const curve = fitAmountCurve(group, points);
+    return curve ? [curve] : [];
+  });
+  const rates = curves.flatMap((unit, k) => curves.slice(k + 1).flatMap((per) => {
+    const rate = seriesRate(unit, per);
+    return rate ? [rate] : [];
+  }));
+  const equivalents = utilities
+    .filter((u) => !amountGroups.includes(u.group))
+    .flatMap((u) => curves.flatMap((c) => {
+      const e = equivalentAmount(u.outcome, u.mean, c);
+      return e ? [e] : [];
+    }));
+  return { ...parts, outcomes: outcomes.length, utilities, fit: { accuracy: fit.accuracy, logLoss: fit.logLoss }, curves, rates, equivalents };
+}
