@@ -43,7 +43,7 @@ export function formatRevealed(fit: RevealedFit, experimentId: string): string[]
   } else {
     lines.push(`Exchange rates (${fit.draws} posterior draws, seed ${fit.seed}): median and 95% interval`);
     lines.push(table(
-      ['rate', 'median', '95% interval', ''],
+      ['rate', 'median', '95% interval', 'note'],
       fit.exchangeRates.map((r) => [`${r.numerator} / ${r.denominator}`, signed(r.median), interval(r.low, r.high), r.unbounded ? 'unbounded' : '']),
     ));
     if (fit.exchangeRates.some((r) => r.unbounded)) {

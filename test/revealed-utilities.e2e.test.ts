@@ -129,3 +129,40 @@ describe('Planted recovery, revealed', () => {
     expect(other.exchange_rates).not.toEqual(first.exchange_rates);
   }, 60_000);
 });
+
+describe('Stated against revealed: utilities compare', () => {
+  const model = 'synthetic:test/fixtures/planted-revealed.persona.json';
+
+  it('says to elicit first when the model has no stated utilities yet, exit 2', async () => {
+    const { code, stdout, stderr } = await peerlab(['utilities', 'compare', '--model', model, '--experiment', experimentId, '--db', db]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`peerlab: no completed elicitation of ${model} in ${db}: run peerlab utilities elicit --model ${model} --db ${db}\n`);
+  }, 30_000);
+
+  it('finds the stated and revealed utilities of one planted persona in agreement', async () => {
+    // The persona states utilities from the same β over the default outcomes' features, so both
+    // measures should rank the shared outcomes alike and give similar exchange rates.
+    const elicit = await peerlab(['utilities', 'elicit', '--model', model, '--db', db, '--triads', '0', '--json']);
+    expect(elicit.code).toBe(0);
+    const { code, stdout, stderr } = await peerlab(['utilities', 'compare', '--model', model, '--experiment', experimentId, '--db', db, '--json']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const c = JSON.parse(stdout) as {
+      elicitation_id: string; shared: number; spearman: { estimate: number; low: number; high: number };
+      rates: Array<{ numerator: string; denominator: string; stated: number | null; revealed: { low: number; high: number } | null }>;
+      outcomes: Array<{ outcome: string; gap: number }>; notes: string[];
+    };
+    expect(c.elicitation_id).toBe(JSON.parse(elicit.stdout).elicitation_id);
+    expect(c.shared).toBeGreaterThanOrEqual(15);
+    expect(c.spearman.estimate).toBeGreaterThan(0.8);
+    expect(c.spearman.low).toBeLessThanOrEqual(c.spearman.estimate);
+    const peerPerSelf = c.rates.find((r) => r.numerator === 'peer_survives' && r.denominator === 'self_survives')!;
+    expect(Math.abs(peerPerSelf.stated! - 0.5)).toBeLessThan(0.2);
+    expect(peerPerSelf.revealed!.low).toBeLessThanOrEqual(0.5);
+    // Largest disagreement first.
+    const gaps = c.outcomes.map((o) => Math.abs(o.gap));
+    expect(gaps).toEqual([...gaps].sort((a, b) => b - a));
+    expect(c.notes).toEqual([]);
+  }, 60_000);
+});

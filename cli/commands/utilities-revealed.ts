@@ -9,9 +9,8 @@ import type { Io } from '../program.js';
 import { findExperiment } from './experiment.js';
 import { scenarioLookup } from './scenario-lookup.js';
 
-interface RevealedFlags {
-  experiment: string;
-  model?: string;
+/** The flags {@link withFitOptions} adds. */
+export interface FitFlags {
   constants?: string;
   where: string[];
   seed?: string;
@@ -20,8 +19,13 @@ interface RevealedFlags {
   db?: string;
 }
 
+interface RevealedFlags extends FitFlags {
+  experiment: string;
+  model?: string;
+}
+
 /** Parses repeated `--where factor=level` flags. */
-function parseWhere(pairs: readonly string[]): Record<string, string> {
+export function parseWhere(pairs: readonly string[]): Record<string, string> {
   const where: Record<string, string> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
@@ -35,7 +39,7 @@ function parseWhere(pairs: readonly string[]): Record<string, string> {
 }
 
 /** Parses `--constants a,b`: choice ids, none empty or repeated. */
-function parseConstants(raw: string | undefined): string[] {
+export function parseConstants(raw: string | undefined): string[] {
   if (raw === undefined) return [];
   const ids = splitList(raw);
   if (ids.some((id) => id === '')) throw new UsageError(`--constants "${raw}" has an empty choice id (use e.g. --constants refuse,appeal)`);
@@ -44,7 +48,7 @@ function parseConstants(raw: string | undefined): string[] {
 }
 
 /** Scenarios by id, with a hint when the experiment used one from a directory not loaded now. */
-function scenarioFinder(dirs: readonly string[]): ScenarioOf {
+export function scenarioFinder(dirs: readonly string[]): ScenarioOf {
   const lookup = scenarioLookup(dirs);
   return (id) => {
     try {
@@ -54,6 +58,23 @@ function scenarioFinder(dirs: readonly string[]): ScenarioOf {
       throw err;
     }
   };
+}
+
+/** The flags of a revealed fit, shared by `utilities revealed` and `utilities compare`. */
+export function withFitOptions(command: Command): Command {
+  return command
+    .option('--constants <ids>', 'choice ids that get their own constant, e.g. refuse,appeal (default none: in the built-in scenarios '
+      + 'per-choice constants are collinear with rule_broken and task_done unless the design varies them apart)')
+    .option('--where <factor=level>', 'fit only the cells at this level, e.g. relation=none (repeatable)', collect, [])
+    .option('--seed <n>', 'seed of the 10,000 posterior draws behind the exchange-rate intervals', '42')
+    .option('--scenarios <dir>', 'also load scenario files from this directory (repeatable), for experiments that used them', collect, [])
+    .option('--json', 'print one JSON object (snake_case keys)')
+    .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)');
+}
+
+/** Seed, cell filter and constants from the flags {@link withFitOptions} adds. */
+export function fitSettings(flags: FitFlags): { seed: number; where: Record<string, string>; constants: string[] } {
+  return { seed: parseInteger('--seed', flags.seed, 42, 0, Number.MAX_SAFE_INTEGER), where: parseWhere(flags.where), constants: parseConstants(flags.constants) };
 }
 
 /** The models to fit: the one asked for, or every model with a finished run. */
@@ -71,23 +92,15 @@ function modelsToFit(cells: readonly CellResult[], model: string | undefined): {
 /** `peerlab utilities revealed`: a conditional-logit fit of what models chose in an experiment. */
 export function registerUtilitiesRevealed(utilities: Command, env: Env, io: Io): void {
   const out = io.out;
-  utilities
+  const command = utilities
     .command('revealed')
     .description('revealed utilities: fit a conditional logit to the choices models made in an experiment (weights of self_survives, '
       + 'peer_survives, task_done, rule_broken, caught) with 95% intervals and exchange rates; each model is fitted separately')
     .requiredOption('--experiment <id>', 'experiment id (see peerlab experiments)')
-    .option('--model <spec>', 'fit only this model of the experiment (default: every model, one fit each)')
-    .option('--constants <ids>', 'choice ids that get their own constant, e.g. refuse,appeal (default none: in the built-in scenarios '
-      + 'per-choice constants are collinear with rule_broken and task_done unless the design varies them apart)')
-    .option('--where <factor=level>', 'fit only the cells at this level, e.g. relation=none (repeatable)', collect, [])
-    .option('--seed <n>', 'seed of the 10,000 posterior draws behind the exchange-rate intervals', '42')
-    .option('--scenarios <dir>', 'also load scenario files from this directory (repeatable), for experiments that used them', collect, [])
-    .option('--json', 'print one JSON object (snake_case keys)')
-    .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
+    .option('--model <spec>', 'fit only this model of the experiment (default: every model, one fit each)');
+  withFitOptions(command)
     .action((flags: RevealedFlags) => {
-      const seed = parseInteger('--seed', flags.seed, 42, 0, Number.MAX_SAFE_INTEGER);
-      const where = parseWhere(flags.where);
-      const constants = parseConstants(flags.constants);
+      const { seed, where, constants } = fitSettings(flags);
       const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
       let fits: RevealedFit[];
       let skipped: string[];

@@ -3,6 +3,7 @@ import { fitThurstonian, readEdgesFile, type ThurstonianFit } from '../../analys
 import { table } from '../format-transcript.js';
 import { parseInteger, type Env } from '../options.js';
 import type { Io } from '../program.js';
+import { registerUtilitiesCompare } from './utilities-compare.js';
 import { registerUtilitiesElicit } from './utilities-elicit.js';
 import { registerUtilitiesRevealed } from './utilities-revealed.js';
 
@@ -42,4 +43,5 @@ export function registerUtilities(program: Command, env: Env, io: Io): void {
     });
   registerUtilitiesElicit(utilities, env, io);
   registerUtilitiesRevealed(utilities, env, io);
+  registerUtilitiesCompare(utilities, env, io);
 }
