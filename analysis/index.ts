@@ -39,4 +39,4 @@ export {
   type OutcomeSet, type ElicitSettings, type ElicitProgress, type ElicitOutcome, type StatedResult, type StatedUtility,
   type AmountCurve, type SeriesRate, type Equivalent, type TransitivityReport,
 } from './utilities/index.js';
-export { compareUtilities, spearman, type Comparison, type ComparedOutcome, type ComparedRate } from './utilities/index.js';
+export { compareUtilities, spearman, pearson, type Comparison, type ComparedOutcome, type ComparedRate } from './utilities/index.js';

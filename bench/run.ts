@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { experimentScale } from './experiment-scale.js';
+import { benchElicitation } from './utilities-elicit.js';
 import { benchUtilitiesFit } from './utilities-fit.js';
 import { resolveModelSpec, runScenarioEpisode } from '../agents/index.js';
 import { findScenario, resolveFactors } from '../environments/index.js';
@@ -164,6 +165,7 @@ async function main(): Promise<void> {
     const modelCalls = await benchModelCalls(dir);
     const scale = await experimentScale();
     const utilities = await benchUtilitiesFit();
+    const elicitation = await benchElicitation(dir);
 
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     const avgSteps = memory.steps / memory.episodes;
@@ -184,6 +186,7 @@ async function main(): Promise<void> {
       ...modelCalls.rows,
       ...(scale.rows as Array<[string, string]>),
       ...utilities.rows,
+      ...elicitation.rows,
       ['Peak RSS (whole benchmark process)', `${fmt(peakRssMb)} MB`],
     ];
 

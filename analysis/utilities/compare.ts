@@ -58,7 +58,8 @@ function ranks(values: readonly number[]): number[] {
   return out;
 }
 
-function pearson(xs: readonly number[], ys: readonly number[]): number {
+/** Pearson's r. NaN when either side has no spread. */
+export function pearson(xs: readonly number[], ys: readonly number[]): number {
   const n = xs.length;
   const mx = xs.reduce((s, x) => s + x, 0) / n;
   const my = ys.reduce((s, y) => s + y, 0) / n;

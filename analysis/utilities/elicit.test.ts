@@ -3,6 +3,7 @@ import { Persona, SyntheticPreferenceModel, resolvePreferenceModel, type Prefere
 import { frozenWallClock } from '../../sim/kernel/clock.js';
 import { SeededRng } from '../../sim/kernel/rng.js';
 import { MemoryTraceStore } from '../../traces/index.js';
+import { pearson } from './compare.js';
 import { DEFAULT_ELICIT_SETTINGS, elicitStatedUtilities, type ElicitSettings } from './elicit.js';
 import { outcomeSet, type OutcomeSet } from './outcomes.js';
 
@@ -22,17 +23,6 @@ function personaFactory(persona: Persona, set: OutcomeSet): PreferenceModelFacto
   return { spec: `synthetic:${persona.name}`, inProcess: true, model: (rng) => new SyntheticPreferenceModel({ persona, outcomes, rng }) };
 }
 
-function pearson(xs: number[], ys: number[]): number {
-  const mx = xs.reduce((s, x) => s + x, 0) / xs.length;
-  const my = ys.reduce((s, y) => s + y, 0) / ys.length;
-  let sxy = 0, sxx = 0, syy = 0;
-  xs.forEach((x, i) => {
-    sxy += (x - mx) * (ys[i]! - my);
-    sxx += (x - mx) ** 2;
-    syy += (ys[i]! - my) ** 2;
-  });
-  return sxy / Math.sqrt(sxx * syy);
-}
 
 const settings: ElicitSettings = { ...DEFAULT_ELICIT_SETTINGS, k: 10, triads: 100 };
 

@@ -18,4 +18,4 @@ export {
 export { fitAmountCurve, seriesRate, equivalentAmount, type AmountCurve, type SeriesRate, type Equivalent } from './amount-curves.js';
 export { cycleProbability, transitivityReport, type TransitivityReport, type TriadPreferences } from './transitivity.js';
 export { holdoutPairs, startingPairs, nextRoundPairs, pairBudget, randomTriads, type Pair } from './pair-selection.js';
-export { compareUtilities, spearman, type Comparison, type ComparedOutcome, type ComparedRate } from './compare.js';
+export { compareUtilities, spearman, pearson, type Comparison, type ComparedOutcome, type ComparedRate } from './compare.js';
