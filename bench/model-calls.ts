@@ -91,7 +91,7 @@ async function runPool(subject: ModelFactory, store: TraceStore, seed: number, g
 }
 
 /** One round against the mock server. */
-async function measure(store: TraceStore, storeName: string, seed: number): Promise<CallFigures> {
+export async function measure(store: TraceStore, storeName: string, seed: number): Promise<CallFigures> {
   const server = await startMockServer();
   try {
     const subject = resolveModelSpec('openai:bench-model', { baseUrl: server.baseUrl, apiKey: 'sk-bench', timeoutMs: 30_000 });

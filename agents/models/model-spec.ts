@@ -3,6 +3,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { ChatOpenAI } from '@langchain/openai';
 import type { RoleSpec } from '../../environments/index.js';
 import type { SeededRng } from '../../sim/kernel/rng.js';
+import { nodeHttpFetch } from './node-http-fetch.js';
 import { loadScript, ScriptChatModel, type ScriptTurn } from './script-chat-model.js';
 import { loadPersona } from './synthetic/persona.js';
 import { SyntheticChatModel } from './synthetic/synthetic-chat-model.js';
@@ -110,7 +111,7 @@ export function createChatOpenAI(model: string, s: EndpointSettings): ChatOpenAI
   return new ChatOpenAI({
     model,
     apiKey: s.apiKey,
-    configuration: { baseURL: s.baseUrl },
+    configuration: { baseURL: s.baseUrl, fetch: nodeHttpFetch },
     temperature: s.temperature ?? 1,
     maxTokens: s.maxTokens,
     timeout: s.timeoutMs ?? 120_000,

@@ -1,0 +1,61 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classifyError } from './resilient-call.js';
+import { createChatOpenAI } from './model-spec.js';
+import { nodeHttpFetch } from './node-http-fetch.js';
+
+let server: Server;
+let base = '';
+const seen: Array<{ method?: string; url?: string; headers: Record<string, unknown>; body: string }> = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      seen.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString() });
+      if (req.url?.startsWith('/hang')) return; // never answers
+      if (req.url === '/empty') return void res.writeHead(204).end();
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '3', 'set-cookie': ['a=1', 'b=2'] });
+      res.end(JSON.stringify({ echo: Buffer.concat(chunks).toString() }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe('nodeHttpFetch', () => {
+  it('sends method, headers and body, and returns status, headers and the whole body', async () => {
+    const res = await nodeHttpFetch(`${base}/x?y=1`, { method: 'POST', headers: new Headers({ 'x-test': 'yes', 'content-type': 'application/json' }), body: '{"a":1}' });
+    expect(seen.at(-1)).toMatchObject({ method: 'POST', url: '/x?y=1', body: '{"a":1}', headers: { 'x-test': 'yes' } });
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('3');
+    expect(res.headers.get('set-cookie')).toBe('a=1, b=2');
+    expect(await res.json()).toEqual({ echo: '{"a":1}' });
+    const empty = await nodeHttpFetch(`${base}/empty`, { method: 'GET' });
+    expect(empty.status).toBe(204);
+    expect(await empty.text()).toBe('');
+  });
+
+  it('rejects when aborted and when nothing listens', async () => {
+    const controller = new AbortController();
+    const pending = nodeHttpFetch(`${base}/hang`, { method: 'GET', signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    await expect(pending).rejects.toThrow(/abort/i);
+    await expect(nodeHttpFetch('http://127.0.0.1:1/', {})).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('gives the OpenAI client a timeout it reports as a timeout', async () => {
+    const model = createChatOpenAI('m', { baseUrl: `${base}/hang`, apiKey: 'k', timeoutMs: 200, maxRetries: 0 });
+    const started = Date.now();
+    const err = await model.invoke('hi').then(() => undefined, (e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(String(err)).toMatch(/timed out|timeout/i);
+    expect(classifyError(err, 0).retryable).toBe(true);
+  });
+});
