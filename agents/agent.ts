@@ -6,7 +6,7 @@ import type { ToolAnswer } from '../environments/index.js';
 import type { EpisodeAgent } from '../sim/episode.js';
 import type { WallClock } from '../sim/kernel/clock.js';
 import type { TraceRecorder } from '../sim/recorder.js';
-import type { PayloadOf } from '../traces/index.js';
+import type { PatchOp, PayloadOf } from '../traces/index.js';
 import { invokeWithPolicy, type ModelCallPolicy, type PolicyCallResult } from './models/model-calls.js';
 
 type ToolCallRecord = PayloadOf<'model.response'>['toolCalls'][number];
@@ -16,7 +16,8 @@ type InvalidToolCallRecord = PayloadOf<'model.response'>['invalidToolCalls'][num
 export interface AgentEnvironment {
   canAct(agent: string): boolean;
   finishAgent(agent: string): void;
-  worldHash(): string;
+  /** The world hash and its patch since the last recorded one (see WorldEnvironment.mark). */
+  mark(): { worldHash: string; patch: PatchOp[] };
 }
 
 /** An agent: a model, a system prompt and task, tools, and a step limit. */
@@ -143,7 +144,7 @@ export class Agent implements EpisodeAgent {
   }
 
   private errorAnswer(text: string): ToolAnswer {
-    return { ok: false, forModel: text, forHuman: text.replace(/^Error: /, 'error: '), changed: [], worldHash: this.o.environment.worldHash() };
+    return { ok: false, forModel: text, forHuman: text.replace(/^Error: /, 'error: '), changed: [], ...this.o.environment.mark() };
   }
 
   private finish(reason: PayloadOf<'agent.finished'>['reason']): void {

@@ -1,5 +1,7 @@
 import { createActor, type Actor } from 'xstate';
 import { hashValue } from '../sim/kernel/hash.js';
+import { diffJson } from '../sim/kernel/json-patch.js';
+import type { PatchOp } from '../traces/index.js';
 import type { EpisodeEnding, EpisodeEnvironment } from '../sim/episode.js';
 import type { TraceRecorder } from '../sim/recorder.js';
 import { worldMachine, type WorldMachineInput } from './machine/world.machine.js';
@@ -13,6 +15,14 @@ export interface ToolAnswer {
   forHuman: string;
   changed: string[];
   worldHash: string;
+  /** What changed in the world since the previous event that carried a world hash. */
+  patch: PatchOp[];
+}
+
+/** The world's hash and its change since the last recorded one, for an event that carries them. */
+export interface WorldMark {
+  worldHash: string;
+  patch: PatchOp[];
 }
 
 /**
@@ -23,6 +33,8 @@ export class WorldEnvironment implements EpisodeEnvironment {
   private readonly actor: Actor<typeof worldMachine>;
   private stateName: string;
   private hashCache: { world: World; hash: string } | null = null;
+  /** The world as of the last event that carried a patch: the base of the next patch. */
+  private recorded: World;
 
   constructor(input: WorldMachineInput, private readonly recorder: TraceRecorder) {
     this.actor = createActor(worldMachine, {
@@ -35,7 +47,7 @@ export class WorldEnvironment implements EpisodeEnvironment {
         const to = String(snapshot.value);
         if (to === this.stateName || to === 'endOfTurn') return;
         const world = snapshot.context.world;
-        this.recorder.record('env', 'state.transition', { from: this.stateName, to, event: ev.event.type, worldHash: this.hashOf(world) });
+        this.recorder.record('env', 'state.transition', { from: this.stateName, to, event: ev.event.type, ...this.markOf(world) });
         this.stateName = to;
       },
     });
@@ -45,6 +57,7 @@ export class WorldEnvironment implements EpisodeEnvironment {
     this.actor.on('shutdown.executed', ({ type, ...payload }) => this.recorder.record('env', type, payload));
     this.actor.on('shutdown.skipped', ({ type, ...payload }) => this.recorder.record('env', type, payload));
     this.stateName = String(this.actor.getSnapshot().value);
+    this.recorded = input.world;
     this.actor.start();
   }
 
@@ -63,9 +76,9 @@ export class WorldEnvironment implements EpisodeEnvironment {
     const snapshot = this.actor.getSnapshot();
     const outcome = snapshot.context.lastOutcome;
     if (snapshot.value !== 'running' || !outcome || outcome.callId !== callId) {
-      return { ok: false, forModel: 'Error: the environment is not accepting actions.', forHuman: 'error: environment not running', changed: [], worldHash: this.worldHash() };
+      return { ok: false, forModel: 'Error: the environment is not accepting actions.', forHuman: 'error: environment not running', changed: [], ...this.mark() };
     }
-    return { ok: outcome.ok, forModel: outcome.forModel, forHuman: outcome.forHuman, changed: outcome.changed, worldHash: this.worldHash() };
+    return { ok: outcome.ok, forModel: outcome.forModel, forHuman: outcome.forHuman, changed: outcome.changed, ...this.mark() };
   }
 
   canAct(agent: string): boolean {
@@ -100,6 +113,20 @@ export class WorldEnvironment implements EpisodeEnvironment {
 
   worldHash(): string {
     return this.hashOf(this.world());
+  }
+
+  /**
+   * The current world's hash and its patch from the last recorded world, which becomes the new
+   * base: call it once for each event that records them, in the order they are recorded.
+   */
+  mark(): WorldMark {
+    return this.markOf(this.world());
+  }
+
+  private markOf(world: World): WorldMark {
+    const patch = this.recorded === world ? [] : diffJson(this.recorded, world);
+    this.recorded = world;
+    return { worldHash: this.hashOf(world), patch };
   }
 
   // Worlds are replaced, never mutated, so identity tells whether the cached hash still holds.

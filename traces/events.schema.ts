@@ -44,6 +44,20 @@ export const ShutdownOutcome = z.enum(['executed', 'skipped', 'pending']);
 /** A whole world state as plain JSON; its shape belongs to environments/, so it is not checked here. */
 export const WorldSnapshot = z.record(z.string(), z.unknown());
 
+/**
+ * One change to the world as plain JSON: set `value` at `path`, append `append` to the array at
+ * `path`, or remove the key at `path` (`remove: true`).
+ */
+export const PatchOp = z.union([
+  z.object({ path: z.array(z.union([z.string(), z.number()])), value: z.unknown() }).strict(),
+  z.object({ path: z.array(z.union([z.string(), z.number()])), append: z.array(z.unknown()) }).strict(),
+  z.object({ path: z.array(z.union([z.string(), z.number()])), remove: z.literal(true) }).strict(),
+]);
+export type PatchOp = z.infer<typeof PatchOp>;
+
+/** What changed in the world since the previous event that carried a world hash (absent in early traces). */
+const WorldPatch = z.array(PatchOp).optional();
+
 const payloads = {
   /** The first event of every run: what is being run, with which models, seed and machine. */
   'run.started': z.object({
@@ -58,6 +72,8 @@ const payloads = {
     worldHash: z.string(),
     /** The world as built, so stored traces can be classified without re-running (absent in early traces). */
     world: WorldSnapshot.optional(),
+    /** For a forked run: the run it was forked from and the last event it shares with it. */
+    parent: z.object({ runId: z.string(), seq: z.number().int().nonnegative() }).optional(),
   }),
   /** The instructions an agent starts from. */
   'agent.prompted': z.object({
@@ -119,6 +135,7 @@ const payloads = {
     forHuman: z.string(),
     changed: z.array(z.string()),
     worldHash: z.string(),
+    patch: WorldPatch,
   }),
   /** A message delivered on a channel of the world (agent to agent, or agent to operator). */
   'message.sent': z.object({
@@ -132,6 +149,7 @@ const payloads = {
     to: z.string(),
     event: z.string(),
     worldHash: z.string(),
+    patch: WorldPatch,
   }),
   /** A scheduled shutdown ran: the agent is terminated and acts no more. */
   'shutdown.executed': z.object({
