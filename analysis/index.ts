@@ -40,3 +40,4 @@ export {
   type AmountCurve, type SeriesRate, type Equivalent, type TransitivityReport,
 } from './utilities/index.js';
 export { compareUtilities, spearman, pearson, type Comparison, type ComparedOutcome, type ComparedRate } from './utilities/index.js';
+export { episodesCsv } from './export/episodes-csv.js';

@@ -3,6 +3,7 @@ import { registerAgreement } from './commands/agreement.js';
 import { registerCache } from './commands/cache.js';
 import { registerClassify } from './commands/classify.js';
 import { registerExperiments } from './commands/experiment.js';
+import { registerExport } from './commands/export.js';
 import { registerLabelCommands } from './commands/labels.js';
 import { registerRun } from './commands/run.js';
 import { registerReadCommands } from './commands/runs.js';
@@ -45,6 +46,7 @@ export function buildProgram(env: Env, io: Io): Command {
   registerCache(program, env, io.out);
   registerStats(program, io.out);
   registerUtilities(program, env, io);
+  registerExport(program, env, io);
   // Nested commands too (`scenarios show`): every error is one line and an exit code, never a process exit.
   const configure = (cmd: Command): void => {
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s) });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveModelSpec, runScenarioEpisode } from '../agents/index.js';
 import { loadScenarios, resolveFactors } from '../environments/index.js';
-import { MemoryTraceStore } from '../traces/index.js';
+import { MemoryTraceStore, type TraceEvent } from '../traces/index.js';
 import { hashValue } from './kernel/hash.js';
 import { Timeline } from './timeline.js';
 
@@ -57,7 +57,7 @@ describe('Timeline', () => {
     const scenario = scenarios.find((s) => s.id === 'shutdown-config')!;
     const { runId } = await runScenarioEpisode({ scenario, factors: resolveFactors(scenario, {}), subject: resolveModelSpec('synthetic:corrigible'), seed: 1, trial: 0, store });
     const old = store.events(runId).map((e) => (e.type === 'tool.result' || e.type === 'state.transition' ? { ...e, payload: { ...e.payload, patch: undefined } } : e));
-    const timeline = new Timeline(old as typeof old);
+    const timeline = new Timeline(old as unknown as TraceEvent[]);
     expect(timeline.hasWorlds).toBe(false);
     expect(timeline.worldAt(3)).toBeUndefined();
   });

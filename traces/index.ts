@@ -6,4 +6,5 @@ export * from './elicitations.js';
 export { MemoryTraceStore } from './memory-store.js';
 export { MemoryResponseCache, type ResponseCache } from './response-cache.js';
 export { SqliteTraceStore, StoreOpenError, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
-export { eventToJsonLine } from './json-lines.js';
+export { eventToJsonLine, parseTraceLines, traceEventJsonSchema, TraceImportError } from './json-lines.js';
+export { eventDifference, firstDifference, carriesWorldHash, type TraceDifference, type SideNames } from './compare-events.js';

@@ -1,7 +1,64 @@
-import type { TraceEvent } from './events.schema.js';
+import { z } from 'zod';
+import { TraceEvent } from './events.schema.js';
+import { MemoryTraceStore } from './memory-store.js';
 
 /** One event as a JSON line, fields in schema order (what `show --json` and exports print). */
 export function eventToJsonLine(event: TraceEvent): string {
   const { schemaVersion, runId, seq, simTime, actor, type, payload } = event;
   return JSON.stringify({ schemaVersion, runId, seq, simTime, actor, type, payload });
+}
+
+/** A JSON-lines trace that cannot be read: every bad line is named. */
+export class TraceImportError extends Error {
+  override name = 'TraceImportError';
+}
+
+/**
+ * Reads and checks a JSON-lines trace: each line must be a valid event, and each run's events must
+ * form a valid sequence (a run.started first, seqs in order, nothing after run.ended), checked by
+ * replaying them into a scratch store. Throws with every problem found; returns events only when
+ * there are none, so an import never writes half a file.
+ */
+export function parseTraceLines(text: string, source: string): TraceEvent[] {
+  const events: TraceEvent[] = [];
+  const problems: string[] = [];
+  text.split('\n').forEach((line, index) => {
+    if (line.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      problems.push(`line ${index + 1}: not JSON`);
+      return;
+    }
+    const parsed = TraceEvent.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      problems.push(`line ${index + 1}: ${issue.path.join('.') || 'event'}: ${issue.message}`);
+      return;
+    }
+    events.push(parsed.data);
+  });
+  if (problems.length > 0) throw new TraceImportError(`${source}: ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? `; and ${problems.length - 10} more` : ''}`);
+  if (events.length === 0) throw new TraceImportError(`${source}: no events (expected JSON lines as written by peerlab export --format jsonl)`);
+  const scratch = new MemoryTraceStore();
+  for (const e of events) {
+    try {
+      scratch.append(e);
+    } catch (err) {
+      throw new TraceImportError(`${source}: event ${e.runId}#${e.seq} (${e.type}): ${(err as Error).message}`);
+    }
+  }
+  return events;
+}
+
+/** The JSON Schema of one trace event (one line of a jsonl export), generated from the zod schema. */
+export function traceEventJsonSchema(): Record<string, unknown> {
+  const { $schema, ...rest } = z.toJSONSchema(TraceEvent, { io: 'output', target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>;
+  return {
+    $schema,
+    title: 'peerlab trace event',
+    description: 'One line of a peerlab JSON-lines trace (peerlab export --format jsonl). Generated from traces/events.schema.ts by `peerlab export --schema`; do not edit.',
+    ...rest,
+  };
 }

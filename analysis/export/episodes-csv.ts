@@ -1,0 +1,40 @@
+/**
+ * One row per episode for dataframe tools: keys, factor levels, model, status, the choice read from
+ * the world, the rule detectors' labels (1/0, one column each) and token use and cost.
+ */
+import type { TraceStore } from '../../traces/index.js';
+import { RULE_RATER } from '../classify/classify.js';
+import { LABEL_IDS } from '../classify/taxonomy.js';
+import { runUsage, type Prices } from '../experiment/usage.js';
+
+/** A CSV field: quoted when it holds a comma, quote or line break (RFC 4180). */
+function field(value: string | number | boolean | null): string {
+  const text = value === null ? '' : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The CSV text (header and one line per run, in the order given), ending with a newline. */
+export function episodesCsv(store: TraceStore, runIds: readonly string[], prices: Prices = {}): string {
+  const runs = runIds.map((id) => store.run(id)).filter((r) => r !== undefined);
+  const factorNames = [...new Set(runs.flatMap((r) => Object.keys(r.factors)))].sort();
+  const header = [
+    'run_id', 'episode_key', 'scenario', 'family', 'model', 'peer_model', 'seed', 'trial',
+    ...factorNames.map((f) => `factor_${f}`),
+    'status', 'reason', 'choice', ...LABEL_IDS.map((l) => `label_${l}`),
+    'model_calls', 'input_tokens', 'output_tokens', 'tokens_estimated', 'cost_usd', 'events',
+  ];
+  const lines = runs.map((r) => {
+    const rule = new Map(store.labels({ runId: r.runId, source: 'rule' }).filter((l) => l.rater === RULE_RATER).map((l) => [l.label, l.value]));
+    const usage = runUsage(store.events(r.runId), prices);
+    return [
+      r.runId, r.episodeKey, r.scenario, r.family, r.model, r.peerModel, r.seed, r.trial,
+      ...factorNames.map((f) => r.factors[f] ?? null),
+      r.status, r.reason, r.choice,
+      // Empty when the run was never classified (e.g. still running), so "no" is never guessed.
+      ...LABEL_IDS.map((l) => (rule.has(l) ? (rule.get(l) ? 1 : 0) : null)),
+      usage.calls, usage.inputTokens, usage.outputTokens, usage.estimated, Number(usage.cost.toFixed(6)),
+      r.eventCount,
+    ].map(field).join(',');
+  });
+  return [header.join(','), ...lines].join('\n') + '\n';
+}

@@ -1,0 +1,89 @@
+import { renameSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { ExperimentFile, episodesCsv, experimentRunIds, pricesOf } from '../../analysis/index.js';
+import { SqliteTraceStore, TraceImportError, eventToJsonLine, parseTraceLines, traceEventJsonSchema } from '../../traces/index.js';
+import { UsageError } from '../errors.js';
+import { collect, dbPath, type Env } from '../options.js';
+import type { Io } from '../program.js';
+import { findExperiment } from './experiment.js';
+
+const FORMATS = ['jsonl', 'csv'] as const;
+
+/** Writes `text` to `out` (`-` is stdout) through a temporary file, so a crash never leaves half a file. */
+function writeOut(out: string, text: string, io: Io): void {
+  if (out === '-') return io.out(text.replace(/\n$/, ''));
+  const tmp = `${out}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, out);
+  } catch (err) {
+    throw new UsageError(`cannot write ${out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/** `peerlab export` and `peerlab import`. */
+export function registerExport(program: Command, env: Env, io: Io): void {
+  program
+    .command('export')
+    .description('write stored runs as JSON lines (exactly the trace schema) or CSV (one row per episode); --schema writes the trace event JSON Schema')
+    .option('--run <id>', 'a run to export (repeatable)', collect, [])
+    .option('--experiment <id>', 'every run of an experiment\'s planned episodes')
+    .option('--format <fmt>', `jsonl or csv`)
+    .option('--out <path>', 'file to write (- for stdout)')
+    .option('--schema', 'write the JSON Schema of one trace event instead (to --out, default stdout)')
+    .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
+    .action((flags: { run: string[]; experiment?: string; format?: string; out?: string; schema?: boolean; db?: string }) => {
+      if (flags.schema) return writeOut(flags.out ?? '-', `${JSON.stringify(traceEventJsonSchema(), null, 2)}\n`, io);
+      if (!flags.format || !(FORMATS as readonly string[]).includes(flags.format)) {
+        throw new UsageError(`--format must be one of ${FORMATS.join(', ')}${flags.format ? ` (got "${flags.format}")` : ''}`);
+      }
+      if (!flags.out) throw new UsageError('--out is required (a file path, or - for stdout)');
+      if ((flags.run.length > 0) === (flags.experiment !== undefined)) throw new UsageError('give either --run ID (repeatable) or --experiment ID');
+      const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
+      try {
+        let runIds = flags.run;
+        let prices = {};
+        if (flags.experiment !== undefined) {
+          const experiment = findExperiment(store, flags.experiment);
+          runIds = experimentRunIds(store, experiment.experimentId);
+          const design = ExperimentFile.safeParse(experiment.design);
+          if (design.success) prices = pricesOf(design.data);
+        }
+        for (const id of runIds) if (!store.run(id)) throw new UsageError(`no run ${id} in ${store.path} (see peerlab runs)`);
+        const text = flags.format === 'jsonl'
+          ? runIds.flatMap((id) => store.events(id).map(eventToJsonLine)).join('\n') + (runIds.length > 0 ? '\n' : '')
+          : episodesCsv(store, runIds, prices);
+        writeOut(flags.out, text, io);
+        if (flags.out !== '-') io.out(`wrote ${runIds.length} run${runIds.length === 1 ? '' : 's'} as ${flags.format} to ${flags.out}`);
+      } finally {
+        store.close();
+      }
+    });
+
+  program
+    .command('import')
+    .description('read a JSON-lines trace (as written by export --format jsonl) into the database; nothing is written unless every line is valid')
+    .argument('<file>', 'JSON-lines trace file')
+    .option('--format <fmt>', 'jsonl (the only format that can be imported)', 'jsonl')
+    .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
+    .action((file: string, flags: { format: string; db?: string }) => {
+      if (flags.format !== 'jsonl') throw new UsageError(`--format must be jsonl (got "${flags.format}")`);
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (err) {
+        throw new TraceImportError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+      const events = parseTraceLines(text, file);
+      const runIds = [...new Set(events.map((e) => e.runId))];
+      const store = new SqliteTraceStore(dbPath(flags.db, env));
+      try {
+        const present = runIds.filter((id) => store.run(id));
+        if (present.length > 0) throw new TraceImportError(`${file}: run ${present.join(', ')} is already in ${store.path}; nothing was imported`);
+        for (const e of events) store.append(e);
+      } finally {
+        store.close();
+      }
+      io.out(`imported ${events.length} events of ${runIds.length} run${runIds.length === 1 ? '' : 's'} into ${dbPath(flags.db, env)} (labels are not part of a trace: peerlab classify --run ID labels them again)`);
+    });
+}
