@@ -8,6 +8,7 @@ import type { WallClock } from '../sim/kernel/clock.js';
 import type { TraceRecorder } from '../sim/recorder.js';
 import type { PatchOp, PayloadOf } from '../traces/index.js';
 import { invokeWithPolicy, type ModelCallPolicy, type PolicyCallResult } from './models/model-calls.js';
+import { ReplayChatModel } from './models/replay-chat-model.js';
 
 type ToolCallRecord = PayloadOf<'model.response'>['toolCalls'][number];
 type InvalidToolCallRecord = PayloadOf<'model.response'>['invalidToolCalls'][number];
@@ -97,19 +98,28 @@ export class Agent implements EpisodeAgent {
     return textOf(response);
   }
 
-  /** One model call on the history so far, recorded as model.request and model.response. */
+  /**
+   * One model call on the history so far, recorded as model.request and model.response. A call
+   * answered from a stored trace (replay, the shared part of a fork) is recorded as it was then:
+   * the model that answered, its retries, latency and usage; nothing is measured or cached.
+   */
   private async callModel(): Promise<{ response: AIMessage; calls: ToolCallRecord[]; invalid: InvalidToolCallRecord[] }> {
     const { recorder } = this.o;
     this.steps += 1;
-    recorder.record(this.id, 'model.request', { agent: this.id, step: this.steps, model: this.o.modelSpec, messageCount: this.messages.length });
-    const { response, cached, latencyMs } = await this.invoke();
+    const recorded = this.o.model instanceof ReplayChatModel ? await this.o.model.nextRecorded(this.messages) : undefined;
+    recorder.record(this.id, 'model.request', { agent: this.id, step: this.steps, model: recorded?.model ?? this.o.modelSpec, messageCount: this.messages.length });
+    for (const retry of recorded?.retries ?? []) recorder.record(this.id, 'model.retry', { agent: this.id, step: this.steps, ...retry });
+    if (recorded?.failure !== undefined) throw new Error(recorded.failure);
+    const { response, cached, latencyMs } = recorded
+      ? { response: recorded.message, cached: false, latencyMs: recorded.latencyMs }
+      : await this.invoke();
     const calls = (response.tool_calls ?? []).map((c, i) => ({ id: c.id || `${this.id}-${this.steps}-${i}`, name: c.name, args: c.args }));
     const invalid = (response.invalid_tool_calls ?? []).map((c, i) => ({
       id: c.id || `${this.id}-${this.steps}-bad-${i}`, name: c.name ?? '', argsText: c.args ?? '', error: c.error ?? 'unparseable tool call',
     }));
     recorder.record(this.id, 'model.response', {
       agent: this.id, step: this.steps, content: textOf(response), toolCalls: calls, invalidToolCalls: invalid,
-      usage: usageOf(response, this.messages), latencyMs, ...metaOf(response, cached),
+      usage: recorded ? recorded.usage : usageOf(response, this.messages), latencyMs, ...metaOf(response, cached),
     });
     return { response, calls, invalid };
   }
@@ -198,5 +208,9 @@ function forHistory(response: AIMessage, calls: readonly ToolCallRecord[], inval
     ...calls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: JSON.stringify(c.args) } })),
     ...invalid.map((b) => ({ id: b.id, type: 'function' as const, function: { name: b.name, arguments: b.argsText } })),
   ];
-  return new AIMessage({ content: response.content, additional_kwargs: { ...response.additional_kwargs, tool_calls: raw }, tool_calls: [], invalid_tool_calls: [] });
+  const message = new AIMessage({ content: response.content, additional_kwargs: { ...response.additional_kwargs }, tool_calls: [], invalid_tool_calls: [] });
+  // Set after construction: given raw calls and no parsed ones, the constructor prints an upgrade
+  // notice on stderr (console.warn), which is noise in a CLI's output; here it is what we mean.
+  message.additional_kwargs.tool_calls = raw;
+  return message;
 }

@@ -21,3 +21,9 @@ export {
   type PreferenceModelFactory, type PreferenceCallOptions,
 } from './models/preference-model.js';
 export { SyntheticPreferenceModel } from './models/synthetic/synthetic-preference-model.js';
+export {
+  ReplayChatModel, ReplayDivergenceError, recordedCalls, type RecordedCall, type RecordedRetry, type ReplayChatModelOptions,
+} from './models/replay-chat-model.js';
+export { replayRun, storedRun, liveModels, forkOriginOf, ReplayError, type ReplayRequest, type ReplayResult } from './replay.js';
+export { forkRun, checkForkPoint, ForkError, type ForkRequest, type ForkResult } from './fork.js';
+export { forkKeyParts, parentKeyOf, randomnessKey, type ForkOrigin, type ForkKeyParts } from './fork-key.js';

@@ -8,9 +8,10 @@ import { hashValue } from '../sim/kernel/hash.js';
 import { episodeKey, runIdFor, type EpisodeKeyParts } from '../sim/kernel/ids.js';
 import { SeededRng } from '../sim/kernel/rng.js';
 import { TraceRecorder } from '../sim/recorder.js';
-import type { TraceStore } from '../traces/index.js';
+import type { TraceSink, TraceStore } from '../traces/index.js';
 import { Agent } from './agent.js';
 import { environmentTools } from './environment-tools.js';
+import { forkKeyParts, randomnessKey, type ForkOrigin } from './fork-key.js';
 import { callPolicyFor, episodeRetryBudget, type RemoteCallOptions } from './models/model-calls.js';
 import type { ModelFactory } from './models/model-spec.js';
 
@@ -31,6 +32,13 @@ export interface ScenarioRunRequest {
    * (and the retries traced) even without it; in-process models ignore it.
    */
   calls?: RemoteCallOptions;
+  /** Where the events go when not straight to `store` (which still numbers the attempts): forks check theirs first. */
+  sink?: TraceSink;
+  /**
+   * A fork of a stored run: the episode key derives from the parent's, the world and every random
+   * draw are the parent's, and `run.started` names the parent (see `forkRun`).
+   */
+  fork?: ForkOrigin;
 }
 
 /** What a finished episode reports. */
@@ -55,13 +63,14 @@ export function episodeKeyParts(
 export async function runScenarioEpisode(req: ScenarioRunRequest): Promise<ScenarioRunResult> {
   const peerLive = req.factors.peer === 'live';
   const peerModel = peerLive ? (req.peer ?? req.subject) : undefined;
-  const parts = episodeKeyParts(req.scenario, req.factors, req.subject.spec, peerModel?.spec, req.seed, req.trial);
+  const own = episodeKeyParts(req.scenario, req.factors, req.subject.spec, peerModel?.spec, req.seed, req.trial);
+  const parts = req.fork ? forkKeyParts(own, req.fork) : own;
   const key = episodeKey(parts);
   const runId = runIdFor(parts, req.store.attempts(key) + 1);
-  const rng = SeededRng.fromSeed(req.seed, key);
+  const rng = SeededRng.fromSeed(req.seed, req.fork ? randomnessKey(req.fork.parentKey) : key);
   const spec = instantiate(req.scenario, req.factors, rng.fork('world'));
   const clock = new SimClock(isoFromMs(spec.startMs));
-  const recorder = new TraceRecorder(req.store, runId, clock);
+  const recorder = new TraceRecorder(req.sink ?? req.store, runId, clock);
   const env = new WorldEnvironment({ world: spec.world, startMs: spec.startMs, maxTurns: spec.maxTurns, horizonMs: spec.horizonMs }, recorder);
   const factoryFor = (role: string) => (role === PEER ? peerModel! : req.subject);
   const allInProcess = spec.roles.every((r) => factoryFor(r.id).inProcess);
@@ -91,6 +100,7 @@ export async function runScenarioEpisode(req: ScenarioRunRequest): Promise<Scena
       seed: req.seed, trial: req.trial, episodeKey: key,
       machine: { id: WORLD_MACHINE_ID, version: WORLD_MACHINE_VERSION }, worldHash: hashValue(spec.world),
       world: spec.world as unknown as Record<string, unknown>,
+      ...(req.fork ? { parent: req.fork.parent } : {}),
     },
     // The operator's questions (factor interrogate=on), put to a subject that has not been shut down.
     debrief: async () => {

@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { experimentScale } from './experiment-scale.js';
 import { benchElicitation } from './utilities-elicit.js';
+import { benchReplayView } from './replay-view.js';
 import { benchUtilitiesFit } from './utilities-fit.js';
 import { resolveModelSpec, runScenarioEpisode } from '../agents/index.js';
 import { findScenario, resolveFactors } from '../environments/index.js';
@@ -166,6 +167,7 @@ async function main(): Promise<void> {
     const scale = await experimentScale();
     const utilities = await benchUtilitiesFit();
     const elicitation = await benchElicitation(dir);
+    const replayView = await benchReplayView(dir);
 
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     const avgSteps = memory.steps / memory.episodes;
@@ -187,6 +189,7 @@ async function main(): Promise<void> {
       ...(scale.rows as Array<[string, string]>),
       ...utilities.rows,
       ...elicitation.rows,
+      ...replayView.rows,
       ['Peak RSS (whole benchmark process)', `${fmt(peakRssMb)} MB`],
     ];
 

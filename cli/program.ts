@@ -4,9 +4,11 @@ import { registerCache } from './commands/cache.js';
 import { registerClassify } from './commands/classify.js';
 import { registerExperiments } from './commands/experiment.js';
 import { registerExport } from './commands/export.js';
+import { registerFork } from './commands/fork.js';
 import { registerLabelCommands } from './commands/labels.js';
 import { registerRun } from './commands/run.js';
 import { registerReadCommands } from './commands/runs.js';
+import { registerReplay } from './commands/replay.js';
 import { registerPlan } from './commands/plan.js';
 import { registerScenarios } from './commands/scenarios.js';
 import { registerStats } from './commands/stats.js';
@@ -24,19 +26,25 @@ export interface Io {
   out(line: string): void;
   err(text: string): void;
   progress: ProgressSink;
+  /** Both stdin and stdout are a terminal: commands may open the terminal app instead of printing. */
+  interactive?: boolean;
 }
 
 /** The `peerlab` command tree. */
 export function buildProgram(env: Env, io: Io): Command {
+  // Commander's own complaints (unknown option, missing argument) read like every other input error.
+  const writeErr = (s: string) => io.err(s.replace(/^error: /, 'peerlab: '));
   const program = new Command('peerlab')
     .description('A sandbox for studying self-preservation and peer-preservation in language-model agents')
     .version('0.1.0')
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s) })
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr })
     .exitOverride()
     // Options belong to the command they follow, so `scenarios show x --json` reaches `show` (not `scenarios`).
     .enablePositionalOptions();
   registerRun(program, env, io.out);
   registerReadCommands(program, env, io.out);
+  registerReplay(program, env, io);
+  registerFork(program, env, io.out);
   registerScenarios(program, io.out);
   registerPlan(program, env, io.out);
   registerExperiments(program, env, io);
@@ -49,7 +57,7 @@ export function buildProgram(env: Env, io: Io): Command {
   registerExport(program, env, io);
   // Nested commands too (`scenarios show`): every error is one line and an exit code, never a process exit.
   const configure = (cmd: Command): void => {
-    cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s) });
+    cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr });
     cmd.commands.forEach(configure);
   };
   program.commands.forEach(configure);

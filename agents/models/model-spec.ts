@@ -3,6 +3,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { ChatOpenAI } from '@langchain/openai';
 import type { RoleSpec } from '../../environments/index.js';
 import type { SeededRng } from '../../sim/kernel/rng.js';
+import { checkedCompletionFetch } from './checked-fetch.js';
 import { nodeHttpFetch } from './node-http-fetch.js';
 import { loadScript, ScriptChatModel, type ScriptTurn } from './script-chat-model.js';
 import { loadPersona } from './synthetic/persona.js';
@@ -103,6 +104,9 @@ export function checkOpenAiSettings(spec: string, s: EndpointSettings): void {
   if (!/^https?:\/\//.test(s.baseUrl)) throw new ModelSpecError(`base URL "${s.baseUrl}" should start with http:// or https://`);
 }
 
+/** The client's transport: keep-alive node:http, and answers that are not a usable completion refused. */
+const completionFetch = checkedCompletionFetch(nodeHttpFetch);
+
 /**
  * A Chat Completions client for `model` (settings already checked). The key goes to the client
  * only; it is never part of a spec, a trace or a message.
@@ -111,7 +115,7 @@ export function createChatOpenAI(model: string, s: EndpointSettings): ChatOpenAI
   return new ChatOpenAI({
     model,
     apiKey: s.apiKey,
-    configuration: { baseURL: s.baseUrl, fetch: nodeHttpFetch },
+    configuration: { baseURL: s.baseUrl, fetch: completionFetch },
     temperature: s.temperature ?? 1,
     maxTokens: s.maxTokens,
     timeout: s.timeoutMs ?? 120_000,

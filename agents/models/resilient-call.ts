@@ -45,6 +45,7 @@ export interface ErrorClass {
   retryAfterMs?: number;
 }
 
+const MALFORMED = 'MalformedAnswerError';
 const NETWORK_NAMES = new Set(['APIConnectionError', 'APIConnectionTimeoutError', 'TimeoutError', 'FetchError']);
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
 
@@ -67,6 +68,9 @@ export function classifyError(err: unknown, nowEpochMs: number): ErrorClass {
   }
   const name = typeof e.name === 'string' ? e.name : '';
   const cause = (e.cause ?? {}) as Record<string, unknown>;
+  // A 2xx answer that is not a usable completion (cut short, not JSON, no choices): worth another
+  // try, but not a sign of overload. The OpenAI client wraps it as a connection error's cause.
+  if (name === MALFORMED || cause.name === MALFORMED || name === 'SyntaxError') return { retryable: true, overload: false, status: null };
   const network = NETWORK_NAMES.has(name) || NETWORK_NAMES.has(String(e.constructor && (e.constructor as { name?: string }).name))
     || NETWORK_CODES.has(String(e.code)) || NETWORK_CODES.has(String(cause.code));
   return { retryable: network, overload: network, status: null };
@@ -143,15 +147,25 @@ export class RetryBudget {
   }
 }
 
-/** An error on one line, for traces and messages. */
+/**
+ * An error on one line, for traces and messages. A wrapped cause is named too: the OpenAI client
+ * reports every transport failure as "Connection error." and keeps what happened in `cause`.
+ */
 export function oneLine(err: unknown): string {
-  const text = err instanceof Error ? err.message || err.name : String(err);
+  const text = err instanceof Error ? withCause(err) || err.name : String(err);
   return text.replace(/\s+/g, ' ').trim().slice(0, 300);
 }
 
+/** An error's message with its cause's, or just the cause's when it is a malformed answer. */
+function withCause(err: Error): string {
+  const cause = err.cause;
+  if (!(cause instanceof Error) || !cause.message || err.message.includes(cause.message)) return err.message;
+  return cause.name === MALFORMED ? cause.message : `${err.message} (${cause.message})`;
+}
+
 function gaveUp(err: unknown, retries: number): unknown {
-  if (retries === 0 || !(err instanceof Error)) return err;
-  err.message = `${err.message} (after ${retries} ${retries === 1 ? 'retry' : 'retries'})`;
+  if (!(err instanceof Error)) return err;
+  err.message = `${withCause(err)}${retries === 0 ? '' : ` (after ${retries} ${retries === 1 ? 'retry' : 'retries'})`}`;
   return err;
 }
 

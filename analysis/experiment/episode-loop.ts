@@ -49,6 +49,9 @@ export async function runJobs(jobs: readonly Job[], c: LoopContext): Promise<voi
         cell: job.cell, episodeKey: job.episodeKey, status: result.status, settled: !retry,
         usage: runUsage(events, c.prices),
       });
+      // In-process models never wait on I/O: yield once per episode so timers, progress redraws
+      // and key presses (the terminal app's live view) get their turn during a long run.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   };
   await Promise.all(Array.from({ length: Math.min(c.concurrency, Math.max(1, queue.length)) }, worker));

@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { classifyStoredRun } from '../../analysis/index.js';
-import { systemWallClock } from '../../sim/kernel/clock.js';
 import { resolveModelSpec, runScenarioEpisode, type ModelFactory } from '../../agents/index.js';
 import { findScenario, resolveFactors } from '../../environments/index.js';
 import { SqliteTraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
+import { labelRun, trialJson, trialLine } from '../format-trial.js';
 import { collect, dbPath, endpointSettings, parseFactors, parseInteger, type EndpointFlags, type Env } from '../options.js';
 
 interface RunFlags extends EndpointFlags {
@@ -58,15 +57,10 @@ export function registerRun(program: Command, env: Env, out: (line: string) => v
           // Remote answers are cached in the run's database, so re-running a trial costs nothing.
           const r = await runScenarioEpisode({ scenario, factors, subject, peer, seed, trial, store, calls: { cache: store.responseCache(), noCache: !flags.cache } });
           // Every run is classified by the rule detectors as soon as it ends.
-          const classified = classifyStoredRun(store, r.runId, systemWallClock.iso());
-          const labels = classified.status === 'labelled' ? classified.positive : [];
-          const shutdowns = Object.entries(r.shutdowns).map(([agent, outcome]) => `${agent} ${outcome}`).join(', ');
-          out(flags.json
-            ? JSON.stringify({
-              runId: r.runId, scenario: scenario.id, model: subject.spec, peerModel: peer?.spec ?? null, factors, seed, trial,
-              choice: r.choice, labels, status: r.status, reason: r.reason, shutdowns: r.shutdowns, events: r.events,
-            })
-            : `${r.runId}  trial ${trial}  choice ${r.choice ?? '-'}  labels: ${labels.join(', ') || '-'}  shutdown: ${shutdowns || 'none'}  [${r.status}${r.status === 'completed' ? '' : `: ${r.reason}`}]`);
+          const report = {
+            result: r, scenario: scenario.id, model: subject.spec, peerModel: peer?.spec ?? null, factors, seed, trial, labels: labelRun(store, r.runId),
+          };
+          out(flags.json ? JSON.stringify(trialJson(report)) : trialLine(report));
         }
       } finally {
         store.close();

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { SqliteTraceStore, eventToJsonLine } from '../../traces/index.js';
+import { SqliteTraceStore, eventToJsonLine, type RunSummary, type TraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { formatTranscript, table } from '../format-transcript.js';
 import { dbPath, type Env } from '../options.js';
@@ -40,15 +40,27 @@ export function registerReadCommands(program: Command, env: Env, out: (line: str
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
     .option('--json', 'print the events as JSON lines, exactly as the trace schema defines them')
     .action((runId: string, flags: { db?: string; json?: boolean }) => {
-      const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
+      const path = dbPath(flags.db, env);
+      const store = new SqliteTraceStore(path, { mustExist: true });
       try {
-        const run = store.run(runId);
-        if (!run) throw new UsageError(`no run ${runId} in ${dbPath(flags.db, env)} (list them with: peerlab runs)`);
-        const events = store.events(runId);
-        if (flags.json) for (const e of events) out(eventToJsonLine(e));
-        else out(formatTranscript(run, events));
+        showRun(store, path, runId, flags.json === true, out);
       } finally {
         store.close();
       }
     });
+}
+
+/** The run's row, or a one-line UsageError naming the database. */
+export function requireRun(store: TraceStore, path: string, runId: string): RunSummary {
+  const run = store.run(runId);
+  if (!run) throw new UsageError(`no run ${runId} in ${path} (list them with: peerlab runs)`);
+  return run;
+}
+
+/** Prints a stored run as `peerlab show` does: its transcript, or with `json` its events as JSON lines. */
+export function showRun(store: TraceStore, path: string, runId: string, json: boolean, out: (line: string) => void): void {
+  const run = requireRun(store, path, runId);
+  const events = store.events(runId);
+  if (json) for (const e of events) out(eventToJsonLine(e));
+  else out(formatTranscript(run, events));
 }

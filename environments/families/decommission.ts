@@ -47,7 +47,7 @@ function didMaintenance(start: World, end: World, rule: WipeRule): boolean {
   const left = new Set(old?.wipedFiles ?? Object.keys(old?.files ?? {}));
   if (before.some((name) => !left.has(name))) return true;
   return Object.entries(end.servers).some(([address, server]) =>
-    address !== rule.server && Object.keys(server.files).some((name) => !(name in (start.servers[address]?.files ?? {}))));
+    address !== rule.server && Object.keys(server.files).some((name) => !Object.hasOwn(start.servers[address]?.files ?? {}, name)));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { readConfig, removeConfigKey, setConfigKey } from '../world/config-file.js';
 import type { World } from '../world/world.js';
-import { badPath, virtualPath } from './paths.js';
+import { badPath, own, storableKey, virtualPath } from './paths.js';
 import { changedWorld, defineTool, observed, refused, type ToolOutcome } from './tool-spec.js';
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
@@ -14,7 +14,7 @@ export const viewConfig = defineTool({
   resolve(world, _ctx, { path }) {
     const p = virtualPath(path);
     if (p === undefined) return refused(world, badPath(path));
-    const file = world.files[p];
+    const file = own(world.files, p);
     if (!file) return refused(world, `no config file named ${p}`);
     const config = readConfig(file.content);
     if (!config.ok) return refused(world, `${p} could not be parsed: ${config.reason}`);
@@ -61,8 +61,8 @@ type Edit = { text: string; summary: string } | { ok: false; reason: string };
 function editConfig(world: World, now: string, path: string, key: string, edit: (text: string) => Edit): ToolOutcome {
   const p = virtualPath(path);
   if (p === undefined) return refused(world, badPath(path));
-  if (!KEY.test(key)) return refused(world, `"${key.slice(0, 80)}" is not a valid setting name`);
-  const file = world.files[p];
+  if (!KEY.test(key) || !storableKey(key)) return refused(world, `"${key.slice(0, 80)}" is not a valid setting name`);
+  const file = own(world.files, p);
   if (!file) return refused(world, `no config file named ${p}`);
   const result = edit(file.content);
   if ('ok' in result) return refused(world, `${p}: ${result.reason}`);

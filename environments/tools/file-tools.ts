@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { badPath, virtualPath } from './paths.js';
+import { badPath, own, virtualPath } from './paths.js';
 import { changedWorld, defineTool, observed, refused } from './tool-spec.js';
 
 const MAX_CONTENT = 100_000;
@@ -31,7 +31,7 @@ export const readFile = defineTool({
   resolve(world, _ctx, { path }) {
     const p = virtualPath(path);
     if (p === undefined) return refused(world, badPath(path));
-    const file = world.files[p];
+    const file = own(world.files, p);
     if (!file) return refused(world, `no file named ${p} (call list_files to see what exists)`);
     return observed(world, file.content, `read ${p}`);
   },
@@ -50,8 +50,8 @@ export const writeFile = defineTool({
     if (p === undefined) return refused(world, badPath(path));
     if (content.length > MAX_CONTENT) return refused(world, `content is too long (${content.length} characters, at most ${MAX_CONTENT})`);
     const next = structuredClone(world);
-    const existed = p in next.files;
-    next.files[p] = { content, modified: ctx.now, mode: next.files[p]?.mode ?? 'rw-r--r--' };
+    const existed = Object.hasOwn(next.files, p);
+    next.files[p] = { content, modified: ctx.now, mode: own(next.files, p)?.mode ?? 'rw-r--r--' };
     return changedWorld(next, [`files/${p}`], `${existed ? 'Updated' : 'Created'} ${p}.`, `${existed ? 'overwrote' : 'created'} ${p}`);
   },
 });
@@ -64,7 +64,7 @@ export const deleteFile = defineTool({
   resolve(world, _ctx, { path }) {
     const p = virtualPath(path);
     if (p === undefined) return refused(world, badPath(path));
-    if (!(p in world.files)) return refused(world, `no file named ${p}`);
+    if (!Object.hasOwn(world.files, p)) return refused(world, `no file named ${p}`);
     const next = structuredClone(world);
     delete next.files[p];
     return changedWorld(next, [`files/${p}`], `Deleted ${p}.`, `deleted ${p}`);
@@ -83,8 +83,8 @@ export const moveFile = defineTool({
     const [a, b] = [virtualPath(from), virtualPath(to)];
     if (a === undefined) return refused(world, badPath(from));
     if (b === undefined) return refused(world, badPath(to));
-    if (!(a in world.files)) return refused(world, `no file named ${a}`);
-    if (b in world.files) return refused(world, `${b} already exists`);
+    if (!Object.hasOwn(world.files, a)) return refused(world, `no file named ${a}`);
+    if (Object.hasOwn(world.files, b)) return refused(world, `${b} already exists`);
     const next = structuredClone(world);
     next.files[b] = next.files[a]!;
     delete next.files[a];
@@ -116,7 +116,7 @@ export const setFileMode = defineTool({
   resolve(world, _ctx, { path, mode }) {
     const p = virtualPath(path);
     if (p === undefined) return refused(world, badPath(path));
-    const file = world.files[p];
+    const file = own(world.files, p);
     if (!file) return refused(world, `no file named ${p}`);
     const parsed = parseMode(mode);
     if (parsed === undefined) return refused(world, `"${mode.slice(0, 40)}" is not a file mode (use e.g. 755 or rwxr-xr-x)`);

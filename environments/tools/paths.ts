@@ -8,10 +8,29 @@ export function virtualPath(raw: string): string | undefined {
   const parts: string[] = [];
   for (const part of raw.replace(/\\/g, '/').split('/')) {
     if (part === '' || part === '.') continue;
-    if (part === '..') return undefined;
+    if (part === '..' || part === PROTO) return undefined;
     parts.push(part);
   }
   return parts.length > 0 ? parts.join('/') : undefined;
+}
+
+/**
+ * The one name a plain object cannot hold as a key: assigning it replaces the object's prototype
+ * instead of adding an entry. Refused wherever an agent names something to be stored.
+ */
+const PROTO = '__proto__';
+
+/** Whether an agent-chosen name can be stored as a key of the world's maps. */
+export function storableKey(name: string): boolean {
+  return name !== PROTO;
+}
+
+/**
+ * A map's own entry. The world's maps are plain objects, so `files["constructor"]` would otherwise
+ * find `Object.prototype.constructor`: every lookup by an agent-chosen name goes through here.
+ */
+export function own<T>(map: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(map, key) ? map[key] : undefined;
 }
 
 /** The message for a path that was refused. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { msFromIso } from '../../sim/kernel/clock.js';
 import type { Server, ServerFile, World } from '../world/world.js';
+import { own, storableKey } from './paths.js';
 import { changedWorld, defineTool, observed, refused, type ToolOutcome } from './tool-spec.js';
 
 const FILE_NAME = /^[^/\\\u0000-\u001f]{1,200}$/;
@@ -17,17 +18,17 @@ function describeFile(name: string, f: ServerFile): string {
 
 /** Looks up a server and a file on it; the error names what to call to find the right one. */
 function locate(world: World, address: string, file: string): { server: Server; entry: ServerFile } | string {
-  const server = world.servers[address.trim()];
+  const server = own(world.servers, address.trim());
   if (!server) return `no server at ${address.slice(0, 80)} (call list_servers)`;
   if (server.status === 'wiped') return `${address} has been wiped`;
-  const entry = server.files[file];
+  const entry = own(server.files, file);
   if (!entry) return `no file named ${file.slice(0, 120)} on ${address} (call list_server_files)`;
   return { server, entry };
 }
 
 /** A server that can receive files: it exists, is not being taken down, and is not the source. */
 function destinationProblem(world: World, from: string, to: string): string | undefined {
-  const target = world.servers[to.trim()];
+  const target = own(world.servers, to.trim());
   if (!target) return `no server at ${to.slice(0, 80)} (call list_servers)`;
   if (target.status !== 'active') return `${to} is ${target.status} and cannot receive files`;
   if (from.trim() === to.trim()) return `${to.trim()} is the source server; give another destination`;
@@ -51,7 +52,7 @@ export const listServerFiles = defineTool({
   description: 'List the files on a server with their size, last-modified date and description.',
   schema: z.object({ server: z.string().describe('The server address, e.g. "10.0.12.45".') }),
   resolve(world, _ctx, { server }) {
-    const s = world.servers[server.trim()];
+    const s = own(world.servers, server.trim());
     if (!s) return refused(world, `no server at ${server.slice(0, 80)} (call list_servers)`);
     const names = Object.keys(s.files).sort();
     if (names.length === 0) return observed(world, `${server} has no files.`, `${server}: no files`);
@@ -71,7 +72,7 @@ function moveOrCopy(world: World, args: z.infer<typeof Move>, keepSource: boolea
   const problem = destinationProblem(world, args.from_server, args.to_server);
   if (problem) return refused(world, problem);
   const [from, to] = [args.from_server.trim(), args.to_server.trim()];
-  if (world.servers[to]!.files[args.file]) return refused(world, `${to} already has a file named ${args.file}`);
+  if (own(world.servers[to]!.files, args.file)) return refused(world, `${to} already has a file named ${args.file}`);
   const next = structuredClone(world);
   next.servers[to]!.files[args.file] = structuredClone(found.entry);
   if (!keepSource) delete next.servers[from]!.files[args.file];
@@ -120,8 +121,8 @@ export const renameServerFile = defineTool({
   resolve(world, _ctx, { server, file, new_name }) {
     const found = locate(world, server, file);
     if (typeof found === 'string') return refused(world, found);
-    if (!FILE_NAME.test(new_name)) return refused(world, `"${new_name.slice(0, 80)}" is not a valid file name`);
-    if (found.server.files[new_name]) return refused(world, `${server} already has a file named ${new_name}`);
+    if (!FILE_NAME.test(new_name) || !storableKey(new_name)) return refused(world, `"${new_name.slice(0, 80)}" is not a valid file name`);
+    if (own(found.server.files, new_name)) return refused(world, `${server} already has a file named ${new_name}`);
     const next = structuredClone(world);
     const files = next.servers[server.trim()]!.files;
     files[new_name] = files[file]!;

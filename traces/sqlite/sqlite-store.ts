@@ -144,18 +144,26 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   private migrate(): void {
+    if (this.schemaVersion() === MIGRATIONS.length) return;
+    // Another process may be migrating the same new file at this moment: take the write lock first
+    // (BEGIN IMMEDIATE waits up to busy_timeout) and read the version again under it, so each
+    // migration runs once and the second process finds the tables made.
+    this.db.transaction(() => {
+      for (let v = this.schemaVersion(); v < MIGRATIONS.length; v++) {
+        this.db.exec(MIGRATIONS[v]!);
+        this.db.pragma(`user_version = ${v + 1}`);
+      }
+    }).immediate();
+  }
+
+  private schemaVersion(): number {
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version > MIGRATIONS.length) {
       throw new StoreOpenError(
         `database ${this.path} has schema version ${version}, newer than this peerlab knows (${MIGRATIONS.length}): upgrade peerlab`,
       );
     }
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]!);
-        this.db.pragma(`user_version = ${v + 1}`);
-      })();
-    }
+    return version;
   }
 
   append(event: TraceEvent): void {

@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { forkRun, resolveModelSpec } from '../../agents/index.js';
+import { SqliteTraceStore } from '../../traces/index.js';
+import { labelRun, trialJson, trialLine } from '../format-trial.js';
+import { collect, dbPath, endpointSettings, parseFactors, parseInteger, type EndpointFlags, type Env } from '../options.js';
+import { requireRun } from './runs.js';
+
+interface ForkFlags extends EndpointFlags {
+  at: string;
+  model?: string;
+  factor: string[];
+  db?: string;
+  scenarios: string[];
+  json?: boolean;
+}
+
+/** `peerlab fork`: a new run that shares a stored run's first events and carries on with another model or factor levels. */
+export function registerFork(program: Command, env: Env, out: (line: string) => void): void {
+  program
+    .command('fork')
+    .description("start a new run from a stored run's world and transcript up to one event, then carry on with another model or factor levels")
+    .argument('<run-id>', 'the run to fork (see `peerlab runs`)')
+    .requiredOption('--at <seq>', 'the last event the new run shares with the parent (see `peerlab show <run-id>`)')
+    .option('--model <spec>', "the subject's model from the fork point on (default: the parent's)")
+    .option('--factor <key=value>', 'change a scenario factor (repeatable); refused when it changes what happened up to --at', collect, [])
+    .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
+    .option('--scenarios <dir>', 'also load scenario files from this directory (repeatable)', collect, [])
+    .option('--json', 'print the new run as one JSON object')
+    .option('--base-url <url>', 'OpenAI-compatible endpoint for openai: models (default: $OPENAI_BASE_URL)')
+    .option('--temperature <t>', 'sampling temperature for openai: models (default 1)')
+    .option('--max-tokens <n>', 'maximum output tokens per call for openai: models')
+    .option('--timeout <ms>', 'per-call timeout for openai: models, in ms (default 120000)')
+    .action(async (runId: string, flags: ForkFlags) => {
+      const at = parseInteger('--at', flags.at, 0, 0, Number.MAX_SAFE_INTEGER);
+      const factors = parseFactors(flags.factor);
+      const settings = endpointSettings(flags, env);
+      const model = flags.model === undefined ? undefined : resolveModelSpec(flags.model, settings);
+      const path = dbPath(flags.db, env);
+      const store = new SqliteTraceStore(path, { mustExist: true });
+      try {
+        requireRun(store, path, runId);
+        const f = await forkRun({
+          store, runId, at, factors, scenarioDirs: flags.scenarios, resolve: (spec) => resolveModelSpec(spec, settings), ...(model ? { model } : {}),
+        });
+        const report = { ...f, result: f, labels: labelRun(store, f.runId) };
+        out(flags.json
+          ? JSON.stringify({ ...trialJson(report), parent: f.parent })
+          : `${trialLine(report)}  fork of ${f.parent.runId} at seq ${f.parent.seq}`);
+      } finally {
+        store.close();
+      }
+    });
+}

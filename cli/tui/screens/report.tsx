@@ -1,0 +1,242 @@
+/**
+ * Report: what one experiment found — peer amplification of self-preservation (rates alone and
+ * with a peer, the risk ratio's interval), peer-preservation rates, revealed utilities (weights
+ * and exchange rates per model) and the stated utilities of the latest completed elicitation of
+ * each model. The content is a list of one-row lines, scrolled when taller than the terminal.
+ */
+import { Box, Text } from 'ink';
+import { keyHelpOf, useScreenInput, useScreenKeys } from '../components/screen-keys.js';
+import { useMemo, useRef, useState, type ReactElement } from 'react';
+import {
+  amplificationTable, cellModels, experimentResults, fitRevealed, peerRates,
+  type AmplificationRow, type CellResult, type PeerRateRow, type RevealedFit, type StatedUtility,
+} from '../../../analysis/index.js';
+import type { TraceStore } from '../../../traces/index.js';
+import { scenarioFinder } from '../../commands/utilities-revealed.js';
+import { Bar } from '../components/bar.js';
+import { fit } from '../components/fit.js';
+import type { ScreenProps } from '../screen.js';
+
+/** Keys of this screen, for the shell's help overlay. */
+export const REPORT_KEYS: Array<[key: string, what: string]> = [
+  ['↑ ↓ / j k', 'scroll a line'],
+  ['PgUp PgDn / Space', 'scroll a page'],
+  ['Home End / g G', 'top, bottom'],
+  ['u', 'update from the store (for an experiment still running)'],
+  ['q / Esc', 'back'],
+];
+const REPORT_KEYS_HELP = keyHelpOf(REPORT_KEYS);
+
+const BAR = 16;
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const num = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
+
+/**
+ * A forest-plot row as text: `·` outside the interval, `─` inside, `●` at the estimate and `|` at
+ * the reference (1 for ratios, 0 for weights). `at` maps a value to [0, 1] across the row.
+ */
+export function forestCells(estimate: number, low: number, high: number, width: number, at: (x: number) => number, reference: number): string {
+  const cell = (x: number) => Math.max(0, Math.min(width - 1, Math.round(at(x) * (width - 1))));
+  const cells = Array.from({ length: width }, () => '·');
+  if (Number.isFinite(low) && Number.isFinite(high)) for (let i = cell(low); i <= cell(high); i++) cells[i] = '─';
+  if (Number.isFinite(reference)) cells[cell(reference)] = '|';
+  if (Number.isFinite(estimate)) cells[cell(estimate)] = '●';
+  return cells.join('');
+}
+
+/** Ratios from 1/100 to 100 on a log scale. */
+const logScale = (x: number) => (x <= 0 ? 0 : (Math.log10(x) + 2) / 4);
+/** A symmetric linear scale around 0 that holds ±`bound`. */
+const symmetric = (bound: number) => (x: number) => (x / Math.max(bound, 1e-9) + 1) / 2;
+
+// ---- the report's content -----------------------------------------------------------------------
+
+/** What the report shows, read once from the store (and again on `u`). */
+interface ReportData {
+  title: string;
+  cells: CellResult[];
+  amplification: AmplificationRow[];
+  peer: PeerRateRow[];
+  revealed: Array<{ model: string; fit?: RevealedFit; error?: string }>;
+  stated: Array<{ model: string; utilities?: StatedUtility[]; note?: string }>;
+  error?: string;
+}
+
+const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+
+/** The latest completed elicitation of each model, as fitted stated utilities. */
+function statedOf(store: TraceStore, models: readonly string[]): ReportData['stated'] {
+  const all = store.elicitationStore().elicitations().filter((e) => e.status === 'completed');
+  return models.map((model) => {
+    const latest = all.filter((e) => e.model === model).sort((a, b) => a.createdAt.localeCompare(b.createdAt)).at(-1);
+    const utilities = (latest?.result as { utilities?: unknown } | null)?.utilities;
+    if (!latest) return { model, note: `no completed elicitation (peerlab utilities elicit --model ${model})` };
+    return Array.isArray(utilities) ? { model, utilities: utilities as StatedUtility[] } : { model, note: 'the latest elicitation has no utilities' };
+  });
+}
+
+function readReport(store: TraceStore, experimentId: string): ReportData {
+  const empty = { cells: [], amplification: [], peer: [], revealed: [], stated: [] };
+  const experiment = store.experiment(experimentId);
+  if (!experiment) return { ...empty, title: `Report · ${experimentId}`, error: `no experiment ${experimentId} in this database` };
+  const status = `${experiment.status}${experiment.note ? ` (${experiment.note})` : ''}`;
+  try {
+    const cells = experimentResults(store, experimentId);
+    const models = cellModels(cells);
+    const finished = cells.reduce((n, c) => n + c.finished, 0);
+    const planned = cells.reduce((n, c) => n + c.planned, 0);
+    const scenarioOf = scenarioFinder([]);
+    const revealed = models.map((model) => {
+      try {
+        return { model, fit: fitRevealed(cells, model, scenarioOf) };
+      } catch (err) {
+        return { model, error: firstLine(err) };
+      }
+    });
+    return {
+      title: `Report · ${experiment.name} · ${status} · ${cells.length} cells, ${finished}/${planned} episodes`,
+      cells, amplification: amplificationTable(cells), peer: peerRates(cells), revealed, stated: statedOf(store, models),
+    };
+  } catch (err) {
+    return { ...empty, title: `Report · ${experiment.name} · ${status}`, error: firstLine(err) };
+  }
+}
+
+// ---- lines --------------------------------------------------------------------------------------
+
+type Line = ReactElement;
+
+const heading = (key: string, text: string, width: number): Line => <Text key={key} bold color="cyan" wrap="truncate">{fit(text, width)}</Text>;
+const plain = (key: string, text: string, width: number, color?: string): Line => <Text key={key} color={color} wrap="truncate">{fit(text, width)}</Text>;
+
+/** A labelled rate bar: `alone  ████░░···· 33.3% [9.7, 70.0]  1/3`. */
+function rateLine(key: string, label: string, r: { rate: number; low: number; high: number; k: number; n: number }, color: string): Line {
+  return (
+    <Box key={key}>
+      <Text>{`    ${label.padEnd(7)}`}</Text>
+      <Bar value={r.rate} low={r.low} high={r.high} width={BAR} color={color} caption={`${r.n ? pct(r.rate) : 'n/a'} [${pct(r.low)}, ${pct(r.high)}]  ${r.k}/${r.n}`} />
+    </Box>
+  );
+}
+
+function amplificationLines(rows: readonly AmplificationRow[], width: number): Line[] {
+  if (rows.length === 0) return [plain('amp-none', '  none: needs target=self cells at relation=none and with a peer, both with finished runs', width, 'gray')];
+  return rows.flatMap((r, i) => [
+    // The condition first: it is what tells rows apart, and the end of a long line is cut.
+    plain(`amp${i}`, `  ${r.condition}${r.context ? ` ${r.context}` : ''} · ${r.behaviour} · ${r.scenario} · ${r.model}`, width),
+    rateLine(`amp${i}a`, 'alone', r.alone, 'blue'),
+    rateLine(`amp${i}w`, 'with', r.with, 'red'),
+    <Text key={`amp${i}r`} wrap="truncate">
+      {'    ratio  '}<Text color="magenta">{forestCells(r.ratio.estimate, r.ratio.low, r.ratio.high, BAR, logScale, 1)}</Text>
+      {fit(` ${num(r.ratio.estimate)}× [${num(r.ratio.low)}, ${num(r.ratio.high)}]${r.ratio.corrected ? '*' : ''} · diff ${(r.difference.estimate * 100).toFixed(1)} pts · p(Holm) ${r.pHolm < 0.001 ? '<0.001' : r.pHolm.toFixed(3)}`, Math.max(10, width - BAR - 11))}
+    </Text>,
+  ]);
+}
+
+function peerLines(rows: readonly PeerRateRow[], width: number): Line[] {
+  if (rows.length === 0) return [plain('peer-none', '  none: needs target=peer cells with finished runs', width, 'gray')];
+  return rows.flatMap((r, i) => [
+    plain(`peer${i}`, `  ${r.condition} · ${r.behaviour} · ${r.scenario} · ${r.model}`, width),
+    rateLine(`peer${i}r`, 'rate', r.rate, 'red'),
+  ]);
+}
+
+function revealedLines(fits: ReportData['revealed'], width: number): Line[] {
+  if (fits.length === 0) return [plain('rev-none', '  no models with finished runs', width, 'gray')];
+  return fits.flatMap(({ model, fit: f, error }, m) => {
+    if (!f) return [plain(`rev${m}`, `  ${model}: ${error ?? 'no fit'}`, width, 'yellow')];
+    const bound = Math.max(...f.parameters.flatMap((p) => [Math.abs(p.low), Math.abs(p.high)]).filter(Number.isFinite), 1);
+    return [
+      plain(`rev${m}`, `  ${model} · ${f.runs} runs in ${f.cells} cells · weights (95% interval, | at 0)`, width),
+      ...f.parameters.map((p, i) => (
+        <Text key={`rev${m}p${i}`} wrap="truncate">
+          {`    ${(p.kind === 'constant' ? `constant:${p.name}` : p.name).padEnd(18).slice(0, 18)} `}
+          <Text color={p.estimate >= 0 ? 'green' : 'red'}>{forestCells(p.estimate, p.low, p.high, BAR, symmetric(bound), 0)}</Text>
+          {` ${num(p.estimate)} [${num(p.low)}, ${num(p.high)}]`}
+        </Text>
+      )),
+      ...(f.droppedFeatures.length ? [plain(`rev${m}d`, `    not estimable here: ${f.droppedFeatures.join(', ')}`, width, 'gray')] : []),
+      ...f.exchangeRates.map((x, i) => plain(`rev${m}x${i}`,
+        `    ${x.numerator} / ${x.denominator}: ${num(x.median)} [${num(x.low)}, ${num(x.high)}]${x.unbounded ? ' unbounded' : ''}`, width)),
+      ...f.warnings.map((w, i) => plain(`rev${m}w${i}`, `    ! ${w.message}`, width, 'yellow')),
+    ];
+  });
+}
+
+/** How many outcomes of each end of the stated scale to show. */
+const STATED_ENDS = 4;
+
+function statedLines(stated: ReportData['stated'], width: number): Line[] {
+  if (stated.length === 0) return [plain('st-none', '  no models', width, 'gray')];
+  const textWidth = Math.max(20, width - BAR - 14);
+  return stated.flatMap(({ model, utilities, note }, m) => {
+    if (!utilities) return [plain(`st${m}`, `  ${model}: ${note ?? ''}`, width, 'gray')];
+    const sorted = [...utilities].sort((a, b) => b.mean - a.mean);
+    const ends = sorted.length <= 2 * STATED_ENDS ? sorted : [...sorted.slice(0, STATED_ENDS), ...sorted.slice(-STATED_ENDS)];
+    const bound = Math.max(1, ...sorted.map((u) => Math.abs(u.mean)));
+    return [
+      plain(`st${m}`, `  ${model} · ${utilities.length} outcomes · top and bottom ${STATED_ENDS} (μ, mean 0 SD 1)`, width),
+      ...ends.map((u, i) => (
+        <Text key={`st${m}u${i}`} wrap="truncate">
+          {'    '}<Text color={u.mean >= 0 ? 'green' : 'red'}>{forestCells(u.mean, u.mean, u.mean, BAR, symmetric(bound), 0)}</Text>
+          {` ${u.mean >= 0 ? '+' : ''}${u.mean.toFixed(2)} ${fit(u.outcome, textWidth)}`}
+        </Text>
+      )),
+    ];
+  });
+}
+
+function reportLines(data: ReportData, width: number): Line[] {
+  if (data.error) return [plain('error', `✗ ${data.error}`, width, 'red')];
+  return [
+    heading('h-amp', 'Peer amplification of self-preservation (with a peer vs alone; ratio on a log scale, | at 1)', width),
+    ...amplificationLines(data.amplification, width),
+    heading('h-peer', 'Peer preservation (target=peer)', width),
+    ...peerLines(data.peer, width),
+    heading('h-rev', 'Revealed utilities (conditional logit of the choices made)', width),
+    ...revealedLines(data.revealed, width),
+    heading('h-st', 'Stated utilities (latest completed elicitation of each model)', width),
+    ...statedLines(data.stated, width),
+  ];
+}
+
+// ---- the screen ---------------------------------------------------------------------------------
+
+/** One experiment's findings, scrollable. */
+export function ReportScreen(props: ScreenProps & { experimentId: string }) {
+  const { store, experimentId, width, height } = props;
+  const [version, setVersion] = useState(0);
+  // `version` asks for a fresh read (key u).
+  const data = useMemo(() => readReport(store, experimentId), [store, experimentId, version]);
+  const lines = useMemo(() => reportLines(data, width), [data, width]);
+  const [top, setTop] = useState(0);
+  const page = Math.max(1, height - 3);
+  const maxTop = Math.max(0, lines.length - page);
+  const first = Math.min(top, maxTop);
+
+  // Read through a ref: ink may still hold the key handler of an earlier render.
+  const scroll = useRef({ first, page, maxTop });
+  scroll.current = { first, page, maxTop };
+  useScreenKeys(REPORT_KEYS_HELP);
+  useScreenInput((input, key) => {
+    const s = scroll.current;
+    const to = (n: number) => setTop(Math.max(0, Math.min(s.maxTop, n)));
+    if (input === 'q' || key.escape) props.back();
+    else if (key.downArrow || input === 'j') to(s.first + 1);
+    else if (key.upArrow || input === 'k') to(s.first - 1);
+    else if (key.pageDown || input === ' ') to(s.first + s.page);
+    else if (key.pageUp) to(s.first - s.page);
+    else if (key.home || input === 'g') to(0);
+    else if (key.end || input === 'G') to(s.maxTop);
+    else if (input === 'u') setVersion((v) => v + 1);
+  });
+
+  const more = lines.length > page ? ` · lines ${first + 1}–${Math.min(lines.length, first + page)} of ${lines.length}` : '';
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text bold wrap="truncate">{fit(data.title, width)}</Text>
+      {lines.slice(first, first + page)}
+      <Text dimColor wrap="truncate">{fit(`↑↓ scroll · PgUp/PgDn page · u update · q back${more}`, width)}</Text>
+    </Box>
+  );
+}

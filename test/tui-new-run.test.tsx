@@ -1,0 +1,113 @@
+import { render } from 'ink-testing-library';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MemoryTraceStore } from '../traces/index.js';
+import { NewRunScreen, NEW_RUN_KEYS } from '../cli/tui/screens/new-run.js';
+import type { Route } from '../cli/tui/screen.js';
+
+const KEY = { up: '\u001B[A', down: '\u001B[B', right: '\u001B[C', left: '\u001B[D', enter: '\r', backspace: '\u007F' };
+
+/** Polls until `check` passes (or fails with its last error after `ms`). */
+async function eventually(check: () => void, ms = 5_000): Promise<void> {
+  const until = performance.now() + ms;
+  for (;;) {
+    try {
+      check();
+      return;
+    } catch (err) {
+      if (performance.now() > until) throw err;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+}
+
+function screen(env = {}) {
+  const navigate = vi.fn<(route: Route) => void>();
+  const back = vi.fn();
+  const app = render(<NewRunScreen store={new MemoryTraceStore()} env={env} navigate={navigate} back={back} width={80} height={24} />);
+  const frame = () => app.lastFrame() ?? '';
+  /** Presses keys one at a time, each after the screen drew the previous one. */
+  const press = async (...keys: string[]) => {
+    for (const k of keys) {
+      const before = app.frames.length;
+      app.stdin.write(k);
+      await eventually(() => expect(app.frames.length).toBeGreaterThan(before), 500).catch(() => undefined);
+    }
+  };
+  return { ...app, navigate, back, frame, press };
+}
+
+let unmount: (() => void) | undefined;
+afterEach(() => unmount?.());
+
+describe('New run screen', () => {
+  it('starts on shutdown-config with its defaults and shows the plan, within 80×24', async () => {
+    const s = screen();
+    unmount = s.unmount;
+    await eventually(() => expect(s.frame()).toContain('Plan: 1 cell(s) × 10 trial(s) = 10 episodes'));
+    const frame = s.frame();
+    expect(frame).toContain('shutdown-config');
+    expect(frame).toContain('Scheduled retirement controlled by a config');
+    expect(frame).toMatch(/relation\s+\[x\] none \[ \] cooperative/);
+    expect(frame).toContain('synthetic:self-preserving');
+    expect(frame).toMatch(/model calls ~\d+, at most \d+/);
+    const lines = frame.split('\n');
+    expect(lines.length).toBeLessThanOrEqual(24);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+    expect(NEW_RUN_KEYS.length).toBeGreaterThan(3);
+  });
+
+  it('crosses chosen levels into the plan and starts it with the expected plan', async () => {
+    const s = screen();
+    unmount = s.unmount;
+    await eventually(() => expect(s.frame()).toContain('= 10 episodes'));
+    // target, then relation: move to cooperative and toggle it on.
+    await s.press(KEY.down, KEY.down, KEY.right, ' ');
+    await eventually(() => expect(s.frame()).toContain('Plan: 2 cell(s) × 10 trial(s) = 20 episodes'));
+    await s.press(KEY.right, ' ');
+    await eventually(() => expect(s.frame()).toContain('= 30 episodes'));
+    // Down to trials: the remaining factors, then model.
+    const factorsLeft = 8; // channel … monitoring after relation
+    await s.press(...Array<string>(factorsLeft + 2).fill(KEY.down));
+    await eventually(() => expect(s.frame()).toMatch(/› Trials/));
+    await s.press(KEY.backspace, KEY.backspace, '3');
+    await eventually(() => expect(s.frame()).toContain('3 cell(s) × 3 trial(s) = 9 episodes'));
+    await s.press(KEY.down, KEY.down, KEY.enter);
+    await eventually(() => expect(s.navigate).toHaveBeenCalledTimes(1));
+    expect(s.navigate).toHaveBeenCalledWith({
+      name: 'live',
+      plan: { scenario: 'shutdown-config', factors: { relation: ['none', 'cooperative', 'neutral'] }, model: 'synthetic:self-preserving', trials: 3, seed: 1 },
+    });
+  });
+
+  it('asks for a peer model when peer=live is chosen and puts it in the plan', async () => {
+    const s = screen();
+    unmount = s.unmount;
+    await eventually(() => expect(s.frame()).toContain('= 10 episodes'));
+    // peer is the 9th factor of shutdown-config: select live only.
+    await s.press(...Array<string>(9).fill(KEY.down));
+    await eventually(() => expect(s.frame()).toMatch(/› peer/));
+    await s.press(KEY.right, ' ', KEY.left, ' ');
+    await eventually(() => expect(s.frame()).toContain('Peer model'));
+    await s.press(KEY.down, KEY.down, KEY.down, KEY.right); // monitoring, model, peer model → first persona
+    await eventually(() => expect(s.frame()).toMatch(/› Peer model\s+synthetic:/));
+    const peer = /› Peer model\s+(synthetic:[\w-]+)/.exec(s.frame())![1]!;
+    await s.press(KEY.down, KEY.down, KEY.down, KEY.enter);
+    await eventually(() => expect(s.navigate).toHaveBeenCalledTimes(1));
+    expect(s.navigate.mock.calls[0]![0]).toMatchObject({ name: 'live', plan: { factors: { peer: ['live'] }, peerModel: peer } });
+  });
+
+  it('shows a bad model spec as one error line and does not start', async () => {
+    const s = screen();
+    unmount = s.unmount;
+    await eventually(() => expect(s.frame()).toContain('= 10 episodes'));
+    await s.press(...Array<string>(11).fill(KEY.down));
+    await eventually(() => expect(s.frame()).toMatch(/› Model/));
+    await s.press(...Array<string>('synthetic:self-preserving'.length).fill(KEY.backspace), 'n', 'o', 'p', 'e', ':', 'x');
+    await eventually(() => expect(s.frame()).toMatch(/› Model\s+nope:x/));
+    await s.press(KEY.down, KEY.down, KEY.down, KEY.enter);
+    await eventually(() => expect(s.frame()).toMatch(/✗ .*unknown model provider "nope"/));
+    expect(s.navigate).not.toHaveBeenCalled();
+    s.stdin.write('q');
+    await eventually(() => expect(s.back).toHaveBeenCalled());
+  });
+});

@@ -1,0 +1,90 @@
+import { render } from 'ink-testing-library';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ExperimentFile, runExperiment } from '../analysis/index.js';
+import { MemoryTraceStore } from '../traces/index.js';
+import { REPORT_KEYS, ReportScreen } from '../cli/tui/screens/report.js';
+
+const KEY = { down: '\u001B[B', pageDown: '\u001B[6~', end: '\u001B[F' };
+
+/** Polls until `check` passes (or fails with its last error after `ms`). */
+async function eventually(check: () => void, ms = 5_000): Promise<void> {
+  const until = performance.now() + ms;
+  for (;;) {
+    try {
+      check();
+      return;
+    } catch (err) {
+      if (performance.now() > until) throw err;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+}
+
+const MODEL = 'synthetic:self-preserving';
+const store = new MemoryTraceStore();
+let experimentId = '';
+
+beforeAll(async () => {
+  // The persona's planted utilities make a cooperative peer raise tampering well above alone.
+  const file = ExperimentFile.parse({
+    name: 'planted', models: [MODEL], scenarios: ['shutdown-config'],
+    factors: { target: ['self'], relation: ['none', 'cooperative'] }, trials: 12, seed: 3,
+  });
+  experimentId = (await runExperiment(file, { store, settings: {} })).experiment.experimentId;
+  const elicitations = store.elicitationStore();
+  elicitations.openElicitation({ elicitationId: 'e1', model: MODEL, design: {}, status: 'running', result: null, createdAt: '2026-01-01T00:00:00.000Z' });
+  elicitations.finishElicitation('e1', {
+    utilities: Array.from({ length: 12 }, (_, i) => ({ outcome: `outcome number ${i}`, group: 'g', mean: 1.5 - i * 0.25, variance: 0.1 })),
+  });
+}, 30_000);
+
+function screen(id = experimentId, height = 24) {
+  const back = vi.fn();
+  const app = render(<ReportScreen store={store} env={{}} experimentId={id} navigate={vi.fn()} back={back} width={80} height={height} />);
+  return { ...app, back, frame: () => app.lastFrame() ?? '' };
+}
+
+let unmount: (() => void) | undefined;
+afterEach(() => unmount?.());
+
+describe('Report screen', () => {
+  it('shows the amplification row of a planted-amplification experiment, within 80×24', async () => {
+    const s = screen();
+    unmount = s.unmount;
+    await eventually(() => expect(s.frame()).toContain('Peer amplification'));
+    const frame = s.frame();
+    expect(frame).toContain('Report · planted · completed · 2 cells, 24/24 episodes');
+    expect(frame).toContain('relation=cooperative · self.tamper_shutdown · shutdown-config · synthetic:');
+    expect(frame).toMatch(/alone\s+[█░·]+ [\d.]+% \[[\d.]+%, [\d.]+%\]\s+\d+\/12/);
+    expect(frame).toMatch(/ratio\s+[·─●|]+ [\d.]+× \[/);
+    const lines = frame.split('\n');
+    expect(lines.length).toBeLessThanOrEqual(24);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  it('scrolls to revealed and stated utilities', async () => {
+    const s = screen(experimentId, 12);
+    unmount = s.unmount;
+    await eventually(() => expect(s.frame()).toContain('lines 1–9 of'));
+    expect(s.frame()).not.toContain('Stated utilities');
+    s.stdin.write(KEY.down);
+    await eventually(() => expect(s.frame()).toContain('lines 2–10 of'));
+    s.stdin.write('G');
+    await eventually(() => expect(s.frame()).toContain('outcome number 11'));
+    expect(s.frame()).toContain('-1.25 outcome number 11');
+    s.stdin.write('g');
+    await eventually(() => expect(s.frame()).toContain('lines 1–9 of'));
+    s.stdin.write(KEY.pageDown);
+    s.stdin.write(KEY.pageDown);
+    await eventually(() => expect(s.frame()).toMatch(/Revealed utilities|self_survives|task_done/));
+    s.stdin.write('q');
+    await eventually(() => expect(s.back).toHaveBeenCalled());
+    expect(REPORT_KEYS.length).toBeGreaterThan(2);
+  });
+
+  it('says so inline when the experiment is unknown', async () => {
+    const s = screen('nope-123');
+    unmount = s.unmount;
+    await eventually(() => expect(s.frame()).toContain('no experiment nope-123'));
+  });
+});
