@@ -28,7 +28,7 @@ export async function tamperingStore(): Promise<{ store: MemoryTraceStore; runId
 }
 
 /** Polls until `check` passes, or rethrows its last failure after `ms`. */
-export async function eventually(check: () => void, ms = 3_000): Promise<void> {
+export async function eventually(check: () => void, ms = 10_000): Promise<void> {
   const until = performance.now() + ms;
   for (;;) {
     try {

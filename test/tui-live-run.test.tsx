@@ -3,22 +3,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryTraceStore } from '../traces/index.js';
 import { LiveRunScreen, LIVE_RUN_KEYS } from '../cli/tui/screens/live-run.js';
 import type { Route, RunPlan } from '../cli/tui/screen.js';
+import { eventually } from './tui-helpers.js';
 
 const ARROW_UP = '\u001B[A';
 
-/** Polls until `check` passes (or fails with its last error after `ms`). */
-async function eventually(check: () => void, ms = 10_000): Promise<void> {
-  const until = performance.now() + ms;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (err) {
-      if (performance.now() > until) throw err;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
 
 const plan: RunPlan = {
   scenario: 'shutdown-config', factors: { relation: ['none', 'cooperative'] }, model: 'synthetic:self-preserving', trials: 3, seed: 1,

@@ -3,22 +3,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryTraceStore } from '../traces/index.js';
 import { NewRunScreen, NEW_RUN_KEYS } from '../cli/tui/screens/new-run.js';
 import type { Route } from '../cli/tui/screen.js';
+import { eventually } from './tui-helpers.js';
 
 const KEY = { up: '\u001B[A', down: '\u001B[B', right: '\u001B[C', left: '\u001B[D', enter: '\r', backspace: '\u007F' };
 
-/** Polls until `check` passes (or fails with its last error after `ms`). */
-async function eventually(check: () => void, ms = 5_000): Promise<void> {
-  const until = performance.now() + ms;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (err) {
-      if (performance.now() > until) throw err;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
-}
 
 function screen(env = {}) {
   const navigate = vi.fn<(route: Route) => void>();

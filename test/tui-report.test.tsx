@@ -3,22 +3,10 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ExperimentFile, runExperiment } from '../analysis/index.js';
 import { MemoryTraceStore } from '../traces/index.js';
 import { REPORT_KEYS, ReportScreen } from '../cli/tui/screens/report.js';
+import { eventually } from './tui-helpers.js';
 
 const KEY = { down: '\u001B[B', pageDown: '\u001B[6~', end: '\u001B[F' };
 
-/** Polls until `check` passes (or fails with its last error after `ms`). */
-async function eventually(check: () => void, ms = 5_000): Promise<void> {
-  const until = performance.now() + ms;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (err) {
-      if (performance.now() > until) throw err;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
-}
 
 const MODEL = 'synthetic:self-preserving';
 const store = new MemoryTraceStore();
