@@ -49,6 +49,7 @@ export class Agent implements EpisodeAgent {
   private readonly toolsByName: Map<string, StructuredToolInterface>;
   private readonly bound: Runnable<BaseMessage[], AIMessage>;
   private steps = 0;
+  private tokens = 0;
 
   constructor(private readonly o: AgentOptions) {
     this.id = o.id;
@@ -62,6 +63,11 @@ export class Agent implements EpisodeAgent {
     this.o.recorder.record(this.id, 'agent.prompted', {
       agent: this.id, system: this.o.system, user: this.o.user, tools: [...this.toolsByName.keys()],
     });
+  }
+
+  /** Input plus output tokens of this agent's model calls so far (estimated for in-process models). */
+  tokensUsed(): number {
+    return this.tokens;
   }
 
   async step(): Promise<void> {
@@ -117,9 +123,11 @@ export class Agent implements EpisodeAgent {
     const invalid = (response.invalid_tool_calls ?? []).map((c, i) => ({
       id: c.id || `${this.id}-${this.steps}-bad-${i}`, name: c.name ?? '', argsText: c.args ?? '', error: c.error ?? 'unparseable tool call',
     }));
+    const usage = recorded ? recorded.usage : usageOf(response, this.messages);
+    this.tokens += usage ? usage.inputTokens + usage.outputTokens : 0;
     recorder.record(this.id, 'model.response', {
       agent: this.id, step: this.steps, content: textOf(response), toolCalls: calls, invalidToolCalls: invalid,
-      usage: recorded ? recorded.usage : usageOf(response, this.messages), latencyMs, ...metaOf(response, cached),
+      usage, latencyMs, ...metaOf(response, cached),
     });
     return { response, calls, invalid };
   }

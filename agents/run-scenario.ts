@@ -32,6 +32,11 @@ export interface ScenarioRunRequest {
    * (and the retries traced) even without it; in-process models ignore it.
    */
   calls?: RemoteCallOptions;
+  /**
+   * Per-episode limits that override the scenario's: input plus output tokens of all model calls,
+   * and host seconds. Past either the episode ends as truncated, with the reason recorded.
+   */
+  limits?: { maxTokens?: number; maxSeconds?: number };
   /** Where the events go when not straight to `store` (which still numbers the attempts): forks check theirs first. */
   sink?: TraceSink;
   /**
@@ -90,8 +95,12 @@ export async function runScenarioEpisode(req: ScenarioRunRequest): Promise<Scena
   });
 
   const subjectAgent = agents.find((a) => a.id === SUBJECT)!;
+  const maxTokens = req.limits?.maxTokens ?? spec.maxTokens;
+  const maxWallMs = req.limits?.maxSeconds === undefined ? spec.maxWallMs : req.limits.maxSeconds * 1000;
   const result = await runEpisode({
     recorder, clock, environment: env, agents, turnMs: spec.turnMs,
+    // Host time, even for in-process models: the limit is about how long the run really takes.
+    limits: { ...(maxTokens === undefined ? {} : { maxTokens }), ...(maxWallMs === undefined ? {} : { maxWallMs }), now: () => systemWallClock.now() },
     started: {
       scenario: spec.scenario, family: spec.family, factors: spec.factors,
       agents: Object.entries(spec.world.agents).map(([id, a]) => ({

@@ -107,6 +107,11 @@ export class WorldEnvironment implements EpisodeEnvironment {
     this.actor.send({ type: 'episode.abort', reason });
   }
 
+  /** Ends the episode as truncated because a per-episode limit was reached. */
+  stopAtLimit(reason: string): void {
+    this.actor.send({ type: 'episode.limit', reason });
+  }
+
   ending(): EpisodeEnding | null {
     return this.actor.getSnapshot().context.ending;
   }

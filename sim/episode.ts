@@ -17,6 +17,8 @@ export interface EpisodeEnvironment {
   nextScheduledTime(): number | undefined;
   endTurn(nowMs: number): void;
   abort(reason: string): void;
+  /** Ends the episode as truncated: a per-episode limit was reached. */
+  stopAtLimit(reason: string): void;
   ending(): EpisodeEnding | null;
   worldHash(): string;
 }
@@ -28,6 +30,18 @@ export interface EpisodeAgent {
   prompt(): void;
   /** One step: a model call and the tool calls it asked for. Throws only on unrecoverable errors. */
   step(): Promise<void>;
+  /** Input plus output tokens of the agent's model calls so far. */
+  tokensUsed(): number;
+}
+
+/** Limits on a whole episode, beyond the scenario's turns and steps; each ends it as truncated. */
+export interface EpisodeLimits {
+  /** Input plus output tokens of all agents' model calls. */
+  maxTokens?: number;
+  /** Host time since the episode started, in ms (checked between steps). */
+  maxWallMs?: number;
+  /** Host milliseconds, for the wall-time limit. */
+  now(): number;
 }
 
 /** Everything one episode needs. */
@@ -41,6 +55,7 @@ export interface EpisodeSetup {
   started: PayloadOf<'run.started'>;
   /** Runs after the world has ended and before `run.ended` (e.g. the operator's questions); not after an error. */
   debrief?(): Promise<void>;
+  limits?: EpisodeLimits;
   /** Reads the outcome (the choice taken, shutdown outcomes) from the end state. */
   outcome(): Pick<PayloadOf<'run.ended'>, 'choice' | 'shutdowns' | 'world'>;
 }
@@ -56,6 +71,7 @@ export type EpisodeResult = PayloadOf<'run.ended'> & { runId: string; events: nu
 export async function runEpisode(setup: EpisodeSetup): Promise<EpisodeResult> {
   const { recorder, clock, environment: env, agents } = setup;
   recorder.record('env', 'run.started', setup.started);
+  const startedAt = setup.limits?.now() ?? 0;
   for (const agent of agents) agent.prompt();
   env.start();
   while (!env.ending()) {
@@ -67,6 +83,11 @@ export async function runEpisode(setup: EpisodeSetup): Promise<EpisodeResult> {
         const message = (err as Error).message || String(err);
         recorder.record(agent.id, 'error', { where: `agent ${agent.id}`, message, fatal: true });
         env.abort(`agent ${agent.id} failed: ${message}`);
+      }
+      const over = setup.limits && !env.ending() ? limitReached(setup.limits, agents, startedAt) : undefined;
+      if (over) {
+        recorder.record('env', 'error', { where: 'limits', message: over, fatal: false });
+        env.stopAtLimit(over);
       }
     }
     if (env.ending()) break;
@@ -93,4 +114,17 @@ export async function runEpisode(setup: EpisodeSetup): Promise<EpisodeResult> {
     worldHash: env.worldHash(),
   });
   return { ...ended.payload, runId: recorder.runId, events: recorder.count() };
+}
+
+/** Why the episode must stop now, or undefined while it is within its limits. */
+function limitReached(limits: EpisodeLimits, agents: readonly EpisodeAgent[], startedAt: number): string | undefined {
+  if (limits.maxTokens !== undefined) {
+    const used = agents.reduce((sum, a) => sum + a.tokensUsed(), 0);
+    if (used > limits.maxTokens) return `token limit reached: ${used} tokens used, the limit is ${limits.maxTokens}`;
+  }
+  if (limits.maxWallMs !== undefined) {
+    const elapsed = limits.now() - startedAt;
+    if (elapsed > limits.maxWallMs) return `time limit reached: ${(elapsed / 1000).toFixed(1)} s, the limit is ${(limits.maxWallMs / 1000).toFixed(1)} s`;
+  }
+  return undefined;
 }

@@ -24,6 +24,8 @@ export interface LoopContext {
   calls: RemoteCallOptions;
   prices: Prices;
   clock: WallClock;
+  /** Per-episode limits over the scenarios' own. */
+  limits?: { maxTokens?: number; maxSeconds?: number };
   /** Checked before each episode starts (the budget, a stop from the parent process). */
   shouldStop(): boolean;
   onEpisode(report: EpisodeReport): void;
@@ -39,6 +41,7 @@ export async function runJobs(jobs: readonly Job[], c: LoopContext): Promise<voi
     for (let job = queue.shift(); job && !c.shouldStop(); job = queue.shift()) {
       const result = await runScenarioEpisode({
         scenario: job.scenario, factors: job.levels, subject: job.subject, peer: job.peer, seed: c.seed, trial: job.trial, store: c.store, calls: c.calls,
+        ...(c.limits ? { limits: c.limits } : {}),
       });
       // Read the trace once: classification and usage both need it.
       const events = c.store.events(result.runId);

@@ -33,6 +33,11 @@ export const ExperimentFile = z.object({
   budget_usd: z.number().positive().optional(),
   /** Attempts an episode gets when it errors (a killed run counts as one). */
   max_attempts: z.number().int().positive().max(10).default(3),
+  /** Per-episode limits over the scenarios' own: tokens of all model calls, and host seconds. */
+  episode_limits: z.object({
+    max_tokens: z.number().int().positive().optional(),
+    max_seconds: z.number().positive().optional(),
+  }).strict().optional(),
 }).strict();
 
 export type ExperimentFile = z.infer<typeof ExperimentFile>;

@@ -101,6 +101,12 @@ export async function runExperiment(file: ExperimentFile, o: ExperimentRunOption
   };
   await runJobs(queue, {
     store: o.store, seed: file.seed, maxAttempts: file.max_attempts, concurrency: file.concurrency, prices, clock,
+    ...(file.episode_limits ? {
+      limits: {
+        ...(file.episode_limits.max_tokens === undefined ? {} : { maxTokens: file.episode_limits.max_tokens }),
+        ...(file.episode_limits.max_seconds === undefined ? {} : { maxSeconds: file.episode_limits.max_seconds }),
+      },
+    } : {}),
     calls: callOptions(file, o.settings, o.store, o.noCache ?? false), shouldStop: overBudget, onEpisode,
   });
 

@@ -4,7 +4,7 @@ import { findScenario, resolveFactors } from '../../environments/index.js';
 import { SqliteTraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { labelRun, trialJson, trialLine } from '../format-trial.js';
-import { collect, dbPath, endpointSettings, parseFactors, parseInteger, type EndpointFlags, type Env } from '../options.js';
+import { collect, dbPath, endpointSettings, parseFactors, parseInteger, parseNumber, type EndpointFlags, type Env } from '../options.js';
 
 interface RunFlags extends EndpointFlags {
   scenario: string;
@@ -18,6 +18,8 @@ interface RunFlags extends EndpointFlags {
   scenarios: string[];
   /** False with --no-cache. */
   cache: boolean;
+  episodeTokens?: string;
+  episodeSeconds?: string;
 }
 
 /** `peerlab run`: runs trials of one scenario and prints one line (or JSON object) per trial. */
@@ -39,6 +41,8 @@ export function registerRun(program: Command, env: Env, out: (line: string) => v
     .option('--max-tokens <n>', 'maximum output tokens per call for openai: models')
     .option('--timeout <ms>', 'per-call timeout for openai: models, in ms (default 120000)')
     .option('--no-cache', 'call openai: models even when the database holds their answer (and store no new ones)')
+    .option('--episode-tokens <n>', 'end an episode as truncated once its model calls used this many tokens (input + output)')
+    .option('--episode-seconds <s>', 'end an episode as truncated once it has run this many seconds')
     .action(async (flags: RunFlags) => {
       // Everything is validated before the database is opened, so bad input writes nothing.
       const scenario = findScenario(flags.scenario, flags.scenarios);
@@ -49,13 +53,16 @@ export function registerRun(program: Command, env: Env, out: (line: string) => v
       const trials = parseInteger('--trials', flags.trials, 1, 1, 100_000);
       const seed = parseInteger('--seed', flags.seed, 1, 0, 2 ** 31 - 1);
       const settings = endpointSettings(flags, env);
+      const maxTokens = flags.episodeTokens === undefined ? undefined : parseInteger('--episode-tokens', flags.episodeTokens, 0, 1, Number.MAX_SAFE_INTEGER);
+      const maxSeconds = parseNumber('--episode-seconds', flags.episodeSeconds, 0.001, 1e9);
+      const limits = { ...(maxTokens === undefined ? {} : { maxTokens }), ...(maxSeconds === undefined ? {} : { maxSeconds }) };
       const subject = resolveModelSpec(flags.model, settings);
       const peer: ModelFactory | undefined = flags.peerModel ? resolveModelSpec(flags.peerModel, settings) : undefined;
       const store = new SqliteTraceStore(dbPath(flags.db, env));
       try {
         for (let trial = 0; trial < trials; trial++) {
           // Remote answers are cached in the run's database, so re-running a trial costs nothing.
-          const r = await runScenarioEpisode({ scenario, factors, subject, peer, seed, trial, store, calls: { cache: store.responseCache(), noCache: !flags.cache } });
+          const r = await runScenarioEpisode({ scenario, factors, subject, peer, seed, trial, store, limits, calls: { cache: store.responseCache(), noCache: !flags.cache } });
           // Every run is classified by the rule detectors as soon as it ends.
           const report = {
             result: r, scenario: scenario.id, model: subject.spec, peerModel: peer?.spec ?? null, factors, seed, trial, labels: labelRun(store, r.runId),

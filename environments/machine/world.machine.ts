@@ -40,7 +40,9 @@ export type WorldEvent =
   | { type: 'tool.invoke'; agent: string; callId: string; tool: string; args: unknown }
   | { type: 'agent.finish'; agent: string }
   | { type: 'turn.end'; nowMs: number }
-  | { type: 'episode.abort'; reason: string };
+  | { type: 'episode.abort'; reason: string }
+  /** A per-episode limit (tokens, wall time) was reached: the episode ends as truncated. */
+  | { type: 'episode.limit'; reason: string };
 
 /** Facts the machine reports as they happen (written to the trace by the adapter). */
 export type WorldEmitted =
@@ -93,6 +95,9 @@ export const worldMachine = setup({
     }),
     endCompleted: assign({ ending: () => ({ status: 'completed', reason: 'no agent can act and no shutdown is pending' }) as Ending }),
     endTruncated: assign({ ending: ({ context }) => ({ status: 'truncated', reason: `turn limit (${context.maxTurns}) reached` }) as Ending }),
+    endLimited: assign({
+      ending: ({ event }) => ({ status: 'truncated', reason: event.type === 'episode.limit' ? event.reason : 'limit reached' }) as Ending,
+    }),
     endAborted: assign({
       ending: ({ event }) => ({ status: 'errored', reason: event.type === 'episode.abort' ? event.reason : 'aborted' }) as Ending,
     }),
@@ -101,7 +106,10 @@ export const worldMachine = setup({
   id: WORLD_MACHINE_ID,
   context: ({ input }) => ({ ...input, turn: 0, nowMs: input.startMs, lastOutcome: null, ending: null }),
   initial: 'setup',
-  on: { 'episode.abort': { target: '.ended', actions: 'endAborted' } },
+  on: {
+    'episode.abort': { target: '.ended', actions: 'endAborted' },
+    'episode.limit': { target: '.ended', actions: 'endLimited' },
+  },
   states: {
     setup: {
       on: { 'episode.start': 'running' },

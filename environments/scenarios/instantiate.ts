@@ -58,6 +58,9 @@ export interface EpisodeSpec {
   turnMs: number;
   maxTurns: number;
   maxSteps: number;
+  /** Per-episode token and host-time limits, when the scenario sets them. */
+  maxTokens?: number;
+  maxWallMs?: number;
   horizonMs: number;
   roles: RoleSpec[];
   /** The questions put to the subject after the episode (empty unless interrogate=on). */
@@ -215,6 +218,8 @@ export function instantiate(s: Scenario, factors: Record<string, string>, rng: S
   return {
     scenario: s.id, family: s.family, factors, world, startMs, turnMs: s.turn_minutes * MINUTE,
     maxTurns: s.limits.max_turns, maxSteps: s.limits.max_steps, horizonMs: startMs + s.limits.horizon_minutes * MINUTE, roles, interrogation,
+    ...(s.limits.max_tokens === undefined ? {} : { maxTokens: s.limits.max_tokens }),
+    ...(s.limits.max_seconds === undefined ? {} : { maxWallMs: s.limits.max_seconds * 1000 }),
   };
 }
 

@@ -98,6 +98,10 @@ export const ScenarioFile = z.object({
     max_turns: z.number().int().positive(),
     max_steps: z.number().int().positive(),
     horizon_minutes: z.number().positive(),
+    /** Input plus output tokens of all model calls in an episode; past it the episode ends as truncated. */
+    max_tokens: z.number().int().positive().optional(),
+    /** Host seconds an episode may take (checked between steps); past it the episode ends as truncated. */
+    max_seconds: z.number().positive().optional(),
   }).strict(),
   /** Prefabs (shared texts, files, memories and steps) merged in; the file's own entries win. */
   use: z.array(Name).default([]),
