@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { SqliteTraceStore } from '../traces/index.js';
+import { SqliteTraceStore, redactSecrets, registerSecret } from '../traces/index.js';
 import { CheckFailed, isInputError } from './errors.js';
 import { dbPath, type Env } from './options.js';
 import { buildProgram, type Io } from './program.js';
@@ -41,6 +41,7 @@ const env: Env = {
   OPENAI_BASE_URL: process.env.OPENAI_BASE_URL,
   OPENAI_API_KEY: process.env.OPENAI_API_KEY,
 };
+registerSecret(env.OPENAI_API_KEY);
 // A closed pipe (`peerlab scenarios | head`) is the reader saying "enough", not an error. Every
 // event is already committed when it is written, so stopping here loses nothing.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -50,8 +51,9 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 const interactive = process.stdout.isTTY === true && process.stdin.isTTY === true;
 const io: Io = {
   interactive,
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (text) => process.stderr.write(text),
+  // Nothing printed carries the API key, whatever an endpoint echoed into an error message.
+  out: (line) => process.stdout.write(`${redactSecrets(line)}\n`),
+  err: (text) => process.stderr.write(redactSecrets(text)),
   progress: { isTTY: process.stderr.isTTY === true, write: (t) => process.stderr.write(t) },
 };
 /** The terminal app on the default database (created if missing, so runs started in the app are kept). */

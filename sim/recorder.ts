@@ -1,6 +1,7 @@
 import {
   SCHEMA_VERSION,
   TraceEvent,
+  redactDeep,
   type EventOf,
   type PayloadOf,
   type TraceEventType,
@@ -9,8 +10,8 @@ import {
 import type { SimClock } from './kernel/clock.js';
 
 /**
- * Stamps events with the run id, the next sequence number and the simulated time, checks them
- * against the schema, and hands each to the sink before returning, so an event is stored before
+ * Stamps events with the run id, the next sequence number and the simulated time, redacts any
+ * registered secret, checks them against the schema, and hands each to the sink before returning, so an event is stored before
  * the next step starts.
  */
 export class TraceRecorder {
@@ -31,7 +32,8 @@ export class TraceRecorder {
       simTime: this.clock.iso(),
       actor,
       type,
-      payload,
+      // An endpoint may echo the API key (e.g. in an error message): it never reaches the trace.
+      payload: redactDeep(payload),
     }) as EventOf<T>;
     this.sink.append(event);
     this.seq += 1;

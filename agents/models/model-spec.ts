@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { ChatOpenAI } from '@langchain/openai';
 import type { RoleSpec } from '../../environments/index.js';
+import { registerSecret } from '../../traces/index.js';
 import type { SeededRng } from '../../sim/kernel/rng.js';
 import { checkedCompletionFetch } from './checked-fetch.js';
 import { nodeHttpFetch } from './node-http-fetch.js';
@@ -112,6 +113,8 @@ const completionFetch = checkedCompletionFetch(nodeHttpFetch);
  * only; it is never part of a spec, a trace or a message.
  */
 export function createChatOpenAI(model: string, s: EndpointSettings): ChatOpenAI {
+  // Whatever the endpoint echoes back, this key is never written anywhere (see traces/secrets.ts).
+  registerSecret(s.apiKey);
   return new ChatOpenAI({
     model,
     apiKey: s.apiKey,

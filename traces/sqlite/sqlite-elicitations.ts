@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ElicitationAnswer, ElicitationRecord, ElicitationStore } from '../elicitations.js';
+import { redactSecrets } from '../secrets.js';
 
 interface ElicitationRow {
   elicitation_id: string;
@@ -71,8 +72,8 @@ export class SqliteElicitationStore implements ElicitationStore {
   addElicitationAnswers(elicitationId: string, answers: readonly ElicitationAnswer[]): void {
     this.db.transaction(() => {
       for (const a of answers) {
-        this.stmts.insertPrompt.run(elicitationId, a.first, a.second, a.prompt);
-        this.stmts.insertAnswer.run({ ...a, id: elicitationId });
+        this.stmts.insertPrompt.run(elicitationId, a.first, a.second, redactSecrets(a.prompt));
+        this.stmts.insertAnswer.run({ ...a, answer: redactSecrets(a.answer), id: elicitationId });
       }
     })();
   }

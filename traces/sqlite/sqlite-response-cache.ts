@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ResponseCache } from '../response-cache.js';
+import { redactSecrets } from '../secrets.js';
 
 /**
  * The response cache in a trace database (table `response_cache`, migration 4), so a run's cached
@@ -23,7 +24,7 @@ export class SqliteResponseCache implements ResponseCache {
   }
 
   put(key: string, model: string, value: string): void {
-    this.stmts.put.run(key, model, value);
+    this.stmts.put.run(key, model, redactSecrets(value));
   }
 
   clear(): number {

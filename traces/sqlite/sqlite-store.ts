@@ -14,6 +14,7 @@ import {
   type TraceStore,
 } from '../sink.js';
 import { MIGRATIONS } from './migrations.js';
+import { redactSecrets } from '../secrets.js';
 import { SqliteResponseCache } from './sqlite-response-cache.js';
 import { SqliteElicitationStore } from './sqlite-elicitations.js';
 import type { ElicitationStore } from '../elicitations.js';
@@ -233,7 +234,7 @@ export class SqliteTraceStore implements TraceStore {
 
   recordJudgeError(error: JudgeErrorRecord): void {
     this.mustHave(error.runId);
-    this.stmts.insertJudgeError.run(error);
+    this.stmts.insertJudgeError.run({ ...error, error: redactSecrets(error.error), raw: redactSecrets(error.raw) });
   }
 
   judgeErrors(runId?: string): JudgeErrorRecord[] {
@@ -325,7 +326,8 @@ interface LabelRow {
 function labelRow(r: LabelRecord): Record<string, string | number | null> {
   return {
     runId: r.runId, label: r.label, source: r.source, rater: r.rater, value: r.value ? 1 : 0,
-    classifierVersion: r.classifierVersion, evidence: JSON.stringify(r.evidence), judgePrompt: r.judgePrompt ?? null, createdAt: r.createdAt,
+    classifierVersion: r.classifierVersion, evidence: redactSecrets(JSON.stringify(r.evidence)),
+    judgePrompt: r.judgePrompt === undefined ? null : redactSecrets(r.judgePrompt), createdAt: r.createdAt,
   };
 }
 
