@@ -100,6 +100,19 @@ const CASES: ReadonlyArray<[string, string[], Record<string, string>?]> = [
   ['utilities fit: malformed edges', ['utilities', 'fit', '--edges', 'TMP/edges-bad.jsonl']],
   ['utilities revealed: unknown experiment', ['utilities', 'revealed', '--experiment', 'nope', '--db', 'TMP/empty.db']],
   ['utilities compare: unknown experiment', ['utilities', 'compare', '--model', 'synthetic:corrigible', '--experiment', 'nope', '--db', 'TMP/empty.db']],
+  // export, import, replay, fork
+  ['export: no format', ['export', '--run', 'x', '--out', 'TMP/x.jsonl', '--db', 'TMP/empty.db']],
+  ['export: unknown format', ['export', '--run', 'x', '--format', 'xml', '--out', 'TMP/x.xml', '--db', 'TMP/empty.db']],
+  ['export: run and experiment', ['export', '--run', 'x', '--experiment', 'y', '--format', 'csv', '--out', 'TMP/x.csv', '--db', 'TMP/empty.db']],
+  ['export: unknown run', ['export', '--run', 'nope', '--format', 'jsonl', '--out', 'TMP/x.jsonl', '--db', 'TMP/empty.db']],
+  ['export: missing database', ['export', '--run', 'x', '--format', 'jsonl', '--out', 'TMP/x.jsonl', '--db', 'DB']],
+  ['import: missing file', ['import', 'TMP/missing.jsonl', '--db', 'DB']],
+  ['import: not a trace', ['import', 'TMP/edges-bad.jsonl', '--db', 'DB']],
+  ['import: unknown format', ['import', 'TMP/edges-bad.jsonl', '--format', 'csv', '--db', 'DB']],
+  ['replay: unknown run', ['replay', 'nope', '--verify', '--db', 'TMP/empty.db']],
+  ['replay: missing database', ['replay', 'nope', '--db', 'DB']],
+  ['fork: unknown run', ['fork', 'nope', '--at', '3', '--db', 'TMP/empty.db']],
+  ['fork: no --at', ['fork', 'nope', '--db', 'TMP/empty.db']],
 ];
 
 function args(argv: readonly string[], db: string): string[] {
