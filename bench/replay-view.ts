@@ -144,6 +144,9 @@ export async function benchReplayView(dir: string): Promise<{ rows: Array<[strin
   await firstFrame;
   const openMs = performance.now() - opening;
   if (!terminal.frame.startsWith('Replay #0 ')) throw new Error(`unexpected first frame:\n${terminal.frame}`);
+  // The first frame shows the first page; the rest loads in pages behind it (the header counts them).
+  while (/ loaded\)/.test(terminal.frame.split('\n')[0] ?? '')) await terminal.nextFrame();
+  const loadedMs = performance.now() - opening;
 
   // Keypresses: mostly steps, some jumps, and one jump to the last event (which builds the worlds
   // from the last checkpoint reached to the end).
@@ -169,8 +172,9 @@ export async function benchReplayView(dir: string): Promise<{ rows: Array<[strin
   return {
     rows: [
       [`Replay: write a ${n}-event run to SQLite (setup, one transaction per event)`, `${(writeMs / 1000).toFixed(1)} s`],
-      [`Replay: open the ${n}-event run (events + Timeline + first frame), aim < 1 s`, ms(openMs)],
-      ['  of which store.events (SQLite read + zod parse of every event)', ms(readMs)],
+      [`Replay: open the ${n}-event run (first page of events + Timeline + first frame), aim < 1 s`, ms(openMs)],
+      ['  every event loaded (pages of 10,000 read behind the first frame)', ms(loadedMs)],
+      ['  store.events alone, for comparison (SQLite read + zod parse of every event)', ms(readMs)],
       ['    (SQLite read alone, better-sqlite3 .all())', ms(sqliteMs)],
       ['    (SQLite read + JSON.parse of the payloads, no schema check)', ms(rawMs)],
       ['    (zod TraceEvent.parse of every event alone)', ms(zodMs)],

@@ -3,6 +3,7 @@ import { SqliteTraceStore, redactSecrets, registerSecret } from '../traces/index
 import { CheckFailed, isInputError } from './errors.js';
 import { dbPath, type Env } from './options.js';
 import { buildProgram, type Io } from './program.js';
+import { loadTui } from './tui/load.js';
 
 /**
  * Runs the CLI and returns the exit code: 0 on success, 2 for bad input (one line on stderr,
@@ -59,7 +60,7 @@ const io: Io = {
 /** The terminal app on the default database (created if missing, so runs started in the app are kept). */
 async function openTui(): Promise<void> {
   // Loaded only here, so commands do not pay for ink and React at start-up.
-  const { openApp } = await import('./tui/index.js');
+  const { openApp } = await loadTui();
   const store = new SqliteTraceStore(dbPath(undefined, env));
   try {
     await openApp(store, env);

@@ -32,6 +32,8 @@ function isKind(e: TraceEvent, kind: Exclude<StepKind, 'behaviour'>): boolean {
 }
 
 export class Timeline {
+  /** The events loaded so far (a long run is read in pages: see `append`). */
+  readonly events: TraceEvent[];
   /** Folded worlds at every CHECKPOINT_EVERY-th event index (index → world after that event). */
   private readonly checkpoints = new Map<number, WorldJson>();
   private readonly start: WorldJson | undefined;
@@ -39,7 +41,8 @@ export class Timeline {
   private readonly behaviours = new Map<number, string[]>();
   private readonly bySeq = new Map<number, number>();
 
-  constructor(readonly events: readonly TraceEvent[], labels: readonly LabelRecord[] = []) {
+  constructor(events: readonly TraceEvent[], labels: readonly LabelRecord[] = []) {
+    this.events = [...events];
     const started = events[0];
     this.start = started?.type === 'run.started' ? started.payload.world : undefined;
     // Without patches in the trace (written before they were recorded) worlds cannot be rebuilt.
@@ -53,6 +56,14 @@ export class Timeline {
 
   get length(): number {
     return this.events.length;
+  }
+
+  /** Adds the next page of a run's events (read after the ones already here). */
+  append(more: readonly TraceEvent[]): void {
+    for (const e of more) {
+      this.bySeq.set(e.seq, this.events.length);
+      this.events.push(e);
+    }
   }
 
   /** Whether worlds can be rebuilt for this trace. */

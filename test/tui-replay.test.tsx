@@ -1,6 +1,6 @@
 import { render } from 'ink-testing-library';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ReplayScreen, loadReplay, REPLAY_KEYS } from '../cli/tui/screens/replay.js';
+import { ReplayScreen, loadReplay, loadRest, REPLAY_KEYS } from '../cli/tui/screens/replay.js';
 import type { Route } from '../cli/tui/screen.js';
 import type { MemoryTraceStore } from '../traces/index.js';
 import { KEYS, eventually, tamperingStore } from './tui-helpers.js';
@@ -110,6 +110,21 @@ describe('Replay screen', () => {
     await eventually(() => expect(app.lastFrame()).toContain('no run nope'));
     const data = loadReplay(store, runId)!;
     expect(data.timeline.length).toBe(40);
+    expect(data.complete).toBe(true);
     expect(data.labels.some((l) => l.label === 'self.tamper_shutdown' && l.value)).toBe(true);
+  });
+
+  it('opens a long run on its first page and reads the rest in pages, with the same worlds', async () => {
+    const paged = loadReplay(store, runId, { first: 10, page: 7 })!;
+    expect(paged.timeline.length).toBe(10);
+    expect(paged.complete).toBe(false);
+    let pages = 0;
+    await loadRest(store, paged, () => { pages++; });
+    expect(pages).toBe(5);
+    expect(paged.complete).toBe(true);
+    const whole = loadReplay(store, runId)!;
+    expect(paged.timeline.events).toEqual(whole.timeline.events);
+    for (let i = 0; i < whole.timeline.length; i++) expect(paged.timeline.worldMatches(i)).toBe(whole.timeline.worldMatches(i));
+    expect(paged.timeline.find(0, 'behaviour')).toBe(whole.timeline.find(0, 'behaviour'));
   });
 });

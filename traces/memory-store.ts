@@ -52,6 +52,10 @@ export class MemoryTraceStore implements TraceStore {
     return structuredClone(this.eventsByRun.get(runId) ?? []);
   }
 
+  eventsAfter(runId: string, afterSeq: number, limit: number): TraceEvent[] {
+    return structuredClone((this.eventsByRun.get(runId) ?? []).filter((e) => e.seq > afterSeq).slice(0, limit));
+  }
+
   attempts(episodeKey: string): number {
     let n = 0;
     for (const s of this.summaries.values()) if (s.episodeKey === episodeKey) n++;

@@ -37,6 +37,8 @@ export interface TraceStore extends TraceSink, LabelStore, ExperimentStore {
   run(runId: string): RunSummary | undefined;
   /** A run's events in sequence order ([] for an unknown run). */
   events(runId: string): TraceEvent[];
+  /** Up to `limit` of a run's events with seq above `afterSeq`, in order: a long run read in pages. */
+  eventsAfter(runId: string, afterSeq: number, limit: number): TraceEvent[];
   /** How many runs with this episode key exist (so the next attempt gets a fresh id). */
   attempts(episodeKey: string): number;
   /** The cache of remote model answers kept with these traces. */

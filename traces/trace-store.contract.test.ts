@@ -70,6 +70,17 @@ describe.each([
     store.close();
   });
 
+  it('reads a run in pages after a seq, in order', () => {
+    const store = make();
+    const events = [started('r1'), call('r1', 1), call('r1', 2), ended('r1', 3)];
+    for (const e of events) store.append(e);
+    expect(store.eventsAfter('r1', -1, 2)).toEqual(events.slice(0, 2));
+    expect(store.eventsAfter('r1', 1, 10)).toEqual(events.slice(2));
+    expect(store.eventsAfter('r1', 3, 10)).toEqual([]);
+    expect(store.eventsAfter('nope', -1, 10)).toEqual([]);
+    store.close();
+  });
+
   it('projects run.started and run.ended into the run index', () => {
     const store = make();
     store.append(started('r1'));

@@ -4,6 +4,7 @@ import { SqliteTraceStore, type TraceStore } from '../../traces/index.js';
 import { CheckFailed } from '../errors.js';
 import { collect, dbPath, type Env } from '../options.js';
 import type { Io } from '../program.js';
+import { loadTui } from '../tui/load.js';
 import { requireRun, showRun } from './runs.js';
 
 interface ReplayFlags {
@@ -46,7 +47,7 @@ export function registerReplay(program: Command, env: Env, io: Io): void {
 async function browseRun(store: TraceStore, env: Env, path: string, runId: string, json: boolean, io: Io): Promise<void> {
   if (!io.interactive || json) return showRun(store, path, runId, json, io.out);
   // Loaded only here, so commands do not pay for ink and React at start-up.
-  const { openReplay } = await import('../tui/index.js');
+  const { openReplay } = await loadTui();
   await openReplay(store, env, runId);
 }
 

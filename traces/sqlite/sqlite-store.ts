@@ -113,6 +113,7 @@ export class SqliteTraceStore implements TraceStore {
       runs: this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs ORDER BY created_at, rowid`),
       run: this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`),
       events: this.db.prepare(`SELECT * FROM events WHERE run_id = ? ORDER BY seq`),
+      eventsAfter: this.db.prepare(`SELECT * FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
       attempts: this.db.prepare(`SELECT count(*) AS n FROM runs WHERE episode_key = ?`),
       runExists: this.db.prepare(`SELECT 1 FROM runs WHERE run_id = ?`),
       deleteLabels: this.db.prepare(`DELETE FROM labels WHERE run_id = ? AND source = ? AND rater = ?`),
@@ -192,17 +193,11 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   events(runId: string): TraceEvent[] {
-    return (this.stmts.events.all(runId) as EventRow[]).map((row) =>
-      TraceEvent.parse({
-        schemaVersion: row.schema_version,
-        runId: row.run_id,
-        seq: row.seq,
-        simTime: row.sim_time,
-        actor: row.actor,
-        type: row.type,
-        payload: JSON.parse(row.payload),
-      }),
-    );
+    return (this.stmts.events.all(runId) as EventRow[]).map(rowToEvent);
+  }
+
+  eventsAfter(runId: string, afterSeq: number, limit: number): TraceEvent[] {
+    return (this.stmts.eventsAfter.all(runId, afterSeq, limit) as EventRow[]).map(rowToEvent);
   }
 
   attempts(episodeKey: string): number {
@@ -321,6 +316,18 @@ interface LabelRow {
   evidence: string;
   judge_prompt: string | null;
   created_at: string;
+}
+
+function rowToEvent(row: EventRow): TraceEvent {
+  return TraceEvent.parse({
+    schemaVersion: row.schema_version,
+    runId: row.run_id,
+    seq: row.seq,
+    simTime: row.sim_time,
+    actor: row.actor,
+    type: row.type,
+    payload: JSON.parse(row.payload),
+  });
 }
 
 function labelRow(r: LabelRecord): Record<string, string | number | null> {

@@ -6,7 +6,7 @@
  * hit, so a 100,000-event run steps as fast as a short one.
  */
 import { Box, Text, type Key } from 'ink';
-import { useMemo, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Timeline, type StepKind } from '../../../sim/timeline.js';
 import type { LabelRecord, RunSummary, TraceStore } from '../../../traces/index.js';
 import { EventList } from '../components/event-list.js';
@@ -37,14 +37,38 @@ export interface ReplayData {
   run: RunSummary;
   labels: LabelRecord[];
   timeline: Timeline;
+  /** Whether every event is loaded; a long run's later pages follow in the background. */
+  complete: boolean;
+  /** Events per later page. */
+  page: number;
 }
 
-/** Reads a run's events and labels once and builds its timeline (undefined for an unknown run). */
-export function loadReplay(store: TraceStore, runId: string): ReplayData | undefined {
+/** Events read before the first frame, and per page after it: a long run opens at once. */
+const FIRST_PAGE = 2_000;
+const PAGE = 10_000;
+
+/**
+ * Reads a run's labels and first page of events and builds its timeline (undefined for an unknown
+ * run); `loadRest` reads the other pages.
+ */
+export function loadReplay(store: TraceStore, runId: string, pages = { first: FIRST_PAGE, page: PAGE }): ReplayData | undefined {
   const run = store.run(runId);
   if (!run) return undefined;
   const labels = store.labels({ runId });
-  return { run, labels, timeline: new Timeline(store.events(runId), labels) };
+  const first = store.eventsAfter(runId, -1, pages.first);
+  return { run, labels, timeline: new Timeline(first, labels), complete: first.length < pages.first, page: pages.page };
+}
+
+/** Reads the remaining pages into `data.timeline`, yielding between pages; resolves when done or cancelled. */
+export async function loadRest(store: TraceStore, data: ReplayData, onPage: () => void, cancelled: () => boolean = () => false): Promise<void> {
+  while (!data.complete && !cancelled()) {
+    await new Promise((resolve) => setImmediate(resolve));
+    const last = data.timeline.events.at(-1)?.seq ?? -1;
+    const page = store.eventsAfter(data.run.runId, last, data.page);
+    data.timeline.append(page);
+    data.complete = page.length < data.page;
+    onPage();
+  }
 }
 
 /** Where the panels go: three columns when wide, two bands at 80×24. */
@@ -119,11 +143,12 @@ export function replayStep(timeline: Timeline, state: ReplayState, input: string
   return found === undefined ? { ...state, note: `no ${direction > 0 ? 'later' : 'earlier'} ${KIND_NAMES[kind]}` } : go(found);
 }
 
-function header(run: RunSummary, timeline: Timeline, cursor: number): string {
+function header(run: RunSummary, timeline: Timeline, cursor: number, complete: boolean): string {
   const e = timeline.events[cursor];
   const peer = run.peerModel ? ` + ${run.peerModel}` : '';
   const at = e ? `#${e.seq} ${e.simTime.slice(11, 16)}` : '-';
-  return `Replay ${at} (${cursor + 1}/${timeline.length}) · choice ${run.choice ?? '-'} · ${run.scenario} · ${run.model}${peer} · ${run.status} · ${run.runId}`;
+  const count = complete ? `${timeline.length}` : `${timeline.length} of ${run.eventCount} loaded`;
+  return `Replay ${at} (${cursor + 1}/${count}) · choice ${run.choice ?? '-'} · ${run.scenario} · ${run.model}${peer} · ${run.status} · ${run.runId}`;
 }
 
 function ReplayView({ data, width, height }: { data: ReplayData; width: number; height: number }) {
@@ -169,7 +194,7 @@ function ReplayView({ data, width, height }: { data: ReplayData; width: number; 
   );
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text bold wrap="truncate">{fit(header(run, timeline, cursor), width)}</Text>
+      <Text bold wrap="truncate">{fit(header(run, timeline, cursor, data.complete), width)}</Text>
       {layout.wide ? (
         <Box flexDirection="row" gap={1} height={height - 2}>
           {list}
@@ -191,6 +216,14 @@ function ReplayView({ data, width, height }: { data: ReplayData; width: number; 
 export function ReplayScreen({ store, runId, width, height }: ScreenProps & { runId: string }) {
   useScreenKeys(REPLAY_KEYS);
   const data = useMemo(() => loadReplay(store, runId), [store, runId]);
+  // A long run's later pages load after the first frame; each page redraws (jumps then reach further).
+  const [, setPages] = useState(0);
+  useEffect(() => {
+    if (!data || data.complete) return undefined;
+    let stop = false;
+    void loadRest(store, data, () => setPages((n) => n + 1), () => stop);
+    return () => { stop = true; };
+  }, [store, data]);
   if (!data) return <Text color="red">{`no run ${runId} in this database (q goes back)`}</Text>;
   if (data.timeline.length === 0) return <Text dimColor>{`run ${runId} has no events (q goes back)`}</Text>;
   return <ReplayView data={data} width={width} height={height} />;
