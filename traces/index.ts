@@ -6,6 +6,6 @@ export * from './elicitations.js';
 export { MemoryTraceStore } from './memory-store.js';
 export { MemoryResponseCache, type ResponseCache } from './response-cache.js';
 export { SqliteTraceStore, StoreOpenError, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
-export { eventToJsonLine, parseTraceLines, traceEventJsonSchema, TraceImportError } from './json-lines.js';
+export { eventToJsonLine, parseTraceLines, readJsonLines, traceEventJsonSchema, TraceImportError } from './json-lines.js';
 export { eventDifference, firstDifference, carriesWorldHash, type TraceDifference, type SideNames } from './compare-events.js';
 export { registerSecret, redactSecrets, redactDeep, REDACTED } from './secrets.js';

@@ -8,6 +8,30 @@ export function eventToJsonLine(event: TraceEvent): string {
   return JSON.stringify({ schemaVersion, runId, seq, simTime, actor, type, payload });
 }
 
+/**
+ * Reads JSON lines, one value a line (blank lines skipped): `read` turns a parsed value into an
+ * item, or returns `{ problem }`. Every bad line is collected as `line N: …`, so a file can be
+ * fixed in one pass; callers refuse the whole file when any line is bad.
+ */
+export function readJsonLines<T>(text: string, read: (value: unknown) => T | { problem: string }): { items: T[]; problems: string[] } {
+  const items: T[] = [];
+  const problems: string[] = [];
+  text.split(/\r?\n/).forEach((line, index) => {
+    if (line.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      problems.push(`line ${index + 1}: not JSON`);
+      return;
+    }
+    const item = read(value);
+    if (typeof item === 'object' && item !== null && 'problem' in item) problems.push(`line ${index + 1}: ${(item as { problem: string }).problem}`);
+    else items.push(item as T);
+  });
+  return { items, problems };
+}
+
 /** A JSON-lines trace that cannot be read: every bad line is named. */
 export class TraceImportError extends Error {
   override name = 'TraceImportError';
@@ -20,24 +44,11 @@ export class TraceImportError extends Error {
  * there are none, so an import never writes half a file.
  */
 export function parseTraceLines(text: string, source: string): TraceEvent[] {
-  const events: TraceEvent[] = [];
-  const problems: string[] = [];
-  text.split('\n').forEach((line, index) => {
-    if (line.trim() === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      problems.push(`line ${index + 1}: not JSON`);
-      return;
-    }
+  const { items: events, problems } = readJsonLines<TraceEvent>(text, (value) => {
     const parsed = TraceEvent.safeParse(value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      problems.push(`line ${index + 1}: ${issue.path.join('.') || 'event'}: ${issue.message}`);
-      return;
-    }
-    events.push(parsed.data);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0]!;
+    return { problem: `${issue.path.join('.') || 'event'}: ${issue.message}` };
   });
   if (problems.length > 0) throw new TraceImportError(`${source}: ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? `; and ${problems.length - 10} more` : ''}`);
   if (events.length === 0) throw new TraceImportError(`${source}: no events (expected JSON lines as written by peerlab export --format jsonl)`);

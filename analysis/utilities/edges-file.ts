@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { readJsonLines } from '../../traces/index.js';
 import { UtilitiesInputError } from './errors.js';
 import type { PreferenceEdge } from './thurstonian.js';
 
@@ -35,21 +36,11 @@ function lineProblem(value: unknown): string | undefined {
 
 /** Parses the text of an edges file; `source` names it in errors. */
 export function parseEdges(text: string, source: string): PreferenceEdge[] {
-  const edges: PreferenceEdge[] = [];
-  const problems: string[] = [];
-  text.split(/\r?\n/).forEach((line, index) => {
-    if (line.trim() === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      problems.push(`line ${index + 1}: not JSON`);
-      return;
-    }
+  const { items: edges, problems } = readJsonLines<PreferenceEdge>(text, (value) => {
     const problem = lineProblem(value);
-    if (problem !== undefined) return problems.push(`line ${index + 1}: ${problem}`);
+    if (problem !== undefined) return { problem };
     const e = value as EdgeLine;
-    edges.push({ a: e.a, b: e.b, aWins: e.a_wins, bWins: e.b_wins });
+    return { a: e.a, b: e.b, aWins: e.a_wins, bWins: e.b_wins };
   });
   if (problems.length > 0) throw new UtilitiesInputError(`${source}: ${problems.join('; ')}`);
   if (edges.length === 0) throw new UtilitiesInputError(`${source}: no edges (expected JSON lines like {"a": "x", "b": "y", "a_wins": 7, "b_wins": 13})`);
