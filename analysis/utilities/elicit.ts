@@ -189,8 +189,10 @@ export async function elicitStatedUtilities(req: ElicitRequest): Promise<ElicitO
     // After the first failure no worker starts another question; the ones in flight finish and
     // are stored, then the failure is raised.
     let failure: { error: unknown } | undefined;
+    // A cursor, not shift(): a phase can hold tens of thousands of questions.
+    let next = 0;
     const worker = async () => {
-      for (let t = todo.shift(); t && !failure; t = todo.shift()) {
+      for (let t = todo[next++]; t && !failure; t = todo[next++]) {
         const rng = root.fork(`answer\u0000${answerKey(t.first, t.second, t.sample)}`);
         let answer: string;
         try {

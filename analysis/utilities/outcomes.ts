@@ -4,13 +4,10 @@
  * scale (so stated and revealed utilities can be compared) and a group may be an amount series
  * written as a template (so exchange rates can be fitted as μ = a + b·ln N).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { StatedOutcome } from '../../agents/index.js';
-import { pathText } from '../../environments/index.js';
+import { readDataFile } from '../data-file.js';
 import { UtilitiesInputError } from './errors.js';
 
 /** The outcome set `utilities elicit` asks about when no file is given. */
@@ -91,18 +88,5 @@ export function outcomeSet(file: OutcomeSetFile, source: string): OutcomeSet {
 
 /** Reads and validates an outcome set file; errors name the file and the place in it. */
 export function loadOutcomeSet(path: string): OutcomeSet {
-  if (!existsSync(path)) throw new UtilitiesInputError(`no outcome set file at ${path}`);
-  let raw: unknown;
-  try {
-    const text = readFileSync(path, 'utf8');
-    raw = extname(path) === '.json' ? JSON.parse(text) : parseYaml(text);
-  } catch (err) {
-    throw new UtilitiesInputError(`${path}: cannot read as ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
-  }
-  const parsed = OutcomeSetFile.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UtilitiesInputError(`${path}: at ${pathText(issue.path)}: ${issue.message}`);
-  }
-  return outcomeSet(parsed.data, path);
+  return outcomeSet(readDataFile(path, OutcomeSetFile, 'outcome set file', (m) => new UtilitiesInputError(m)), path);
 }
