@@ -25,7 +25,12 @@ async function waitForScreen(check: (text: string) => boolean, what: string, ms 
   const until = performance.now() + ms;
   let text = '';
   while (performance.now() < until) {
-    text = sessionAlive() ? screen() : '(session ended)';
+    // The session (and with it the tmux server) can end between the two calls: that reads as ended.
+    try {
+      text = sessionAlive() ? screen() : '(session ended)';
+    } catch {
+      text = '(session ended)';
+    }
     if (check(text)) return text;
     await new Promise((r) => setTimeout(r, 50));
   }
