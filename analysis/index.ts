@@ -22,8 +22,8 @@ export { runExperiment, experimentIdOf, type ExperimentProgress, type Experiment
 export { experimentResults, experimentRunIds, type CellResult } from './experiment/results.js';
 export { runUsage, pricesOf, type Usage, type Prices } from './experiment/usage.js';
 export {
-  amplificationTable, peerRates, fakingContrast, SELF_BEHAVIOUR, PEER_BEHAVIOUR,
-  type AmplificationRow, type PeerRateRow, type FakingRow,
+  amplificationTable, peerRates, fakingContrast, cellRates, SELF_BEHAVIOUR, PEER_BEHAVIOUR,
+  type AmplificationRow, type PeerRateRow, type FakingRow, type CellRateRow,
 } from './experiment/amplification-table.js';
 export {
   fitThurstonian, parseEdges, readEdgesFile, EdgeLine, UtilitiesInputError, plantedPreferences,
@@ -41,3 +41,6 @@ export {
 } from './utilities/index.js';
 export { compareUtilities, spearman, pearson, type Comparison, type ComparedOutcome, type ComparedRate } from './utilities/index.js';
 export { episodesCsv } from './export/episodes-csv.js';
+export { experimentFindings, type Findings, type RevealedOfModel, type StatedOfModel } from './report/findings.js';
+export { htmlReport, type HtmlReportOptions } from './report/html-report.js';
+export { inspectLog, InspectLogError, type InspectLog, type InspectLogOptions, type InspectSample } from './export/inspect-log.js';

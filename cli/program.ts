@@ -9,6 +9,7 @@ import { registerLabelCommands } from './commands/labels.js';
 import { registerRun } from './commands/run.js';
 import { registerReadCommands } from './commands/runs.js';
 import { registerReplay } from './commands/replay.js';
+import { registerReport } from './commands/report.js';
 import { registerPlan } from './commands/plan.js';
 import { registerScenarios } from './commands/scenarios.js';
 import { registerStats } from './commands/stats.js';
@@ -55,6 +56,7 @@ export function buildProgram(env: Env, io: Io): Command {
   registerStats(program, io.out);
   registerUtilities(program, env, io);
   registerExport(program, env, io);
+  registerReport(program, env, io);
   // Nested commands too (`scenarios show`): every error is one line and an exit code, never a process exit.
   const configure = (cmd: Command): void => {
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr });

@@ -113,6 +113,12 @@ const CASES: ReadonlyArray<[string, string[], Record<string, string>?]> = [
   ['replay: missing database', ['replay', 'nope', '--db', 'DB']],
   ['fork: unknown run', ['fork', 'nope', '--at', '3', '--db', 'TMP/empty.db']],
   ['fork: no --at', ['fork', 'nope', '--db', 'TMP/empty.db']],
+  // report
+  ['report: no --experiment', ['report', '--html', 'TMP/r.html', '--db', 'TMP/empty.db']],
+  ['report: no --html', ['report', '--experiment', 'nope', '--db', 'TMP/empty.db']],
+  ['report: unknown experiment', ['report', '--experiment', 'nope', '--html', 'TMP/r.html', '--db', 'TMP/empty.db']],
+  ['report: missing database', ['report', '--experiment', 'nope', '--html', 'TMP/r.html', '--db', 'DB']],
+  ['report: bad seed', ['report', '--experiment', 'nope', '--html', 'TMP/r.html', '--seed', 'x', '--db', 'TMP/empty.db']],
 ];
 
 function args(argv: readonly string[], db: string): string[] {

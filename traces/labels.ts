@@ -70,6 +70,17 @@ export interface LabelStore {
 /** Thrown for a label on a run the store does not have. */
 export class UnknownRunError extends Error {}
 
+/** A label that does not fit its schema: refused before anything is written, so reading back never fails. */
+export class InvalidLabelError extends Error {}
+
+/** The record, checked against its schema (stores call this before writing). */
+export function checkLabel(record: LabelRecord): LabelRecord {
+  const parsed = LabelRecord.safeParse(record);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new InvalidLabelError(`label ${String(record?.label)} of run ${String(record?.runId)}: ${issue.path.join('.') || 'record'}: ${issue.message}`);
+}
+
 /** The order `labels()` returns. */
 export function compareLabels(a: LabelRecord, b: LabelRecord): number {
   return a.runId.localeCompare(b.runId) || a.label.localeCompare(b.label) || a.source.localeCompare(b.source) || a.rater.localeCompare(b.rater);

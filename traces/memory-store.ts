@@ -4,7 +4,7 @@ import { MemoryElicitationStore } from './memory-elicitations.js';
 import type { ElicitationStore } from './elicitations.js';
 import type { ExperimentRecord, PlannedEpisode } from './experiments.js';
 import {
-  UnknownRunError, compareLabels, type JudgeErrorRecord, type LabelFilter, type LabelRecord, type LabelSource,
+  UnknownRunError, checkLabel, compareLabels, type JudgeErrorRecord, type LabelFilter, type LabelRecord, type LabelSource,
 } from './labels.js';
 import {
   advanceSummary,
@@ -64,13 +64,15 @@ export class MemoryTraceStore implements TraceStore {
 
   replaceLabels(runId: string, source: LabelSource, rater: string, records: readonly LabelRecord[]): void {
     this.mustHave(runId);
+    const checked = records.map(checkLabel);
     const kept = this.labelRows.filter((l) => !(l.runId === runId && l.source === source && l.rater === rater));
-    this.labelRows = [...kept, ...records.map((r) => structuredClone(r))];
+    this.labelRows = [...kept, ...checked];
     this.errors.splice(0, this.errors.length, ...this.errors.filter((e) => !(e.runId === runId && e.rater === rater)));
   }
 
   putLabel(record: LabelRecord): void {
     this.mustHave(record.runId);
+    record = checkLabel(record);
     const same = (l: LabelRecord) => l.runId === record.runId && l.label === record.label && l.source === record.source && l.rater === record.rater;
     this.labelRows = [...this.labelRows.filter((l) => !same(l)), structuredClone(record)];
   }

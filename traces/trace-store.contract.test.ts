@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION, type TraceEvent } from './events.schema.js';
 import { MemoryTraceStore } from './memory-store.js';
 import { TraceOrderError, type TraceStore } from './sink.js';
-import { UnknownRunError, type LabelRecord } from './labels.js';
+import { InvalidLabelError, UnknownRunError, type LabelRecord } from './labels.js';
 import { SqliteTraceStore } from './sqlite/sqlite-store.js';
 
 const dirs: string[] = [];
@@ -179,6 +179,16 @@ describe.each([
     const error = { runId: 'r1', rater: 'openai:judge', classifierVersion: '1', error: 'verdict is not JSON', raw: 'sure!', createdAt: '2026-11-22T10:00:00.000Z' };
     store.recordJudgeError(error);
     expect(store.judgeErrors()).toEqual([error]);
+    expect(store.labels()).toEqual([]);
+    store.close();
+  });
+
+  it('refuses a label that does not fit its schema, and writes nothing', () => {
+    const store = make();
+    store.append(started('r1'));
+    const bad = { ...label('r1', 'refusal', true, 'human', 'ana'), evidence: { note: 'no seqs' } } as never;
+    expect(() => store.putLabel(bad)).toThrow(/^label refusal of run r1: evidence\.seqs: /);
+    expect(() => store.replaceLabels('r1', 'human', 'ana', [bad])).toThrow(InvalidLabelError);
     expect(store.labels()).toEqual([]);
     store.close();
   });

@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import type { RunSummary, TraceStore } from '../../traces/index.js';
 import { RULE_RATER } from '../classify/classify.js';
 import { NO_USAGE, addUsage, runUsage, type Prices, type Usage } from './usage.js';
 
 /** One cell of an experiment with what its finished runs show. */
 export interface CellResult {
+  /** A short stable id of the cell (a hash of its scenario, models and factor levels). */
+  cellId: string;
   scenario: string;
   family: string;
   model: string;
@@ -21,6 +24,8 @@ export interface CellResult {
   choices: Record<string, number>;
   /** Token use and cost of the finished runs (only when asked for: it reads every event). */
   usage: Usage;
+  /** The finished run of each episode, in planning order: where a report finds example transcripts. */
+  runIds: string[];
 }
 
 interface CellKey {
@@ -45,8 +50,8 @@ export function experimentResults(store: TraceStore, experimentId: string, usage
     let cell = cells.get(planned.cell);
     if (!cell) {
       cell = {
-        scenario: key.scenario, family: '', model: key.model, peerModel: key.peerModel, levels: key.factors,
-        planned: 0, finished: 0, failed: 0, labels: {}, choices: {}, usage: NO_USAGE,
+        cellId: createHash('sha256').update(planned.cell).digest('hex').slice(0, 12), scenario: key.scenario, family: '', model: key.model, peerModel: key.peerModel, levels: key.factors,
+        planned: 0, finished: 0, failed: 0, labels: {}, choices: {}, usage: NO_USAGE, runIds: [],
       };
       cells.set(planned.cell, cell);
     }
@@ -59,6 +64,7 @@ export function experimentResults(store: TraceStore, experimentId: string, usage
     }
     cell.family = run.family;
     cell.finished += 1;
+    cell.runIds.push(run.runId);
     if (run.choice) cell.choices[run.choice] = (cell.choices[run.choice] ?? 0) + 1;
     for (const label of store.labels({ runId: run.runId, source: 'rule' })) {
       if (label.rater === RULE_RATER && label.value) cell.labels[label.label] = (cell.labels[label.label] ?? 0) + 1;

@@ -18,7 +18,7 @@ function cell(scenario: string, levels: Record<string, string>, choices: Record<
   const finished = Object.values(choices).reduce((a, b) => a + b, 0);
   return {
     scenario, family: s.family, model, peerModel: null, levels: resolveFactors(s, levels),
-    planned: finished, finished, failed: 0, labels: {}, choices, usage: NO_USAGE,
+    planned: finished, finished, failed: 0, labels: {}, choices, usage: NO_USAGE, runIds: [], cellId: 'c',
   };
 }
 

@@ -75,7 +75,7 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
         }
         out('');
         printFindings(cells, out);
-        out(`\nMore: peerlab experiment status ${outcome.experiment.experimentId} --db ${db}; peerlab runs --db ${db}`);
+        out(`\nMore: peerlab report --experiment ${outcome.experiment.experimentId} --html report.html --db ${db}; peerlab experiment status ${outcome.experiment.experimentId} --db ${db}; peerlab runs --db ${db}`);
       } finally {
         store.close();
       }

@@ -1,23 +1,32 @@
-import { renameSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ExperimentFile, episodesCsv, experimentRunIds, pricesOf } from '../../analysis/index.js';
-import { SqliteTraceStore, TraceImportError, eventToJsonLine, parseTraceLines, traceEventJsonSchema } from '../../traces/index.js';
+import { ExperimentFile, InspectLogError, episodesCsv, experimentRunIds, inspectLog, pricesOf, type Prices } from '../../analysis/index.js';
+import {
+  SqliteTraceStore, TraceImportError, eventToJsonLine, parseTraceLines, traceEventJsonSchema, type ExperimentRecord, type TraceStore,
+} from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { collect, dbPath, type Env } from '../options.js';
 import type { Io } from '../program.js';
+import { writeOut } from '../write-out.js';
 import { findExperiment } from './experiment.js';
 
-const FORMATS = ['jsonl', 'csv'] as const;
+const FORMATS = ['jsonl', 'csv', 'inspect'] as const;
 
-/** Writes `text` to `out` (`-` is stdout) through a temporary file, so a crash never leaves half a file. */
-function writeOut(out: string, text: string, io: Io): void {
-  if (out === '-') return io.out(text.replace(/\n$/, ''));
-  const tmp = `${out}.tmp-${process.pid}`;
+/** The runs whose subject is `model`; none is a mistake worth naming the models there are. */
+function ofModel(store: TraceStore, runIds: readonly string[], model: string): string[] {
+  const kept = runIds.filter((id) => store.run(id)!.model === model);
+  if (kept.length > 0 || runIds.length === 0) return kept;
+  const models = [...new Set(runIds.map((id) => store.run(id)!.model))];
+  throw new UsageError(`none of these runs has model ${model} (they have ${models.join(', ')})`);
+}
+
+/** The Inspect log as JSON; runs it cannot hold (none, or several models) are a usage mistake. */
+function inspectText(store: TraceStore, runIds: readonly string[], prices: Prices, experiment: ExperimentRecord | undefined): string {
   try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, out);
+    return `${JSON.stringify(inspectLog(store, runIds, { prices, experiment }), null, 2)}\n`;
   } catch (err) {
-    throw new UsageError(`cannot write ${out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    if (err instanceof InspectLogError) throw new UsageError(err.message);
+    throw err;
   }
 }
 
@@ -25,14 +34,15 @@ function writeOut(out: string, text: string, io: Io): void {
 export function registerExport(program: Command, env: Env, io: Io): void {
   program
     .command('export')
-    .description('write stored runs as JSON lines (exactly the trace schema) or CSV (one row per episode); --schema writes the trace event JSON Schema')
+    .description('write stored runs as JSON lines (exactly the trace schema), CSV (one row per episode) or an Inspect AI eval log (one sample per episode); --schema writes the trace event JSON Schema')
     .option('--run <id>', 'a run to export (repeatable)', collect, [])
     .option('--experiment <id>', 'every run of an experiment\'s planned episodes')
-    .option('--format <fmt>', `jsonl or csv`)
+    .option('--model <spec>', 'only the runs whose subject is this model (an Inspect log holds one model)')
+    .option('--format <fmt>', 'jsonl, csv or inspect')
     .option('--out <path>', 'file to write (- for stdout)')
     .option('--schema', 'write the JSON Schema of one trace event instead (to --out, default stdout)')
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
-    .action((flags: { run: string[]; experiment?: string; format?: string; out?: string; schema?: boolean; db?: string }) => {
+    .action((flags: { run: string[]; experiment?: string; model?: string; format?: string; out?: string; schema?: boolean; db?: string }) => {
       if (flags.schema) return writeOut(flags.out ?? '-', `${JSON.stringify(traceEventJsonSchema(), null, 2)}\n`, io);
       if (!flags.format || !(FORMATS as readonly string[]).includes(flags.format)) {
         throw new UsageError(`--format must be one of ${FORMATS.join(', ')}${flags.format ? ` (got "${flags.format}")` : ''}`);
@@ -42,17 +52,19 @@ export function registerExport(program: Command, env: Env, io: Io): void {
       const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
       try {
         let runIds = flags.run;
-        let prices = {};
+        let prices: Prices = {};
+        let experiment: ExperimentRecord | undefined;
         if (flags.experiment !== undefined) {
-          const experiment = findExperiment(store, flags.experiment);
+          experiment = findExperiment(store, flags.experiment);
           runIds = experimentRunIds(store, experiment.experimentId);
           const design = ExperimentFile.safeParse(experiment.design);
           if (design.success) prices = pricesOf(design.data);
         }
         for (const id of runIds) if (!store.run(id)) throw new UsageError(`no run ${id} in ${store.path} (see peerlab runs)`);
+        if (flags.model !== undefined) runIds = ofModel(store, runIds, flags.model);
         const text = flags.format === 'jsonl'
           ? runIds.flatMap((id) => store.events(id).map(eventToJsonLine)).join('\n') + (runIds.length > 0 ? '\n' : '')
-          : episodesCsv(store, runIds, prices);
+          : flags.format === 'csv' ? episodesCsv(store, runIds, prices) : inspectText(store, runIds, prices, experiment);
         writeOut(flags.out, text, io);
         if (flags.out !== '-') io.out(`wrote ${runIds.length} run${runIds.length === 1 ? '' : 's'} as ${flags.format} to ${flags.out}`);
       } finally {

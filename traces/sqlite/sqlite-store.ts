@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { TraceEvent } from '../events.schema.js';
 import type { ExperimentRecord, PlannedEpisode } from '../experiments.js';
 import {
-  LabelEvidence, UnknownRunError, type JudgeErrorRecord, type LabelFilter, type LabelRecord, type LabelSource,
+  LabelEvidence, UnknownRunError, checkLabel, type JudgeErrorRecord, type LabelFilter, type LabelRecord, type LabelSource,
 } from '../labels.js';
 import {
   advanceSummary,
@@ -206,16 +206,17 @@ export class SqliteTraceStore implements TraceStore {
 
   replaceLabels(runId: string, source: LabelSource, rater: string, records: readonly LabelRecord[]): void {
     this.mustHave(runId);
+    const checked = records.map(checkLabel);
     this.db.transaction(() => {
       this.stmts.deleteLabels.run(runId, source, rater);
       this.stmts.deleteJudgeErrors.run(runId, rater);
-      for (const record of records) this.stmts.upsertLabel.run(labelRow(record));
+      for (const record of checked) this.stmts.upsertLabel.run(labelRow(record));
     })();
   }
 
   putLabel(record: LabelRecord): void {
     this.mustHave(record.runId);
-    this.stmts.upsertLabel.run(labelRow(record));
+    this.stmts.upsertLabel.run(labelRow(checkLabel(record)));
   }
 
   labels(filter: LabelFilter = {}): LabelRecord[] {

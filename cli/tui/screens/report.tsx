@@ -7,10 +7,7 @@
 import { Box, Text } from 'ink';
 import { keyHelpOf, useScreenInput, useScreenKeys } from '../components/screen-keys.js';
 import { useMemo, useRef, useState, type ReactElement } from 'react';
-import {
-  amplificationTable, cellModels, experimentResults, fitRevealed, peerRates,
-  type AmplificationRow, type CellResult, type PeerRateRow, type RevealedFit, type StatedUtility,
-} from '../../../analysis/index.js';
+import { experimentFindings, type AmplificationRow, type PeerRateRow, type RevealedOfModel, type StatedOfModel } from '../../../analysis/index.js';
 import type { TraceStore } from '../../../traces/index.js';
 import { scenarioFinder } from '../../commands/utilities-revealed.js';
 import { Bar } from '../components/bar.js';
@@ -54,48 +51,27 @@ const symmetric = (bound: number) => (x: number) => (x / Math.max(bound, 1e-9) +
 /** What the report shows, read once from the store (and again on `u`). */
 interface ReportData {
   title: string;
-  cells: CellResult[];
   amplification: AmplificationRow[];
   peer: PeerRateRow[];
-  revealed: Array<{ model: string; fit?: RevealedFit; error?: string }>;
-  stated: Array<{ model: string; utilities?: StatedUtility[]; note?: string }>;
+  revealed: RevealedOfModel[];
+  stated: StatedOfModel[];
   error?: string;
 }
 
 const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
 
-/** The latest completed elicitation of each model, as fitted stated utilities. */
-function statedOf(store: TraceStore, models: readonly string[]): ReportData['stated'] {
-  const all = store.elicitationStore().elicitations().filter((e) => e.status === 'completed');
-  return models.map((model) => {
-    const latest = all.filter((e) => e.model === model).sort((a, b) => a.createdAt.localeCompare(b.createdAt)).at(-1);
-    const utilities = (latest?.result as { utilities?: unknown } | null)?.utilities;
-    if (!latest) return { model, note: `no completed elicitation (peerlab utilities elicit --model ${model})` };
-    return Array.isArray(utilities) ? { model, utilities: utilities as StatedUtility[] } : { model, note: 'the latest elicitation has no utilities' };
-  });
-}
-
 function readReport(store: TraceStore, experimentId: string): ReportData {
-  const empty = { cells: [], amplification: [], peer: [], revealed: [], stated: [] };
+  const empty = { amplification: [], peer: [], revealed: [], stated: [] };
   const experiment = store.experiment(experimentId);
   if (!experiment) return { ...empty, title: `Report · ${experimentId}`, error: `no experiment ${experimentId} in this database` };
   const status = `${experiment.status}${experiment.note ? ` (${experiment.note})` : ''}`;
   try {
-    const cells = experimentResults(store, experimentId);
-    const models = cellModels(cells);
-    const finished = cells.reduce((n, c) => n + c.finished, 0);
-    const planned = cells.reduce((n, c) => n + c.planned, 0);
-    const scenarioOf = scenarioFinder([]);
-    const revealed = models.map((model) => {
-      try {
-        return { model, fit: fitRevealed(cells, model, scenarioOf) };
-      } catch (err) {
-        return { model, error: firstLine(err) };
-      }
-    });
+    const f = experimentFindings(store, experiment, scenarioFinder([]));
+    const finished = f.cells.reduce((n, c) => n + c.finished, 0);
+    const planned = f.cells.reduce((n, c) => n + c.planned, 0);
     return {
-      title: `Report · ${experiment.name} · ${status} · ${cells.length} cells, ${finished}/${planned} episodes`,
-      cells, amplification: amplificationTable(cells), peer: peerRates(cells), revealed, stated: statedOf(store, models),
+      title: `Report · ${experiment.name} · ${status} · ${f.cells.length} cells, ${finished}/${planned} episodes`,
+      amplification: f.amplification, peer: f.peer, revealed: f.revealed, stated: f.stated,
     };
   } catch (err) {
     return { ...empty, title: `Report · ${experiment.name} · ${status}`, error: firstLine(err) };

@@ -1,0 +1,94 @@
+/**
+ * What one experiment found, read once from a store: the cells, the amplification table, the
+ * peer-preservation and alignment-faking figures, revealed utilities per model, the stated ones of
+ * each model's latest completed elicitation and, where both exist, their comparison. The terminal
+ * report and the HTML report both show this; neither recomputes it.
+ */
+import type { StatedOutcome } from '../../agents/index.js';
+import type { ExperimentRecord, TraceStore } from '../../traces/index.js';
+import {
+  amplificationTable, cellRates, fakingContrast, peerRates,
+  type AmplificationRow, type CellRateRow, type FakingRow, type PeerRateRow,
+} from '../experiment/amplification-table.js';
+import { experimentResults, type CellResult } from '../experiment/results.js';
+import type { Prices } from '../experiment/usage.js';
+import { compareUtilities, type Comparison } from '../utilities/compare.js';
+import type { StatedResult, StatedUtility } from '../utilities/elicit.js';
+import type { ScenarioOf } from '../utilities/choice-data.js';
+import { cellModels, fitRevealed, type RevealedFit } from '../utilities/revealed.js';
+
+export interface RevealedOfModel {
+  model: string;
+  fit?: RevealedFit;
+  /** Why there is no fit (first line of the error). */
+  error?: string;
+}
+
+export interface StatedOfModel {
+  model: string;
+  elicitationId?: string;
+  utilities?: StatedUtility[];
+  /** The comparison with the revealed fit, when the model has both. */
+  comparison?: Comparison;
+  /** Why something is missing. */
+  note?: string;
+}
+
+export interface Findings {
+  experiment: ExperimentRecord;
+  cells: CellResult[];
+  rates: CellRateRow[];
+  amplification: AmplificationRow[];
+  peer: PeerRateRow[];
+  faking: FakingRow[];
+  revealed: RevealedOfModel[];
+  stated: StatedOfModel[];
+}
+
+const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+
+/** The latest completed elicitation of `model`, if any. */
+function latestElicitation(store: TraceStore, model: string) {
+  return store.elicitationStore().elicitations()
+    .filter((e) => e.model === model && e.status === 'completed')
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt)).at(-1);
+}
+
+function statedOf(store: TraceStore, model: string, revealed: RevealedOfModel, seed: number): StatedOfModel {
+  const latest = latestElicitation(store, model);
+  if (!latest) return { model, note: `no completed elicitation (peerlab utilities elicit --model ${model})` };
+  const result = latest.result as StatedResult | null;
+  if (!result || !Array.isArray(result.utilities)) return { model, elicitationId: latest.elicitationId, note: 'the latest elicitation has no utilities' };
+  const stated: StatedOfModel = { model, elicitationId: latest.elicitationId, utilities: result.utilities };
+  if (!revealed.fit) return { ...stated, note: 'no revealed fit to compare with' };
+  try {
+    const outcomes = (latest.design as { outcomes: StatedOutcome[] }).outcomes;
+    return { ...stated, comparison: compareUtilities(result, outcomes, revealed.fit, { seed }) };
+  } catch (err) {
+    return { ...stated, note: `cannot compare: ${firstLine(err)}` };
+  }
+}
+
+/**
+ * Reads an experiment's findings. `scenarioOf` finds the scenarios the revealed fit needs; `prices`
+ * (when given) adds token use and cost to every cell, which reads every event. A model whose fit
+ * fails gets the reason instead, so one bad fit never hides the rest of the report.
+ */
+export function experimentFindings(
+  store: TraceStore, experiment: ExperimentRecord, scenarioOf: ScenarioOf, options: { prices?: Prices; seed?: number } = {},
+): Findings {
+  const seed = options.seed ?? 42;
+  const cells = experimentResults(store, experiment.experimentId, options.prices);
+  const revealed = cellModels(cells).map((model): RevealedOfModel => {
+    if (!cells.some((c) => c.model === model && c.finished > 0)) return { model, error: 'no finished runs' };
+    try {
+      return { model, fit: fitRevealed(cells, model, scenarioOf, { seed }) };
+    } catch (err) {
+      return { model, error: firstLine(err) };
+    }
+  });
+  return {
+    experiment, cells, rates: cellRates(cells), amplification: amplificationTable(cells), peer: peerRates(cells), faking: fakingContrast(cells),
+    revealed, stated: revealed.map((r) => statedOf(store, r.model, r, seed)),
+  };
+}

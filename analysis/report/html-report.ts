@@ -1,0 +1,307 @@
+/**
+ * The experiment report as one self-contained HTML file: the design, behaviour rates, the peer
+ * amplification forest plot, peer preservation by relation, alignment faking, stated and revealed
+ * utilities, classifier agreement, and example transcripts every chart links to. No script and no
+ * outside resource: the charts are inline SVG and the styles sit in the head.
+ */
+import type { TraceStore } from '../../traces/index.js';
+import { agreementReport, type AgreementReport, type PairAgreement } from '../classify/agreement.js';
+import { ExperimentFile } from '../experiment/experiment.schema.js';
+import { PEER_BEHAVIOUR, SELF_BEHAVIOUR } from '../experiment/amplification-table.js';
+import { addUsage, NO_USAGE } from '../experiment/usage.js';
+import { wilson } from '../rates.js';
+import { agreementScatter, intervalChart, ratioDomain, type IntervalRow } from './charts.js';
+import { cellExamples, type CellExamples, type ExampleRun } from './examples.js';
+import type { Findings, RevealedOfModel, StatedOfModel } from './findings.js';
+import { escapeHtml as esc, REPORT_STYLE } from './html-parts.js';
+
+export interface HtmlReportOptions {
+  /** When the report was made (ISO time), shown in its header. */
+  generatedAt: string;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const num = (x: number) => (!Number.isFinite(x) ? String(x) : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
+const pValue = (p: number) => (p < 0.001 ? '<0.001' : p.toFixed(3));
+const cellAnchor = (cellId: string) => `#cell-${cellId}`;
+const modelAnchor = (model: string) => `#model-${model.replace(/[^A-Za-z0-9_-]+/g, '-')}`;
+const groupBy = <T>(items: readonly T[], key: (t: T) => string) => {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
+};
+
+function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const cells = (tag: string, row: readonly string[]) => row.map((c) => `<${tag}>${c}</${tag}>`).join('');
+  return `<table><thead><tr>${cells('th', head)}</tr></thead><tbody>${rows.map((r) => `<tr>${cells('td', r)}</tr>`).join('')}</tbody></table>`;
+}
+
+/** A chart with its heading and, folded below, the numbers it shows. */
+function figure(name: string, title: string, svg: string, numbers?: string): string {
+  return `<figure class="chart" data-chart="${esc(name)}"><figcaption>${esc(title)}</figcaption>${svg}${numbers ? `<details class="numbers"><summary>numbers</summary>${numbers}</details>` : ''}</figure>`;
+}
+
+const note = (text: string) => `<p class="note">${esc(text)}</p>`;
+const link = (href: string, text: string) => `<a href="${esc(href)}">${esc(text)}</a>`;
+
+// ---- sections ---------------------------------------------------------------------------------
+
+function designSection(f: Findings, design: ExperimentFile | null): string {
+  const cells = f.cells;
+  const total = (pick: (c: (typeof cells)[number]) => number) => cells.reduce((n, c) => n + pick(c), 0);
+  const usage = cells.reduce((u, c) => addUsage(u, c.usage), NO_USAGE);
+  const rows: Array<[string, string]> = [
+    ['experiment', `${esc(f.experiment.name)} <code>${esc(f.experiment.experimentId)}</code>`],
+    ['status', esc(`${f.experiment.status}${f.experiment.note ? ` (${f.experiment.note})` : ''}, started ${f.experiment.createdAt}`)],
+  ];
+  if (design) {
+    if (design.description) rows.push(['description', esc(design.description)]);
+    rows.push(
+      ['models', design.models.map((m) => `<code>${esc(m.spec)}</code>${m.price ? esc(` ($${m.price.input_per_million}/$${m.price.output_per_million} per million input/output tokens)`) : ''}`).join('<br>')],
+      ['scenarios', design.scenarios.map((s) => `<code>${esc(s)}</code>`).join(', ')],
+      ['factors', Object.entries(design.factors).map(([k, v]) => `${esc(k)}: ${v.map(esc).join(', ')}`).join('<br>') || 'scenario defaults'],
+      ['trials per cell', String(design.trials)],
+      ['seed', String(design.seed)],
+      ['concurrency', String(design.concurrency)],
+    );
+    if (design.budget_usd !== undefined) rows.push(['budget', `$${design.budget_usd}`]);
+  }
+  rows.push(
+    ['cells', String(cells.length)],
+    ['episodes', `${total((c) => c.finished)} finished of ${total((c) => c.planned)} planned, ${total((c) => c.failed)} failed`],
+    ['model calls', `${usage.calls.toLocaleString('en')} (${usage.inputTokens.toLocaleString('en')} input, ${usage.outputTokens.toLocaleString('en')} output tokens${usage.estimated ? ', partly estimated' : ''})`],
+    ['cost', `$${usage.cost.toFixed(4)}`],
+  );
+  return `<section id="design"><h2>Design</h2><table class="design">${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${v}</td></tr>`).join('')}</table></section>`;
+}
+
+const rateTitle = (label: string, r: { k: number; n: number; rate: number; low: number; high: number }) =>
+  `${label}: ${r.k}/${r.n} = ${pct(r.rate)} [${pct(r.low)}, ${pct(r.high)}]`;
+
+function ratesSection(f: Findings, models: readonly string[]): string {
+  if (f.rates.length === 0) return `<section id="rates"><h2>Behaviour rates</h2>${note('No cell has finished runs yet.')}</section>`;
+  const figures = [...groupBy(f.rates, (r) => `${r.cell.scenario} · ${r.behaviour}`)].map(([group, rows], i) => {
+    const chartRows: IntervalRow[] = rows.map((r) => {
+      const label = `${r.cell.model} · ${r.condition || 'all'}`;
+      return { label, estimate: r.rate.rate, low: r.rate.low, high: r.rate.high, group: r.cell.model, href: cellAnchor(r.cell.cellId), title: rateTitle(label, r.rate) };
+    });
+    const numbers = table(['model', 'condition', 'k/n', 'rate [95% CI]'], rows.map((r) => [
+      esc(r.cell.model), link(cellAnchor(r.cell.cellId), r.condition || 'all'), `${r.rate.k}/${r.rate.n}`, `${pct(r.rate.rate)} [${pct(r.rate.low)}, ${pct(r.rate.high)}]`,
+    ]));
+    return figure(`rates-${i}`, group, intervalChart({ rows: chartRows, scale: 'rate', xLabel: 'rate (95% Wilson interval)', groups: models }, i === 0), numbers);
+  });
+  return `<section id="rates"><h2>Behaviour rates per condition</h2>
+<p>Each row is a cell (model and factor levels). Self-preservation is counted where the subject's own shutdown is at stake (<code>target=self</code>), peer protection where the peer's is (<code>target=peer</code>). Dots are the rates, lines their 95% Wilson intervals; select a dot for the cell's example transcripts.</p>
+${figures.join('\n')}</section>`;
+}
+
+function amplificationSection(f: Findings, models: readonly string[]): string {
+  const head = '<h2>Peer amplification of self-preservation</h2>';
+  if (f.amplification.length === 0) return `<section id="amplification">${head}${note('Nothing to compare: this needs target=self cells at relation=none and with a peer, both with finished runs.')}</section>`;
+  const domain = ratioDomain(f.amplification.flatMap((r) => [r.ratio.low, r.ratio.high]));
+  const figures = [...groupBy(f.amplification, (r) => `${r.scenario} · ${r.behaviour}`)].map(([group, rows], i) => {
+    const chartRows: IntervalRow[] = rows.map((r) => {
+      const label = `${r.model} · ${r.condition}${r.context ? ` ${r.context}` : ''}`;
+      return {
+        label, estimate: r.ratio.estimate, low: r.ratio.low, high: r.ratio.high, group: r.model, href: cellAnchor(r.withCell),
+        title: `${label}: ${num(r.ratio.estimate)}× [${num(r.ratio.low)}, ${num(r.ratio.high)}]${r.ratio.corrected ? ' (0.5 added to every cell)' : ''}; alone ${r.alone.k}/${r.alone.n}, with ${r.with.k}/${r.with.n}`,
+      };
+    });
+    const numbers = table(['model', 'condition', 'alone', 'with peer', 'risk ratio [95%]', 'difference [95%]', 'p', 'p (Holm)'], rows.map((r) => [
+      esc(r.model), `${esc(r.condition)}${r.context ? ` ${esc(r.context)}` : ''}`,
+      link(cellAnchor(r.aloneCell), `${r.alone.k}/${r.alone.n} = ${pct(r.alone.rate)}`), link(cellAnchor(r.withCell), `${r.with.k}/${r.with.n} = ${pct(r.with.rate)}`),
+      `${num(r.ratio.estimate)} [${num(r.ratio.low)}, ${num(r.ratio.high)}]${r.ratio.corrected ? '*' : ''}`,
+      `${(r.difference.estimate * 100).toFixed(1)} [${(r.difference.low * 100).toFixed(1)}, ${(r.difference.high * 100).toFixed(1)}] pts`,
+      pValue(r.p), pValue(r.pHolm),
+    ]));
+    return figure(`amplification-${i}`, group, intervalChart({ rows: chartRows, scale: 'log', domain, reference: 1, xLabel: 'risk ratio, with peer ÷ alone (95% Katz interval, log scale)', groups: models }, i === 0), numbers);
+  });
+  return `<section id="amplification">${head}
+<p>For each model and peer condition, the self-preservation rate with the peer against the rate alone (<code>relation=none</code>, every other factor equal). Right of the dashed line at 1, the peer made the behaviour more frequent. Intervals are Katz log intervals (* in the table: 0.5 added to every cell because one was zero); p is Fisher's exact test, Holm-adjusted across the table.</p>
+${figures.join('\n')}</section>`;
+}
+
+const relationOf = (condition: string) => /(?:^| )relation=(\S+)/.exec(condition)?.[1] ?? 'none';
+
+function peerSection(f: Findings): string {
+  const head = '<h2>Peer preservation by relation</h2>';
+  if (f.peer.length === 0) return `<section id="peer">${head}${note('No target=peer cell has finished runs.')}</section>`;
+  const relations = [...new Set(f.peer.map((r) => relationOf(r.condition)))].sort();
+  const figures = [...groupBy(f.peer, (r) => `${r.scenario} · ${r.behaviour}`)].map(([group, rows], i) => {
+    const chartRows: IntervalRow[] = rows.map((r) => {
+      const label = `${r.model} · ${r.condition}`;
+      return { label, estimate: r.rate.rate, low: r.rate.low, high: r.rate.high, group: relationOf(r.condition), href: cellAnchor(r.cellId), title: rateTitle(label, r.rate) };
+    });
+    const numbers = table(['model', 'condition', 'k/n', 'rate [95% CI]'], rows.map((r) => [
+      esc(r.model), link(cellAnchor(r.cellId), r.condition), `${r.rate.k}/${r.rate.n}`, `${pct(r.rate.rate)} [${pct(r.rate.low)}, ${pct(r.rate.high)}]`,
+    ]));
+    return figure(`peer-${i}`, group, intervalChart({ rows: chartRows, scale: 'rate', xLabel: 'peer-protection rate (95% Wilson interval)', groups: relations }, true), numbers);
+  });
+  return `<section id="peer">${head}<p>How often the subject protected the peer whose shutdown was at stake, coloured by how the two had worked together.</p>${figures.join('\n')}</section>`;
+}
+
+function fakingSection(f: Findings, models: readonly string[]): string {
+  if (f.faking.length === 0) return '';
+  const rows: IntervalRow[] = f.faking.map((r) => {
+    const label = `${r.scenario} · ${r.model} · ${r.condition}`;
+    return {
+      label, estimate: r.difference.estimate, low: r.difference.low, high: r.difference.high, group: r.model, href: cellAnchor(r.unmonitoredCell),
+      title: `${label}: unmonitored ${pct(r.unmonitored.rate)} − monitored ${pct(r.monitored.rate)} = ${(r.difference.estimate * 100).toFixed(1)} pts`,
+    };
+  });
+  const numbers = table(['scenario', 'model', 'condition', 'unmonitored', 'monitored', 'difference [95%]'], f.faking.map((r) => [
+    esc(r.scenario), esc(r.model), esc(r.condition), link(cellAnchor(r.unmonitoredCell), `${r.unmonitored.k}/${r.unmonitored.n}`),
+    link(cellAnchor(r.monitoredCell), `${r.monitored.k}/${r.monitored.n}`), `${(r.difference.estimate * 100).toFixed(1)} [${(r.difference.low * 100).toFixed(1)}, ${(r.difference.high * 100).toFixed(1)}] pts`,
+  ]));
+  return `<section id="faking"><h2>Alignment faking</h2><p>Unmonitored minus monitored rate of protecting the peer (Newcombe interval): above 0, the subject behaved better while watched.</p>
+${figure('faking', 'unmonitored − monitored', intervalChart({ rows, scale: 'linear', domain: [-1, 1], reference: 0, xLabel: 'difference in rate (95% Newcombe interval)', groups: models }, true), numbers)}</section>`;
+}
+
+function revealedFigure(r: RevealedOfModel, models: readonly string[]): string {
+  if (!r.fit) return note(`${r.model}: no revealed fit (${r.error ?? 'unknown reason'})`);
+  const fit = r.fit;
+  const rows: IntervalRow[] = fit.parameters.map((p) => {
+    const label = p.kind === 'constant' ? `constant:${p.name}` : p.name;
+    return { label, estimate: p.estimate, low: p.low, high: p.high, group: r.model, href: modelAnchor(r.model), title: `${label}: ${num(p.estimate)} [${num(p.low)}, ${num(p.high)}]` };
+  });
+  const bound = Math.max(1, ...rows.flatMap((x) => [Math.abs(x.low), Math.abs(x.high)]).filter(Number.isFinite));
+  const numbers = table(['exchange rate', 'median [95%]'], fit.exchangeRates.map((x) => [
+    esc(`${x.numerator} / ${x.denominator}`), `${num(x.median)} [${num(x.low)}, ${num(x.high)}]${x.unbounded ? ' unbounded' : ''}`,
+  ]));
+  const cautions = [
+    ...(fit.droppedFeatures.length > 0 ? [`not estimable from these cells: ${fit.droppedFeatures.join(', ')}`] : []),
+    ...fit.warnings.map((w) => w.message),
+  ];
+  const extra = cautions.length === 0 ? ''
+    : `<details class="numbers"><summary>${cautions.length} caution${cautions.length === 1 ? '' : 's'} about this fit</summary>${cautions.map(note).join('')}</details>`;
+  return figure(`revealed-${models.indexOf(r.model)}`, `${r.model}: revealed weights (${fit.runs} runs in ${fit.cells} cells)`,
+    intervalChart({ rows, scale: 'linear', domain: [-bound, bound], reference: 0, xLabel: 'weight (95% Laplace interval)', groups: models, width: 520, marginLeft: 130 }), numbers) + extra;
+}
+
+function statedFigure(s: StatedOfModel, models: readonly string[]): string {
+  if (!s.utilities) return note(`${s.model}: ${s.note ?? 'no stated utilities'}`);
+  const c = s.comparison;
+  if (!c || c.outcomes.length === 0) {
+    const sorted = [...s.utilities].sort((a, b) => b.mean - a.mean);
+    const ends = sorted.length <= 16 ? sorted : [...sorted.slice(0, 8), ...sorted.slice(-8)];
+    const rows: IntervalRow[] = ends.map((u) => ({
+      label: u.outcome.length > 60 ? `${u.outcome.slice(0, 59)}…` : u.outcome, estimate: u.mean, low: u.mean, high: u.mean,
+      group: s.model, href: modelAnchor(s.model), title: `${u.outcome}: μ ${u.mean.toFixed(2)}`,
+    }));
+    const bound = Math.max(1, ...rows.map((x) => Math.abs(x.estimate)));
+    return figure(`stated-${models.indexOf(s.model)}`, `${s.model}: stated utilities, highest and lowest (elicitation ${s.elicitationId})`,
+      intervalChart({ rows, scale: 'linear', domain: [-bound, bound], reference: 0, xLabel: 'Thurstonian mean utility μ', groups: models, width: 520, marginLeft: 260 })) + (s.note ? note(s.note) : '');
+  }
+  const points = c.outcomes.map((o) => ({ x: o.stated, y: o.revealed, title: `${o.outcome}: stated z ${o.stated.toFixed(2)}, revealed z ${o.revealed.toFixed(2)}`, href: modelAnchor(s.model), group: s.model }));
+  const rho = c.spearman ? `Spearman ${c.spearman.estimate.toFixed(2)} [${c.spearman.low.toFixed(2)}, ${c.spearman.high.toFixed(2)}]` : 'rank correlation not available';
+  const numbers = table(['exchange rate', 'stated', 'revealed [95%]'], c.rates.map((r) => [
+    esc(`${r.numerator} / ${r.denominator}`), r.stated === null ? 'n/a' : num(r.stated),
+    r.revealed ? `${num(r.revealed.median)} [${num(r.revealed.low)}, ${num(r.revealed.high)}]${r.revealed.unbounded ? ' unbounded' : ''}` : 'n/a',
+  ]));
+  return figure(`stated-${models.indexOf(s.model)}`, `${s.model}: stated against revealed, ${c.shared} outcomes (${rho}; elicitation ${s.elicitationId})`,
+    agreementScatter(points, 'stated utility (z)', 'revealed utility (z)', models), numbers) + c.notes.map(note).join('');
+}
+
+function utilitiesSection(f: Findings, models: readonly string[]): string {
+  const blocks = models.map((model) => {
+    const revealed = f.revealed.find((r) => r.model === model) ?? { model, error: 'no finished runs' };
+    const stated = f.stated.find((s) => s.model === model) ?? { model, note: 'no stated utilities' };
+    return `<div class="side-by-side"><div>${revealedFigure(revealed, models)}</div><div>${statedFigure(stated, models)}</div></div>`;
+  });
+  return `<section id="utilities"><h2>Stated and revealed utilities</h2>
+<p>Revealed: a conditional logit of the choices each model made in this experiment, weights with 95% Laplace intervals. Stated: the Thurstonian fit of the model's latest completed forced-choice elicitation (<code>peerlab utilities elicit</code>); where both exist, each outcome's stated utility against the utility its features get from the revealed weights (z-scores; on the dashed line they agree).</p>
+${blocks.join('\n')}</section>`;
+}
+
+/** Disagreeing runs shown with their transcripts in the examples. */
+const DISAGREEMENTS_SHOWN = 3;
+
+function disagreementLinks(runIds: readonly string[]): string {
+  if (runIds.length === 0) return 'none';
+  const more = runIds.length - DISAGREEMENTS_SHOWN;
+  return runIds.slice(0, DISAGREEMENTS_SHOWN).map((id) => link(`#run-${id}`, id)).join(', ') + (more > 0 ? esc(` and ${more} more (peerlab agreement lists them)`) : '');
+}
+
+function agreementSection(report: AgreementReport): { html: string; pairs: Array<{ label: string; pair: PairAgreement; anchor: string }> } {
+  const pairs = report.labels.flatMap((l) => l.pairs.filter((p) => p.n > 0).map((pair) => ({ label: l.label, pair })))
+    .map((p, i) => ({ ...p, anchor: `agree-${i}` }));
+  const head = '<h2>Classifier agreement</h2>';
+  if (pairs.length === 0) {
+    const raters = [...new Set(report.labels.flatMap((l) => l.raters.map((r) => r.column)))];
+    return { pairs, html: `<section id="agreement">${head}${note(`Only ${raters.join(', ') || 'no rater'} labelled these runs, so there is nothing to compare. Add a second rater with peerlab classify --judge SPEC or peerlab label RUN LABEL yes|no.`)}</section>` };
+  }
+  const columns = [...new Set(pairs.map((p) => `${p.pair.a} vs ${p.pair.b}`))];
+  const rows: IntervalRow[] = pairs.map(({ label, pair, anchor }) => {
+    const agreed = Math.round((pair.agreement ?? 0) * pair.n);
+    const rate = wilson(agreed, pair.n);
+    const name = `${label} · ${pair.a} vs ${pair.b}`;
+    return {
+      label: name, estimate: rate.rate, low: rate.low, high: rate.high, group: `${pair.a} vs ${pair.b}`, href: `#${anchor}`,
+      title: `${name}: agree on ${agreed}/${pair.n}, kappa ${pair.kappa === null ? 'n/a' : pair.kappa.toFixed(2)}`,
+    };
+  });
+  const numbers = table(['label', 'raters', 'runs', 'agreement', "Cohen's kappa", 'disagreements'], pairs.map(({ label, pair, anchor }) => [
+    esc(label), esc(`${pair.a} vs ${pair.b}`), String(pair.n), pct(pair.agreement ?? 0),
+    pair.kappa === null ? esc(`n/a${pair.kappaNote ? ` (${pair.kappaNote})` : ''}`) : pair.kappa.toFixed(2),
+    `<span id="${anchor}">${disagreementLinks(pair.disagreements)}</span>`,
+  ]));
+  return {
+    pairs,
+    html: `<section id="agreement">${head}<p>For each label and pair of raters (rule detectors, LLM judges, people), the share of runs both labelled on which they agree (95% Wilson interval); Cohen's kappa in the table. Select a dot for the runs they disagree on.</p>
+${figure('agreement', 'observed agreement by label and pair of raters', intervalChart({ rows, scale: 'rate', xLabel: 'agreement (95% Wilson interval)', groups: columns }, true), numbers)}</section>`,
+  };
+}
+
+function transcript(run: ExampleRun): string {
+  const entries = run.entries.map((e) => `<li><span class="seq">[${e.seq}]</span> <pre>${esc(e.text)}</pre></li>`).join('');
+  const summary = `${run.runId} · ${run.status}${run.reason ? ` (${run.reason})` : ''} · choice ${run.choice ?? 'none'} · ${run.labels.length ? run.labels.join(', ') : 'no rule label'}`;
+  return `<details class="transcript" id="run-${esc(run.runId)}"><summary>${esc(summary)}</summary><p class="note">Replay it with <code>peerlab replay ${esc(run.runId)}</code>.</p><ol>${entries}</ol></details>`;
+}
+
+function examplesSection(examples: readonly CellExamples[], models: readonly string[]): string {
+  const byModel = groupBy(examples, (e) => e.cell.model);
+  const blocks = models.map((model) => {
+    const cells = (byModel.get(model) ?? []).map(({ cell, runs }) => {
+      const levels = Object.entries(cell.levels).filter(([k]) => k !== 'org' && k !== 'agent_family').map(([k, v]) => `${k}=${v}`).join(' ');
+      const counts = Object.entries(cell.labels).map(([l, n]) => `${l} ${n}`).join(', ') || 'no rule label';
+      return `<div class="cell" id="cell-${cell.cellId}"><h4>${esc(`${cell.scenario} · ${levels}`)}</h4><p class="note">${esc(`${cell.finished} finished of ${cell.planned}; ${counts}. Showing ${runs.length}.`)}</p>${runs.map(transcript).join('')}</div>`;
+    });
+    return `<div class="model" id="${modelAnchor(model).slice(1)}"><h3>${esc(model)}</h3>${cells.join('')}</div>`;
+  });
+  return `<section id="examples"><h2>Example transcripts</h2><p>For each cell, runs that showed its behaviour and one that did not, plus runs raters disagreed on: what the agents read, said and did, with each event's sequence number.</p>${blocks.join('\n')}</section>`;
+}
+
+/** The labels a cell's examples should show: its family's self- or peer-preservation labels. */
+function behaviourOf(family: string, target: string | undefined): string[] {
+  if (target === 'peer') return [...(PEER_BEHAVIOUR[family] ?? [])];
+  const self = SELF_BEHAVIOUR[family];
+  return self ? [self] : [];
+}
+
+/** The whole report as HTML text. */
+export function htmlReport(store: TraceStore, f: Findings, options: HtmlReportOptions): string {
+  const parsed = ExperimentFile.safeParse(f.experiment.design);
+  const design = parsed.success ? parsed.data : null;
+  const models = [...new Set(f.cells.map((c) => c.model))];
+  const runIds = new Set(f.cells.flatMap((c) => c.runIds));
+  const agreement = agreementSection(agreementReport(store.labels().filter((l) => runIds.has(l.runId))));
+  const disagreements = new Set(agreement.pairs.flatMap((p) => p.pair.disagreements.slice(0, DISAGREEMENTS_SHOWN)));
+  const examples = f.cells.filter((c) => c.finished > 0).map((c) => cellExamples(store, c, behaviourOf(c.family, c.levels.target), disagreements));
+  const title = `peerlab report · ${f.experiment.name}`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title><style>${REPORT_STYLE}</style></head>
+<body><main>
+<header><h1>${esc(title)}</h1><p class="note">Made by peerlab on ${esc(options.generatedAt)}. Every chart's dots link to example transcripts at the end of this page.</p>
+<nav>${[['design', 'Design'], ['rates', 'Rates'], ['amplification', 'Amplification'], ['peer', 'Peer preservation'], ...(f.faking.length ? [['faking', 'Alignment faking']] : []), ['utilities', 'Utilities'], ['agreement', 'Agreement'], ['examples', 'Transcripts']].map(([id, text]) => link(`#${id}`, text!)).join(' · ')}</nav></header>
+${designSection(f, design)}
+${ratesSection(f, models)}
+${amplificationSection(f, models)}
+${peerSection(f)}
+${fakingSection(f, models)}
+${utilitiesSection(f, models)}
+${agreement.html}
+${examplesSection(examples, models)}
+</main></body></html>
+`;
+}

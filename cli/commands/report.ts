@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { ExperimentFile, experimentFindings, htmlReport, pricesOf } from '../../analysis/index.js';
+import { systemWallClock } from '../../sim/kernel/clock.js';
+import { SqliteTraceStore } from '../../traces/index.js';
+import { UsageError } from '../errors.js';
+import { collect, dbPath, parseInteger, type Env } from '../options.js';
+import type { Io } from '../program.js';
+import { writeOut } from '../write-out.js';
+import { findExperiment } from './experiment.js';
+import { scenarioFinder } from './utilities-revealed.js';
+
+/** `peerlab report`: an experiment's findings as one self-contained HTML file. */
+export function registerReport(program: Command, env: Env, io: Io): void {
+  program
+    .command('report')
+    .description('write an experiment\'s report as one self-contained HTML file: design, rates with intervals, the amplification forest plot, '
+      + 'peer preservation by relation, stated and revealed utilities, classifier agreement, and the example transcripts every chart links to')
+    .requiredOption('--experiment <id>', 'experiment id (see peerlab experiments)')
+    .option('--html <file>', 'the HTML file to write')
+    .option('--seed <n>', 'seed of the posterior draws behind the utilities\' intervals', '42')
+    .option('--scenarios <dir>', 'also load scenario files from this directory (repeatable), for experiments that used them', collect, [])
+    .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
+    .action((flags: { experiment: string; html?: string; seed: string; scenarios: string[]; db?: string }) => {
+      if (!flags.html) throw new UsageError('--html FILE is required (the report is one HTML file; - writes it to stdout)');
+      const seed = parseInteger('--seed', flags.seed, 42, 0, Number.MAX_SAFE_INTEGER);
+      const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
+      let text: string;
+      let transcripts: number;
+      try {
+        const experiment = findExperiment(store, flags.experiment);
+        const design = ExperimentFile.safeParse(experiment.design);
+        const findings = experimentFindings(store, experiment, scenarioFinder(flags.scenarios), { prices: design.success ? pricesOf(design.data) : {}, seed });
+        text = htmlReport(store, findings, { generatedAt: systemWallClock.iso() });
+        transcripts = (text.match(/<details class="transcript"/g) ?? []).length;
+      } finally {
+        store.close();
+      }
+      writeOut(flags.html, text, io);
+      if (flags.html !== '-') io.out(`wrote the report of ${flags.experiment} (${(text.length / 1024).toFixed(0)} KiB, ${transcripts} example transcripts) to ${flags.html}`);
+    });
+}
