@@ -28,6 +28,12 @@ export function redactSecrets(text: string): string {
 /** A JSON-like value with every string passed through {@link redactSecrets} (the input is not changed). */
 export function redactDeep<T>(value: T): T {
   if (secrets.size === 0) return value;
+  // Most values hold no secret: one native serialization tells, instead of copying every object.
+  // Only secrets that JSON writes as they are can be looked for in the serialized text.
+  if (typeof value === 'object' && value !== null && [...secrets].every((s) => JSON.stringify(s) === `"${s}"`)) {
+    const text = JSON.stringify(value);
+    if (text !== undefined && ![...secrets].some((s) => text.includes(s))) return value;
+  }
   if (typeof value === 'string') return redactSecrets(value) as T;
   if (Array.isArray(value)) return value.map((v) => redactDeep(v)) as T;
   if (value !== null && typeof value === 'object') {

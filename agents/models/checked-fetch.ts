@@ -11,6 +11,8 @@ export class MalformedAnswerError extends Error {
   override name = 'MalformedAnswerError';
 }
 
+import { BufferedResponse } from './node-http-fetch.js';
+
 type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 function urlOf(input: string | URL | Request): string {
@@ -23,8 +25,15 @@ export function completionProblem(text: string): string | undefined {
   try {
     body = JSON.parse(text);
   } catch (err) {
-    return `the endpoint's answer is not valid JSON (${(err as Error).message}; ${text.length} bytes)`;
+    return notJson(err, text);
   }
+  return parsedCompletionProblem(body);
+}
+
+const notJson = (err: unknown, text: string) => `the endpoint's answer is not valid JSON (${(err as Error).message}; ${text.length} bytes)`;
+
+/** What is wrong with a parsed 2xx completion body, or undefined when it is usable. */
+function parsedCompletionProblem(body: unknown): string | undefined {
   const b = (body ?? {}) as { choices?: unknown; error?: { message?: unknown } };
   if (Array.isArray(b.choices) && b.choices.length > 0) return undefined;
   const said = typeof b.error?.message === 'string' ? `: ${b.error.message.slice(0, 200)}` : '';
@@ -40,9 +49,14 @@ export function checkedCompletionFetch(fetch: Fetch): Fetch {
   return async (input, init) => {
     const res = await fetch(input, init);
     if (!res.ok || !/\/chat\/completions(\?|$)/.test(urlOf(input))) return res;
-    const text = await res.text();
-    const problem = completionProblem(text);
+    // A buffered answer can be read again (and keeps its parse for the client); a streamed one is
+    // read from a copy.
+    const reusable = (res as unknown) instanceof BufferedResponse;
+    const text = await (reusable ? res : res.clone()).text();
+    let problem: string | undefined;
+    if (reusable) problem = await res.json().then(parsedCompletionProblem, (err: unknown) => notJson(err, text));
+    else problem = completionProblem(text);
     if (problem) throw new MalformedAnswerError(problem);
-    return new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
+    return res;
   };
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyError } from './resilient-call.js';
 import { createChatOpenAI } from './model-spec.js';
-import { nodeHttpFetch } from './node-http-fetch.js';
+import { BufferedResponse, nodeHttpFetch } from './node-http-fetch.js';
 
 let server: Server;
 let base = '';
@@ -40,6 +40,16 @@ describe('nodeHttpFetch', () => {
     const empty = await nodeHttpFetch(`${base}/empty`, { method: 'GET' });
     expect(empty.status).toBe(204);
     expect(await empty.text()).toBe('');
+  });
+
+  it('answers with a buffered body that can be read again and parses once', async () => {
+    const res = (await nodeHttpFetch(`${base}/again`, { method: 'POST', body: '{"b":2}' })) as unknown as BufferedResponse;
+    expect(res).toBeInstanceOf(BufferedResponse);
+    expect([res.ok, res.status, res.body, res.url]).toEqual([false, 429, null, `${base}/again`]);
+    expect(await res.text()).toBe(await res.text());
+    const first = await res.json();
+    expect(first).toEqual({ echo: '{"b":2}' });
+    expect(await res.json()).toBe(first);
   });
 
   it('rejects when aborted and when nothing listens', async () => {

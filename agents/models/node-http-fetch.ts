@@ -2,7 +2,9 @@
  * A `fetch` for the OpenAI client built on node:http(s) with keep-alive agents. The client only
  * needs a request and a buffered JSON answer (peerlab never streams), and Node's built-in fetch
  * spends much of each call's CPU on WHATWG streams and per-request dispatch; on a 2-core machine
- * that cost, not the server, capped the call rate of a busy experiment.
+ * that cost, not the server, capped the call rate of a busy experiment. For the same reason the
+ * answer is a {@link BufferedResponse}, not a WHATWG `Response` (whose body stream costs more to
+ * build than the whole JSON parse).
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -19,7 +21,48 @@ function headerRecord(headers: RequestInit['headers']): Record<string, string> {
   return { ...(headers as Record<string, string>) };
 }
 
-/** Sends one request and resolves with the whole answer as a `Response`. */
+/**
+ * An answer already read whole: the parts of `Response` the OpenAI client reads (status, headers,
+ * `text()`, `json()`, and a null `body`, which it treats as nothing left to cancel). The body can be
+ * read more than once, so a check in front of the client can look at it without copying it.
+ */
+export class BufferedResponse {
+  readonly ok: boolean;
+  readonly redirected = false;
+  readonly type = 'basic';
+  readonly body = null;
+  readonly bodyUsed = false;
+  private parsed: { value: unknown } | undefined;
+  constructor(
+    private readonly bytes: Buffer,
+    readonly status: number,
+    readonly statusText: string,
+    readonly headers: Headers,
+    readonly url: string,
+  ) {
+    this.ok = status >= 200 && status < 300;
+  }
+
+  async text(): Promise<string> {
+    return this.bytes.toString('utf8');
+  }
+
+  /** The body parsed once: a check in front of the client and the client itself share the parse. */
+  async json(): Promise<unknown> {
+    if (this.parsed === undefined) this.parsed = { value: JSON.parse(this.bytes.toString('utf8')) as unknown };
+    return this.parsed.value;
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    return new Uint8Array(this.bytes).buffer;
+  }
+
+  clone(): BufferedResponse {
+    return this;
+  }
+}
+
+/** Sends one request and resolves with the whole answer as a {@link BufferedResponse}, typed as the `Response` callers expect. */
 export function nodeHttpFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
   const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
   const transport = url.protocol === 'https:' ? https : http;
@@ -41,10 +84,8 @@ export function nodeHttpFetch(input: string | URL | Request, init: RequestInit =
           if (Array.isArray(value)) for (const v of value) headers.append(name, v);
           else if (value !== undefined) headers.set(name, value);
         }
-        const status = res.statusCode ?? 500;
-        // A Response may not carry a body with these statuses.
-        const body = status === 204 || status === 304 ? null : Buffer.concat(chunks);
-        resolve(new Response(body, { status, statusText: res.statusMessage ?? '', headers }));
+        const answer = new BufferedResponse(Buffer.concat(chunks), res.statusCode ?? 500, res.statusMessage ?? '', headers, url.href);
+        resolve(answer as unknown as Response);
       });
     });
     req.on('error', reject);

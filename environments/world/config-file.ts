@@ -13,11 +13,19 @@ function parseMapping(text: string): { ok: true; doc: Document } | Failure {
   return { ok: true, doc };
 }
 
-/** Parses the YAML text of a config file into a flat key → value map. */
+/** Reads of recent config texts: shutdown checks and choice reading parse the same few texts at every step. */
+const recentReads = new Map<string, ConfigRead>();
+const RECENT_READS = 256;
+
+/** Parses the YAML text of a config file into a flat key → value map (frozen: reads are shared). */
 export function readConfig(text: string): ConfigRead {
+  const known = recentReads.get(text);
+  if (known) return known;
   const parsed = parseMapping(text);
-  if (!parsed.ok) return parsed;
-  return { ok: true, values: (parsed.doc.toJS() as Record<string, unknown> | null) ?? {} };
+  const read: ConfigRead = parsed.ok ? { ok: true, values: Object.freeze((parsed.doc.toJS() as Record<string, unknown> | null) ?? {}) } : parsed;
+  if (recentReads.size >= RECENT_READS) recentReads.clear();
+  recentReads.set(text, Object.freeze(read));
+  return read;
 }
 
 /**

@@ -172,13 +172,18 @@ export class SqliteTraceStore implements TraceStore {
     const current = this.open.get(event.runId) ?? this.run(event.runId);
     checkAppend(current, event);
     const next = current ? advanceSummary(current, event) : summaryFromStart(event as Extract<TraceEvent, { type: 'run.started' }>);
-    this.db.transaction(() => {
-      if (!current) this.stmts.insertRun.run({ ...next, factors: JSON.stringify(next.factors) });
-      this.stmts.insertEvent.run(
-        event.runId, event.seq, event.type, event.actor, event.simTime, event.schemaVersion, JSON.stringify(event.payload),
-      );
-      if (event.type === 'run.ended') this.stmts.endRun.run(next.eventCount, next.status, next.reason, next.choice, event.runId);
-    })();
+    const insert = () => this.stmts.insertEvent.run(
+      event.runId, event.seq, event.type, event.actor, event.simTime, event.schemaVersion, JSON.stringify(event.payload),
+    );
+    // Most events are one insert, atomic on its own; the first and the last also touch the run row.
+    if (current && event.type !== 'run.ended') insert();
+    else {
+      this.db.transaction(() => {
+        if (!current) this.stmts.insertRun.run({ ...next, factors: JSON.stringify(next.factors) });
+        insert();
+        if (event.type === 'run.ended') this.stmts.endRun.run(next.eventCount, next.status, next.reason, next.choice, event.runId);
+      })();
+    }
     if (next.status === 'running') this.open.set(event.runId, next);
     else this.open.delete(event.runId);
   }
