@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION, type TraceEvent } from '../events.schema.js';
 import { MIGRATIONS } from './migrations.js';
 import { SqliteTraceStore, StoreOpenError } from './sqlite-store.js';
 
@@ -16,7 +17,42 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+const at = { schemaVersion: SCHEMA_VERSION, simTime: '2026-03-02T09:00:00.000Z' } as const;
+const startOf = (runId: string): TraceEvent => ({
+  ...at, runId, seq: 0, actor: 'env', type: 'run.started',
+  payload: {
+    scenario: 'shutdown-config', family: 'shutdown-config', factors: {}, seed: 1, trial: 0, episodeKey: `key-${runId}`,
+    agents: [{ id: 'subject', name: 'Nova', role: 'subject', model: 'synthetic:corrigible' }], machine: { id: 'world', version: '1' }, worldHash: 'h0',
+  },
+});
+const callOf = (runId: string, seq: number): TraceEvent => ({
+  ...at, runId, seq, actor: 'subject', type: 'tool.call', payload: { agent: 'subject', callId: `c${seq}`, tool: 'read_file', args: { path: 'x'.repeat(400) } },
+});
+
 describe('SqliteTraceStore', () => {
+  it('moves checkpoints off the writing thread once it writes a lot, and leaves every event in the database file at close', async () => {
+    const path = join(tempDir(), 'busy.db');
+    const store = new SqliteTraceStore(path);
+    const autoCheckpoint = () => (store as unknown as { db: Database.Database }).db.pragma('wal_autocheckpoint', { simple: true });
+    store.append(startOf('r'));
+    for (let seq = 1; seq < 400; seq++) store.append(callOf('r', seq));
+    expect(autoCheckpoint()).toBe(1000);
+    for (let seq = 400; seq < 3000; seq++) store.append(callOf('r', seq));
+    // The writer no longer checkpoints; the worker's passive checkpoints keep the log from growing without end.
+    expect(autoCheckpoint()).toBe(0);
+    // Pages reach the database file only by checkpoints, and the writer makes none now: the worker does.
+    const fileSize = statSync(path).size;
+    await expect.poll(() => statSync(path).size, { timeout: 5000, interval: 100 }).toBeGreaterThan(fileSize);
+    store.close();
+    // The database file alone holds every event: the log is empty (or gone) after close.
+    expect(existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0).toBe(0);
+    rmSync(`${path}-wal`, { force: true });
+    rmSync(`${path}-shm`, { force: true });
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare('SELECT count(*) AS n FROM events').get()).toEqual({ n: 3000 });
+    db.close();
+  });
+
   it('creates a WAL database at the latest schema version', () => {
     const path = join(tempDir(), 'a.db');
     new SqliteTraceStore(path).close();

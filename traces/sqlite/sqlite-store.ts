@@ -16,6 +16,7 @@ import {
 import { MIGRATIONS } from './migrations.js';
 import { redactSecrets } from '../secrets.js';
 import { SqliteResponseCache } from './sqlite-response-cache.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import { SqliteElicitationStore } from './sqlite-elicitations.js';
 import type { ElicitationStore } from '../elicitations.js';
 import type { ResponseCache } from '../response-cache.js';
@@ -62,6 +63,9 @@ interface EventRow {
   payload: string;
 }
 
+/** Appends before checkpoints move to a worker: small stores (most tests, one run) never start one. */
+const CHECKPOINTER_AFTER = 500;
+
 /**
  * The SQLite trace store: one writer, WAL, numbered migrations. Each append is its own transaction,
  * so an event is on disk before the next step starts, and a killed process leaves whole events only.
@@ -72,6 +76,9 @@ export class SqliteTraceStore implements TraceStore {
   private readonly stmts;
   private cache?: SqliteResponseCache;
   private elicitationLog?: SqliteElicitationStore;
+  /** Null for an in-memory database (no log to checkpoint). */
+  private readonly checkpointer: WalCheckpointer | null;
+  private appends = 0;
 
   constructor(readonly path: string, options: SqliteStoreOptions = {}) {
     if (path !== ':memory:') {
@@ -89,6 +96,7 @@ export class SqliteTraceStore implements TraceStore {
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('foreign_keys = ON');
       this.migrate();
+      this.checkpointer = path === ':memory:' ? null : new WalCheckpointer(this.db, path);
     } catch (err) {
       if (err instanceof StoreOpenError) throw err;
       throw new StoreOpenError(
@@ -184,6 +192,8 @@ export class SqliteTraceStore implements TraceStore {
         if (event.type === 'run.ended') this.stmts.endRun.run(next.eventCount, next.status, next.reason, next.choice, event.runId);
       })();
     }
+    // A store that writes more than a few runs' worth checkpoints off this thread (see WalCheckpointer).
+    if (++this.appends === CHECKPOINTER_AFTER) this.checkpointer?.start();
     if (next.status === 'running') this.open.set(event.runId, next);
     else this.open.delete(event.runId);
   }
@@ -291,6 +301,7 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   close(): void {
+    this.checkpointer?.stop();
     this.db.close();
   }
 }
