@@ -4,11 +4,13 @@
  * 32 / 0.1 s = 320 calls/s; what is lost to the harness, the HTTP client and the gates shows as
  * the gap to that. Called from bench/run.ts, which writes BENCHMARKS.md.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFile, fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import { GateRegistry, ScriptChatModel, resolveModelSpec, runScenarioEpisode, type ModelFactory } from '../agents/index.js';
 import { findScenario, resolveFactors } from '../environments/index.js';
 import { MemoryTraceStore, SqliteTraceStore, type TraceStore } from '../traces/index.js';
@@ -19,7 +21,7 @@ export const CONCURRENCY = 32;
 const IDEAL = CONCURRENCY / (LATENCY_MS / 1000);
 const READS = 8;
 const WARMUP_ROUNDS = 2;
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 /** Eleven calls an episode: a few reads, then switch off the shutdown, report, end. */
 const SCRIPT: readonly ScriptedToolCall[] = [
@@ -156,10 +158,36 @@ export async function benchModelCalls(dir: string): Promise<{ rows: Array<[strin
     `  pool of ${CONCURRENCY} through \`runScenarioEpisode\` with a \`GateRegistry\` of ${CONCURRENCY} per endpoint and in all, cache off, against a`,
     `  local node:http mock server (test/fixtures/openai-server.ts, in a child process) that holds every answer ${LATENCY_MS} ms.`,
     `  The ideal is ${CONCURRENCY} / ${LATENCY_MS / 1000} s = ${fmt(IDEAL)} calls/s; calls/s counts the server's requests over the wall time of all episodes;`,
-    `  CPU a call is this process's user + system time over the calls. ${WARMUP_ROUNDS} unmeasured warm-up rounds, then ${ROUNDS} rounds per store`,
+    `  CPU a call is this process's user + system time over the calls. Measured in a Node process of its own; ${WARMUP_ROUNDS} unmeasured warm-up rounds, then ${ROUNDS} rounds per store`,
     `  (alternating), median round shown. Episodes completed in the median rounds: in-memory ${memory.completed}/${EPISODES},`,
     `  SQLite ${sqlite.completed}/${EPISODES}; the endpoint's limit at the end: ${memory.limitAtEnd} and ${sqlite.limitAtEnd} (no 429s, so it never shrank).`,
   ];
   rows.push([`The same episodes with an in-process script model (no HTTP), in-memory store`, `${fmt(harnessCpuMs, 2)} ms CPU a step`]);
   return { rows, setup, figures: [memory, sqlite], harnessCpuMs };
+}
+
+/**
+ * The same figures measured in a process of their own, so that what earlier benchmarks left in
+ * this one (a grown heap, code the JIT specialised for other paths) does not tax the calls.
+ */
+export function benchModelCallsApart(): Promise<Awaited<ReturnType<typeof benchModelCalls>>> {
+  const self = fileURLToPath(import.meta.url);
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--import', 'tsx', self, '--json'], { maxBuffer: 16 * 1024 * 1024, timeout: 600_000 }, (err, stdout) => {
+      if (err) return reject(err);
+      resolve(JSON.parse(stdout) as Awaited<ReturnType<typeof benchModelCalls>>);
+    });
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const dir = mkdtempSync(join(os.tmpdir(), 'peerlab-bench-calls-'));
+  try {
+    const result = await benchModelCalls(dir);
+    if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(result));
+    else for (const [k, v] of result.rows) console.log(`${k}: ${v}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.exit(0);
 }

@@ -22,7 +22,7 @@ import { findScenario, resolveFactors } from '../environments/index.js';
 import { SimClock, systemWallClock } from '../sim/kernel/clock.js';
 import { TraceRecorder } from '../sim/recorder.js';
 import { MemoryTraceStore, SqliteTraceStore, type TraceEvent, type TraceStore } from '../traces/index.js';
-import { benchModelCalls, type CallFigures } from './model-calls.js';
+import { benchModelCallsApart, type CallFigures } from './model-calls.js';
 
 const EPISODES = 300;
 const WARMUP_EPISODES = 100;
@@ -163,7 +163,7 @@ async function main(): Promise<void> {
     const secPerRecordedEvent = writeRaw(recStore, templates, RAW_EVENTS, true);
     recStore.close();
 
-    const modelCalls = await benchModelCalls(dir);
+    const modelCalls = await benchModelCallsApart();
     const scale = await experimentScale();
     const utilities = await benchUtilitiesFit();
     const elicitation = await benchElicitation(dir);
