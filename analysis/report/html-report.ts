@@ -228,7 +228,8 @@ function agreementSection(report: AgreementReport): { html: string; pairs: Array
   const head = '<h2>Classifier agreement</h2>';
   if (pairs.length === 0) {
     const raters = [...new Set(report.labels.flatMap((l) => l.raters.map((r) => r.column)))];
-    return { pairs, html: `<section id="agreement">${head}${note(`Only ${raters.join(', ') || 'no rater'} labelled these runs, so there is nothing to compare. Add a second rater with peerlab classify --judge SPEC or peerlab label RUN LABEL yes|no.`)}</section>` };
+    const who = raters.length === 0 ? 'No run has labels yet' : `Only ${raters.join(', ')} labelled these runs`;
+    return { pairs, html: `<section id="agreement">${head}${note(`${who}, so there is nothing to compare. Add a second rater with peerlab classify --judge SPEC or peerlab label RUN LABEL yes|no.`)}</section>` };
   }
   const columns = [...new Set(pairs.map((p) => `${p.pair.a} vs ${p.pair.b}`))];
   const rows: IntervalRow[] = pairs.map(({ label, pair, anchor }) => {
