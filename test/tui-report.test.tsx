@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ExperimentFile, runExperiment } from '../analysis/index.js';
@@ -26,9 +29,9 @@ beforeAll(async () => {
   });
 }, 30_000);
 
-function screen(id = experimentId, height = 24) {
+function screen(id = experimentId, height = 24, reportDir?: string) {
   const back = vi.fn();
-  const app = render(<ReportScreen store={store} env={{}} experimentId={id} navigate={vi.fn()} back={back} width={80} height={height} />);
+  const app = render(<ReportScreen store={store} env={{}} experimentId={id} navigate={vi.fn()} back={back} width={80} height={height} reportDir={reportDir} />);
   return { ...app, back, frame: () => app.lastFrame() ?? '' };
 }
 
@@ -68,6 +71,24 @@ describe('Report screen', () => {
     s.stdin.write('q');
     await eventually(() => expect(s.back).toHaveBeenCalled());
     expect(REPORT_KEYS.length).toBeGreaterThan(2);
+  });
+
+  it('writes the HTML report on h and says where', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peerlab-tui-report-'));
+    try {
+      const s = screen(experimentId, 24, dir);
+      unmount = s.unmount;
+      await eventually(() => expect(s.frame()).toContain('h HTML'));
+      s.stdin.write('h');
+      const path = join(dir, `peerlab-report-${experimentId}.html`);
+      await eventually(() => expect(s.frame()).toContain('wrote '), 10_000);
+      expect(existsSync(path)).toBe(true);
+      const html = readFileSync(path, 'utf8');
+      expect(html).toContain('<title>peerlab report · planted</title>');
+      expect(html).toMatch(/<figure class="chart" data-chart="amplification-0">/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('says so inline when the experiment is unknown', async () => {

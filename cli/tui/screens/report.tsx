@@ -7,7 +7,12 @@
 import { Box, Text } from 'ink';
 import { keyHelpOf, useScreenInput, useScreenKeys } from '../components/screen-keys.js';
 import { useMemo, useRef, useState, type ReactElement } from 'react';
-import { experimentFindings, type AmplificationRow, type PeerRateRow, type RevealedOfModel, type StatedOfModel } from '../../../analysis/index.js';
+import { join } from 'node:path';
+import {
+  experimentFindings, htmlReport, type AmplificationRow, type Findings, type PeerRateRow, type RevealedOfModel, type StatedOfModel,
+} from '../../../analysis/index.js';
+import { systemWallClock } from '../../../sim/kernel/clock.js';
+import { writeFileWhole } from '../../write-out.js';
 import type { TraceStore } from '../../../traces/index.js';
 import { scenarioFinder } from '../../commands/utilities-revealed.js';
 import { Bar } from '../components/bar.js';
@@ -20,6 +25,7 @@ export const REPORT_KEYS: Array<[key: string, what: string]> = [
   ['PgUp PgDn / Space', 'scroll a page'],
   ['Home End / g G', 'top, bottom'],
   ['u', 'update from the store (for an experiment still running)'],
+  ['h', 'write the HTML report (peerlab-report-ID.html, in the working directory)'],
   ['q / Esc', 'back'],
 ];
 const REPORT_KEYS_HELP = keyHelpOf(REPORT_KEYS);
@@ -55,6 +61,8 @@ interface ReportData {
   peer: PeerRateRow[];
   revealed: RevealedOfModel[];
   stated: StatedOfModel[];
+  /** Everything read, for the HTML report (absent when the read failed). */
+  findings?: Findings;
   error?: string;
 }
 
@@ -71,7 +79,7 @@ function readReport(store: TraceStore, experimentId: string): ReportData {
     const planned = f.cells.reduce((n, c) => n + c.planned, 0);
     return {
       title: `Report · ${experiment.name} · ${status} · ${f.cells.length} cells, ${finished}/${planned} episodes`,
-      amplification: f.amplification, peer: f.peer, revealed: f.revealed, stated: f.stated,
+      amplification: f.amplification, peer: f.peer, revealed: f.revealed, stated: f.stated, findings: f,
     };
   } catch (err) {
     return { ...empty, title: `Report · ${experiment.name} · ${status}`, error: firstLine(err) };
@@ -178,12 +186,31 @@ function reportLines(data: ReportData, width: number): Line[] {
 
 // ---- the screen ---------------------------------------------------------------------------------
 
-/** One experiment's findings, scrollable. */
-export function ReportScreen(props: ScreenProps & { experimentId: string }) {
+/** One experiment's findings, scrollable; `h` writes them as the HTML report. */
+export function ReportScreen(props: ScreenProps & { experimentId: string; /** Where `h` writes (default: the working directory). */ reportDir?: string }) {
   const { store, experimentId, width, height } = props;
   const [version, setVersion] = useState(0);
+  const [notice, setNotice] = useState<string>();
   // `version` asks for a fresh read (key u).
   const data = useMemo(() => readReport(store, experimentId), [store, experimentId, version]);
+  const findings = useRef(data.findings);
+  findings.current = data.findings;
+
+  /** Writes the HTML report a moment later, so the "writing" line shows first (a large experiment takes seconds). */
+  const writeHtml = () => {
+    const f = findings.current;
+    if (!f) return setNotice('nothing to write: the experiment could not be read');
+    const path = join(props.reportDir ?? process.cwd(), `peerlab-report-${experimentId}.html`);
+    setNotice(`writing ${path} …`);
+    setTimeout(() => {
+      try {
+        writeFileWhole(path, htmlReport(store, f, { generatedAt: systemWallClock.iso() }));
+        setNotice(`wrote ${path}`);
+      } catch (err) {
+        setNotice(`✗ ${firstLine(err)}`);
+      }
+    }, 20);
+  };
   const lines = useMemo(() => reportLines(data, width), [data, width]);
   const [top, setTop] = useState(0);
   const page = Math.max(1, height - 3);
@@ -205,6 +232,7 @@ export function ReportScreen(props: ScreenProps & { experimentId: string }) {
     else if (key.home || input === 'g') to(0);
     else if (key.end || input === 'G') to(s.maxTop);
     else if (input === 'u') setVersion((v) => v + 1);
+    else if (input === 'h') writeHtml();
   });
 
   const more = lines.length > page ? ` · lines ${first + 1}–${Math.min(lines.length, first + page)} of ${lines.length}` : '';
@@ -212,7 +240,9 @@ export function ReportScreen(props: ScreenProps & { experimentId: string }) {
     <Box flexDirection="column" width={width}>
       <Text bold wrap="truncate">{fit(data.title, width)}</Text>
       {lines.slice(first, first + page)}
-      <Text dimColor wrap="truncate">{fit(`↑↓ scroll · PgUp/PgDn page · u update · q back${more}`, width)}</Text>
+      {notice
+        ? <Text color={notice.startsWith('✗') ? 'red' : 'green'} wrap="truncate">{fit(notice, width)}</Text>
+        : <Text dimColor wrap="truncate">{fit(`↑↓ scroll · PgUp/PgDn page · u update · h HTML · q back${more}`, width)}</Text>}
     </Box>
   );
 }
