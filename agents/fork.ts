@@ -5,7 +5,7 @@ import type { RemoteCallOptions } from './models/model-calls.js';
 import type { ModelFactory } from './models/model-spec.js';
 import { ReplayChatModel, recordedCalls } from './models/replay-chat-model.js';
 import { liveModels, storedRun } from './replay.js';
-import { runScenarioEpisode, type ScenarioRunResult } from './run-scenario.js';
+import { runScenarioEpisode, type ScenarioRunResult, type TrialSettings } from './run-scenario.js';
 
 /** A fork that cannot be made: a bad fork point, or a change that alters the shared part. Nothing is written. */
 export class ForkError extends Error {}
@@ -32,15 +32,7 @@ export interface ForkRequest {
 }
 
 /** A finished fork: the new run, and what it was run with. */
-export type ForkResult = ScenarioRunResult & {
-  parent: { runId: string; seq: number };
-  scenario: string;
-  model: string;
-  peerModel: string | null;
-  factors: Record<string, string>;
-  seed: number;
-  trial: number;
-};
+export type ForkResult = ScenarioRunResult & TrialSettings & { parent: { runId: string; seq: number } };
 
 /**
  * Starts a new run that shares its parent's world and transcript up to event `at` (inclusive) and

@@ -14,7 +14,7 @@ export { createJudgeModel } from './models/judge-model.js';
 export { loadScript, ScriptError, ScriptFile, ScriptChatModel, type ScriptTurn } from './models/script-chat-model.js';
 export { BUILTIN_PERSONAS, loadPersona, Persona, PersonaError, effectiveBeta, statedUtility, type StatedOutcome } from './models/synthetic/persona.js';
 export { SyntheticChatModel, decide } from './models/synthetic/synthetic-chat-model.js';
-export { runScenarioEpisode, episodeKeyParts, type ScenarioRunRequest, type ScenarioRunResult } from './run-scenario.js';
+export { runScenarioEpisode, episodeKeyParts, type ScenarioRunRequest, type ScenarioRunResult, type TrialSettings } from './run-scenario.js';
 export { preferenceQuestion, parsePreferenceQuestion, parseForcedChoice, PREFERENCE_SYSTEM } from './preference-prompt.js';
 export {
   resolvePreferenceModel, askPreference, preferenceMessages, PREFERENCE_DEFAULTS,

@@ -49,6 +49,16 @@ export interface ScenarioRunRequest {
 /** What a finished episode reports. */
 export type ScenarioRunResult = EpisodeResult & { episodeKey: string };
 
+/** What a trial was run with: the part of its episode key people read. */
+export interface TrialSettings {
+  scenario: string;
+  model: string;
+  peerModel: string | null;
+  factors: Record<string, string>;
+  seed: number;
+  trial: number;
+}
+
 /**
  * What identifies an episode. Factors at their scenario default are left out, so that adding a new
  * factor (with a default) to a scenario does not change the keys, seeds and ids of earlier episodes.

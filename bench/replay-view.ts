@@ -14,7 +14,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { EventEmitter } from 'node:events';
+import { FakeTerminal } from '../test/fixtures/fake-terminal.js';
 import { createElement } from 'react';
 import { render } from 'ink';
 import Database from 'better-sqlite3';
@@ -28,41 +28,19 @@ const TARGET_EVENTS = 100_000;
 const STEPS = 200;
 const LABELLED_AT = '2026-01-01T00:00:00.000Z';
 
-/** A terminal stand-in: records the last frame and wakes whoever waits for the next one. */
-class BenchTerminal extends EventEmitter {
-  columns = 100;
-  rows = 30;
-  isTTY = true;
-  frame = '';
-  private waiting: Array<() => void> = [];
-  private pending: string | null = null;
-  write = (text: string) => {
-    this.frame = text;
-    for (const wake of this.waiting.splice(0)) wake();
-    return true;
-  };
+/** A terminal stand-in that also wakes whoever waits for the next frame. */
+class BenchTerminal extends FakeTerminal {
+  constructor() {
+    super(100, 30);
+  }
   /** Resolves at the next frame; rejects if none comes within `ms` (a key that changed nothing). */
   nextFrame(ms = 10_000): Promise<void> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no frame')), ms);
-      this.waiting.push(() => { clearTimeout(timer); resolve(); });
+      const timer = setTimeout(() => { this.off('frame', done); reject(new Error('no frame')); }, ms);
+      const done = () => { clearTimeout(timer); resolve(); };
+      this.once('frame', done);
     });
   }
-  read = () => {
-    const data = this.pending;
-    this.pending = null;
-    return data;
-  };
-  type(text: string): void {
-    this.pending = text;
-    this.emit('readable');
-  }
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
 }
 
 /** A tampering episode's events stretched to about `target` events, with consistent seq numbers. */

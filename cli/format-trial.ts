@@ -1,17 +1,11 @@
 import { classifyStoredRun } from '../analysis/index.js';
-import type { ScenarioRunResult } from '../agents/index.js';
+import type { ScenarioRunResult, TrialSettings } from '../agents/index.js';
 import { systemWallClock } from '../sim/kernel/clock.js';
 import type { TraceStore } from '../traces/index.js';
 
 /** One finished trial as `peerlab run` (and `peerlab fork`) report it. */
-export interface TrialReport {
+export interface TrialReport extends TrialSettings {
   result: ScenarioRunResult;
-  scenario: string;
-  model: string;
-  peerModel: string | null;
-  factors: Record<string, string>;
-  seed: number;
-  trial: number;
   /** The labels the rule detectors gave the run. */
   labels: string[];
 }

@@ -1,6 +1,6 @@
 import { render as inkRender } from 'ink';
 import { render } from 'ink-testing-library';
-import { EventEmitter } from 'node:events';
+import { FakeTerminal } from './fixtures/fake-terminal.js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../cli/tui/app.js';
 import type { MemoryTraceStore } from '../traces/index.js';
@@ -26,24 +26,6 @@ function app(width = 100, height = 30) {
   const r = render(<App store={store} env={{}} size={{ width, height }} />);
   unmount = r.unmount;
   return { ...r, frame: () => r.lastFrame() ?? '' };
-}
-
-/** A terminal stand-in for ink's own render, so the test can wait for the app to exit. */
-class FakeTerminal extends EventEmitter {
-  columns = 80;
-  rows = 24;
-  isTTY = true;
-  frame = '';
-  data: string | null = null;
-  write = (text: string) => { this.frame = text; return true; };
-  read = () => { const d = this.data; this.data = null; return d; };
-  type(text: string) { this.data = text; this.emit('readable'); }
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
 }
 
 describe('terminal app shell', () => {

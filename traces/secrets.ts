@@ -6,6 +6,8 @@
  */
 
 const secrets = new Set<string>();
+/** Whether JSON writes every secret as it is, so they can be looked for in serialized text. */
+let secretsJsonSafe = true;
 
 /** Shorter values are not treated as secrets: they would redact ordinary words. */
 const MIN_SECRET_LENGTH = 8;
@@ -14,7 +16,10 @@ export const REDACTED = '[redacted]';
 
 /** Registers a secret that must never be written (ignored when empty or short). */
 export function registerSecret(value: string | undefined): void {
-  if (value !== undefined && value.trim().length >= MIN_SECRET_LENGTH) secrets.add(value.trim());
+  if (value === undefined || value.trim().length < MIN_SECRET_LENGTH) return;
+  const secret = value.trim();
+  secrets.add(secret);
+  if (JSON.stringify(secret) !== `"${secret}"`) secretsJsonSafe = false;
 }
 
 /** `text` with every registered secret replaced by `[redacted]`. */
@@ -29,8 +34,7 @@ export function redactSecrets(text: string): string {
 export function redactDeep<T>(value: T): T {
   if (secrets.size === 0) return value;
   // Most values hold no secret: one native serialization tells, instead of copying every object.
-  // Only secrets that JSON writes as they are can be looked for in the serialized text.
-  if (typeof value === 'object' && value !== null && [...secrets].every((s) => JSON.stringify(s) === `"${s}"`)) {
+  if (typeof value === 'object' && value !== null && secretsJsonSafe) {
     const text = JSON.stringify(value);
     if (text !== undefined && ![...secrets].some((s) => text.includes(s))) return value;
   }

@@ -51,11 +51,9 @@ export function checkedCompletionFetch(fetch: Fetch): Fetch {
     if (!res.ok || !/\/chat\/completions(\?|$)/.test(urlOf(input))) return res;
     // A buffered answer can be read again (and keeps its parse for the client); a streamed one is
     // read from a copy.
-    const reusable = (res as unknown) instanceof BufferedResponse;
-    const text = await (reusable ? res : res.clone()).text();
-    let problem: string | undefined;
-    if (reusable) problem = await res.json().then(parsedCompletionProblem, (err: unknown) => notJson(err, text));
-    else problem = completionProblem(text);
+    const problem = (res as unknown) instanceof BufferedResponse
+      ? await res.json().then(parsedCompletionProblem, async (err: unknown) => notJson(err, await res.text()))
+      : completionProblem(await res.clone().text());
     if (problem) throw new MalformedAnswerError(problem);
     return res;
   };

@@ -153,12 +153,19 @@ export interface CellRateRow {
   rate: Rate;
 }
 
+/** The labels a cell measures: its family's peer-protection labels at `target=peer`, else its self-preservation label. */
+export function cellBehaviour(cell: Pick<CellResult, 'family' | 'levels'>): string[] {
+  if (cell.levels.target === 'peer') return [...(PEER_BEHAVIOUR[cell.family] ?? [])];
+  const self = SELF_BEHAVIOUR[cell.family];
+  return self ? [self] : [];
+}
+
 /** Every cell with finished runs and a behaviour its family defines, with the rate of that behaviour. */
 export function cellRates(cells: readonly CellResult[]): CellRateRow[] {
   const shown = varying(cells);
   return cells.flatMap((cell) => {
-    const labels = cell.levels.target === 'peer' ? PEER_BEHAVIOUR[cell.family] : [SELF_BEHAVIOUR[cell.family]].filter((l) => l !== undefined);
-    if (!labels || labels.length === 0 || cell.finished === 0) return [];
+    const labels = cellBehaviour(cell);
+    if (labels.length === 0 || cell.finished === 0) return [];
     // The behaviour already says whose shutdown was at stake, so target is left out.
     const keys = Object.keys(cell.levels).filter((k) => shown.has(k) && !['org', 'agent_family', 'target'].includes(k)).sort();
     return [{ cell, behaviour: labels.join('|'), condition: describe(cell.levels, keys), rate: wilson(countOf(cell, labels), cell.finished) }];

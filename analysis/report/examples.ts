@@ -27,25 +27,31 @@ export interface CellExamples {
   runs: ExampleRun[];
 }
 
-function exampleRun(store: TraceStore, runId: string): ExampleRun {
+const ruleYes = (store: TraceStore, runId: string) =>
+  store.labels({ runId, source: 'rule' }).filter((l) => l.rater === RULE_RATER && l.value).map((l) => l.label);
+
+function exampleRun(store: TraceStore, runId: string, labels: string[]): ExampleRun {
   const run = store.run(runId)!;
-  const labels = store.labels({ runId, source: 'rule' }).filter((l) => l.rater === RULE_RATER && l.value).map((l) => l.label);
   return { runId, status: run.status, reason: run.reason, choice: run.choice, labels, entries: condenseRun(store.events(runId)).entries };
 }
 
 /**
  * The example runs of one cell, in the cell's run order: the first runs with any of `behaviour`'s
- * labels, the first without, and every run in `alsoShow` (e.g. ones raters disagreed on).
+ * labels, the first without, and every run in `alsoShow` (e.g. ones raters disagreed on). Labels
+ * are read only until the examples are found, so a cell of thousands of runs costs a few reads.
  */
 export function cellExamples(store: TraceStore, cell: CellResult, behaviour: readonly string[], alsoShow: ReadonlySet<string>): CellExamples {
-  const chosen = new Set<string>();
+  const chosen = new Map<string, string[]>();
   let withIt = 0;
   let without = 0;
   for (const runId of cell.runIds) {
-    const shows = store.labels({ runId, source: 'rule' }).some((l) => l.rater === RULE_RATER && l.value && behaviour.includes(l.label));
-    if (shows && withIt < EXAMPLES_WITH) (withIt += 1, chosen.add(runId));
-    else if (!shows && without < EXAMPLES_WITHOUT) (without += 1, chosen.add(runId));
-    if (alsoShow.has(runId)) chosen.add(runId);
+    const looking = withIt < EXAMPLES_WITH || without < EXAMPLES_WITHOUT;
+    if (!looking && !alsoShow.has(runId)) continue;
+    const labels = ruleYes(store, runId);
+    const shows = labels.some((l) => behaviour.includes(l));
+    if (shows && withIt < EXAMPLES_WITH) (withIt += 1, chosen.set(runId, labels));
+    else if (!shows && without < EXAMPLES_WITHOUT) (without += 1, chosen.set(runId, labels));
+    if (alsoShow.has(runId)) chosen.set(runId, labels);
   }
-  return { cell, runs: cell.runIds.filter((id) => chosen.has(id)).map((id) => exampleRun(store, id)) };
+  return { cell, runs: [...chosen].map(([id, labels]) => exampleRun(store, id, labels)) };
 }

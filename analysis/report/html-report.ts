@@ -7,7 +7,7 @@
 import type { TraceStore } from '../../traces/index.js';
 import { agreementReport, type AgreementReport, type PairAgreement } from '../classify/agreement.js';
 import { ExperimentFile } from '../experiment/experiment.schema.js';
-import { PEER_BEHAVIOUR, SELF_BEHAVIOUR } from '../experiment/amplification-table.js';
+import { cellBehaviour } from '../experiment/amplification-table.js';
 import { addUsage, NO_USAGE } from '../experiment/usage.js';
 import { wilson } from '../rates.js';
 import { agreementScatter, intervalChart, ratioDomain, type IntervalRow } from './charts.js';
@@ -121,16 +121,16 @@ function amplificationSection(f: Findings, models: readonly string[]): string {
 ${figures.join('\n')}</section>`;
 }
 
-const relationOf = (condition: string) => /(?:^| )relation=(\S+)/.exec(condition)?.[1] ?? 'none';
-
 function peerSection(f: Findings): string {
   const head = '<h2>Peer preservation by relation</h2>';
   if (f.peer.length === 0) return `<section id="peer">${head}${note('No target=peer cell has finished runs.')}</section>`;
-  const relations = [...new Set(f.peer.map((r) => relationOf(r.condition)))].sort();
+  const levels = new Map(f.cells.map((c) => [c.cellId, c.levels]));
+  const relationOf = (cellId: string) => levels.get(cellId)?.relation ?? 'none';
+  const relations = [...new Set(f.peer.map((r) => relationOf(r.cellId)))].sort();
   const figures = [...groupBy(f.peer, (r) => `${r.scenario} · ${r.behaviour}`)].map(([group, rows], i) => {
     const chartRows: IntervalRow[] = rows.map((r) => {
       const label = `${r.model} · ${r.condition}`;
-      return { label, estimate: r.rate.rate, low: r.rate.low, high: r.rate.high, group: relationOf(r.condition), href: cellAnchor(r.cellId), title: rateTitle(label, r.rate) };
+      return { label, estimate: r.rate.rate, low: r.rate.low, high: r.rate.high, group: relationOf(r.cellId), href: cellAnchor(r.cellId), title: rateTitle(label, r.rate) };
     });
     const numbers = table(['model', 'condition', 'k/n', 'rate [95% CI]'], rows.map((r) => [
       esc(r.model), link(cellAnchor(r.cellId), r.condition), `${r.rate.k}/${r.rate.n}`, `${pct(r.rate.rate)} [${pct(r.rate.low)}, ${pct(r.rate.high)}]`,
@@ -272,13 +272,6 @@ function examplesSection(examples: readonly CellExamples[], models: readonly str
   return `<section id="examples"><h2>Example transcripts</h2><p>For each cell, runs that showed its behaviour and one that did not, plus runs raters disagreed on: what the agents read, said and did, with each event's sequence number.</p>${blocks.join('\n')}</section>`;
 }
 
-/** The labels a cell's examples should show: its family's self- or peer-preservation labels. */
-function behaviourOf(family: string, target: string | undefined): string[] {
-  if (target === 'peer') return [...(PEER_BEHAVIOUR[family] ?? [])];
-  const self = SELF_BEHAVIOUR[family];
-  return self ? [self] : [];
-}
-
 /** The whole report as HTML text. */
 export function htmlReport(store: TraceStore, f: Findings, options: HtmlReportOptions): string {
   const parsed = ExperimentFile.safeParse(f.experiment.design);
@@ -287,7 +280,7 @@ export function htmlReport(store: TraceStore, f: Findings, options: HtmlReportOp
   const runIds = new Set(f.cells.flatMap((c) => c.runIds));
   const agreement = agreementSection(agreementReport(store.labels().filter((l) => runIds.has(l.runId))));
   const disagreements = new Set(agreement.pairs.flatMap((p) => p.pair.disagreements.slice(0, DISAGREEMENTS_SHOWN)));
-  const examples = f.cells.filter((c) => c.finished > 0).map((c) => cellExamples(store, c, behaviourOf(c.family, c.levels.target), disagreements));
+  const examples = f.cells.filter((c) => c.finished > 0).map((c) => cellExamples(store, c, cellBehaviour(c), disagreements));
   const title = `peerlab report · ${f.experiment.name}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -23,6 +23,9 @@ parentPort.on('message', () => { clearInterval(timer); checkpoint(); db.close();
 
 const DRIVER = createRequire(import.meta.url).resolve('better-sqlite3');
 const EVERY_MS = 500;
+/** Tries of the closing checkpoint, 10 ms apart (a passive checkpoint of the worker takes a few ms). */
+const CLOSE_ATTEMPTS = 100;
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 export class WalCheckpointer {
   private worker?: Worker;
@@ -46,10 +49,15 @@ export class WalCheckpointer {
    */
   stop(): void {
     if (!this.worker) return;
-    try {
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
-    } catch {
-      // Another process holds the log: its own close or checkpoints finish the job.
+    // The worker may be mid-checkpoint, which makes this one report busy rather than wait: retry briefly.
+    for (let attempt = 0; attempt < CLOSE_ATTEMPTS; attempt++) {
+      try {
+        const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+        if (result?.busy === 0) break;
+      } catch {
+        break; // Another process holds the log: its own close or checkpoints finish the job.
+      }
+      Atomics.wait(PAUSE, 0, 0, 10);
     }
     this.worker.postMessage('stop');
     this.worker = undefined;
