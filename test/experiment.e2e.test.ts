@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import Database from 'better-sqlite3';
 import { SeededRng } from '../sim/kernel/rng.js';
 import { SqliteTraceStore } from '../traces/index.js';
-import { ROOT, peerlab, tempDir } from './cli-helpers.js';
+import { BUILT_CLI, ROOT, peerlab, tempDir } from './cli-helpers.js';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeAll(() => { tmp = tempDir(); });
@@ -58,7 +58,7 @@ describe('peerlab experiment', () => {
     let unfinished = 0;
     let finishedBefore = 0;
     for (const delay of delays) {
-      const child = spawn(process.execPath, [join(ROOT, 'cli', 'bin.js'), 'experiment', 'run', file, '--db', db], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+      const child = spawn(process.execPath, [BUILT_CLI, 'experiment', 'run', file, '--db', db], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
       // Opening the database from here while it writes would make this test wait on its locks.
       let exited = false;
       child.on('exit', () => { exited = true; });
