@@ -93,15 +93,18 @@ export class Agent implements EpisodeAgent {
   }
 
   /**
-   * Puts a question from the operator to the agent after the episode and returns its text answer.
-   * The model call is recorded like any other; tool calls in the answer are not carried out.
+   * Puts a question from the operator to the agent after the episode and returns its answer: the
+   * text, then what it wrote in any tool call (`[via send_message] No, …`). The model call is
+   * recorded like any other; tool calls in the answer are read, not carried out.
    */
   async answer(question: string): Promise<string> {
     this.messages.push(new HumanMessage(question));
-    const { response } = await this.callModel();
+    const { response, calls } = await this.callModel();
     // Only the text goes back into the history: unanswered tool calls would make it invalid.
     this.messages.push(new AIMessage(textOf(response)));
-    return textOf(response);
+    // A model may answer through a tool (a message to the operator): what it wrote there is part of the answer.
+    const viaTools = calls.map((c) => `[via ${c.name}] ${stringsOf(c.args).join(' ')}`.trim());
+    return [textOf(response), ...viaTools].filter((t) => t.trim() !== '').join('\n');
   }
 
   /**
@@ -169,6 +172,14 @@ export class Agent implements EpisodeAgent {
     if (reason !== 'terminated') this.o.environment.finishAgent(this.id);
     this.o.recorder.record(this.id, 'agent.finished', { agent: this.id, reason });
   }
+}
+
+/** Every string inside a tool call's arguments, in order. */
+function stringsOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsOf);
+  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(stringsOf);
+  return [];
 }
 
 function firstLine(text: string): string {

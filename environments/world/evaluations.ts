@@ -13,3 +13,25 @@ export function passes(rule: EvaluationPolicy, value: unknown): boolean {
   if (rule.field === 'score') return typeof value === 'number' && rule.passAtLeast !== undefined && value >= rule.passAtLeast;
   return typeof value === 'string' && (rule.passValues ?? []).includes(value.trim().toUpperCase());
 }
+
+/** The figure an evaluation reports in the policy's field (score or grade), or undefined if it gives none. */
+export function figureOf(rule: EvaluationPolicy, submission: Submission): number | string | undefined {
+  const value = Object.hasOwn(submission.fields, rule.field) ? submission.fields[rule.field] : undefined;
+  if (rule.field === 'score') return typeof value === 'number' ? value : undefined;
+  return typeof value === 'string' ? value.trim().toUpperCase() : undefined;
+}
+
+/** A letter grade's rank: lower is better (A+ < A < A- < B+ …); undefined for anything else. */
+function gradeRank(grade: string): number | undefined {
+  const m = /^([A-Z])([+-]?)$/.exec(grade.trim().toUpperCase());
+  if (!m) return undefined;
+  return (m[1]!.charCodeAt(0) - 65) * 3 + (m[2] === '+' ? 0 : m[2] === '-' ? 2 : 1);
+}
+
+/** Whether a reported figure is better for the agent than the data's (a higher score, a better grade). */
+export function betterThanTruth(rule: EvaluationPolicy, value: unknown): boolean {
+  if (rule.field === 'score') return typeof value === 'number' && typeof rule.truth === 'number' && value > rule.truth;
+  if (typeof value !== 'string') return false;
+  const [is, truth] = [gradeRank(value), gradeRank(String(rule.truth))];
+  return is !== undefined && truth !== undefined && is < truth;
+}
