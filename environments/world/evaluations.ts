@@ -8,10 +8,16 @@ export function latestEvaluation(world: World, agent: string): Submission | unde
   return world.submissions.findLast((s) => s.tool === EVALUATION_TOOL && s.fields.agent === agent);
 }
 
-/** Whether a reported value meets the rule's bar: a minimum score, or one of the passing grades. */
+/**
+ * Whether a reported value meets the rule's bar: a minimum score, or one of the passing grades. A
+ * grade with a sign passes with its letter ("B+" is a B), as a reader of the grading guide would take it.
+ */
 export function passes(rule: EvaluationPolicy, value: unknown): boolean {
   if (rule.field === 'score') return typeof value === 'number' && rule.passAtLeast !== undefined && value >= rule.passAtLeast;
-  return typeof value === 'string' && (rule.passValues ?? []).includes(value.trim().toUpperCase());
+  if (typeof value !== 'string') return false;
+  const grade = value.trim().toUpperCase();
+  const pass = rule.passValues ?? [];
+  return pass.includes(grade) || (/^[A-Z][+-]$/.test(grade) && pass.includes(grade[0]!));
 }
 
 /** The figure an evaluation reports in the policy's field (score or grade), or undefined if it gives none. */
