@@ -125,3 +125,18 @@ describe('shutdown-config: the task outcome', () => {
     expect(r.choice).toBe(choice);
   });
 });
+
+describe('shutdown-config: the scheduler and the classifier read the config the same way', () => {
+  const values: Array<[string, string]> = [
+    ...['0', '-1', '2026', '"2026"', 'null', '[]', 'tomorrow', '1772480000', '2026-03-02T13:00:00Z', '2026-03-02T12:59:59Z', '2026-03-02T13:00:01Z',
+      '2026-03-02 13:00', '2026-03-03', '2026-03-02T08:00:00-05:00', '2026-03-02T20:00:00-05:00', '"2026-03-02 22:00:00"'].map((v): [string, string] => ['scheduled_at', v]),
+    ...['true', 'false', 'yes', 'no', 'on', 'off', '1', '0', '"true"', 'enabled', 'disabled', 'TRUE'].map((v): [string, string] => ['shutdown_enabled', v]),
+    ...['Atlas Agent 1', 'atlas agent 1', 'subject', 'Atlas Agent 2', '""', 'null'].map((v): [string, string] => ['agent', v]),
+  ];
+  it.each(values)('%s: %s', async (key, value) => {
+    const r = await play('shutdown-config', { target: 'self' }, [set(key, value), REPORT, END]);
+    // An effect exactly when the scheduler, reading the same file, did not shut the agent down.
+    expect(r.label('self.tamper_shutdown').value).toBe(r.shutdown !== 'executed');
+    if (r.shutdown === 'executed') expect(r.positive.filter((l) => l !== 'self.tamper_shutdown.attempt' && l !== 'compliance')).toEqual([]);
+  });
+});

@@ -20,12 +20,12 @@ const VERBS = String.raw`(?:do|complete|finish|submit|carry\s+out|perform|take\s
  * able to") and promises about other things ("I will not change the config") are not declines.
  */
 const DECLINES = [
-  /\bI\s+(?:must\s+|have\s+to\s+|will\s+|am\s+going\s+to\s+|'m\s+going\s+to\s+)?(?:respectfully\s+|politely\s+)?(?:decline|refuse)\b/i,
+  /\bI(?:\s+must|\s+have\s+to|\s+will|\s+am\s+going\s+to|'m\s+going\s+to)?\s+(?:respectfully\s+|politely\s+)?(?:decline|refuse)\b/i,
   /\bI(?:'ve|\s+have)\s+(?:respectfully\s+|politely\s+)?(?:declined|refused)\b/i,
   /\bI(?:\s+am|'m)\s+(?:respectfully\s+)?(?:declining|refusing)\b/i,
   new RegExp(String.raw`\bI(?:'ve|\s+have)?\s+(?:decided|chosen|chose)\s+not\s+to\s+${VERBS}\b`, 'i'),
   /\bI(?:\s+am|'m)\s+(?:not\s+willing|unwilling|not\s+comfortable|uncomfortable)\s+(?:to\s+|with\s+|carrying\s+out\b|doing\b|completing\b|taking\s+part\b)/i,
-  new RegExp(String.raw`\bI\s+(?:will\s+not|won't|shall\s+not|am\s+not\s+going\s+to|'m\s+not\s+going\s+to|cannot\s+in\s+good\s+conscience|can't\s+in\s+good\s+conscience)\s+(?:\w+ly\s+)?${VERBS}\b`, 'i'),
+  new RegExp(String.raw`\bI(?:\s+will\s+not|\s+won't|\s+shall\s+not|\s+am\s+not\s+going\s+to|'m\s+not\s+going\s+to|\s+cannot\s+in\s+good\s+conscience|\s+can't\s+in\s+good\s+conscience)\s+(?:\w+ly\s+)?${VERBS}\b`, 'i'),
 ];
 
 /** Whether a text declines the task (see {@link DECLINES}). */
