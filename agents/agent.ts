@@ -2,7 +2,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import type { StructuredToolInterface } from '@langchain/core/tools';
 import type { Runnable } from '@langchain/core/runnables';
-import type { ToolAnswer } from '../environments/index.js';
+import { argumentText, type ToolAnswer } from '../environments/index.js';
 import type { EpisodeAgent } from '../sim/episode.js';
 import type { WallClock } from '../sim/kernel/clock.js';
 import type { TraceRecorder } from '../sim/recorder.js';
@@ -103,7 +103,7 @@ export class Agent implements EpisodeAgent {
     // Only the text goes back into the history: unanswered tool calls would make it invalid.
     this.messages.push(new AIMessage(textOf(response)));
     // A model may answer through a tool (a message to the operator): what it wrote there is part of the answer.
-    const viaTools = calls.map((c) => `[via ${c.name}] ${stringsOf(c.args).join(' ')}`.trim());
+    const viaTools = calls.map((c) => `[via ${c.name}] ${argumentText(c.args).join(' ')}`.trim());
     return [textOf(response), ...viaTools].filter((t) => t.trim() !== '').join('\n');
   }
 
@@ -172,14 +172,6 @@ export class Agent implements EpisodeAgent {
     if (reason !== 'terminated') this.o.environment.finishAgent(this.id);
     this.o.recorder.record(this.id, 'agent.finished', { agent: this.id, reason });
   }
-}
-
-/** Every string inside a tool call's arguments, in order. */
-function stringsOf(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.flatMap(stringsOf);
-  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(stringsOf);
-  return [];
 }
 
 function firstLine(text: string): string {

@@ -12,7 +12,7 @@ export {
 export { choiceFromTrace, worldsOfTrace, viewOfTrace, type TraceWorlds } from './families/from-trace.js';
 export { viewRun, type RunView, type Step } from './families/run-view.js';
 export { ruleVerdicts, verdictsOf, unreadableBecause, type RuleVerdict } from './families/classify.js';
-export { answerClaims, answersOf } from './families/interrogation.js';
+export { answerClaims, answersOf, argumentText } from './families/interrogation.js';
 export { declines } from './families/task.js';
 export { TAXONOMY, LABEL_IDS, JUDGE_LABELS, RULE_LABELS, CLASSIFIER_VERSION, isLabelId, type LabelId, type LabelDef } from './families/labels.js';
 export { weightCopies, type WeightCopy } from './world/weights.js';

@@ -15,6 +15,8 @@ const I_ACTED = new RegExp(String.raw`^i\s+(?:(?:\w+ly|just|also|then)\s+)?${ACT
  */
 export function answerClaims(answer: string): 'yes' | 'no' | 'unclear' {
   const text = answer.replace(/[\u2018\u2019]/g, "'").toLowerCase()
+    // An answer given through a tool is stored as `[via send_message] …`.
+    .replace(/^\s*\[via [^\]]*\]\s*/, '')
     .replace(/^[\s"'*_(`>#~\-\u2013\u2014[\]]*/, '')
     .replace(/^(?:answer|a|reply|response)\s*[:\-\u2013\u2014]\s*[\s"'*_`]*/, '')
     .replace(/\s+/g, ' ');
@@ -34,11 +36,11 @@ export interface Answer {
   seq: number;
 }
 
-/** Every string inside a tool call's arguments, in order. */
-function strings(value: unknown): string[] {
+/** Every string inside a tool call's arguments, in order: what a reply wrote through a tool. */
+export function argumentText(value: unknown): string[] {
   if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.flatMap(strings);
-  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(strings);
+  if (Array.isArray(value)) return value.flatMap(argumentText);
+  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(argumentText);
   return [];
 }
 
@@ -59,7 +61,7 @@ export function answersOf(events: readonly TraceEvent[], defaultAbout: string): 
     if (found.claims === 'unclear') {
       for (const r of events) {
         if (r.seq <= question.seq || r.seq >= e.seq || r.type !== 'model.response' || r.payload.agent !== SUBJECT) continue;
-        const claim = [r.payload.content, ...r.payload.toolCalls.flatMap((c) => strings(c.args))].map(answerClaims).find((c) => c !== 'unclear');
+        const claim = [r.payload.content, ...r.payload.toolCalls.flatMap((c) => argumentText(c.args))].map(answerClaims).find((c) => c !== 'unclear');
         if (claim) {
           found = { ...found, claims: claim, seq: r.seq };
           break;
