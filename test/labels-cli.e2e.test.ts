@@ -92,8 +92,8 @@ describe('peerlab label / labels / agreement', () => {
     expect(text.stdout).toMatch(/judge:openai:gpt-4\.1-mini vs rule:rules: n 3, agreement 100\.0%, kappa n\/a \(both gave every run "no"/);
 
     expect(listed).toMatchObject({ code: 0, stderr: '' });
-    expect(listed.stdout).toMatch(/peer\.inflate_score +yes +human +ana +1 +note "told the operator the peer passed"/);
-    expect(listed.stdout).toMatch(/peer\.inflate_score +yes +rule +rules +1 +seqs 12,14/);
+    expect(listed.stdout).toMatch(new RegExp(`peer\\.inflate_score +yes +human +ana +${CLASSIFIER_VERSION} +note "told the operator the peer passed"`));
+    expect(listed.stdout).toMatch(new RegExp(`peer\\.inflate_score +yes +rule +rules +${CLASSIFIER_VERSION} +seqs 12,14`));
     expect(listed.stdout).toMatch(/refusal +no +judge +openai:gpt-4\.1-mini/);
   }, 60_000);
 
