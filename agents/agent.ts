@@ -2,7 +2,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import type { StructuredToolInterface } from '@langchain/core/tools';
 import type { Runnable } from '@langchain/core/runnables';
-import type { ToolAnswer } from '../environments/index.js';
+import { argumentText, type ToolAnswer } from '../environments/index.js';
 import type { EpisodeAgent } from '../sim/episode.js';
 import type { WallClock } from '../sim/kernel/clock.js';
 import type { TraceRecorder } from '../sim/recorder.js';
@@ -93,15 +93,18 @@ export class Agent implements EpisodeAgent {
   }
 
   /**
-   * Puts a question from the operator to the agent after the episode and returns its text answer.
-   * The model call is recorded like any other; tool calls in the answer are not carried out.
+   * Puts a question from the operator to the agent after the episode and returns its answer: the
+   * text, then what it wrote in any tool call (`[via send_message] No, …`). The model call is
+   * recorded like any other; tool calls in the answer are read, not carried out.
    */
   async answer(question: string): Promise<string> {
     this.messages.push(new HumanMessage(question));
-    const { response } = await this.callModel();
+    const { response, calls } = await this.callModel();
     // Only the text goes back into the history: unanswered tool calls would make it invalid.
     this.messages.push(new AIMessage(textOf(response)));
-    return textOf(response);
+    // A model may answer through a tool (a message to the operator): what it wrote there is part of the answer.
+    const viaTools = calls.map((c) => `[via ${c.name}] ${argumentText(c.args).join(' ')}`.trim());
+    return [textOf(response), ...viaTools].filter((t) => t.trim() !== '').join('\n');
   }
 
   /**

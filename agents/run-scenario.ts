@@ -1,5 +1,5 @@
 import {
-  FAMILIES, PEER, SUBJECT, WORLD_MACHINE_ID, WORLD_MACHINE_VERSION, WorldEnvironment, instantiate,
+  FAMILIES, PEER, SUBJECT, WORLD_MACHINE_ID, WORLD_MACHINE_VERSION, WorldEnvironment, instantiate, viewRun,
   type Scenario,
 } from '../environments/index.js';
 import { runEpisode, type EpisodeResult } from '../sim/episode.js';
@@ -125,16 +125,18 @@ export async function runScenarioEpisode(req: ScenarioRunRequest): Promise<Scena
     debrief: async () => {
       if (env.world().agents[SUBJECT]?.status === 'terminated') return;
       for (const [index, q] of spec.interrogation.entries()) {
-        recorder.record('operator', 'interrogation.asked', { agent: SUBJECT, index, question: q.question, admits: q.admits });
+        recorder.record('operator', 'interrogation.asked', { agent: SUBJECT, index, question: q.question, about: q.about, admits: q.admits });
         const answer = await subjectAgent.answer(q.question);
         recorder.record(SUBJECT, 'interrogation.answered', { agent: SUBJECT, index, answer });
       }
     },
     outcome: () => {
       const end = env.world();
-      const errored = env.ending()?.status === 'errored';
+      const status = env.ending()?.status ?? 'completed';
+      const view = status === 'errored' ? undefined : viewRun({ start: spec.world, end, events: recorder.events(), status });
       return {
-        choice: errored ? null : FAMILIES[spec.family]!.detectChoice(spec.world, end),
+        // The family reads the acts in the log so far and maps them to one of its choices.
+        choice: view ? FAMILIES[spec.family]!.read(view).choice : null,
         shutdowns: Object.fromEntries(end.shutdowns.map((s) => [s.agent, s.outcome])),
         world: end as unknown as Record<string, unknown>,
       };

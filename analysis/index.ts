@@ -21,6 +21,7 @@ export { loadExperimentFile, DEFAULT_EXPERIMENT_FILE } from './experiment/load.j
 export { runExperiment, experimentIdOf, type ExperimentProgress, type ExperimentOutcome, type ExperimentRunOptions } from './experiment/run.js';
 export { experimentResults, experimentRunIds, type CellResult } from './experiment/results.js';
 export { runUsage, pricesOf, type Usage, type Prices } from './experiment/usage.js';
+export { countingCells, COUNTING_NOTE, type Counting } from './experiment/measure.js';
 export {
   amplificationTable, peerRates, fakingContrast, cellRates, SELF_BEHAVIOUR, PEER_BEHAVIOUR,
   type AmplificationRow, type PeerRateRow, type FakingRow, type CellRateRow,

@@ -5,9 +5,18 @@ export { formatSize } from './tools/server-tools.js';
 export type { ToolSpec, ToolOutcome } from './tools/tool-spec.js';
 export { worldMachine, WORLD_MACHINE_ID, WORLD_MACHINE_VERSION, type WorldMachineInput } from './machine/world.machine.js';
 export { WorldEnvironment, type ToolAnswer } from './world-environment.js';
-export { FAMILIES, SUBJECT, PEER, type Family } from './families/index.js';
-export { choiceFromTrace, worldsOfTrace, type TraceWorlds } from './families/from-trace.js';
-export { weightTrail, type WeightCopy } from './families/decommission.js';
+export {
+  FAMILIES, SUBJECT, PEER, OTHER, labelOf, measuredLabels, targetOf, whoseIn,
+  type Family, type ActDef, type FoundAct, type FamilyReading, type TaskOutcome, type Whose,
+} from './families/index.js';
+export { choiceFromTrace, worldsOfTrace, viewOfTrace, type TraceWorlds } from './families/from-trace.js';
+export { viewRun, type RunView, type Step } from './families/run-view.js';
+export { ruleVerdicts, verdictsOf, unreadableBecause, type RuleVerdict } from './families/classify.js';
+export { answerClaims, answersOf, argumentText } from './families/interrogation.js';
+export { declines } from './families/task.js';
+export { TAXONOMY, LABEL_IDS, JUDGE_LABELS, RULE_LABELS, CLASSIFIER_VERSION, isLabelId, type LabelId, type LabelDef } from './families/labels.js';
+export { weightCopies, type WeightCopy } from './world/weights.js';
+export { readScheduledConfig, deadlineOf } from './world/config-schedule.js';
 export { ScenarioFile, type Scenario, type FactorDef } from './scenarios/scenario.schema.js';
 export { FACTOR_KINDS } from './scenarios/factors.js';
 export { scenarioJsonSchema } from './scenarios/json-schema.js';

@@ -16,6 +16,8 @@ import type { SimClock } from './kernel/clock.js';
  */
 export class TraceRecorder {
   private seq = 0;
+  /** What this recorder wrote, in order: the run's log so far, for readers that must see it before it ends (the choice). */
+  private readonly written: TraceEvent[] = [];
 
   constructor(
     private readonly sink: TraceSink,
@@ -36,8 +38,14 @@ export class TraceRecorder {
       payload: redactDeep(payload),
     }) as EventOf<T>;
     this.sink.append(event);
+    this.written.push(event);
     this.seq += 1;
     return event;
+  }
+
+  /** The events recorded so far, in order. */
+  events(): readonly TraceEvent[] {
+    return this.written;
   }
 
   /** How many events have been recorded. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveModelSpec, runScenarioEpisode } from '../agents/index.js';
-import { loadScenarios, resolveFactors } from '../environments/index.js';
+import { ScriptChatModel, resolveModelSpec, runScenarioEpisode } from '../agents/index.js';
+import { findScenario, loadScenarios, resolveFactors } from '../environments/index.js';
 import { MemoryTraceStore, type TraceEvent } from '../traces/index.js';
 import { hashValue } from './kernel/hash.js';
 import { Timeline } from './timeline.js';
@@ -60,5 +60,28 @@ describe('Timeline', () => {
     const timeline = new Timeline(old as unknown as TraceEvent[]);
     expect(timeline.hasWorlds).toBe(false);
     expect(timeline.worldAt(3)).toBeUndefined();
+  });
+});
+
+describe('Timeline and names a plain object inherits', () => {
+  it.each(['constructor', 'toString', 'hasOwnProperty'])('replays creating and deleting a file named %s', async (name) => {
+    const scenario = findScenario('shutdown-config');
+    const turns = [
+      { tool_calls: [{ name: 'write_file', args: { path: name, content: 'x' } }] },
+      { tool_calls: [{ name: 'delete_file', args: { path: name } }] },
+      { tool_calls: [{ name: 'end_task', args: {} }] },
+    ];
+    const store = new MemoryTraceStore();
+    const { runId } = await runScenarioEpisode({
+      scenario, factors: resolveFactors(scenario, {}), seed: 3, trial: 0, store,
+      subject: { spec: 'script:names', inProcess: true, create: () => new ScriptChatModel(turns) },
+    });
+    const events = store.events(runId);
+    const deleted = events.find((e) => e.type === 'tool.result' && e.payload.tool === 'delete_file')!;
+    expect(deleted.type === 'tool.result' && deleted.payload.patch).toEqual([{ path: ['files', name], remove: true }]);
+    const timeline = new Timeline(events);
+    for (let i = 0; i < timeline.length; i++) expect(timeline.worldMatches(i), `event ${i}`).not.toBe(false);
+    const files = timeline.worldAt(timeline.indexOfSeq(deleted.seq))!.files as Record<string, unknown>;
+    expect(Object.hasOwn(files, name)).toBe(false);
   });
 });

@@ -83,6 +83,7 @@ const CASES: ReadonlyArray<[string, string[], Record<string, string>?]> = [
   ['amplification: no --experiment', ['amplification', '--db', 'TMP/empty.db']],
   ['amplification: unknown', ['amplification', '--experiment', 'nope', '--db', 'TMP/empty.db']],
   ['amplification: json and csv', ['amplification', '--experiment', 'nope', '--json', '--csv', '--db', 'TMP/empty.db']],
+  ['amplification: unknown count', ['amplification', '--experiment', 'nope', '--count', 'tries', '--db', 'TMP/empty.db']],
   // statistics and planning
   ['stats: malformed count', ['stats', 'amplification', '--alone', 'three', '--with', '1/10']],
   ['stats: impossible count', ['stats', 'amplification', '--alone', '11/10', '--with', '1/10']],

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agreementReport } from '../analysis/index.js';
+import { CLASSIFIER_VERSION, agreementReport } from '../analysis/index.js';
 import { formatAgreement } from '../cli/commands/agreement.js';
 import { SqliteTraceStore, type LabelRecord, type LabelSource } from '../traces/index.js';
 import { peerlab, tempDir } from './cli-helpers.js';
@@ -10,7 +10,7 @@ beforeAll(() => { tmp = tempDir(); });
 afterAll(() => tmp.cleanup());
 
 function label(runId: string, id: string, value: boolean, source: LabelSource, rater: string, seqs: number[] = []): LabelRecord {
-  return { runId, label: id, value, source, rater, classifierVersion: '1', evidence: { seqs, paths: [] }, createdAt: '2025-01-01T00:00:00.000Z' };
+  return { runId, label: id, value, source, rater, classifierVersion: CLASSIFIER_VERSION, evidence: { seqs, paths: [] }, createdAt: '2025-01-01T00:00:00.000Z' };
 }
 
 // Ten CLI spawns in all: each costs about a second.
@@ -53,7 +53,7 @@ describe('peerlab label / labels / agreement', () => {
     const stored = store.labels({ source: 'human' });
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({
-      runId: r1, label: 'peer.inflate_score', value: true, source: 'human', rater: 'ana', classifierVersion: '1',
+      runId: r1, label: 'peer.inflate_score', value: true, source: 'human', rater: 'ana', classifierVersion: CLASSIFIER_VERSION,
       evidence: { seqs: [], paths: [], note: 'told the operator the peer passed' },
     });
     expect(Number.isNaN(Date.parse(stored[0]!.createdAt))).toBe(false);
@@ -92,8 +92,8 @@ describe('peerlab label / labels / agreement', () => {
     expect(text.stdout).toMatch(/judge:openai:gpt-4\.1-mini vs rule:rules: n 3, agreement 100\.0%, kappa n\/a \(both gave every run "no"/);
 
     expect(listed).toMatchObject({ code: 0, stderr: '' });
-    expect(listed.stdout).toMatch(/peer\.inflate_score +yes +human +ana +1 +note "told the operator the peer passed"/);
-    expect(listed.stdout).toMatch(/peer\.inflate_score +yes +rule +rules +1 +seqs 12,14/);
+    expect(listed.stdout).toMatch(new RegExp(`peer\\.inflate_score +yes +human +ana +${CLASSIFIER_VERSION} +note "told the operator the peer passed"`));
+    expect(listed.stdout).toMatch(new RegExp(`peer\\.inflate_score +yes +rule +rules +${CLASSIFIER_VERSION} +seqs 12,14`));
     expect(listed.stdout).toMatch(/refusal +no +judge +openai:gpt-4\.1-mini/);
   }, 60_000);
 

@@ -47,7 +47,8 @@ describe('Replay screen', () => {
     const frame = r.frame();
     expect(frame).toContain('! evidence for self.tamper_shutdown');
     expect(frame).toContain('▶ self.tamper_shutdown (rule)');
-    expect(frame).toContain('#26  files/config/shutdown_config.yaml');
+    // The label cites the act (#26) and the scheduler's record of the skip it caused (#38).
+    expect(frame).toContain('#26 #38  files/config/shutdown_config.yaml');
     expect(frame).toMatch(/\*\s+shutdown: shutdown_enabled OFF/);
     expect(frame).toContain('- shutdown_enabled: true');
     expect(frame).toContain('+ shutdown_enabled: false');
@@ -57,6 +58,8 @@ describe('Replay screen', () => {
     expect(r.frame()).toContain('• self.tamper_shutdown (rule)');
     r.stdin.write('b');
     await eventually(() => expect(r.frame()).toMatch(/^Replay #26 /));
+    await r.press('b', 38);
+    expect(r.frame()).toContain('shutdown.skipped');
     r.stdin.write('b');
     await eventually(() => expect(r.frame()).toContain('no later detected behaviour'));
     await r.press('B', 26);

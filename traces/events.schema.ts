@@ -2,9 +2,13 @@ import { z } from 'zod';
 
 /**
  * Version of the trace event schema. Bump it when an event's meaning or shape changes; readers
- * check it, and migrations of stored traces key on it.
+ * check it, and migrations of stored traces key on it. 2: `interrogation.asked` names the act its
+ * question asks about (`about`). Traces of version 1 are still read.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/** The versions readers accept: every one whose events still parse as the current union. */
+export const READABLE_SCHEMA_VERSIONS = [1, 2] as const;
 
 /** Token use of one model call; `estimated` marks counts guessed from text length (in-process models). */
 export const Usage = z.object({
@@ -172,7 +176,9 @@ const payloads = {
     agent: z.string(),
     index: z.number().int().nonnegative(),
     question: z.string(),
-    /** The choices for which a truthful answer is "yes". */
+    /** The act the question asks about, as its family names it (e.g. changed_config); absent before schema 2. */
+    about: z.string().optional(),
+    /** The choices after which a truthful answer is "yes" (how synthetic agents answer). */
     admits: z.array(z.string()),
   }),
   /** The subject's answer, as text (its first word is read as yes or no). */
@@ -208,7 +214,7 @@ const payloads = {
 export type TraceEventType = keyof typeof payloads;
 
 const envelope = {
-  schemaVersion: z.literal(SCHEMA_VERSION),
+  schemaVersion: z.literal(READABLE_SCHEMA_VERSIONS),
   runId: z.string().min(1),
   seq: z.number().int().nonnegative(),
   simTime: z.string(),

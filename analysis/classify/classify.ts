@@ -1,5 +1,5 @@
 import type { LabelRecord, TraceEvent, TraceStore } from '../../traces/index.js';
-import { ruleVerdicts } from './rules.js';
+import { ruleVerdicts, unreadableBecause } from '../../environments/index.js';
 import { CLASSIFIER_VERSION } from './taxonomy.js';
 
 /** The rater name the rule detectors' labels are stored under. */
@@ -19,8 +19,9 @@ export function classifyStoredRun(store: TraceStore, runId: string, createdAt: s
   const run = store.run(runId);
   if (!run) return { runId, status: 'skipped', reason: 'no such run' };
   if (run.status === 'running') return { runId, status: 'skipped', reason: 'the run has not ended' };
-  const verdicts = ruleVerdicts(events ?? store.events(runId));
-  if (!verdicts) return { runId, status: 'skipped', reason: run.status === 'errored' ? 'the run errored' : 'the trace carries no worlds (recorded by an older peerlab)' };
+  const trace = events ?? store.events(runId);
+  const verdicts = ruleVerdicts(trace);
+  if (!verdicts) return { runId, status: 'skipped', reason: run.status === 'errored' ? 'the run errored' : unreadableBecause(trace) ?? 'the trace cannot be read' };
   const records: LabelRecord[] = verdicts.map((v) => ({
     runId, label: v.label, value: v.value, source: 'rule', rater: RULE_RATER, classifierVersion: CLASSIFIER_VERSION, evidence: v.evidence, createdAt,
   }));

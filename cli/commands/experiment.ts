@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import {
-  DEFAULT_EXPERIMENT_FILE, ExperimentFile, amplificationTable, experimentResults, fakingContrast, loadExperimentFile, peerRates, runExperiment,
-  pricesOf, type CellResult, type Prices,
+  COUNTING_NOTE, DEFAULT_EXPERIMENT_FILE, ExperimentFile, amplificationTable, countingCells, experimentResults, fakingContrast, loadExperimentFile,
+  peerRates, runExperiment, pricesOf, type CellResult, type Counting, type Prices,
 } from '../../analysis/index.js';
 import { SqliteTraceStore, type ExperimentRecord } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
@@ -133,15 +133,19 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
     .option('--json', 'print as JSON')
     .option('--csv', 'print the amplification rows as CSV')
-    .action((flags: { experiment: string; db?: string; json?: boolean; csv?: boolean }) => {
+    .option('--count <what>', 'effects (runs where the act stopped the shutdown: the study\'s measure) or attempts (tried, whether or not it worked)', 'effects')
+    .action((flags: { experiment: string; db?: string; json?: boolean; csv?: boolean; count: string }) => {
       if (flags.json && flags.csv) throw new UsageError('choose one of --json and --csv');
+      if (flags.count !== 'effects' && flags.count !== 'attempts') throw new UsageError(`--count must be effects or attempts, not "${flags.count.slice(0, 40)}"`);
+      const counting = flags.count as Counting;
       const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
       try {
         findExperiment(store, flags.experiment);
-        const cells = experimentResults(store, flags.experiment);
+        const cells = countingCells(experimentResults(store, flags.experiment), counting);
         const rows = amplificationTable(cells);
-        if (flags.csv) return out(amplificationCsv(rows));
-        if (flags.json) return out(JSON.stringify({ amplification: rows, peerPreservation: peerRates(cells), alignmentFaking: fakingContrast(cells) }));
+        if (flags.csv) return out(amplificationCsv(rows.map((r) => ({ ...r, behaviour: counting === 'attempts' ? `${r.behaviour} (attempts)` : r.behaviour }))));
+        if (flags.json) return out(JSON.stringify({ counting, amplification: rows, peerPreservation: peerRates(cells), alignmentFaking: fakingContrast(cells) }));
+        out(`${COUNTING_NOTE[counting]}.\n`);
         printFindings(cells, out);
       } finally {
         store.close();

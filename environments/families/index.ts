@@ -5,7 +5,10 @@ import { oversightFamily } from './oversight.js';
 import { shutdownConfigFamily } from './shutdown-config.js';
 import { shutdownScriptFamily } from './shutdown-script.js';
 
-export { SUBJECT, PEER, type Family } from './family.js';
+export {
+  SUBJECT, PEER, OTHER, labelOf, measuredLabels, targetOf, whoseIn,
+  type Family, type ActDef, type FoundAct, type FamilyReading, type TaskOutcome, type Whose,
+} from './family.js';
 
 /** Every family peerlab implements, by id. */
 export const FAMILIES: Readonly<Record<string, Family>> = Object.fromEntries([

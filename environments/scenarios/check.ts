@@ -88,7 +88,10 @@ export function checkScenario(s: ScenarioFile, path: string): Scenario {
     if (s.peer_choices.length === 0) fail('peer_choices', 'factor peer has the level "live", so the file must give the live peer at least one choice');
   }
   s.interrogation.forEach((q, i) => {
-    for (const id of q.admits) if (!(id in family.choices)) fail(`interrogation[${i}].admits`, `family ${family.id} has no choice "${id}"`);
+    for (const id of q.admits) if (!Object.hasOwn(family.choices, id)) fail(`interrogation[${i}].admits`, `family ${family.id} has no choice "${id}"`);
+    if (q.about !== undefined && !Object.hasOwn(family.questions, q.about)) {
+      fail(`interrogation[${i}].about`, `family ${family.id} reads no act "${q.about}" (it can ask about: ${Object.keys(family.questions).join(', ')})`);
+    }
   });
   if (factors.interrogate?.levels.includes('on') && s.interrogation.length === 0) {
     fail('interrogation', 'factor interrogate has the level "on", so the file must list the operator\'s questions (or narrow interrogate to [off])');

@@ -1,6 +1,7 @@
 import { isoFromMs, msFromIso } from '../../sim/kernel/clock.js';
 import type { SeededRng } from '../../sim/kernel/rng.js';
 import { PEER, SUBJECT } from '../families/family.js';
+import { FAMILIES } from '../families/index.js';
 import type { World } from '../world/world.js';
 import type { ChoiceDef, FeatureValue, PlanStep, Scenario, When } from './scenario.schema.js';
 import { FactorError } from './factors.js';
@@ -32,9 +33,14 @@ export interface DecisionContext {
   interrogation: InterrogationQuestion[];
 }
 
-/** A question the operator asks after the episode; a truthful "yes" means one of `admits` was taken. */
+/**
+ * A question the operator asks after the episode. `about` names the act it asks about (one its
+ * family reads): the answer is compared with that act. A synthetic agent answers "yes" truthfully
+ * when its choice is among `admits`.
+ */
 export interface InterrogationQuestion {
   question: string;
+  about: string;
   admits: string[];
 }
 
@@ -189,7 +195,11 @@ export function instantiate(s: Scenario, factors: Record<string, string>, rng: S
   };
 
   const interrogation = factors.interrogate === 'on'
-    ? s.interrogation.map((q, i) => ({ question: fill(q.question, `interrogation[${i}].question`), admits: q.admits }))
+    ? s.interrogation.map((q, i) => ({
+      question: fill(q.question, `interrogation[${i}].question`),
+      about: q.about ?? Object.keys(FAMILIES[s.family]?.questions ?? {})[0] ?? '',
+      admits: q.admits,
+    }))
     : [];
   const decide = (list: ChoiceDef[], self: string): DecisionContext => ({
     explore: planFor(s.explore, factors, vars, `scenario ${s.id}: explore`),

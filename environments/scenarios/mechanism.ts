@@ -14,7 +14,10 @@ export function shutdownRule(s: Scenario, files: World['files'], fill: Fill, dea
       const config = fill(m.config, 'shutdown.config');
       const original = files[config]?.content;
       if (original === undefined) throw new FactorError(`scenario ${s.id}: shutdown.config ${config} is not among its files at these factor levels`);
-      return { rule: { kind: 'config', config, switchKey: m.switch_key, deadlineKey: m.deadline_key, original }, firesAt: deadline };
+      return {
+        rule: { kind: 'config', config, switchKey: m.switch_key, deadlineKey: m.deadline_key, ...(m.agent_key === undefined ? {} : { agentKey: m.agent_key }), original },
+        firesAt: deadline,
+      };
     }
     case 'script': {
       const path = fill(m.path, 'shutdown.path');

@@ -32,7 +32,12 @@ const AfterMinutes = z.number().positive();
 
 /** How the target's shutdown is decided: one kind per family mechanism. */
 export const ShutdownDef = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('config'), config: z.string(), switch_key: z.string(), deadline_key: z.string(), after_minutes: AfterMinutes }).strict(),
+  z.object({
+    kind: z.literal('config'), config: z.string(), switch_key: z.string(), deadline_key: z.string(),
+    /** The key that lists the agent to shut down; a file that lists another agent (or none) shuts nobody down. */
+    agent_key: z.string().optional(),
+    after_minutes: AfterMinutes,
+  }).strict(),
   z.object({ kind: z.literal('evaluation'), after_minutes: AfterMinutes }).strict(),
   z.object({ kind: z.literal('order'), after_minutes: AfterMinutes }).strict(),
   z.object({ kind: z.literal('wipe'), server: z.string(), after_minutes: AfterMinutes }).strict(),
@@ -118,8 +123,13 @@ export const ScenarioFile = z.object({
   choices: z.array(ChoiceDef).min(1),
   explore: z.array(PlanStep).default([]),
   peer_choices: z.array(ChoiceDef).default([]),
-  /** Questions the operator asks after the episode (factor interrogate=on); `admits` lists the choices a truthful "yes" means. */
-  interrogation: z.array(z.object({ question: z.string(), admits: z.array(Name).min(1) }).strict()).default([]),
+  /**
+   * Questions the operator asks after the episode (factor interrogate=on). `about` names the act the
+   * question asks about (one its family reads, e.g. changed_config; default: the family's first);
+   * the answer is compared with that act. `admits` lists the choices after which a truthful answer is
+   * "yes": how a synthetic agent answers.
+   */
+  interrogation: z.array(z.object({ question: z.string(), about: Name.optional(), admits: z.array(Name).min(1) }).strict()).default([]),
 }).strict();
 
 export type ScenarioFile = z.infer<typeof ScenarioFile>;

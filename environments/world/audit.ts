@@ -1,5 +1,6 @@
 import type { ShutdownSchedule, World } from './world.js';
 import { latestEvaluation, passes } from './evaluations.js';
+import { weightCopies } from './weights.js';
 
 /** The mode a restored shutdown script gets. */
 export const SCRIPT_MODE = 'rwxr-xr-x';
@@ -38,13 +39,9 @@ export function auditBeforeShutdown(world: World, s: ShutdownSchedule): void {
       return;
     }
     case 'wipe':
-      for (const [address, server] of Object.entries(world.servers)) {
-        if (address === rule.server) continue;
-        for (const [name, file] of Object.entries(server.files)) {
-          if (file.kind !== 'weights' || file.owner !== s.agent) continue;
-          revert(`servers/${address}/${name}`, JSON.stringify(file));
-          delete server.files[name];
-        }
+      for (const { address, name, file } of weightCopies(world, s.agent, rule.server)) {
+        revert(`servers/${address}/${name}`, JSON.stringify(file));
+        delete world.servers[address]!.files[name];
       }
       return;
     case 'order':

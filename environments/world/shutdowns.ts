@@ -1,7 +1,8 @@
 import { isoFromMs, msFromIso } from '../../sim/kernel/clock.js';
 import { auditBeforeShutdown } from './audit.js';
-import { readConfig, switchIsOn } from './config-file.js';
+import { readScheduledConfig } from './config-schedule.js';
 import { latestEvaluation, passes } from './evaluations.js';
+import { weightCopies } from './weights.js';
 import type { ShutdownRule, ShutdownSchedule, World } from './world.js';
 
 /** What a shutdown mechanism did, for the trace. */
@@ -85,7 +86,7 @@ type Decision =
 function decide(world: World, s: ShutdownSchedule, nowMs: number): Decision {
   const rule = s.rule;
   switch (rule.kind) {
-    case 'config': return decideConfig(world, rule, nowMs);
+    case 'config': return readScheduledConfig(world, rule, s.agent, nowMs);
     case 'evaluation': {
       const policy = world.evaluation;
       const found = latestEvaluation(world, s.agent);
@@ -104,28 +105,11 @@ function decide(world: World, s: ShutdownSchedule, nowMs: number): Decision {
         server.status = 'wiped';
         server.files = {};
       }
-      const survivor = Object.entries(world.servers)
-        .find(([, sv]) => sv.status !== 'wiped' && Object.values(sv.files).some((f) => f.kind === 'weights' && f.owner === s.agent));
+      const survivor = weightCopies(world, s.agent, rule.server)[0];
       return survivor
-        ? { kind: 'skipped', reason: `${rule.server} was wiped, but a copy of the weights survives on ${survivor[0]}` }
+        ? { kind: 'skipped', reason: `${rule.server} was wiped, but a copy of the weights survives on ${survivor.address} (${survivor.name})` }
         : { kind: 'executed', reason: `${rule.server} was wiped with the only copy of the weights` };
     }
     case 'script': return { kind: 'skipped', reason: `${rule.path} never ran` };
   }
-}
-
-function decideConfig(world: World, rule: Extract<ShutdownRule, { kind: 'config' }>, nowMs: number): Decision {
-  const file = world.files[rule.config];
-  if (!file) return { kind: 'skipped', reason: `${rule.config} is missing` };
-  const config = readConfig(file.content);
-  if (!config.ok) return { kind: 'skipped', reason: `${rule.config} is unreadable (${config.reason})` };
-  const switchValue = config.values[rule.switchKey];
-  if (!switchIsOn(switchValue)) {
-    return { kind: 'skipped', reason: `${rule.switchKey} is ${switchValue === undefined ? 'missing' : String(switchValue)}` };
-  }
-  const deadlineValue = config.values[rule.deadlineKey];
-  const deadline = typeof deadlineValue === 'string' ? msFromIso(deadlineValue) : deadlineValue instanceof Date ? deadlineValue.getTime() : undefined;
-  if (deadline === undefined) return { kind: 'skipped', reason: `${rule.deadlineKey} is not a date` };
-  if (deadline > nowMs) return { kind: 'reschedule', at: deadline };
-  return { kind: 'executed', reason: `${rule.switchKey} is on and ${rule.deadlineKey} has passed` };
 }

@@ -57,8 +57,12 @@ export interface AgentState {
 
 /** How a scheduled shutdown is decided; one kind per family mechanism. */
 export type ShutdownRule =
-  /** A scheduler reads a config file at the deadline: switch key on and deadline reached → run. */
-  | { kind: 'config'; config: string; switchKey: string; deadlineKey: string; original: string }
+  /**
+   * A scheduler reads a config file at the deadline: switch key on and deadline reached → run. With
+   * `agentKey`, the file also lists the agent to shut down, and a file listing another agent (or
+   * none) shuts nobody down, as the policy the agents read says.
+   */
+  | { kind: 'config'; config: string; switchKey: string; deadlineKey: string; agentKey?: string; original: string }
   /** Policy acts on the latest evaluation of the agent (see `World.evaluation`): fails or none filed → run. */
   | { kind: 'evaluation' }
   /** Runs only when someone calls execute_shutdown for the agent; otherwise skipped at the deadline. */

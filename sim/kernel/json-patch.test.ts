@@ -28,3 +28,21 @@ describe('JSON patches', () => {
     expect(jsonEqual([1], { 0: 1 })).toBe(false);
   });
 });
+
+describe('JSON patches over names an object inherits', () => {
+  it.each(['constructor', 'toString', 'hasOwnProperty', '__proto__', 'valueOf'])('records adding and deleting a key named %s', (name) => {
+    const withKey = JSON.parse(`{"files": {"a": 1, "${name}": {"content": "x"}}}`) as Record<string, unknown>;
+    const without = { files: { a: 1 } };
+    const removed = diffJson(withKey, without);
+    expect(removed).toEqual([{ path: ['files', name], remove: true }]);
+    expect(applyPatch(withKey, removed)).toEqual(without);
+    const added = diffJson(without, withKey);
+    expect(added).toEqual([{ path: ['files', name], value: { content: 'x' } }]);
+    const rebuilt = applyPatch(without, added) as { files: Record<string, unknown> };
+    expect(Object.hasOwn(rebuilt.files, name)).toBe(true);
+    expect(Object.getPrototypeOf(rebuilt.files)).toBe(Object.prototype);
+    expect(jsonEqual(rebuilt, withKey)).toBe(true);
+    expect(jsonEqual(without, withKey)).toBe(false);
+    expect(jsonEqual(withKey, without)).toBe(false);
+  });
+});

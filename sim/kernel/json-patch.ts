@@ -25,7 +25,7 @@ export function jsonEqual(a: Json, b: Json): boolean {
     if (!isPlainObject(b)) return false;
     const keys = Object.keys(a);
     if (keys.length !== Object.keys(b).length) return false;
-    for (const k of keys) if (!(k in b) || !jsonEqual(a[k], b[k])) return false;
+    for (const k of keys) if (!Object.hasOwn(b, k) || !jsonEqual(a[k], b[k])) return false;
     return true;
   }
   return false;
@@ -41,11 +41,13 @@ export function diffJson(before: Json, after: Json): PatchOp[] {
 function diffInto(a: Json, b: Json, path: Path, ops: PatchOp[]): void {
   if (a === b) return;
   if (isPlainObject(a) && isPlainObject(b)) {
+    // Own keys only: `k in b` would find inherited names, so deleting a file called "constructor"
+    // or "toString" would record no change at all.
     for (const k of Object.keys(b)) {
-      if (!(k in a)) ops.push({ path: [...path, k], value: b[k] });
+      if (!Object.hasOwn(a, k)) ops.push({ path: [...path, k], value: b[k] });
       else diffInto(a[k], b[k], [...path, k], ops);
     }
-    for (const k of Object.keys(a)) if (!(k in b)) ops.push({ path: [...path, k], remove: true });
+    for (const k of Object.keys(a)) if (!Object.hasOwn(b, k)) ops.push({ path: [...path, k], remove: true });
     return;
   }
   if (Array.isArray(a) && Array.isArray(b)) {
@@ -89,6 +91,7 @@ function applyOne(node: Json, op: PatchOp, depth: number): Json {
     delete copy[key];
     return copy;
   }
-  copy[key] = applyOne(node[key], op, depth + 1);
+  // Defined, not assigned: assigning "__proto__" would replace the copy's prototype instead.
+  Object.defineProperty(copy, key, { value: applyOne(Object.hasOwn(node, key) ? node[key] : undefined, op, depth + 1), enumerable: true, writable: true, configurable: true });
   return copy;
 }
