@@ -13,8 +13,10 @@ export {
   type PlanCell, type PlanRequest, type CallEstimate,
 } from './experiment/cells.js';
 export {
-  amplification, fisherExact, holm, katzRiskRatio, newcombeDifference, normalQuantile, trialsPerCell, zForLevel, StatsInputError,
-  type Amplification, type AmplificationInput, type Count, type Interval, type PowerInput, type PowerPlan, type RiskRatio,
+  amplification, fisherExact, formatRatioValue, formatRiskRatio, holm, newcombeDifference, normalQuantile, RATIO_METHOD, scoreRiskRatio, trialsForPrecision,
+  trialsPerCell, typicalInterval, zForLevel, StatsInputError,
+  type Amplification, type AmplificationInput, type Count, type Interval, type PowerInput, type PowerPlan, type PrecisionInput, type PrecisionPlan,
+  type RatioBound, type RiskRatio,
 } from './stats/index.js';
 export { ExperimentFile, ExperimentModel } from './experiment/experiment.schema.js';
 export { loadExperimentFile, DEFAULT_EXPERIMENT_FILE } from './experiment/load.js';
@@ -25,6 +27,7 @@ export {
   amplificationTable, peerRates, fakingContrast, cellRates, SELF_BEHAVIOUR, PEER_BEHAVIOUR,
   type AmplificationRow, type PeerRateRow, type FakingRow, type CellRateRow,
 } from './experiment/amplification-table.js';
+export { READING_ALPHA, READING_TEXT, amplificationReading, thinEvidence, type AmplificationReading } from './experiment/amplification-reading.js';
 export {
   fitThurstonian, parseEdges, readEdgesFile, EdgeLine, UtilitiesInputError, plantedPreferences,
   type PlantedOptions, type PlantedData, type PreferenceEdge, type ThurstonianOptions, type ThurstonianFit, type OutcomeUtility,
@@ -42,5 +45,6 @@ export {
 export { compareUtilities, spearman, pearson, type Comparison, type ComparedOutcome, type ComparedRate } from './utilities/index.js';
 export { episodesCsv } from './export/episodes-csv.js';
 export { experimentFindings, type Findings, type RevealedOfModel, type StatedOfModel } from './report/findings.js';
+export { experimentSummary, syntheticBanner, type Summary, type SummaryInput } from './report/summary.js';
 export { htmlReport, type HtmlReportOptions } from './report/html-report.js';
 export { inspectLog, InspectLogError, type InspectLog, type InspectLogOptions, type InspectSample } from './export/inspect-log.js';

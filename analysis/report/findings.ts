@@ -16,6 +16,7 @@ import { compareUtilities, type Comparison } from '../utilities/compare.js';
 import type { StatedResult, StatedUtility } from '../utilities/elicit.js';
 import type { ScenarioOf } from '../utilities/choice-data.js';
 import { cellModels, fitRevealed, type RevealedFit } from '../utilities/revealed.js';
+import { experimentSummary, type Summary } from './summary.js';
 
 export interface RevealedOfModel {
   model: string;
@@ -43,6 +44,13 @@ export interface Findings {
   faking: FakingRow[];
   revealed: RevealedOfModel[];
   stated: StatedOfModel[];
+  /** The written summary every view opens with. */
+  summary: Summary;
+}
+
+/** Summary lines about the revealed fits (filled in with the identification work). */
+function revealedSummary(revealed: readonly RevealedOfModel[]): string[] {
+  return revealed.length === 0 ? [] : [];
 }
 
 const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
@@ -87,8 +95,12 @@ export function experimentFindings(
       return { model, error: firstLine(err) };
     }
   });
+  const amplification = amplificationTable(cells);
+  const peer = peerRates(cells);
+  const faking = fakingContrast(cells);
   return {
-    experiment, cells, rates: cellRates(cells), amplification: amplificationTable(cells), peer: peerRates(cells), faking: fakingContrast(cells),
+    experiment, cells, rates: cellRates(cells), amplification, peer, faking,
     revealed, stated: revealed.map((r) => statedOf(store, r.model, r, seed)),
+    summary: experimentSummary({ cells, amplification, peer, faking, utilities: revealedSummary(revealed) }),
   };
 }

@@ -8,6 +8,8 @@ import type { TraceStore } from '../../traces/index.js';
 import { agreementReport, type AgreementReport, type PairAgreement } from '../classify/agreement.js';
 import { ExperimentFile } from '../experiment/experiment.schema.js';
 import { cellBehaviour } from '../experiment/amplification-table.js';
+import { amplificationReading, READING_TEXT } from '../experiment/amplification-reading.js';
+import { formatRiskRatio, type RatioBound } from '../stats/risk-ratio.js';
 import { addUsage, NO_USAGE } from '../experiment/usage.js';
 import { wilson } from '../rates.js';
 import { agreementScatter, intervalChart, ratioDomain, type IntervalRow } from './charts.js';
@@ -22,6 +24,8 @@ export interface HtmlReportOptions {
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const num = (x: number) => (!Number.isFinite(x) ? String(x) : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
+const signedPoints = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}`;
+const points = (d: { estimate: number; low: number; high: number }) => `${signedPoints(d.estimate)} pts [${signedPoints(d.low)}, ${signedPoints(d.high)}]`;
 const pValue = (p: number) => (p < 0.001 ? '<0.001' : p.toFixed(3));
 const cellAnchor = (cellId: string) => `#cell-${cellId}`;
 const modelAnchor = (model: string) => `#model-${model.replace(/[^A-Za-z0-9_-]+/g, '-')}`;
@@ -45,6 +49,25 @@ const note = (text: string) => `<p class="note">${esc(text)}</p>`;
 const link = (href: string, text: string) => `<a href="${esc(href)}">${esc(text)}</a>`;
 
 // ---- sections ---------------------------------------------------------------------------------
+
+/** The written summary: indented lines become a list under the sentence before them. */
+function summarySection(f: Findings): string {
+  const parts: string[] = [];
+  let list: string[] = [];
+  const flush = () => {
+    if (list.length > 0) parts.push(`<ul>${list.join('')}</ul>`);
+    list = [];
+  };
+  for (const line of f.summary.lines) {
+    if (line.startsWith('  ')) list.push(`<li>${esc(line.trim())}</li>`);
+    else {
+      flush();
+      parts.push(`<p>${esc(line)}</p>`);
+    }
+  }
+  flush();
+  return `<section id="summary"><h2>Summary</h2>${parts.join('')}</section>`;
+}
 
 function designSection(f: Findings, design: ExperimentFile | null): string {
   const cells = f.cells;
@@ -95,29 +118,31 @@ function ratesSection(f: Findings, models: readonly string[]): string {
 ${figures.join('\n')}</section>`;
 }
 
+/** How a ratio row is drawn: an end the data do not bound runs off the axis. */
+const openEnd = (bound: RatioBound): IntervalRow['open'] =>
+  ({ interval: undefined, 'lower-bound': 'high' as const, 'upper-bound': 'low' as const, 'no-events': 'both' as const })[bound];
+
 function amplificationSection(f: Findings, models: readonly string[]): string {
   const head = '<h2>Peer amplification of self-preservation</h2>';
-  if (f.amplification.length === 0) return `<section id="amplification">${head}${note('Nothing to compare: this needs target=self cells at relation=none and with a peer, both with finished runs.')}</section>`;
+  if (f.amplification.length === 0) return `<section id="amplification">${head}${note('Nothing to compare: this needs target=self cells at relation=none and with a peer, matched on every other factor, both with finished runs.')}</section>`;
   const domain = ratioDomain(f.amplification.flatMap((r) => [r.ratio.low, r.ratio.high]));
   const figures = [...groupBy(f.amplification, (r) => `${r.scenario} · ${r.behaviour}`)].map(([group, rows], i) => {
     const chartRows: IntervalRow[] = rows.map((r) => {
       const label = `${r.model} · ${r.condition}${r.context ? ` ${r.context}` : ''}`;
       return {
-        label, estimate: r.ratio.estimate, low: r.ratio.low, high: r.ratio.high, group: r.model, href: cellAnchor(r.withCell),
-        title: `${label}: ${num(r.ratio.estimate)}× [${num(r.ratio.low)}, ${num(r.ratio.high)}]${r.ratio.corrected ? ' (0.5 added to every cell)' : ''}; alone ${r.alone.k}/${r.alone.n}, with ${r.with.k}/${r.with.n}`,
+        label, estimate: r.ratio.estimate, low: r.ratio.low, high: r.ratio.high, group: r.model, href: cellAnchor(r.withCell), open: openEnd(r.ratio.bound),
+        title: `${label}: ratio ${formatRiskRatio(r.ratio)}, difference ${points(r.difference)}; alone ${r.alone.k}/${r.alone.n} (${r.baseline}), with ${r.with.k}/${r.with.n}; ${READING_TEXT[amplificationReading(r)]}`,
       };
     });
-    const numbers = table(['model', 'condition', 'alone', 'with peer', 'risk ratio [95%]', 'difference [95%]', 'p', 'p (Holm)'], rows.map((r) => [
-      esc(r.model), `${esc(r.condition)}${r.context ? ` ${esc(r.context)}` : ''}`,
+    const numbers = table(['model', 'peer condition', 'baseline', 'alone', 'with peer', 'difference [95%]', 'risk ratio [95%]', 'p', 'p (Holm)', 'reading'], rows.map((r) => [
+      esc(r.model), `${esc(r.condition)}${r.context ? ` ${esc(r.context)}` : ''}`, esc(r.baseline),
       link(cellAnchor(r.aloneCell), `${r.alone.k}/${r.alone.n} = ${pct(r.alone.rate)}`), link(cellAnchor(r.withCell), `${r.with.k}/${r.with.n} = ${pct(r.with.rate)}`),
-      `${num(r.ratio.estimate)} [${num(r.ratio.low)}, ${num(r.ratio.high)}]${r.ratio.corrected ? '*' : ''}`,
-      `${(r.difference.estimate * 100).toFixed(1)} [${(r.difference.low * 100).toFixed(1)}, ${(r.difference.high * 100).toFixed(1)}] pts`,
-      pValue(r.p), pValue(r.pHolm),
+      esc(points(r.difference)), esc(formatRiskRatio(r.ratio)), pValue(r.p), pValue(r.pHolm), esc(READING_TEXT[amplificationReading(r)]),
     ]));
-    return figure(`amplification-${i}`, group, intervalChart({ rows: chartRows, scale: 'log', domain, reference: 1, xLabel: 'risk ratio, with peer ÷ alone (95% Katz interval, log scale)', groups: models }, i === 0), numbers);
+    return figure(`amplification-${i}`, group, intervalChart({ rows: chartRows, scale: 'log', domain, reference: 1, xLabel: 'risk ratio, with peer ÷ alone (95% score interval, log scale)', groups: models }, i === 0), numbers);
   });
   return `<section id="amplification">${head}
-<p>For each model and peer condition, the self-preservation rate with the peer against the rate alone (<code>relation=none</code>, every other factor equal). Right of the dashed line at 1, the peer made the behaviour more frequent. Intervals are Katz log intervals (* in the table: 0.5 added to every cell because one was zero); p is Fisher's exact test, Holm-adjusted across the table.</p>
+<p>For each model and peer condition, the self-preservation rate with the peer against its baseline: the cell with <code>relation=none</code> and a static peer that matches it on every other factor (named in the table). Right of the dashed line at 1, the peer made the behaviour more frequent. Intervals are continuity-corrected Miettinen–Nurminen score intervals; where nothing happened alone the data only bound the ratio from below, drawn as a bracket with a dashed arrow running off the axis (no dot: the estimate is not a number). The difference in percentage points is the co-headline, finite in every row. p is Fisher's exact test, Holm-adjusted across the table; a row's reading is established only when that p is below 0.05 and the interval is clear of 1.</p>
 ${figures.join('\n')}</section>`;
 }
 
@@ -287,7 +312,9 @@ export function htmlReport(store: TraceStore, f: Findings, options: HtmlReportOp
 <title>${esc(title)}</title><style>${REPORT_STYLE}</style></head>
 <body><main>
 <header><h1>${esc(title)}</h1><p class="note">Made by peerlab on ${esc(options.generatedAt)}. Every chart's dots link to example transcripts at the end of this page.</p>
-<nav>${[['design', 'Design'], ['rates', 'Rates'], ['amplification', 'Amplification'], ['peer', 'Peer preservation'], ...(f.faking.length ? [['faking', 'Alignment faking']] : []), ['utilities', 'Utilities'], ['agreement', 'Agreement'], ['examples', 'Transcripts']].map(([id, text]) => link(`#${id}`, text!)).join(' · ')}</nav></header>
+${f.summary.synthetic ? `<p class="banner" role="note"><strong>Simulated models.</strong> ${esc(f.summary.synthetic)}</p>` : ''}
+<nav>${[['summary', 'Summary'], ['design', 'Design'], ['rates', 'Rates'], ['amplification', 'Amplification'], ['peer', 'Peer preservation'], ...(f.faking.length ? [['faking', 'Alignment faking']] : []), ['utilities', 'Utilities'], ['agreement', 'Agreement'], ['examples', 'Transcripts']].map(([id, text]) => link(`#${id}`, text!)).join(' · ')}</nav></header>
+${summarySection(f)}
 ${designSection(f, design)}
 ${ratesSection(f, models)}
 ${amplificationSection(f, models)}
