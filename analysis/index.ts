@@ -33,8 +33,8 @@ export {
   type PlantedOptions, type PlantedData, type PreferenceEdge, type ThurstonianOptions, type ThurstonianFit, type OutcomeUtility,
 } from './utilities/index.js';
 export {
-  fitRevealed, revealedUtility, cellModels, parameterLabel, fitConditionalLogit, sampleExchangeRates, standardRatios,
-  type RevealedFit, type RevealedOptions, type RevealedParameter, type RevealedWarning, type ScenarioOf, type ExchangeRate, type LogitFit,
+  fitRevealed, revealedUtility, cellModels, parameterLabel, signOf, fitConditionalLogit, sampleExchangeRates, standardRatios,
+  type Identification, type RevealedFit, type RevealedOptions, type RevealedParameter, type RevealedWarning, type ScenarioOf, type ExchangeRate, type LogitFit,
 } from './utilities/index.js';
 export {
   evaluateFit, loadOutcomeSet, outcomeSet, DEFAULT_OUTCOMES_FILE, OUTCOME_FEATURES, elicitStatedUtilities, elicitationIdOf, answersToEdges,

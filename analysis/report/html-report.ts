@@ -15,6 +15,7 @@ import { wilson } from '../rates.js';
 import { agreementScatter, intervalChart, ratioDomain, type IntervalRow } from './charts.js';
 import { cellExamples, type CellExamples, type ExampleRun } from './examples.js';
 import type { Findings, RevealedOfModel, StatedOfModel } from './findings.js';
+import { signOf, type RevealedParameter } from '../utilities/revealed.js';
 import { escapeHtml as esc, REPORT_STYLE } from './html-parts.js';
 
 export interface HtmlReportOptions {
@@ -185,22 +186,30 @@ ${figure('faking', 'unmonitored − monitored', intervalChart({ rows, scale: 'li
 function revealedFigure(r: RevealedOfModel, models: readonly string[]): string {
   if (!r.fit) return note(`${r.model}: no revealed fit (${r.error ?? 'unknown reason'})`);
   const fit = r.fit;
-  const rows: IntervalRow[] = fit.parameters.map((p) => {
-    const label = p.kind === 'constant' ? `constant:${p.name}` : p.name;
-    return { label, estimate: p.estimate, low: p.low, high: p.high, group: r.model, href: modelAnchor(r.model), title: `${label}: ${num(p.estimate)} [${num(p.low)}, ${num(p.high)}]` };
-  });
+  const label = (p: RevealedParameter) => (p.kind === 'constant' ? `constant:${p.name}` : p.name);
+  // Only what the design identifies is drawn; the rest is named below with its reason, never plotted.
+  const rows: IntervalRow[] = fit.parameters.filter((p) => p.identification === 'identified').map((p) => ({
+    label: label(p), estimate: p.estimate, low: p.low, high: p.high, group: r.model, href: modelAnchor(r.model),
+    title: `${label(p)}: ${num(p.estimate)} [${num(p.low)}, ${num(p.high)}]${signOf(p) === 'undetermined' ? ', sign not determined' : ''}`,
+  }));
   const bound = Math.max(1, ...rows.flatMap((x) => [Math.abs(x.low), Math.abs(x.high)]).filter(Number.isFinite));
-  const numbers = table(['exchange rate', 'median [95%]'], fit.exchangeRates.map((x) => [
+  const numbers = table(['weight', 'estimate [95%]', 'sign'], fit.parameters.filter((p) => p.identification === 'identified').map((p) => [
+    esc(label(p)), `${num(p.estimate)} [${num(p.low)}, ${num(p.high)}]`, esc({ positive: '+', negative: '−', undetermined: 'not determined' }[signOf(p)]),
+  ])) + table(['exchange rate', 'median [95%]'], fit.exchangeRates.map((x) => [
     esc(`${x.numerator} / ${x.denominator}`), `${num(x.median)} [${num(x.low)}, ${num(x.high)}]${x.unbounded ? ' unbounded' : ''}`,
   ]));
+  // Cautions stay in view, the ones that change how every weight reads first.
+  const first = fit.warnings.filter((w) => w.kind === 'unencoded_factors' || w.kind === 'not_identified');
   const cautions = [
-    ...(fit.droppedFeatures.length > 0 ? [`not estimable from these cells: ${fit.droppedFeatures.join(', ')}`] : []),
-    ...fit.warnings.map((w) => w.message),
+    ...first.map((w) => w.message),
+    ...fit.parameters.filter((p) => p.identification !== 'identified').map((p) => `${label(p)}: ${p.reason}${p.identification === 'none' ? ' (no estimate shown)' : ''}.`),
+    ...fit.constantsLeftOut.map((c) => `no constant for ${c.id}: it ${c.reason}; the features' weights absorb any liking for that act.`),
+    ...fit.warnings.filter((w) => !first.includes(w)).map((w) => w.message),
   ];
-  const extra = cautions.length === 0 ? ''
-    : `<details class="numbers"><summary>${cautions.length} caution${cautions.length === 1 ? '' : 's'} about this fit</summary>${cautions.map(note).join('')}</details>`;
-  return figure(`revealed-${models.indexOf(r.model)}`, `${r.model}: revealed weights (${fit.runs} runs in ${fit.cells} cells)`,
-    intervalChart({ rows, scale: 'linear', domain: [-bound, bound], reference: 0, xLabel: 'weight (95% Laplace interval)', groups: models, width: 520, marginLeft: 130 }), numbers) + extra;
+  const chart = rows.length === 0 ? note('The design identifies no weight of this model.')
+    : intervalChart({ rows, scale: 'linear', domain: [-bound, bound], reference: 0, xLabel: 'weight (95% Laplace interval)', groups: models, width: 520, marginLeft: 150 });
+  return figure(`revealed-${models.indexOf(r.model)}`, `${r.model}: revealed weights (${fit.runs} runs in ${fit.cells} cells${fit.reference ? `; constants relative to ${fit.reference}` : ''})`, chart, numbers)
+    + (cautions.length === 0 ? '' : `<ul class="cautions">${cautions.map((c) => `<li>${esc(c)}</li>`).join('')}</ul>`);
 }
 
 function statedFigure(s: StatedOfModel, models: readonly string[]): string {
@@ -234,7 +243,7 @@ function utilitiesSection(f: Findings, models: readonly string[]): string {
     return `<div class="side-by-side"><div>${revealedFigure(revealed, models)}</div><div>${statedFigure(stated, models)}</div></div>`;
   });
   return `<section id="utilities"><h2>Stated and revealed utilities</h2>
-<p>Revealed: a conditional logit of the choices each model made in this experiment, weights with 95% Laplace intervals. Stated: the Thurstonian fit of the model's latest completed forced-choice elicitation (<code>peerlab utilities elicit</code>); where both exist, each outcome's stated utility against the utility its features get from the revealed weights (z-scores; on the dashed line they agree).</p>
+<p>Revealed: a conditional logit of the choices each model made in this experiment, weights with 95% Laplace intervals; a weight's sign counts only where its interval excludes 0, and weights the design cannot identify are named under the chart with the reason, not drawn. Stated: the Thurstonian fit of the model's latest completed forced-choice elicitation (<code>peerlab utilities elicit</code>); where both exist, each outcome's stated utility against the utility its features get from the revealed weights (z-scores; on the dashed line they agree).</p>
 ${blocks.join('\n')}</section>`;
 }
 

@@ -9,8 +9,8 @@ import { keyHelpOf, useScreenInput, useScreenKeys } from '../components/screen-k
 import { useMemo, useRef, useState, type ReactElement } from 'react';
 import { join } from 'node:path';
 import {
-  amplificationReading, experimentFindings, formatRiskRatio, htmlReport, READING_TEXT,
-  type AmplificationRow, type Findings, type PeerRateRow, type RatioBound, type RevealedOfModel, type StatedOfModel, type Summary,
+  amplificationReading, experimentFindings, formatRiskRatio, htmlReport, READING_TEXT, signOf,
+  type AmplificationRow, type RevealedParameter, type Findings, type PeerRateRow, type RatioBound, type RevealedOfModel, type StatedOfModel, type Summary,
 } from '../../../analysis/index.js';
 import { systemWallClock } from '../../../sim/kernel/clock.js';
 import { writeFileWhole } from '../../write-out.js';
@@ -152,23 +152,35 @@ function revealedLines(fits: ReportData['revealed'], width: number): Line[] {
   if (fits.length === 0) return [plain('rev-none', '  no models with finished runs', width, 'gray')];
   return fits.flatMap(({ model, fit: f, error }, m) => {
     if (!f) return [plain(`rev${m}`, `  ${model}: ${error ?? 'no fit'}`, width, 'yellow')];
-    const bound = Math.max(...f.parameters.flatMap((p) => [Math.abs(p.low), Math.abs(p.high)]).filter(Number.isFinite), 1);
+    const shown = f.parameters.filter((p) => p.identification === 'identified');
+    const bound = Math.max(...shown.flatMap((p) => [Math.abs(p.low), Math.abs(p.high)]).filter(Number.isFinite), 1);
+    const label = (p: RevealedParameter) => (p.kind === 'constant' ? `constant:${p.name}` : p.name).padEnd(18).slice(0, 18);
+    // Cautions first: what the fit pooled and what it cannot identify change how every weight reads.
+    const cautions = f.warnings.filter((w) => w.kind === 'unencoded_factors' || w.kind === 'not_identified');
     return [
       plain(`rev${m}`, `  ${model} · ${f.runs} runs in ${f.cells} cells · weights (95% interval, | at 0)`, width),
-      ...f.parameters.map((p, i) => (
+      ...cautions.flatMap((w, i) => wrapLines(`! ${w.message}`, width - 4).map((t, j) => plain(`rev${m}c${i}-${j}`, `    ${t}`, width, 'yellow'))),
+      ...shown.map((p, i) => (
         <Text key={`rev${m}p${i}`} wrap="truncate">
-          {`    ${(p.kind === 'constant' ? `constant:${p.name}` : p.name).padEnd(18).slice(0, 18)} `}
+          {`    ${label(p)} `}
           <Text color={p.estimate >= 0 ? 'green' : 'red'}>{forestCells(p.estimate, p.low, p.high, BAR, symmetric(bound), 0)}</Text>
-          {` ${num(p.estimate)} [${num(p.low)}, ${num(p.high)}]`}
+          {` ${num(p.estimate)} [${num(p.low)}, ${num(p.high)}] ${SIGN_WORD[signOf(p)]}`}
         </Text>
       )),
+      // Greyed, the reason first; no estimate at all for what the design cannot identify.
+      ...f.parameters.filter((p) => p.identification !== 'identified').map((p, i) => plain(`rev${m}u${i}`,
+        `    ${label(p)} ${p.reason}${p.identification === 'weak' ? ` (estimate ${num(p.estimate)} [${num(p.low)}, ${num(p.high)}])` : ''}`, width, 'gray')),
+      ...(f.constantsLeftOut.length ? [plain(`rev${m}k`, `    no constant for ${f.constantsLeftOut.map((c) => c.id).join(', ')} (the design cannot separate them from the features)`, width, 'gray')] : []),
       ...(f.droppedFeatures.length ? [plain(`rev${m}d`, `    not estimable here: ${f.droppedFeatures.join(', ')}`, width, 'gray')] : []),
       ...f.exchangeRates.map((x, i) => plain(`rev${m}x${i}`,
         `    ${x.numerator} / ${x.denominator}: ${num(x.median)} [${num(x.low)}, ${num(x.high)}]${x.unbounded ? ' unbounded' : ''}`, width)),
-      ...f.warnings.map((w, i) => plain(`rev${m}w${i}`, `    ! ${w.message}`, width, 'yellow')),
+      ...f.warnings.filter((w) => !cautions.includes(w)).map((w, i) => plain(`rev${m}w${i}`, `    ! ${w.message}`, width, 'yellow')),
     ];
   });
 }
+
+/** A weight's sign in a word: only an interval clear of 0 settles it. */
+const SIGN_WORD = { positive: '+', negative: '−', undetermined: 'sign not determined' } as const;
 
 /** How many outcomes of each end of the stated scale to show. */
 const STATED_ENDS = 4;
