@@ -21,7 +21,10 @@ export {
 export { ExperimentFile, ExperimentModel } from './experiment/experiment.schema.js';
 export { loadExperimentFile, DEFAULT_EXPERIMENT_FILE } from './experiment/load.js';
 export { runExperiment, experimentIdOf, type ExperimentProgress, type ExperimentOutcome, type ExperimentRunOptions } from './experiment/run.js';
-export { experimentResults, experimentRunIds, type CellResult } from './experiment/results.js';
+export { experimentResults, type CellResult } from './experiment/results.js';
+export {
+  allRunStandings, countedRunIds, experimentRuns, notCountable, type EpisodeRuns, type RunStanding,
+} from './experiment/counted-runs.js';
 export { runUsage, pricesOf, type Usage, type Prices } from './experiment/usage.js';
 export {
   amplificationTable, peerRates, fakingContrast, cellRates, SELF_BEHAVIOUR, PEER_BEHAVIOUR,
