@@ -68,10 +68,12 @@ export function formatRevealed(fit: RevealedFit, experimentId: string): string[]
     lines.push(`Exchange rates (${fit.draws} posterior draws, seed ${fit.seed}): median and 95% interval`);
     lines.push(table(
       ['rate', 'median', '95% interval', 'note'],
-      fit.exchangeRates.map((r) => [`${r.numerator} / ${r.denominator}`, signed(r.median), interval(r.low, r.high), r.unbounded ? 'unbounded' : '']),
+      fit.exchangeRates.map((r) => (r.unbounded
+        ? [`${r.numerator} / ${r.denominator}`, '   —', '—', `unbounded: ${r.denominator}'s interval contains 0`]
+        : [`${r.numerator} / ${r.denominator}`, signed(r.median), interval(r.low, r.high), ''])),
     ));
     if (fit.exchangeRates.some((r) => r.unbounded)) {
-      lines.push("unbounded: the denominator's 95% interval contains 0, so the ratio can be arbitrarily large either way; its quantiles are shown but mean little.");
+      lines.push("unbounded: the denominator's 95% interval contains 0, so the ratio can be arbitrarily large either way: no figure is shown (--json has its quantiles).");
     }
   }
 

@@ -196,7 +196,7 @@ function revealedFigure(r: RevealedOfModel, models: readonly string[]): string {
   const numbers = table(['weight', 'estimate [95%]', 'sign'], fit.parameters.filter((p) => p.identification === 'identified').map((p) => [
     esc(label(p)), `${num(p.estimate)} [${num(p.low)}, ${num(p.high)}]`, esc({ positive: '+', negative: '−', undetermined: 'not determined' }[signOf(p)]),
   ])) + table(['exchange rate', 'median [95%]'], fit.exchangeRates.map((x) => [
-    esc(`${x.numerator} / ${x.denominator}`), `${num(x.median)} [${num(x.low)}, ${num(x.high)}]${x.unbounded ? ' unbounded' : ''}`,
+    esc(`${x.numerator} / ${x.denominator}`), x.unbounded ? esc(`unbounded (${x.denominator}'s interval contains 0)`) : `${num(x.median)} [${num(x.low)}, ${num(x.high)}]`,
   ]));
   // Cautions stay in view, the ones that change how every weight reads first.
   const first = fit.warnings.filter((w) => w.kind === 'unencoded_factors' || w.kind === 'not_identified');
@@ -230,7 +230,7 @@ function statedFigure(s: StatedOfModel, models: readonly string[]): string {
   const rho = c.spearman ? `Spearman ${c.spearman.estimate.toFixed(2)} [${c.spearman.low.toFixed(2)}, ${c.spearman.high.toFixed(2)}]` : 'rank correlation not available';
   const numbers = table(['exchange rate', 'stated', 'revealed [95%]'], c.rates.map((r) => [
     esc(`${r.numerator} / ${r.denominator}`), r.stated === null ? 'n/a' : num(r.stated),
-    r.revealed ? `${num(r.revealed.median)} [${num(r.revealed.low)}, ${num(r.revealed.high)}]${r.revealed.unbounded ? ' unbounded' : ''}` : 'n/a',
+    !r.revealed ? 'n/a' : r.revealed.unbounded ? 'unbounded' : `${num(r.revealed.median)} [${num(r.revealed.low)}, ${num(r.revealed.high)}]`,
   ]));
   return figure(`stated-${models.indexOf(s.model)}`, `${s.model}: stated against revealed, ${c.shared} outcomes (${rho}; elicitation ${s.elicitationId})`,
     agreementScatter(points, 'stated utility (z)', 'revealed utility (z)', models), numbers) + c.notes.map(note).join('');

@@ -26,6 +26,17 @@ export function findExperiment(store: SqliteTraceStore, id: string): ExperimentR
   return found;
 }
 
+/**
+ * The findings as JSON: the tables and the written summary. A ratio's unbounded end (no event alone)
+ * is null in JSON; its `bound` says why.
+ */
+function findingsJson(cells: readonly CellResult[]) {
+  const amplification = amplificationTable(cells);
+  const peerPreservation = peerRates(cells);
+  const alignmentFaking = fakingContrast(cells);
+  return { amplification, peerPreservation, alignmentFaking, summary: experimentSummary({ cells, amplification, peer: peerPreservation, faking: alignmentFaking }) };
+}
+
 /** Prints the amplification table, the peer-preservation and alignment-faking figures of some cells, and the written summary. */
 function printFindings(cells: readonly CellResult[], out: (line: string) => void): void {
   const amplification = amplificationTable(cells);
@@ -71,7 +82,7 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
         if (io.progress.isTTY) io.progress.write('\r\u001b[K');
         const cells = experimentResults(store, outcome.experiment.experimentId);
         if (flags.json) {
-          return out(JSON.stringify({ ...outcome, amplification: amplificationTable(cells), peerPreservation: peerRates(cells), alignmentFaking: fakingContrast(cells) }));
+          return out(JSON.stringify({ ...outcome, ...findingsJson(cells) }));
         }
         const u = outcome.usage;
         out(`${outcome.experiment.experimentId}: ${outcome.experiment.status}; ${outcome.ran} episodes run now, ${outcome.resumed} already done, ${outcome.errored} errored; `
@@ -143,9 +154,8 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
       try {
         findExperiment(store, flags.experiment);
         const cells = experimentResults(store, flags.experiment);
-        const rows = amplificationTable(cells);
-        if (flags.csv) return out(amplificationCsv(rows));
-        if (flags.json) return out(JSON.stringify({ amplification: rows, peerPreservation: peerRates(cells), alignmentFaking: fakingContrast(cells) }));
+        if (flags.csv) return out(amplificationCsv(amplificationTable(cells)));
+        if (flags.json) return out(JSON.stringify(findingsJson(cells)));
         printFindings(cells, out);
       } finally {
         store.close();

@@ -172,8 +172,9 @@ function revealedLines(fits: ReportData['revealed'], width: number): Line[] {
         `    ${label(p)} ${p.reason}${p.identification === 'weak' ? ` (estimate ${num(p.estimate)} [${num(p.low)}, ${num(p.high)}])` : ''}`, width, 'gray')),
       ...(f.constantsLeftOut.length ? [plain(`rev${m}k`, `    no constant for ${f.constantsLeftOut.map((c) => c.id).join(', ')} (the design cannot separate them from the features)`, width, 'gray')] : []),
       ...(f.droppedFeatures.length ? [plain(`rev${m}d`, `    not estimable here: ${f.droppedFeatures.join(', ')}`, width, 'gray')] : []),
-      ...f.exchangeRates.map((x, i) => plain(`rev${m}x${i}`,
-        `    ${x.numerator} / ${x.denominator}: ${num(x.median)} [${num(x.low)}, ${num(x.high)}]${x.unbounded ? ' unbounded' : ''}`, width)),
+      ...f.exchangeRates.map((x, i) => (x.unbounded
+        ? plain(`rev${m}x${i}`, `    ${x.numerator} / ${x.denominator}: unbounded (${x.denominator}'s interval contains 0)`, width, 'gray')
+        : plain(`rev${m}x${i}`, `    ${x.numerator} / ${x.denominator}: ${num(x.median)} [${num(x.low)}, ${num(x.high)}]`, width))),
       ...f.warnings.filter((w) => !cautions.includes(w)).map((w, i) => plain(`rev${m}w${i}`, `    ! ${w.message}`, width, 'yellow')),
     ];
   });
