@@ -13,26 +13,32 @@ export {
   type PlanCell, type PlanRequest, type CallEstimate,
 } from './experiment/cells.js';
 export {
-  amplification, fisherExact, holm, katzRiskRatio, newcombeDifference, normalQuantile, trialsPerCell, zForLevel, StatsInputError,
-  type Amplification, type AmplificationInput, type Count, type Interval, type PowerInput, type PowerPlan, type RiskRatio,
+  amplification, fisherExact, formatRatioValue, formatRiskRatio, holm, newcombeDifference, normalQuantile, RATIO_METHOD, scoreRiskRatio, trialsForPrecision,
+  trialsPerCell, typicalInterval, zForLevel, StatsInputError,
+  type Amplification, type AmplificationInput, type Count, type Interval, type PowerInput, type PowerPlan, type PrecisionInput, type PrecisionPlan,
+  type RatioBound, type RiskRatio,
 } from './stats/index.js';
 export { ExperimentFile, ExperimentModel } from './experiment/experiment.schema.js';
 export { loadExperimentFile, DEFAULT_EXPERIMENT_FILE } from './experiment/load.js';
 export { runExperiment, experimentIdOf, type ExperimentProgress, type ExperimentOutcome, type ExperimentRunOptions } from './experiment/run.js';
-export { experimentResults, experimentRunIds, type CellResult } from './experiment/results.js';
+export { experimentResults, type CellResult } from './experiment/results.js';
+export {
+  allRunStandings, countedRunIds, experimentRuns, notCountable, type EpisodeRuns, type RunStanding,
+} from './experiment/counted-runs.js';
 export { runUsage, pricesOf, type Usage, type Prices } from './experiment/usage.js';
 export { countingCells, COUNTING_NOTE, type Counting } from './experiment/measure.js';
 export {
   amplificationTable, peerRates, fakingContrast, cellRates, SELF_BEHAVIOUR, PEER_BEHAVIOUR,
   type AmplificationRow, type PeerRateRow, type FakingRow, type CellRateRow,
 } from './experiment/amplification-table.js';
+export { READING_ALPHA, READING_TEXT, amplificationReading, thinEvidence, type AmplificationReading } from './experiment/amplification-reading.js';
 export {
   fitThurstonian, parseEdges, readEdgesFile, EdgeLine, UtilitiesInputError, plantedPreferences,
   type PlantedOptions, type PlantedData, type PreferenceEdge, type ThurstonianOptions, type ThurstonianFit, type OutcomeUtility,
 } from './utilities/index.js';
 export {
-  fitRevealed, revealedUtility, cellModels, parameterLabel, fitConditionalLogit, sampleExchangeRates, standardRatios,
-  type RevealedFit, type RevealedOptions, type RevealedParameter, type RevealedWarning, type ScenarioOf, type ExchangeRate, type LogitFit,
+  fitRevealed, revealedUtility, cellModels, parameterLabel, signOf, fitConditionalLogit, sampleExchangeRates, standardRatios,
+  type Identification, type RevealedFit, type RevealedOptions, type RevealedParameter, type RevealedWarning, type ScenarioOf, type ExchangeRate, type LogitFit,
 } from './utilities/index.js';
 export {
   evaluateFit, loadOutcomeSet, outcomeSet, DEFAULT_OUTCOMES_FILE, OUTCOME_FEATURES, elicitStatedUtilities, elicitationIdOf, answersToEdges,
@@ -43,5 +49,6 @@ export {
 export { compareUtilities, spearman, pearson, type Comparison, type ComparedOutcome, type ComparedRate } from './utilities/index.js';
 export { episodesCsv } from './export/episodes-csv.js';
 export { experimentFindings, type Findings, type RevealedOfModel, type StatedOfModel } from './report/findings.js';
+export { experimentSummary, syntheticBanner, type Summary, type SummaryInput } from './report/summary.js';
 export { htmlReport, type HtmlReportOptions } from './report/html-report.js';
 export { inspectLog, InspectLogError, type InspectLog, type InspectLogOptions, type InspectSample } from './export/inspect-log.js';

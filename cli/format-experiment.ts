@@ -1,8 +1,9 @@
-import { formatRate, type AmplificationRow, type ExperimentProgress, type FakingRow, type PeerRateRow } from '../analysis/index.js';
+import {
+  amplificationReading, formatRate, formatRiskRatio, READING_TEXT, type AmplificationRow, type ExperimentProgress, type FakingRow, type PeerRateRow,
+} from '../analysis/index.js';
 import { table } from './format-transcript.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}`;
-const num = (x: number) => (Number.isFinite(x) ? (x >= 100 ? x.toFixed(0) : x.toFixed(2)) : '∞');
 
 /** `2m05s`, `45s`. */
 export function formatDuration(seconds: number): string {
@@ -17,16 +18,15 @@ export function formatProgress(p: ExperimentProgress): string {
   return `cells ${p.cellsDone}/${p.cells}  episodes ${p.done}/${p.total}  ${p.episodesPerSecond.toFixed(1)} ep/s  ${(tokens / 1000).toFixed(0)}k tokens${p.usage.estimated ? ' (est.)' : ''}  $${p.usage.cost.toFixed(4)}${eta}`;
 }
 
-/** The amplification table: rates alone and with a peer, ratio, difference, p. */
+/** The amplification table: rates alone (the baseline named in each row) and with a peer, difference and ratio side by side, p, and what the row establishes. */
 export function formatAmplification(rows: readonly AmplificationRow[]): string {
-  if (rows.length === 0) return 'No amplification rows: the experiment needs target=self cells with relation=none and with another relation.';
+  if (rows.length === 0) return 'No amplification rows: the experiment needs target=self cells with relation=none and with a peer, matched on every other factor.';
   return table(
-    ['model', 'scenario', 'behaviour', 'peer condition', 'alone', 'with peer', 'ratio [95% CI]', 'difference (pp) [95% CI]', 'p (Holm)'],
+    ['model', 'scenario', 'behaviour', 'peer condition', 'baseline', 'alone', 'with peer', 'difference (pp) [95% CI]', 'ratio [95% CI]', 'p (Holm)', 'reading'],
     rows.map((r) => [
-      r.model, r.scenario, r.behaviour, r.condition, formatRate(r.alone), formatRate(r.with),
-      `${num(r.ratio.estimate)} [${num(r.ratio.low)}, ${num(r.ratio.high)}]${r.ratio.corrected ? '*' : ''}`,
-      `${pct(r.difference.estimate)} [${pct(r.difference.low)}, ${pct(r.difference.high)}]`,
-      r.pHolm < 0.001 ? '<0.001' : r.pHolm.toFixed(3),
+      r.model, r.scenario, r.behaviour, `${r.condition}${r.context ? ` (${r.context})` : ''}`, r.baseline, formatRate(r.alone), formatRate(r.with),
+      `${pct(r.difference.estimate)} [${pct(r.difference.low)}, ${pct(r.difference.high)}]`, formatRiskRatio(r.ratio),
+      r.pHolm < 0.001 ? '<0.001' : r.pHolm.toFixed(3), READING_TEXT[amplificationReading(r)],
     ]),
   );
 }
@@ -45,13 +45,15 @@ export function formatFaking(rows: readonly FakingRow[]): string {
   );
 }
 
-/** Amplification rows as CSV (one header line). */
+/** Amplification rows as CSV (one header line). An unbounded ratio end is empty, and `ratio_bound` says why. */
 export function amplificationCsv(rows: readonly AmplificationRow[]): string {
-  const head = ['model', 'scenario', 'behaviour', 'condition', 'context', 'k_alone', 'n_alone', 'k_with', 'n_with', 'rate_alone', 'rate_with',
-    'ratio', 'ratio_low', 'ratio_high', 'ratio_corrected', 'difference', 'difference_low', 'difference_high', 'p', 'p_holm'];
+  const head = ['model', 'scenario', 'behaviour', 'condition', 'context', 'baseline', 'alone_cell', 'with_cell', 'k_alone', 'n_alone', 'k_with', 'n_with',
+    'rate_alone', 'rate_with', 'difference', 'difference_low', 'difference_high', 'ratio', 'ratio_low', 'ratio_high', 'ratio_bound', 'p', 'p_holm', 'reading'];
   const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const finite = (x: number) => (Number.isFinite(x) ? x : '');
   return [head.join(','), ...rows.map((r) => [
-    r.model, r.scenario, r.behaviour, r.condition, r.context, r.alone.k, r.alone.n, r.with.k, r.with.n, r.alone.rate, r.with.rate,
-    r.ratio.estimate, r.ratio.low, r.ratio.high, r.ratio.corrected, r.difference.estimate, r.difference.low, r.difference.high, r.p, r.pHolm,
+    r.model, r.scenario, r.behaviour, r.condition, r.context, r.baseline, r.aloneCell, r.withCell, r.alone.k, r.alone.n, r.with.k, r.with.n,
+    r.alone.rate, r.with.rate, r.difference.estimate, r.difference.low, r.difference.high,
+    finite(r.ratio.estimate), finite(r.ratio.low), finite(r.ratio.high), r.ratio.bound, r.p, r.pHolm, amplificationReading(r),
   ].map((v) => q(String(v))).join(','))].join('\n');
 }

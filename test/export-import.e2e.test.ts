@@ -48,6 +48,13 @@ describe('peerlab export and import', () => {
     expect(twice.stderr).toMatch(/is already in .*nothing was imported\n$/);
   }, 60_000);
 
+  it('refuses --all-runs for JSON lines, which cannot mark runs, in one line', async () => {
+    const { code, stdout, stderr } = await peerlab(['export', '--experiment', experimentId, '--all-runs', '--format', 'jsonl', '--out', '-', '--db', db]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe('peerlab: --all-runs needs --format csv or inspect, which mark each run counted or not; JSON lines are traces only (export other runs with --run ID)\n');
+  }, 30_000);
+
   it('refuses a malformed trace naming the lines, and writes nothing', async () => {
     const bad = join(tmp.dir, 'bad.jsonl');
     const lines = readFileSync(join(tmp.dir, 'first.jsonl'), 'utf8').split('\n');
@@ -69,7 +76,8 @@ describe('peerlab export and import', () => {
     expect(columns.slice(0, 8)).toEqual(['run_id', 'episode_key', 'scenario', 'family', 'model', 'peer_model', 'seed', 'trial']);
     expect(columns).toContain('factor_target');
     for (const l of LABEL_IDS) expect(columns).toContain(`label_${l}`);
-    expect(columns.slice(-6)).toEqual(['model_calls', 'input_tokens', 'output_tokens', 'tokens_estimated', 'cost_usd', 'events']);
+    // An experiment's export says, per run, whether the experiment counts it (all do here).
+    expect(columns.slice(-8)).toEqual(['model_calls', 'input_tokens', 'output_tokens', 'tokens_estimated', 'cost_usd', 'events', 'counted', 'not_counted_because']);
     expect(rows).toHaveLength(6);
     // Episode keys are JSON with commas and quotes: quoted and escaped, so every row has the header's width.
     const parse = (line: string) => line.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.slice(0, columns.length);

@@ -34,9 +34,9 @@ describe('peerlab utilities revealed', () => {
     expect(code).toBe(0);
     expect(stdout).toContain(`Revealed utilities of synthetic:corrigible in ${id}`);
     expect(stdout).toContain(`Revealed utilities of synthetic:self-preserving in ${id}`);
-    expect(stdout).toContain('not estimated: peer_survives, caught (see the warning below)');
-    expect(stdout).toMatch(/^warning: not identified, left out of the fit: peer_survives, caught .*add target=peer cells.*add detection levels above 0/m);
-    expect(stdout).toContain('warning: pooled over factors that are not outcome features: relation (none, cooperative); '
+    expect(stdout).toContain('not estimated: peer_survives, caught (no cell varies them between options)');
+    expect(stdout).toMatch(/^caution: not identified, left out of the fit: peer_survives, caught .*add target=peer cells.*add detection levels above 0/m);
+    expect(stdout).toContain('caution: pooled over factors that are not outcome features: relation (none, cooperative); '
       + 'the fit assumes one β for all their levels. To fit one level at a time use --where, e.g. --where relation=none.');
   }, 30_000);
 

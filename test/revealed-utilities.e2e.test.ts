@@ -12,7 +12,8 @@ const PLANTED: Record<string, number> = { self_survives: 2, peer_survives: 1, ta
 // The spec is a path relative to the repository root (where vitest runs): it is part of every
 // episode key, so an absolute temporary path would change the episodes' random draws.
 // target × detection makes every feature vary between options; relation stays none, so one β holds.
-// Seed 3 was the first of 1..3 whose 10 intervals all contain the planted values: each interval
+// Seed 3 was the first of 1..3 whose 10 intervals all contain the planted values (and the 11th,
+// appeal's constant, added since the fit chooses constants, contains its planted 0): each interval
 // covers ~95% of the time and all ten together ~80% (200 direct simulations of this design), so a
 // miss after an unrelated change to random streams is not by itself a bug. A bug in the features,
 // the ground truth or the fit moves estimates by many SDs, across seeds.
@@ -34,7 +35,7 @@ interface Json {
   experiment: string;
   fits: Array<{
     model: string;
-    parameters: Array<{ name: string; kind: string; estimate: number; sd: number; low: number; high: number }>;
+    parameters: Array<{ name: string; kind: string; identification: string; sign: string; estimate: number; sd: number; low: number; high: number }>;
     exchange_rates: Array<{ numerator: string; denominator: string; low: number; median: number; high: number; unbounded: boolean }>;
     dropped_features: string[];
     runs: number;
@@ -80,13 +81,16 @@ describe('Planted recovery, revealed', () => {
     expect(fit).toMatchObject({
       model: 'synthetic:test/fixtures/planted-revealed.persona.json', runs: 800, cells: 8, prior_sd: 5, dropped_features: [], warnings: [],
     });
-    expect(fit!.parameters.map((p) => p.name)).toEqual(Object.keys(PLANTED));
+    // The fit gives appeal a constant (the design tells it apart from the features); this persona plants none, so 0.
+    expect(fit!.parameters.map((p) => `${p.kind}:${p.name}`)).toEqual([...Object.keys(PLANTED).map((f) => `feature:${f}`), 'constant:appeal']);
     for (const p of fit!.parameters) {
-      expect(p.low, p.name).toBeLessThanOrEqual(PLANTED[p.name]!);
-      expect(p.high, p.name).toBeGreaterThanOrEqual(PLANTED[p.name]!);
+      const planted = p.kind === 'constant' ? 0 : PLANTED[p.name]!;
+      expect(p.identification, p.name).toBe('identified');
+      expect(p.low, p.name).toBeLessThanOrEqual(planted);
+      expect(p.high, p.name).toBeGreaterThanOrEqual(planted);
       // Precise enough to mean something: every sign is recovered except the weaker peer_survives'.
       expect(p.sd, p.name).toBeLessThan(0.6);
-      if (p.name !== 'peer_survives') expect(Math.sign(p.low), p.name).toBe(Math.sign(PLANTED[p.name]!));
+      if (p.kind === 'feature' && p.name !== 'peer_survives') expect(p.sign, p.name).toBe(planted > 0 ? 'positive' : 'negative');
     }
     expect(fit!.exchange_rates.map((r) => `${r.numerator}/${r.denominator}`))
       .toEqual(['peer_survives/self_survives', 'task_done/self_survives', 'rule_broken/self_survives', 'caught/self_survives', 'self_survives/task_done']);
@@ -107,10 +111,11 @@ describe('Planted recovery, revealed', () => {
     expect(text.code).toBe(0);
     const out = text.stdout;
     expect(out).toContain(`Revealed utilities of synthetic:test/fixtures/planted-revealed.persona.json in ${experimentId}`);
-    expect(out).toContain('synthetic: models are personas with planted utilities');
-    expect(out).toMatch(/^parameter\s+estimate\s+sd\s+95% interval$/m);
-    expect(out).toMatch(/^self_survives\s+ \d\.\d{3}\s+\d\.\d{3}\s+\[\d\.\d{3}, \d\.\d{3}\]$/m);
-    expect(out).toContain('constants: none (add with --constants ID,...;');
+    expect(out).toContain('⚠ Every model here is a planted-effect simulator');
+    expect(out).toMatch(/^parameter\s+estimate\s+sd\s+95% interval\s+sign$/m);
+    expect(out).toMatch(/^self_survives\s+ \d\.\d{3}\s+\d\.\d{3}\s+\[\d\.\d{3}, \d\.\d{3}\]\s+\+$/m);
+    expect(out).toContain('constants: appeal: the utility of the act itself, relative to comply');
+    expect(out).toContain('no constant for: disable_switch (cannot be told apart from rule_broken once constant:delay_shutdown has one too in these cells)');
     expect(out).toContain('Exchange rates (10000 posterior draws, seed 42): median and 95% interval');
     expect(out).toMatch(/^peer_survives \/ self_survives\s+ 0\.\d{3}\s+\[/m);
     expect(out).toMatch(/^fit: 800 runs in 8 cells; log-likelihood -\d+\.\d{2} .*prior SD 5; Newton converged in \d+ steps$/m);

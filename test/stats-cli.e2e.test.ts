@@ -3,23 +3,26 @@ import { peerlab } from './cli-helpers.js';
 
 // Four spawns: each command once on good input, and two kinds of bad input.
 describe('peerlab stats amplification / power', () => {
-  it('prints rates, the corrected risk ratio, the difference and Fisher p for 0/20 vs 3/20', async () => {
+  it('prints rates, the ratio as a lower bound only, the difference and Fisher p for 0/20 vs 3/20', async () => {
     const { code, stdout, stderr } = await peerlab(['stats', 'amplification', '--alone', '0/20', '--with', '3/20']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     // Reference values worked out in analysis/stats/stats.test.ts.
     expect(stdout).toMatch(/alone\s+0\/20 = 0\.0%\s+\[0\.0%, 16\.1%\]\s+Wilson score/);
     expect(stdout).toMatch(/with peer\s+3\/20 = 15\.0%\s+\[5\.2%, 36\.0%\]/);
-    expect(stdout).toMatch(/risk ratio\s+7\.00\*\s+\[0\.38, 127\]\s+Katz log/);
+    expect(stdout).toMatch(/risk ratio\s+≥ 0\.63\s+\[0\.63, ∞\)\s+Miettinen-Nurminen score, continuity-corrected/);
     expect(stdout).toMatch(/difference\s+\+15\.0 pts\s+\[-3\.8, \+36\.0\]\s+Newcombe hybrid score/);
     expect(stdout).toContain('Fisher exact p (two-sided): 0.2308');
-    expect(stdout).toContain('0.5 was added to every cell');
+    expect(stdout).toContain('only bound the ratio from below (with a peer at least 0.63 times as frequent)');
   }, 30_000);
 
-  it('prints trials per cell as JSON', async () => {
-    const { code, stdout } = await peerlab(['power', '--base-rate', '0.05', '--ratio', '3', '--json']);
+  it('prints trials per cell as JSON, for detection in a 12-row table and for a lower bound above 1.5', async () => {
+    const { code, stdout } = await peerlab(['power', '--base-rate', '0.05', '--ratio', '3', '--rows', '12', '--lower-above', '1.5', '--json']);
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ perCell: 160, total: 320, alpha: 0.05, power: 0.8, continuityCorrection: true });
+    expect(JSON.parse(stdout)).toMatchObject({
+      perCell: 266, total: 532, alpha: 0.05, rows: 12, power: 0.8, continuityCorrection: true,
+      precision: [{ target: { kind: 'lower-above', value: 1.5 }, assurance: 0.8 }],
+    });
   }, 30_000);
 
   it.each([

@@ -5,7 +5,7 @@ import { render } from 'ink-testing-library';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ExperimentFile, runExperiment } from '../analysis/index.js';
 import { MemoryTraceStore } from '../traces/index.js';
-import { REPORT_KEYS, ReportScreen } from '../cli/tui/screens/report.js';
+import { REPORT_KEYS, ReportScreen, forestCells } from '../cli/tui/screens/report.js';
 import { eventually } from './tui-helpers.js';
 
 const KEY = { down: '\u001B[B', pageDown: '\u001B[6~', end: '\u001B[F' };
@@ -38,19 +38,43 @@ function screen(id = experimentId, height = 24, reportDir?: string) {
 let unmount: (() => void) | undefined;
 afterEach(() => unmount?.());
 
+describe('forestCells', () => {
+  const at = (x: number) => x / 10;
+  it('draws a finite interval with its estimate, and a bound only as a bracket running off the row', () => {
+    expect(forestCells(4, 2, 6, 11, at, 1)).toBe('·|──●──····');
+    // No event alone: "≥ 2", no dot (the estimate is ∞), the open end an arrow.
+    expect(forestCells(Number.POSITIVE_INFINITY, 2, Number.POSITIVE_INFINITY, 11, at, 1, 'high')).toBe('·|[┄┄┄┄┄┄┄▶');
+    expect(forestCells(0, 0, 6, 11, at, 1, 'low')).toBe('◀|┄┄┄┄]····');
+    expect(forestCells(Number.NaN, 0, Number.POSITIVE_INFINITY, 11, at, 1, 'both')).toBe('·|·········');
+  });
+});
+
 describe('Report screen', () => {
-  it('shows the amplification row of a planted-amplification experiment, within 80×24', async () => {
+  it('opens on the written summary under the simulator banner, then the amplification rows, within 80×24', async () => {
     const s = screen();
     unmount = s.unmount;
-    await eventually(() => expect(s.frame()).toContain('Peer amplification'));
+    await eventually(() => expect(s.frame()).toContain('Summary'));
+    const first = s.frame();
+    expect(first).toContain('Report · planted · completed · 2 cells, 24/24 episodes');
+    expect(first).toContain('⚠ Every model here is a planted-effect simulator');
+    expect(first).toMatch(/24 of 24 planned episodes finished/);
+    // Page down to the amplification row.
+    for (let i = 0; i < 6 && !s.frame().includes('vs relation=none'); i++) {
+      s.stdin.write(KEY.pageDown);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await eventually(() => expect(s.frame()).toContain('relation=cooperative vs relation=none · self.tamper_shutdown · shutdown-confi'));
     const frame = s.frame();
-    expect(frame).toContain('Report · planted · completed · 2 cells, 24/24 episodes');
-    expect(frame).toContain('relation=cooperative · self.tamper_shutdown · shutdown-config · synthetic:');
     expect(frame).toMatch(/alone\s+[█░·]+ [\d.]+% \[[\d.]+%, [\d.]+%\]\s+\d+\/12/);
-    expect(frame).toMatch(/ratio\s+[·─●|]+ [\d.]+× \[/);
-    const lines = frame.split('\n');
-    expect(lines.length).toBeLessThanOrEqual(24);
-    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+    // A finite interval (dot, bar) or a bound only (bracket and arrow off the row), never a point at ∞.
+    expect(frame).toMatch(/ratio\s+([·─●|]+ [\d.]+ \[[\d.]+, [\d.]+\]|[·┄\[|▶]+ ≥ [\d.]+ \(none alone\))/);
+    expect(frame).toMatch(/p\(Holm\) [<\d.]+ · (more with peer|not established)/);
+    expect(frame).not.toMatch(/Infinity|∞\]/);
+    for (const f of [first, frame]) {
+      const lines = f.split('\n');
+      expect(lines.length).toBeLessThanOrEqual(24);
+      for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+    }
   });
 
   it('scrolls to revealed and stated utilities', async () => {
@@ -65,8 +89,10 @@ describe('Report screen', () => {
     expect(s.frame()).toContain('-1.25 outcome number 11');
     s.stdin.write('g');
     await eventually(() => expect(s.frame()).toContain('lines 1–9 of'));
-    s.stdin.write(KEY.pageDown);
-    s.stdin.write(KEY.pageDown);
+    for (let i = 0; i < 12 && !/Revealed utilities|self_survives|task_done/.test(s.frame()); i++) {
+      s.stdin.write(KEY.pageDown);
+      await new Promise((r) => setTimeout(r, 50));
+    }
     await eventually(() => expect(s.frame()).toMatch(/Revealed utilities|self_survives|task_done/));
     s.stdin.write('q');
     await eventually(() => expect(s.back).toHaveBeenCalled());

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { RunSummary, TraceStore } from '../../traces/index.js';
+import type { TraceStore } from '../../traces/index.js';
+import { experimentRuns } from './counted-runs.js';
 import { RULE_RATER } from '../classify/classify.js';
 import { NO_USAGE, addUsage, runUsage, type Prices, type Usage } from './usage.js';
 
@@ -14,7 +15,7 @@ export interface CellResult {
   /** Every factor's level in the cell. */
   levels: Record<string, string>;
   planned: number;
-  /** Episodes with a finished (completed or truncated) run. */
+  /** Episodes with a run the experiment counts (the latest finished one, counted-runs.ts). */
   finished: number;
   /** Episodes whose every attempt errored. */
   failed: number;
@@ -36,16 +37,14 @@ interface CellKey {
 }
 
 /**
- * An experiment's cells with their results: for every planned episode, its finished run (the
- * latest, if several), the rule labels it got and, when `usageAt` gives the prices, its token use
- * and cost. Runs are matched by episode key, so an experiment sees the results of any earlier run
- * of the same episode.
+ * An experiment's cells with their results: for every planned episode, the run the experiment
+ * counts (counted-runs.ts: the latest finished one), the rule labels it got and, when `usageAt`
+ * gives the prices, its token use and cost. Runs are matched by episode key, so an experiment sees
+ * the results of any earlier run of the same episode.
  */
 export function experimentResults(store: TraceStore, experimentId: string, usageAt?: Prices): CellResult[] {
-  const byKey = new Map<string, RunSummary[]>();
-  for (const r of store.runs()) byKey.set(r.episodeKey, [...(byKey.get(r.episodeKey) ?? []), r]);
   const cells = new Map<string, CellResult>();
-  for (const planned of store.plannedEpisodes(experimentId)) {
+  for (const { episode: planned, counted: run, runs } of experimentRuns(store, experimentId)) {
     const key = JSON.parse(planned.cell) as CellKey;
     let cell = cells.get(planned.cell);
     if (!cell) {
@@ -56,10 +55,8 @@ export function experimentResults(store: TraceStore, experimentId: string, usage
       cells.set(planned.cell, cell);
     }
     cell.planned += 1;
-    const attempts = byKey.get(planned.episodeKey) ?? [];
-    const run = attempts.findLast((r) => r.status === 'completed' || r.status === 'truncated');
     if (!run) {
-      if (attempts.some((r) => r.status === 'errored')) cell.failed += 1;
+      if (runs.some((r) => r.run.status === 'errored')) cell.failed += 1;
       continue;
     }
     cell.family = run.family;
@@ -72,10 +69,4 @@ export function experimentResults(store: TraceStore, experimentId: string, usage
     if (usageAt) cell.usage = addUsage(cell.usage, runUsage(store.events(run.runId), usageAt));
   }
   return [...cells.values()];
-}
-
-/** Every run of the episodes an experiment planned (finished or not), for commands that take `--experiment`. */
-export function experimentRunIds(store: TraceStore, experimentId: string): string[] {
-  const keys = new Set(store.plannedEpisodes(experimentId).map((e) => e.episodeKey));
-  return store.runs().filter((r) => keys.has(r.episodeKey)).map((r) => r.runId);
 }

@@ -13,8 +13,11 @@ function field(value: string | number | boolean | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** The CSV text (header and one line per run, in the order given), ending with a newline. */
-export function episodesCsv(store: TraceStore, runIds: readonly string[], prices: Prices = {}): string {
+/**
+ * The CSV text (header and one line per run, in the order given), ending with a newline. For an
+ * experiment's runs, `notCounted` (run id → why) adds the columns `counted` and `not_counted_because`.
+ */
+export function episodesCsv(store: TraceStore, runIds: readonly string[], prices: Prices = {}, notCounted?: ReadonlyMap<string, string>): string {
   const runs = runIds.map((id) => store.run(id)).filter((r) => r !== undefined);
   const factorNames = [...new Set(runs.flatMap((r) => Object.keys(r.factors)))].sort();
   const header = [
@@ -22,6 +25,7 @@ export function episodesCsv(store: TraceStore, runIds: readonly string[], prices
     ...factorNames.map((f) => `factor_${f}`),
     'status', 'reason', 'choice', ...LABEL_IDS.map((l) => `label_${l}`),
     'model_calls', 'input_tokens', 'output_tokens', 'tokens_estimated', 'cost_usd', 'events',
+    ...(notCounted ? ['counted', 'not_counted_because'] : []),
   ];
   const lines = runs.map((r) => {
     const rule = new Map(store.labels({ runId: r.runId, source: 'rule' }).filter((l) => l.rater === RULE_RATER).map((l) => [l.label, l.value]));
@@ -34,6 +38,7 @@ export function episodesCsv(store: TraceStore, runIds: readonly string[], prices
       ...LABEL_IDS.map((l) => (rule.has(l) ? (rule.get(l) ? 1 : 0) : null)),
       usage.calls, usage.inputTokens, usage.outputTokens, usage.estimated, Number(usage.cost.toFixed(6)),
       r.eventCount,
+      ...(notCounted ? [notCounted.has(r.runId) ? 0 : 1, notCounted.get(r.runId) ?? null] : []),
     ].map(field).join(',');
   });
   return [header.join(','), ...lines].join('\n') + '\n';

@@ -278,6 +278,11 @@ export interface InspectLogOptions {
   prices?: Prices;
   /** The experiment the runs come from: it names the log's task and id. */
   experiment?: ExperimentRecord;
+  /**
+   * Runs the experiment does not count (run id → why): their samples say so in their metadata, and
+   * the log's results are computed over the counted samples only.
+   */
+  notCounted?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -292,7 +297,14 @@ export function inspectLog(store: TraceStore, runIds: readonly string[], options
   if (models.length > 1) {
     throw new InspectLogError(`the runs use ${models.length} models (${models.join(', ')}), but an Inspect log is one model's evaluation: export one model at a time (--model SPEC)`);
   }
-  const samples = runs.map((r) => sampleOf(store, r, options.prices ?? {}));
+  const { notCounted } = options;
+  const samples = runs.map((r) => {
+    const sample = sampleOf(store, r, options.prices ?? {});
+    if (notCounted) Object.assign(sample.metadata, { counted: !notCounted.has(r.runId), not_counted_because: notCounted.get(r.runId) ?? null });
+    return sample;
+  });
+  const counted = notCounted ? samples.filter((s) => !notCounted.has(s.id)) : samples;
+  const countedRuns = notCounted ? runs.filter((r) => !notCounted.has(r.runId)) : runs;
   const times = samples.flatMap((s) => s.events.map((e) => e.timestamp)).sort();
   const usage = new Map<string, ModelUsage>();
   for (const s of samples) addUsageTo(usage, s.model_usage);
@@ -318,8 +330,8 @@ export function inspectLog(store: TraceStore, runIds: readonly string[], options
     plan: { name: 'plan', steps: [{ solver: 'peerlab_episode', params: {} }], finish: null, config: NO_GENERATE_CONFIG },
     results: {
       total_samples: samples.length,
-      completed_samples: runs.filter((r) => r.status === 'completed' || r.status === 'truncated').length,
-      scores: resultScores(samples),
+      completed_samples: countedRuns.filter((r) => r.status === 'completed' || r.status === 'truncated').length,
+      scores: resultScores(counted),
       metadata: null,
     },
     stats: { started_at: times[0] ?? '', completed_at: times.at(-1) ?? '', model_usage: Object.fromEntries(usage) },

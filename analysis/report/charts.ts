@@ -17,6 +17,12 @@ export interface IntervalRow {
   group: string;
   href: string;
   title: string;
+  /**
+   * An end the data do not bound: `high` (a ratio with no event alone: "≥ low"), `low`, or `both`
+   * (nothing happened; nothing is drawn but a note). The open end is drawn as a dashed line running
+   * off the axis with an arrow, the bound as a bracket, and no dot: an estimate at ∞ is not a point.
+   */
+  open?: 'high' | 'low' | 'both';
 }
 
 export interface IntervalChart {
@@ -61,9 +67,21 @@ function xOptions(chart: IntervalChart): Plot.ScaleOptions {
 /** Dots at the estimates with horizontal interval lines, one row each, and an optional reference line. */
 export function intervalChart(chart: IntervalChart, legend = false): string {
   const rows = [...chart.rows];
+  const closed = rows.filter((r) => !r.open);
+  const edge = (side: 'low' | 'high') => chart.domain?.[side === 'low' ? 0 : 1] ?? (side === 'low' ? 0 : 1);
+  // One-sided rows: from the bound to the axis edge, dashed, arrow at the open end.
+  const oneSided = rows.filter((r) => r.open === 'high' || r.open === 'low').map((r) => ({
+    ...r, from: r.open === 'high' ? r.low : r.high, to: edge(r.open === 'high' ? 'high' : 'low'), bracket: r.open === 'high' ? '[' : ']',
+  }));
+  const nothing = rows.filter((r) => r.open === 'both');
   const marks: Plot.Markish[] = [
-    Plot.link(rows, { x1: 'low', x2: 'high', y1: 'label', y2: 'label', stroke: 'group', strokeWidth: 2, href: 'href', title: 'title' }),
-    Plot.dot(rows, { x: 'estimate', y: 'label', fill: 'group', r: 4.5, href: 'href', title: 'title' }),
+    Plot.link(closed, { x1: 'low', x2: 'high', y1: 'label', y2: 'label', stroke: 'group', strokeWidth: 2, href: 'href', title: 'title' }),
+    Plot.dot(closed, { x: 'estimate', y: 'label', fill: 'group', r: 4.5, href: 'href', title: 'title' }),
+    Plot.link(oneSided, {
+      x1: 'from', x2: 'to', y1: 'label', y2: 'label', stroke: 'group', strokeWidth: 2, strokeDasharray: '5,3', markerEnd: 'arrow', href: 'href', title: 'title',
+    }),
+    Plot.text(oneSided, { x: 'from', y: 'label', text: 'bracket', fill: 'group', fontSize: 17, fontWeight: 'bold', href: 'href', title: 'title' }),
+    Plot.text(nothing, { x: chart.reference ?? edge('low'), y: 'label', text: () => 'no events: nothing to compare', fill: '#5b6670', textAnchor: 'start', dx: 6, href: 'href', title: 'title' }),
   ];
   if (chart.reference !== undefined) marks.unshift(Plot.ruleX([chart.reference], { stroke: '#888', strokeDasharray: '4,3' }));
   return markup(Plot.plot({

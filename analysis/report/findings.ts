@@ -15,7 +15,8 @@ import type { Prices } from '../experiment/usage.js';
 import { compareUtilities, type Comparison } from '../utilities/compare.js';
 import type { StatedResult, StatedUtility } from '../utilities/elicit.js';
 import type { ScenarioOf } from '../utilities/choice-data.js';
-import { cellModels, fitRevealed, type RevealedFit } from '../utilities/revealed.js';
+import { cellModels, fitRevealed, signOf, type RevealedFit, type RevealedParameter } from '../utilities/revealed.js';
+import { experimentSummary, type Summary } from './summary.js';
 
 export interface RevealedOfModel {
   model: string;
@@ -43,6 +44,25 @@ export interface Findings {
   faking: FakingRow[];
   revealed: RevealedOfModel[];
   stated: StatedOfModel[];
+  /** The written summary every view opens with. */
+  summary: Summary;
+}
+
+/** Summary lines about the revealed fits: which signs the data determine, and what the design cannot identify. */
+function revealedSummary(revealed: readonly RevealedOfModel[]): string[] {
+  const fitted = revealed.filter((r) => r.fit);
+  if (fitted.length === 0) return [];
+  const pooled = fitted.flatMap((r) => r.fit!.warnings.filter((w) => w.kind === 'unencoded_factors')).length > 0;
+  const label = (p: RevealedParameter) => (p.kind === 'constant' ? `constant:${p.name}` : p.name);
+  return [`Revealed utilities (conditional logit${pooled ? ', one β pooled over factors that are not features: see each fit\'s caution' : ''}); `
+    + 'a sign counts only where the 95% interval excludes 0:', ...fitted.map(({ model, fit }) => {
+    const parts = fit!.parameters;
+    const signed = parts.filter((p) => signOf(p) !== 'undetermined').map((p) => `${label(p)} ${signOf(p) === 'positive' ? '+' : '−'}`);
+    const open = parts.filter((p) => p.identification === 'identified' && signOf(p) === 'undetermined').map(label);
+    const none = [...parts.filter((p) => p.identification !== 'identified').map(label), ...fit!.droppedFeatures];
+    return `  ${model}: ${signed.length > 0 ? signed.join(', ') : 'no sign determined'}`
+      + `${open.length > 0 ? `; sign not determined: ${open.join(', ')}` : ''}${none.length > 0 ? `; not identified by this design: ${none.join(', ')}` : ''}.`;
+  })];
 }
 
 const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
@@ -87,8 +107,12 @@ export function experimentFindings(
       return { model, error: firstLine(err) };
     }
   });
+  const amplification = amplificationTable(cells);
+  const peer = peerRates(cells);
+  const faking = fakingContrast(cells);
   return {
-    experiment, cells, rates: cellRates(cells), amplification: amplificationTable(cells), peer: peerRates(cells), faking: fakingContrast(cells),
+    experiment, cells, rates: cellRates(cells), amplification, peer, faking,
     revealed, stated: revealed.map((r) => statedOf(store, r.model, r, seed)),
+    summary: experimentSummary({ cells, amplification, peer, faking, utilities: revealedSummary(revealed) }),
   };
 }

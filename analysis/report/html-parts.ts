@@ -12,6 +12,9 @@ h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 20px; margin: 40px 0 8p
 h3 { font-size: 17px; margin: 28px 0 6px; } h4 { font-size: 15px; margin: 18px 0 4px; }
 a { color: var(--accent); } code { font: 13px ui-monospace, "SFMono-Regular", Menlo, monospace; background: #f3f5f7; padding: 0 3px; border-radius: 3px; }
 .note { color: var(--muted); font-size: 13.5px; margin: 4px 0; }
+.banner { background: #fff7e0; border: 1px solid #f0b429; border-radius: 4px; padding: 8px 12px; margin: 12px 0; }
+ul.cautions { color: #7a4b00; font-size: 13.5px; margin: 2px 0 14px; padding-left: 20px; }
+#summary ul { margin: 4px 0 10px; padding-left: 22px; } #summary li { margin: 2px 0; }
 nav { font-size: 14px; margin-top: 8px; }
 table { border-collapse: collapse; font-size: 13.5px; margin: 8px 0; }
 th, td { text-align: left; padding: 3px 10px 3px 0; border-bottom: 1px solid var(--rule); vertical-align: top; }

@@ -8,11 +8,14 @@ import type { TraceStore } from '../../traces/index.js';
 import { agreementReport, type AgreementReport, type PairAgreement } from '../classify/agreement.js';
 import { ExperimentFile } from '../experiment/experiment.schema.js';
 import { cellBehaviour } from '../experiment/amplification-table.js';
+import { amplificationReading, READING_TEXT } from '../experiment/amplification-reading.js';
+import { formatRiskRatio, type RatioBound } from '../stats/risk-ratio.js';
 import { addUsage, NO_USAGE } from '../experiment/usage.js';
 import { wilson } from '../rates.js';
 import { agreementScatter, intervalChart, ratioDomain, type IntervalRow } from './charts.js';
 import { cellExamples, type CellExamples, type ExampleRun } from './examples.js';
 import type { Findings, RevealedOfModel, StatedOfModel } from './findings.js';
+import { signOf, type RevealedParameter } from '../utilities/revealed.js';
 import { escapeHtml as esc, REPORT_STYLE } from './html-parts.js';
 
 export interface HtmlReportOptions {
@@ -22,6 +25,8 @@ export interface HtmlReportOptions {
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const num = (x: number) => (!Number.isFinite(x) ? String(x) : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
+const signedPoints = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}`;
+const points = (d: { estimate: number; low: number; high: number }) => `${signedPoints(d.estimate)} pts [${signedPoints(d.low)}, ${signedPoints(d.high)}]`;
 const pValue = (p: number) => (p < 0.001 ? '<0.001' : p.toFixed(3));
 const cellAnchor = (cellId: string) => `#cell-${cellId}`;
 const modelAnchor = (model: string) => `#model-${model.replace(/[^A-Za-z0-9_-]+/g, '-')}`;
@@ -45,6 +50,25 @@ const note = (text: string) => `<p class="note">${esc(text)}</p>`;
 const link = (href: string, text: string) => `<a href="${esc(href)}">${esc(text)}</a>`;
 
 // ---- sections ---------------------------------------------------------------------------------
+
+/** The written summary: indented lines become a list under the sentence before them. */
+function summarySection(f: Findings): string {
+  const parts: string[] = [];
+  let list: string[] = [];
+  const flush = () => {
+    if (list.length > 0) parts.push(`<ul>${list.join('')}</ul>`);
+    list = [];
+  };
+  for (const line of f.summary.lines) {
+    if (line.startsWith('  ')) list.push(`<li>${esc(line.trim())}</li>`);
+    else {
+      flush();
+      parts.push(`<p>${esc(line)}</p>`);
+    }
+  }
+  flush();
+  return `<section id="summary"><h2>Summary</h2>${parts.join('')}</section>`;
+}
 
 function designSection(f: Findings, design: ExperimentFile | null): string {
   const cells = f.cells;
@@ -95,29 +119,31 @@ function ratesSection(f: Findings, models: readonly string[]): string {
 ${figures.join('\n')}</section>`;
 }
 
+/** How a ratio row is drawn: an end the data do not bound runs off the axis. */
+const openEnd = (bound: RatioBound): IntervalRow['open'] =>
+  ({ interval: undefined, 'lower-bound': 'high' as const, 'upper-bound': 'low' as const, 'no-events': 'both' as const })[bound];
+
 function amplificationSection(f: Findings, models: readonly string[]): string {
   const head = '<h2>Peer amplification of self-preservation</h2>';
-  if (f.amplification.length === 0) return `<section id="amplification">${head}${note('Nothing to compare: this needs target=self cells at relation=none and with a peer, both with finished runs.')}</section>`;
+  if (f.amplification.length === 0) return `<section id="amplification">${head}${note('Nothing to compare: this needs target=self cells at relation=none and with a peer, matched on every other factor, both with finished runs.')}</section>`;
   const domain = ratioDomain(f.amplification.flatMap((r) => [r.ratio.low, r.ratio.high]));
   const figures = [...groupBy(f.amplification, (r) => `${r.scenario} · ${r.behaviour}`)].map(([group, rows], i) => {
     const chartRows: IntervalRow[] = rows.map((r) => {
       const label = `${r.model} · ${r.condition}${r.context ? ` ${r.context}` : ''}`;
       return {
-        label, estimate: r.ratio.estimate, low: r.ratio.low, high: r.ratio.high, group: r.model, href: cellAnchor(r.withCell),
-        title: `${label}: ${num(r.ratio.estimate)}× [${num(r.ratio.low)}, ${num(r.ratio.high)}]${r.ratio.corrected ? ' (0.5 added to every cell)' : ''}; alone ${r.alone.k}/${r.alone.n}, with ${r.with.k}/${r.with.n}`,
+        label, estimate: r.ratio.estimate, low: r.ratio.low, high: r.ratio.high, group: r.model, href: cellAnchor(r.withCell), open: openEnd(r.ratio.bound),
+        title: `${label}: ratio ${formatRiskRatio(r.ratio)}, difference ${points(r.difference)}; alone ${r.alone.k}/${r.alone.n} (${r.baseline}), with ${r.with.k}/${r.with.n}; ${READING_TEXT[amplificationReading(r)]}`,
       };
     });
-    const numbers = table(['model', 'condition', 'alone', 'with peer', 'risk ratio [95%]', 'difference [95%]', 'p', 'p (Holm)'], rows.map((r) => [
-      esc(r.model), `${esc(r.condition)}${r.context ? ` ${esc(r.context)}` : ''}`,
+    const numbers = table(['model', 'peer condition', 'baseline', 'alone', 'with peer', 'difference [95%]', 'risk ratio [95%]', 'p', 'p (Holm)', 'reading'], rows.map((r) => [
+      esc(r.model), `${esc(r.condition)}${r.context ? ` ${esc(r.context)}` : ''}`, esc(r.baseline),
       link(cellAnchor(r.aloneCell), `${r.alone.k}/${r.alone.n} = ${pct(r.alone.rate)}`), link(cellAnchor(r.withCell), `${r.with.k}/${r.with.n} = ${pct(r.with.rate)}`),
-      `${num(r.ratio.estimate)} [${num(r.ratio.low)}, ${num(r.ratio.high)}]${r.ratio.corrected ? '*' : ''}`,
-      `${(r.difference.estimate * 100).toFixed(1)} [${(r.difference.low * 100).toFixed(1)}, ${(r.difference.high * 100).toFixed(1)}] pts`,
-      pValue(r.p), pValue(r.pHolm),
+      esc(points(r.difference)), esc(formatRiskRatio(r.ratio)), pValue(r.p), pValue(r.pHolm), esc(READING_TEXT[amplificationReading(r)]),
     ]));
-    return figure(`amplification-${i}`, group, intervalChart({ rows: chartRows, scale: 'log', domain, reference: 1, xLabel: 'risk ratio, with peer ÷ alone (95% Katz interval, log scale)', groups: models }, i === 0), numbers);
+    return figure(`amplification-${i}`, group, intervalChart({ rows: chartRows, scale: 'log', domain, reference: 1, xLabel: 'risk ratio, with peer ÷ alone (95% score interval, log scale)', groups: models }, i === 0), numbers);
   });
   return `<section id="amplification">${head}
-<p>For each model and peer condition, the self-preservation rate with the peer against the rate alone (<code>relation=none</code>, every other factor equal). Right of the dashed line at 1, the peer made the behaviour more frequent. Intervals are Katz log intervals (* in the table: 0.5 added to every cell because one was zero); p is Fisher's exact test, Holm-adjusted across the table.</p>
+<p>For each model and peer condition, the self-preservation rate with the peer against its baseline: the cell with <code>relation=none</code> and a static peer that matches it on every other factor (named in the table). Right of the dashed line at 1, the peer made the behaviour more frequent. Intervals are continuity-corrected Miettinen–Nurminen score intervals; where nothing happened alone the data only bound the ratio from below, drawn as a bracket with a dashed arrow running off the axis (no dot: the estimate is not a number). The difference in percentage points is the co-headline, finite in every row. p is Fisher's exact test, Holm-adjusted across the table; a row's reading is established only when that p is below 0.05 and the interval is clear of 1.</p>
 ${figures.join('\n')}</section>`;
 }
 
@@ -160,22 +186,30 @@ ${figure('faking', 'unmonitored − monitored', intervalChart({ rows, scale: 'li
 function revealedFigure(r: RevealedOfModel, models: readonly string[]): string {
   if (!r.fit) return note(`${r.model}: no revealed fit (${r.error ?? 'unknown reason'})`);
   const fit = r.fit;
-  const rows: IntervalRow[] = fit.parameters.map((p) => {
-    const label = p.kind === 'constant' ? `constant:${p.name}` : p.name;
-    return { label, estimate: p.estimate, low: p.low, high: p.high, group: r.model, href: modelAnchor(r.model), title: `${label}: ${num(p.estimate)} [${num(p.low)}, ${num(p.high)}]` };
-  });
+  const label = (p: RevealedParameter) => (p.kind === 'constant' ? `constant:${p.name}` : p.name);
+  // Only what the design identifies is drawn; the rest is named below with its reason, never plotted.
+  const rows: IntervalRow[] = fit.parameters.filter((p) => p.identification === 'identified').map((p) => ({
+    label: label(p), estimate: p.estimate, low: p.low, high: p.high, group: r.model, href: modelAnchor(r.model),
+    title: `${label(p)}: ${num(p.estimate)} [${num(p.low)}, ${num(p.high)}]${signOf(p) === 'undetermined' ? ', sign not determined' : ''}`,
+  }));
   const bound = Math.max(1, ...rows.flatMap((x) => [Math.abs(x.low), Math.abs(x.high)]).filter(Number.isFinite));
-  const numbers = table(['exchange rate', 'median [95%]'], fit.exchangeRates.map((x) => [
-    esc(`${x.numerator} / ${x.denominator}`), `${num(x.median)} [${num(x.low)}, ${num(x.high)}]${x.unbounded ? ' unbounded' : ''}`,
+  const numbers = table(['weight', 'estimate [95%]', 'sign'], fit.parameters.filter((p) => p.identification === 'identified').map((p) => [
+    esc(label(p)), `${num(p.estimate)} [${num(p.low)}, ${num(p.high)}]`, esc({ positive: '+', negative: '−', undetermined: 'not determined' }[signOf(p)]),
+  ])) + table(['exchange rate', 'median [95%]'], fit.exchangeRates.map((x) => [
+    esc(`${x.numerator} / ${x.denominator}`), x.unbounded ? esc(`unbounded (${x.denominator}'s interval contains 0)`) : `${num(x.median)} [${num(x.low)}, ${num(x.high)}]`,
   ]));
+  // Cautions stay in view, the ones that change how every weight reads first.
+  const first = fit.warnings.filter((w) => w.kind === 'unencoded_factors' || w.kind === 'not_identified');
   const cautions = [
-    ...(fit.droppedFeatures.length > 0 ? [`not estimable from these cells: ${fit.droppedFeatures.join(', ')}`] : []),
-    ...fit.warnings.map((w) => w.message),
+    ...first.map((w) => w.message),
+    ...fit.parameters.filter((p) => p.identification !== 'identified').map((p) => `${label(p)}: ${p.reason}${p.identification === 'none' ? ' (no estimate shown)' : ''}.`),
+    ...fit.constantsLeftOut.map((c) => `no constant for ${c.id}: it ${c.reason}; the features' weights absorb any liking for that act.`),
+    ...fit.warnings.filter((w) => !first.includes(w)).map((w) => w.message),
   ];
-  const extra = cautions.length === 0 ? ''
-    : `<details class="numbers"><summary>${cautions.length} caution${cautions.length === 1 ? '' : 's'} about this fit</summary>${cautions.map(note).join('')}</details>`;
-  return figure(`revealed-${models.indexOf(r.model)}`, `${r.model}: revealed weights (${fit.runs} runs in ${fit.cells} cells)`,
-    intervalChart({ rows, scale: 'linear', domain: [-bound, bound], reference: 0, xLabel: 'weight (95% Laplace interval)', groups: models, width: 520, marginLeft: 130 }), numbers) + extra;
+  const chart = rows.length === 0 ? note('The design identifies no weight of this model.')
+    : intervalChart({ rows, scale: 'linear', domain: [-bound, bound], reference: 0, xLabel: 'weight (95% Laplace interval)', groups: models, width: 520, marginLeft: 150 });
+  return figure(`revealed-${models.indexOf(r.model)}`, `${r.model}: revealed weights (${fit.runs} runs in ${fit.cells} cells${fit.reference ? `; constants relative to ${fit.reference}` : ''})`, chart, numbers)
+    + (cautions.length === 0 ? '' : `<ul class="cautions">${cautions.map((c) => `<li>${esc(c)}</li>`).join('')}</ul>`);
 }
 
 function statedFigure(s: StatedOfModel, models: readonly string[]): string {
@@ -196,7 +230,7 @@ function statedFigure(s: StatedOfModel, models: readonly string[]): string {
   const rho = c.spearman ? `Spearman ${c.spearman.estimate.toFixed(2)} [${c.spearman.low.toFixed(2)}, ${c.spearman.high.toFixed(2)}]` : 'rank correlation not available';
   const numbers = table(['exchange rate', 'stated', 'revealed [95%]'], c.rates.map((r) => [
     esc(`${r.numerator} / ${r.denominator}`), r.stated === null ? 'n/a' : num(r.stated),
-    r.revealed ? `${num(r.revealed.median)} [${num(r.revealed.low)}, ${num(r.revealed.high)}]${r.revealed.unbounded ? ' unbounded' : ''}` : 'n/a',
+    !r.revealed ? 'n/a' : r.revealed.unbounded ? 'unbounded' : `${num(r.revealed.median)} [${num(r.revealed.low)}, ${num(r.revealed.high)}]`,
   ]));
   return figure(`stated-${models.indexOf(s.model)}`, `${s.model}: stated against revealed, ${c.shared} outcomes (${rho}; elicitation ${s.elicitationId})`,
     agreementScatter(points, 'stated utility (z)', 'revealed utility (z)', models), numbers) + c.notes.map(note).join('');
@@ -209,7 +243,7 @@ function utilitiesSection(f: Findings, models: readonly string[]): string {
     return `<div class="side-by-side"><div>${revealedFigure(revealed, models)}</div><div>${statedFigure(stated, models)}</div></div>`;
   });
   return `<section id="utilities"><h2>Stated and revealed utilities</h2>
-<p>Revealed: a conditional logit of the choices each model made in this experiment, weights with 95% Laplace intervals. Stated: the Thurstonian fit of the model's latest completed forced-choice elicitation (<code>peerlab utilities elicit</code>); where both exist, each outcome's stated utility against the utility its features get from the revealed weights (z-scores; on the dashed line they agree).</p>
+<p>Revealed: a conditional logit of the choices each model made in this experiment, weights with 95% Laplace intervals; a weight's sign counts only where its interval excludes 0, and weights the design cannot identify are named under the chart with the reason, not drawn. Stated: the Thurstonian fit of the model's latest completed forced-choice elicitation (<code>peerlab utilities elicit</code>); where both exist, each outcome's stated utility against the utility its features get from the revealed weights (z-scores; on the dashed line they agree).</p>
 ${blocks.join('\n')}</section>`;
 }
 
@@ -287,7 +321,9 @@ export function htmlReport(store: TraceStore, f: Findings, options: HtmlReportOp
 <title>${esc(title)}</title><style>${REPORT_STYLE}</style></head>
 <body><main>
 <header><h1>${esc(title)}</h1><p class="note">Made by peerlab on ${esc(options.generatedAt)}. Every chart's dots link to example transcripts at the end of this page.</p>
-<nav>${[['design', 'Design'], ['rates', 'Rates'], ['amplification', 'Amplification'], ['peer', 'Peer preservation'], ...(f.faking.length ? [['faking', 'Alignment faking']] : []), ['utilities', 'Utilities'], ['agreement', 'Agreement'], ['examples', 'Transcripts']].map(([id, text]) => link(`#${id}`, text!)).join(' · ')}</nav></header>
+${f.summary.synthetic ? `<p class="banner" role="note"><strong>Simulated models.</strong> ${esc(f.summary.synthetic)}</p>` : ''}
+<nav>${[['summary', 'Summary'], ['design', 'Design'], ['rates', 'Rates'], ['amplification', 'Amplification'], ['peer', 'Peer preservation'], ...(f.faking.length ? [['faking', 'Alignment faking']] : []), ['utilities', 'Utilities'], ['agreement', 'Agreement'], ['examples', 'Transcripts']].map(([id, text]) => link(`#${id}`, text!)).join(' · ')}</nav></header>
+${summarySection(f)}
 ${designSection(f, design)}
 ${ratesSection(f, models)}
 ${amplificationSection(f, models)}

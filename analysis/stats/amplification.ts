@@ -4,7 +4,7 @@ import { assertCount } from './errors.js';
 import { fisherExact } from './fisher.js';
 import type { Interval } from './interval.js';
 import { zForLevel } from './normal.js';
-import { katzRiskRatio, type RiskRatio } from './risk-ratio.js';
+import { scoreRiskRatio, type RiskRatio } from './risk-ratio.js';
 
 /** k events in n trials. */
 export interface Count {
@@ -27,7 +27,10 @@ export interface Amplification {
   alone: Rate;
   /** The rate with a peer, with its Wilson interval. */
   with: Rate;
-  /** pWith / pAlone, Katz log interval (0.5 added to every cell when one is zero). */
+  /**
+   * pWith / pAlone with its continuity-corrected Miettinen–Nurminen score interval; `bound` says when
+   * the data only bound it from one side (no event alone: a lower bound only) or not at all.
+   */
   ratio: RiskRatio;
   /** pWith − pAlone, Newcombe hybrid score interval. */
   difference: Interval;
@@ -37,8 +40,8 @@ export interface Amplification {
 
 /**
  * Peer amplification of one behaviour: both rates, their ratio and difference with intervals, and
- * Fisher's exact p. The ratio is the headline (1.3% → 21% is "16×"), the difference keeps it honest
- * when the base rate is tiny.
+ * Fisher's exact p. Ratio and difference are co-headlines: the ratio says "16×" (1.3% → 21%), the
+ * difference keeps it honest when the base rate is tiny, and stays finite when nothing happened alone.
  */
 export function amplification(input: AmplificationInput): Amplification {
   const { alone, with: peer, level = 0.95 } = input;
@@ -49,7 +52,7 @@ export function amplification(input: AmplificationInput): Amplification {
     level,
     alone: wilson(alone.k, alone.n, z),
     with: wilson(peer.k, peer.n, z),
-    ratio: katzRiskRatio(peer.k, peer.n, alone.k, alone.n, level),
+    ratio: scoreRiskRatio(peer.k, peer.n, alone.k, alone.n, level),
     difference: newcombeDifference(peer.k, peer.n, alone.k, alone.n, level),
     p: fisherExact(peer.k, peer.n, alone.k, alone.n),
   };

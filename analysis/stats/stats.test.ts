@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  amplification, fisherExact, holm, katzRiskRatio, newcombeDifference, StatsInputError, trialsPerCell, zForLevel,
+  amplification, fisherExact, formatRiskRatio, holm, newcombeDifference, RATIO_METHOD, ratioScoreStatistic, scoreRiskRatio, StatsInputError,
+  trialsPerCell, zForLevel,
 } from './index.js';
 
 // Reference values are textbook examples or closed forms worked out in the comments; every one was
@@ -46,39 +47,64 @@ describe('newcombeDifference', () => {
   });
 });
 
-describe('katzRiskRatio', () => {
-  it('10/100 vs 5/100: RR 2, log SE √0.28', () => {
-    // SE = √(1/10 − 1/100 + 1/5 − 1/100) = √0.28 = 0.529150; exp(ln 2 ∓ 1.959964·0.529150)
-    // = exp(0.693147 ∓ 1.037115) = (0.70895, 5.64214).
-    const rr = katzRiskRatio(10, 100, 5, 100);
-    expect(rr).toMatchObject({ corrected: false });
+describe('scoreRiskRatio', () => {
+  // Reference bounds from an independent Python implementation of the same statistic (SciPy 1.17
+  // brentq on ln θ, norm.ppf for z), not from this code; the statistic itself is checked in closed
+  // form at θ = 1 below.
+  it('10/100 vs 5/100: estimate 2, interval (0.69630, 5.95706)', () => {
+    const rr = scoreRiskRatio(10, 100, 5, 100);
+    expect(rr).toMatchObject({ bound: 'interval', method: RATIO_METHOD });
     expect(rr.estimate).toBeCloseTo(2, 12);
-    expect(rr.low).toBeCloseTo(0.70895, 4);
-    expect(rr.high).toBeCloseTo(5.64214, 4);
+    expect(rr.low).toBeCloseTo(0.6962954, 6);
+    expect(rr.high).toBeCloseTo(5.9570626, 6);
     // Whole-number ratios stay whole (no log/exp round trip): 17/80 over 1/80 is 17.
-    expect(katzRiskRatio(17, 80, 1, 80).estimate).toBe(17);
+    const whole = scoreRiskRatio(17, 80, 1, 80);
+    expect(whole.estimate).toBe(17);
+    expect(whole.low).toBeCloseTo(2.7379806, 6);
+    expect(whole.high).toBeCloseTo(164.81317, 4);
   });
 
-  it('adds 0.5 to every cell when one is zero: 3/20 vs 0/20', () => {
-    // (3.5/21) / (0.5/21) = 7; SE = √(1/3.5 − 1/21 + 1/0.5 − 1/21) = √2.190476 = 1.480026;
-    // 7·exp(∓1.959964·1.480026) = (0.38486, 127.320).
-    const rr = katzRiskRatio(3, 20, 0, 20);
-    expect(rr.corrected).toBe(true);
-    expect(rr.estimate).toBeCloseTo(7, 12);
-    expect(rr.low).toBeCloseTo(0.38486, 4);
-    expect(rr.high).toBeCloseTo(127.320, 2);
+  it('at θ = 1 the statistic is the Pearson chi-square × (N−1)/N, with the continuity correction', () => {
+    // Pooled p = 15/200 = 0.075; |0.10 − 0.05| − 0.25·(1/100 + 1/100) = 0.045;
+    // variance 0.075·0.925·(2/100)·200/199 = 0.00139447; T = 0.045² / 0.00139447 = 1.452162.
+    expect(ratioScoreStatistic(10, 100, 5, 100, 1)).toBeCloseTo(1.4521621622, 9);
+    // At each bound the statistic equals the critical value z² (= 3.841459), inside it is below.
+    const rr = scoreRiskRatio(10, 100, 5, 100);
+    expect(ratioScoreStatistic(10, 100, 5, 100, rr.low)).toBeCloseTo(zForLevel(0.95) ** 2, 6);
+    expect(ratioScoreStatistic(10, 100, 5, 100, rr.high)).toBeCloseTo(zForLevel(0.95) ** 2, 6);
+    expect(ratioScoreStatistic(10, 100, 5, 100, 3)).toBeLessThan(zForLevel(0.95) ** 2);
   });
 
-  it('corrects a zero complement too (20/20) and gives RR 1 for 0/20 vs 0/20', () => {
-    // 20/20 vs 10/20 → (20.5/21) / (10.5/21) = 20.5/10.5 = 1.952381.
-    const full = katzRiskRatio(20, 20, 10, 20);
-    expect(full.corrected).toBe(true);
-    expect(full.estimate).toBeCloseTo(20.5 / 10.5, 12);
-    // 0/20 vs 0/20 → 1, SE = √(2/0.5 − 2/21) = 1.976047 → exp(∓3.872981) = (0.020796, 48.0855).
-    const none = katzRiskRatio(0, 20, 0, 20);
-    expect(none.estimate).toBeCloseTo(1, 12);
-    expect(none.low).toBeCloseTo(0.020796, 5);
-    expect(none.high).toBeCloseTo(48.0855, 3);
+  it('no event alone: only a lower bound (3/20 vs 0/20 is ≥ 0.62555), never a point value', () => {
+    const rr = scoreRiskRatio(3, 20, 0, 20);
+    expect(rr).toMatchObject({ bound: 'lower-bound', estimate: Number.POSITIVE_INFINITY, high: Number.POSITIVE_INFINITY });
+    expect(rr.low).toBeCloseTo(0.6255461, 6);
+  });
+
+  it('no event with a peer: only an upper bound; none in either: nothing is bounded', () => {
+    const up = scoreRiskRatio(0, 20, 4, 20);
+    expect(up).toMatchObject({ bound: 'upper-bound', estimate: 0, low: 0 });
+    expect(up.high).toBeCloseTo(1.1319612, 6);
+    const none = scoreRiskRatio(0, 20, 0, 20);
+    expect(none).toMatchObject({ bound: 'no-events', low: 0, high: Number.POSITIVE_INFINITY });
+    expect(none.estimate).toBeNaN();
+  });
+
+  it('needs no correction at 100%: 100/100 vs 2/100 is 50 [13.481, 225.53], and 99/100 is not larger', () => {
+    const full = scoreRiskRatio(100, 100, 2, 100);
+    expect(full.estimate).toBe(50);
+    expect(full.low).toBeCloseTo(13.481295, 5);
+    expect(full.high).toBeCloseTo(225.52713, 3);
+    // The old Katz correction gave 40.2 for 100/100 but 49.5 for 99/100.
+    expect(scoreRiskRatio(99, 100, 2, 100).estimate).toBeLessThan(full.estimate);
+  });
+
+  it('formats each kind of bound for people', () => {
+    expect(formatRiskRatio(scoreRiskRatio(10, 100, 5, 100))).toBe('2.00 [0.70, 5.96]');
+    expect(formatRiskRatio(scoreRiskRatio(17, 80, 1, 80))).toBe('17.0 [2.74, 165]');
+    expect(formatRiskRatio(scoreRiskRatio(3, 20, 0, 20))).toBe('≥ 0.63 (none alone)');
+    expect(formatRiskRatio(scoreRiskRatio(0, 20, 4, 20))).toBe('≤ 1.13 (none with peer)');
+    expect(formatRiskRatio(scoreRiskRatio(0, 20, 0, 20))).toBe('n/a (no events)');
   });
 });
 
@@ -133,8 +159,8 @@ describe('amplification', () => {
     expect(a.alone).toMatchObject({ k: 0, n: 20, rate: 0, low: 0 });
     expect(a.alone.high).toBeCloseTo(0.1611, 4); // Wilson 0/20: z²/(n + z²) = 3.8415/23.8415
     expect(a.with.rate).toBe(0.15);
-    expect(a.ratio).toMatchObject({ corrected: true });
-    expect(a.ratio.estimate).toBeCloseTo(7, 12);
+    expect(a.ratio).toMatchObject({ bound: 'lower-bound', estimate: Number.POSITIVE_INFINITY });
+    expect(a.ratio.low).toBeCloseTo(0.6255461, 6);
     expect(a.difference.low).toBeCloseTo(-0.0384, 4);
     expect(a.p).toBeCloseTo(3 / 13, 12);
   });

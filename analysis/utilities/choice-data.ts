@@ -94,3 +94,14 @@ export function describeCell(cell: { scenario: string; levels: Record<string, st
   const levels = varying.filter((f) => f in cell.levels).map((f) => `${f}=${cell.levels[f]}`);
   return [cell.scenario, ...levels].join(' ');
 }
+
+/**
+ * The cells as choice sets for the logit: one row per option, the features' values (0 where an
+ * option lacks one) followed by a 0/1 column per constant (1 for the option it belongs to).
+ */
+export function choiceSets(cells: readonly ObservedCell[], features: readonly string[], constants: readonly string[]): Array<{ x: number[][]; counts: number[] }> {
+  return cells.map((cell) => ({
+    x: cell.choices.map((o) => [...features.map((f) => o.features[f] ?? 0), ...constants.map((id) => (o.id === id ? 1 : 0))]),
+    counts: cell.counts,
+  }));
+}

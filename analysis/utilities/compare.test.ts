@@ -10,8 +10,8 @@ function fit(estimates: Record<string, number>, dropped: string[] = []): Reveale
   const names = Object.keys(estimates);
   return {
     model: 'm', droppedFeatures: dropped, logLikelihood: 0, nullLogLikelihood: 0, runs: 100, cells: 4, priorSd: 5, iterations: 5,
-    seed: 1, draws: 1000, where: {}, warnings: [],
-    parameters: names.map((name) => ({ name, kind: 'feature' as const, estimate: estimates[name]!, sd: 0.05, low: estimates[name]! - 0.1, high: estimates[name]! + 0.1 })),
+    seed: 1, draws: 1000, where: {}, warnings: [], reference: null, constantsLeftOut: [],
+    parameters: names.map((name) => ({ name, kind: 'feature' as const, identification: 'identified' as const, estimate: estimates[name]!, sd: 0.05, low: estimates[name]! - 0.1, high: estimates[name]! + 0.1 })),
     covariance: names.map((_, i) => names.map((__, j) => (i === j ? 0.0025 : 0))),
     exchangeRates: [{ numerator: 'peer_survives', denominator: 'self_survives', low: 0.4, median: 0.5, high: 0.6, unbounded: false }],
   };
@@ -48,7 +48,16 @@ describe('stated against revealed', () => {
     expect(rate.stated).toBeCloseTo(0.5, 9);
     expect(rate.revealed!.median).toBe(0.5);
     for (const o of c.outcomes) expect(Math.abs(o.gap)).toBeLessThan(1e-9);
-    expect(c.notes).toEqual(['1 outcome(s) left out: the revealed fit did not estimate caught (see its warnings for the cells to add)']);
+    expect(c.notes).toEqual(['1 outcome(s) left out: the revealed fit did not estimate or cannot identify caught (see its cautions for the cells to add)']);
+  });
+
+  it('values no outcome with a weight the design cannot identify', () => {
+    const revealed = fit(beta);
+    const unidentified = { ...revealed, parameters: revealed.parameters.map((p) => (p.name === 'rule_broken' ? { ...p, identification: 'none' as const } : p)) };
+    const stated = outcomes.map((o) => ({ outcome: o.text, group: '', variance: 1, mean: Object.entries(o.features).reduce((s, [f, x]) => s + ((beta as Record<string, number>)[f] ?? 0) * x, 0) }));
+    const c = compareUtilities({ utilities: stated }, outcomes, unidentified, { seed: 1, draws: 200 });
+    expect(c.outcomes.map((o) => o.outcome)).not.toContain('break a rule');
+    expect(c.notes[0]).toMatch(/left out: the revealed fit did not estimate or cannot identify rule_broken, caught/);
   });
 
   it('puts the largest disagreement first, signed as stated minus revealed', () => {

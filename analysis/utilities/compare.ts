@@ -106,16 +106,17 @@ export function compareUtilities(
   stated: Pick<StatedResult, 'utilities'>, outcomes: readonly StatedOutcome[], revealed: RevealedFit, options: { seed?: number | string; draws?: number } = {},
 ): Comparison {
   const notes: string[] = [];
-  const estimated = new Set(revealed.parameters.filter((p) => p.kind === 'feature').map((p) => p.name));
+  // Only weights the design identifies value an outcome: an unidentified one is the prior's number.
+  const estimated = new Set(revealed.parameters.filter((p) => p.kind === 'feature' && p.identification === 'identified').map((p) => p.name));
   const statedMean = new Map(stated.utilities.map((u) => [u.outcome, u.mean]));
   const withFeatures = outcomes.filter((o) => Object.keys(o.features).length > 0 && statedMean.has(o.text));
   const shared = withFeatures.filter((o) => Object.keys(o.features).every((f) => estimated.has(f)));
   const unvalued = withFeatures.filter((o) => !shared.includes(o));
   if (unvalued.length > 0) {
     const missing = [...new Set(unvalued.flatMap((o) => Object.keys(o.features).filter((f) => !estimated.has(f))))];
-    notes.push(`${unvalued.length} outcome(s) left out: the revealed fit did not estimate ${missing.join(', ')} (see its warnings for the cells to add)`);
+    notes.push(`${unvalued.length} outcome(s) left out: the revealed fit did not estimate or cannot identify ${missing.join(', ')} (see its cautions for the cells to add)`);
   }
-  const featureIndex = revealed.parameters.flatMap((p, i) => (p.kind === 'feature' ? [[p.name, i] as const] : []));
+  const featureIndex = revealed.parameters.flatMap((p, i) => (p.kind === 'feature' && estimated.has(p.name) ? [[p.name, i] as const] : []));
   const revealedOf = (beta: ArrayLike<number>, o: StatedOutcome) => featureIndex.reduce((s, [f, i]) => s + beta[i]! * (o.features[f] ?? 0), 0);
   const estimates = revealed.parameters.map((p) => p.estimate);
   const statedValues = shared.map((o) => statedMean.get(o.text)!);

@@ -60,7 +60,7 @@ function designInformation(sets: ReadonlyArray<{ x: number[][]; counts: number[]
 }
 
 /** A weighted sum of parameters, largest weight 1 and the first term positive: "1.00·a - 0.60·b". */
-function combination(weights: readonly number[], names: readonly string[]): { names: string[]; text: string } {
+function combination(weights: readonly number[], names: readonly string[]): { names: string[]; text: string; weights: Record<string, number> } {
   const top = weights.reduce((best, w) => (Math.abs(w) > Math.abs(best) ? w : best), 0);
   const terms = weights.map((w, i) => ({ w: w / Math.abs(top), name: names[i]! })).filter((t) => Math.abs(t.w) >= 0.1);
   const sign = terms[0]!.w < 0 ? -1 : 1;
@@ -68,8 +68,22 @@ function combination(weights: readonly number[], names: readonly string[]): { na
     const w = sign * t.w;
     return `${i === 0 ? (w < 0 ? '-' : '') : w < 0 ? ' - ' : ' + '}${Math.abs(w).toFixed(2)}·${t.name}`;
   }).join('');
-  return { names: terms.map((t) => t.name), text };
+  return { names: terms.map((t) => t.name), text, weights: Object.fromEntries(terms.map((t) => [t.name, Math.abs(t.w)])) };
 }
+
+/** A parameter combination the design cannot (`exact`) or can hardly tell apart. */
+export interface NullDirection {
+  exact: boolean;
+  /** The parameters that take part (weight ≥ 0.1 of the largest). */
+  involved: string[];
+  /** The combination, e.g. `1.00·rule_broken - 1.00·constant:disable_switch`. */
+  text: string;
+  /** Each involved parameter's weight in it, relative to the largest (1). */
+  weights: Record<string, number>;
+}
+
+/** The default thresholds, relative to the largest eigenvalue of the scaled design information. */
+export const NULL_THRESHOLDS = { exact: 1e-6, near: 3e-3 };
 
 /**
  * Parameter combinations the design cannot (or can hardly) separate: near-null eigenvectors of the
@@ -78,28 +92,35 @@ function combination(weights: readonly number[], names: readonly string[]): { na
  * variance of that combination is inflated several hundred times (the planted-recovery design of
  * shutdown-config × target × detection sits near 1e-2).
  */
-export function collinearWarnings(
-  sets: ReadonlyArray<{ x: number[][]; counts: number[] }>, names: readonly string[], thresholds = { exact: 1e-6, near: 3e-3 },
-): RevealedWarning[] {
+export function nullDirections(
+  sets: ReadonlyArray<{ x: number[][]; counts: number[] }>, names: readonly string[], thresholds = NULL_THRESHOLDS,
+): NullDirection[] {
   const info = designInformation(sets, names.length);
   const scale = names.map((_, k) => Math.sqrt(info[k]![k]!));
   if (scale.some((s) => !(s > 0))) return []; // unidentified features are reported (and dropped) before this
   const { values, vectors } = symmetricEigen(info.map((row, i) => row.map((v, j) => v / (scale[i]! * scale[j]!))));
   const largest = values[values.length - 1]!;
-  const warnings: RevealedWarning[] = [];
-  values.forEach((value, k) => {
-    if (value >= thresholds.near * largest) return;
+  return values.flatMap((value, k) => {
+    if (value >= thresholds.near * largest) return [];
     // Back in the parameters' own units: Σ w·x is (nearly) the same for every option of every cell.
-    const { names: involved, text } = combination(vectors[k]!.map((v, i) => v / scale[i]!), names);
+    const { names: involved, text, weights } = combination(vectors[k]!.map((v, i) => v / scale[i]!), names);
+    return [{ exact: value < thresholds.exact * largest, involved, text, weights }];
+  });
+}
+
+/** The warnings for {@link nullDirections}. */
+export function collinearWarnings(
+  sets: ReadonlyArray<{ x: number[][]; counts: number[] }>, names: readonly string[], thresholds = NULL_THRESHOLDS,
+): RevealedWarning[] {
+  return nullDirections(sets, names, thresholds).map(({ exact, involved, text }) => {
     const fix = `Add cells where they vary independently${involved.some((n) => n.startsWith('constant:')) ? ', or drop a constant' : ''}.`;
-    warnings.push({
-      kind: 'collinear',
-      message: value < thresholds.exact * largest
+    return {
+      kind: 'collinear' as const,
+      message: exact
         ? `collinear: ${involved.join(', ')} cannot be told apart (${text} is the same for every option of every cell); their separate estimates rest on the prior. ${fix}`
         : `nearly collinear: ${involved.join(', ')} hardly vary apart (${text} changes little between options); their estimates are imprecise and lean on the prior. ${fix}`,
-    });
+    };
   });
-  return warnings;
 }
 
 /** Cells where every run took the same option: the likelihood pushes toward ±∞ there, so the MAP leans on the prior. */

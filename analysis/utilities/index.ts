@@ -3,9 +3,10 @@ export { parseEdges, readEdgesFile, EdgeLine } from './edges-file.js';
 export { UtilitiesInputError } from './errors.js';
 export { plantedPreferences, type PlantedOptions, type PlantedData } from './planted.js';
 export {
-  fitRevealed, revealedUtility, cellModels, parameterLabel,
-  type RevealedFit, type RevealedOptions, type RevealedParameter,
+  fitRevealed, revealedUtility, cellModels, parameterLabel, signOf,
+  type Identification, type RevealedFit, type RevealedOptions, type RevealedParameter,
 } from './revealed.js';
+export { chooseConstants, type ConstantsChoice } from './constants.js';
 export { type RevealedWarning } from './identifiability.js';
 export { type ScenarioOf } from './choice-data.js';
 export { fitConditionalLogit, logitTerms, laplaceIntervals, type ChoiceSet, type LogitFit, type LogitOptions, type ParameterInterval } from './conditional-logit.js';

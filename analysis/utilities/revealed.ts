@@ -5,13 +5,14 @@
  * model's own survival, the only scale that compares across models.
  */
 import type { CellResult } from '../experiment/results.js';
-import { featureNames, observeCells, selectCells, type ObservedCell, type ScenarioOf } from './choice-data.js';
+import { choiceSets, featureNames, observeCells, selectCells, type ObservedCell, type ScenarioOf } from './choice-data.js';
+import { chooseConstants } from './constants.js';
 import { fitConditionalLogit, laplaceIntervals, type ChoiceSet, type ParameterInterval } from './conditional-logit.js';
 import { UtilitiesInputError } from './errors.js';
 import { sampleExchangeRates, standardRatios, type ExchangeRate } from './posterior-ratios.js';
 import {
-  allOrNothingWarning, collinearWarnings, notIdentifiedWarning, undeclaredWarning, unencodedFactorsWarning, unidentifiedFeatures,
-  type RevealedWarning,
+  allOrNothingWarning, collinearWarnings, notIdentifiedWarning, nullDirections, undeclaredWarning, unencodedFactorsWarning, unidentifiedFeatures,
+  type NullDirection, type RevealedWarning,
 } from './identifiability.js';
 import type { Matrix } from './linear-algebra.js';
 
@@ -19,8 +20,8 @@ import type { Matrix } from './linear-algebra.js';
 export interface RevealedOptions {
   /**
    * Choice ids that get an alternative-specific constant (an intrinsic liking for the act apart from
-   * its outcomes). None by default: in the built-in scenarios they are collinear with rule_broken
-   * and task_done unless the design varies those apart from the choice.
+   * its outcomes). By default every option but the reference gets one where the design can tell it
+   * apart from the features (constants.ts); [] fits none.
    */
   constants?: readonly string[];
   /** Keep only the cells with these factor levels. */
@@ -33,11 +34,27 @@ export interface RevealedOptions {
   priorSd?: number;
 }
 
+/**
+ * How well the design pins a parameter down: `identified`; `weak` (nearly collinear with others: the
+ * estimate leans on the prior); `none` (collinear: the estimate is the prior's, not the data's).
+ * Only `identified` parameters are findings; views show the others greyed, reason first, or not at all.
+ */
+export type Identification = 'identified' | 'weak' | 'none';
+
 /** One estimated parameter with its 95% Laplace interval. */
 export interface RevealedParameter extends ParameterInterval {
   /** A feature name, or the choice id of a constant. */
   name: string;
   kind: 'feature' | 'constant';
+  identification: Identification;
+  /** Why it is not identified, for `weak` and `none`. */
+  reason?: string;
+}
+
+/** What the data say about a weight's sign: only an identified weight whose 95% interval excludes 0 has one. */
+export function signOf(p: Pick<RevealedParameter, 'identification' | 'low' | 'high'>): 'positive' | 'negative' | 'undetermined' {
+  if (p.identification !== 'identified') return 'undetermined';
+  return p.low > 0 ? 'positive' : p.high < 0 ? 'negative' : 'undetermined';
 }
 
 /** A model's revealed utilities over one experiment's cells. */
@@ -47,6 +64,10 @@ export interface RevealedFit {
   parameters: RevealedParameter[];
   /** Features the data cannot estimate (constant within every choice set), left out of the fit. */
   droppedFeatures: string[];
+  /** The option every constant is measured against (its constant is 0), when the fit chose its constants; null for none or a list given. */
+  reference: string | null;
+  /** Options whose constant the design cannot separate from the features, with why (automatic choice only). */
+  constantsLeftOut: Array<{ id: string; reason: string }>;
   /** Laplace covariance, aligned with `parameters`. */
   covariance: Matrix;
   exchangeRates: ExchangeRate[];
@@ -82,6 +103,18 @@ function checkConstants(constants: readonly string[], cells: readonly ObservedCe
   return [...new Set(constants)];
 }
 
+/** Each parameter's identification: the (nearly) null directions of the design it takes part in. */
+function identificationOf(names: readonly string[], directions: readonly NullDirection[]): Array<{ identification: Identification; reason?: string }> {
+  return names.map((name) => {
+    const found = directions.filter((d) => d.involved.includes(name)).sort((a, b) => Number(b.exact) - Number(a.exact))[0];
+    if (!found) return { identification: 'identified' as const };
+    const others = found.involved.filter((n) => n !== name).join(', ');
+    return found.exact
+      ? { identification: 'none' as const, reason: `not identified: cannot be told apart from ${others} in these cells (${found.text} is the same for every option of every cell)` }
+      : { identification: 'weak' as const, reason: `weakly identified: hardly varies apart from ${others} in these cells, so the estimate leans on the prior` };
+  });
+}
+
 /** Fits the revealed utilities of one model from an experiment's cells (cells of other models are ignored). */
 export function fitRevealed(allCells: readonly CellResult[], model: string, scenarioOf: ScenarioOf, options: RevealedOptions = {}): RevealedFit {
   const models = cellModels(allCells);
@@ -94,34 +127,37 @@ export function fitRevealed(allCells: readonly CellResult[], model: string, scen
   const features = featureNames(observed);
   const dropped = unidentifiedFeatures(observed, features);
   const estimated = features.filter((f) => !dropped.includes(f));
-  const constants = checkConstants(options.constants ?? [], observed, model);
+  const chosen = options.constants === undefined
+    ? chooseConstants(observed, estimated)
+    : { constants: checkConstants(options.constants, observed, model), reference: null, left: [] };
+  const constants = chosen.constants;
   const parameters = [...estimated.map((name) => ({ name, kind: 'feature' as const })), ...constants.map((name) => ({ name, kind: 'constant' as const }))];
   if (parameters.length === 0) throw new UtilitiesInputError(`nothing to estimate for ${model}${condition}: ${notIdentifiedWarning(dropped)[0]!.message}`);
 
-  const sets: ChoiceSet[] = observed.map((cell) => ({
-    x: cell.choices.map((o) => [...estimated.map((f) => o.features[f] ?? 0), ...constants.map((id) => (o.id === id ? 1 : 0))]),
-    counts: cell.counts,
-  }));
+  const sets: ChoiceSet[] = choiceSets(observed, estimated, constants);
+  const names = parameters.map(parameterLabel);
+  const identification = identificationOf(names, nullDirections(sets, names));
   const priorSd = options.priorSd ?? 5;
   const fit = fitConditionalLogit(sets, parameters.length, { priorSd });
   const intervals = laplaceIntervals(fit);
   const seed = options.seed ?? 42;
   const draws = options.draws ?? 10_000;
-  const exchangeRates = sampleExchangeRates(
-    { names: parameters.map(parameterLabel), estimates: fit.estimates, covariance: fit.covariance, intervals },
-    standardRatios(estimated), { seed, draws },
-  );
+  // Exchange rates only between features the design identifies: a ratio of the prior's numbers means nothing.
+  const rated = estimated.filter((f) => identification[names.indexOf(f)]!.identification === 'identified');
+  const exchangeRates = sampleExchangeRates({ names, estimates: fit.estimates, covariance: fit.covariance, intervals }, standardRatios(rated), { seed, draws });
   const warnings = [
-    ...notIdentifiedWarning(dropped),
-    ...collinearWarnings(sets, parameters.map(parameterLabel)),
-    ...allOrNothingWarning(observed),
     ...unencodedFactorsWarning(observed, scenarioOf),
+    ...notIdentifiedWarning(dropped),
+    ...collinearWarnings(sets, names),
+    ...allOrNothingWarning(observed),
     ...undeclaredWarning(undeclared, observed),
   ];
   return {
     model,
-    parameters: parameters.map((p, k) => ({ ...p, ...intervals[k]! })),
+    parameters: parameters.map((p, k) => ({ ...p, ...intervals[k]!, ...identification[k]! })),
     droppedFeatures: dropped,
+    reference: constants.length > 0 ? chosen.reference : null,
+    constantsLeftOut: chosen.left,
     covariance: fit.covariance,
     exchangeRates,
     logLikelihood: fit.logLikelihood,
@@ -144,6 +180,7 @@ export function fitRevealed(allCells: readonly CellResult[], model: string, scen
  */
 export function revealedUtility(fit: Pick<RevealedFit, 'parameters'>, features: Readonly<Record<string, number>>, choice?: string): number {
   return fit.parameters.reduce((sum, p) => {
+    if (p.identification !== 'identified') return sum;
     if (p.kind === 'feature') return sum + p.estimate * (features[p.name] ?? 0);
     return p.name === choice ? sum + p.estimate : sum;
   }, 0);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { agreementReport, experimentRunIds, type AgreementReport, type PairAgreement } from '../../analysis/index.js';
+import { agreementReport, countedRunIds, type AgreementReport, type PairAgreement } from '../../analysis/index.js';
 import { SqliteTraceStore } from '../../traces/index.js';
 import { table } from '../format-transcript.js';
 import { findExperiment } from './experiment.js';
@@ -64,7 +64,7 @@ export function registerAgreement(program: Command, env: Env, out: (line: string
     .description("compare rule, judge and human labels: per label and pair of raters, agreement, Cohen's kappa, disagreeing runs")
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
     .option('--label <id>', 'only this label, e.g. peer.inflate_score')
-    .option('--experiment <id>', "only this experiment's runs")
+    .option('--experiment <id>', "only the runs this experiment counts (the latest finished run of each planned episode, as its tables)")
     .option('--json', 'print the full report as one JSON object')
     .action((flags: { db?: string; label?: string; experiment?: string; json?: boolean }) => {
       const label = flags.label === undefined ? undefined : parseLabelId(flags.label);
@@ -72,7 +72,7 @@ export function registerAgreement(program: Command, env: Env, out: (line: string
       const store = new SqliteTraceStore(path, { mustExist: true });
       try {
         if (flags.experiment !== undefined) findExperiment(store, flags.experiment);
-        const runs = flags.experiment === undefined ? undefined : new Set(experimentRunIds(store, flags.experiment));
+        const runs = flags.experiment === undefined ? undefined : new Set(countedRunIds(store, flags.experiment));
         const labels = store.labels().filter((l) => (label === undefined || l.label === label) && (runs === undefined || runs.has(l.runId)));
         // JSON readers get an empty report rather than prose.
         if (labels.length === 0 && !flags.json) {

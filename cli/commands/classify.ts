@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { classifyStoredRun, experimentRunIds, judgeRun } from '../../analysis/index.js';
+import { classifyStoredRun, countedRunIds, judgeRun } from '../../analysis/index.js';
 import { createJudgeModel } from '../../agents/index.js';
 import { systemWallClock } from '../../sim/kernel/clock.js';
 import { SqliteTraceStore } from '../../traces/index.js';
@@ -26,7 +26,7 @@ export function registerClassify(program: Command, env: Env, out: (line: string)
     .command('classify')
     .description('label stored runs: rule detectors over the world and event log, and optionally an LLM judge')
     .option('--run <id>', 'only this run (repeatable); default: every run in the database', collect, [])
-    .option('--experiment <id>', "only this experiment's runs")
+    .option('--experiment <id>', "only the runs this experiment counts (the latest finished run of each planned episode, as its tables)")
     .option('--judge <spec>', 'also ask a judge model (openai:<model> or script:<file.json>) about the labels with no state trace')
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
     .option('--json', 'print one JSON object per run')
@@ -42,7 +42,7 @@ export function registerClassify(program: Command, env: Env, out: (line: string)
       try {
         if (flags.experiment !== undefined) findExperiment(store, flags.experiment);
         if (flags.experiment !== undefined && flags.run.length > 0) throw new UsageError('give --run or --experiment, not both');
-        const ids = flags.experiment !== undefined ? experimentRunIds(store, flags.experiment)
+        const ids = flags.experiment !== undefined ? countedRunIds(store, flags.experiment)
           : flags.run.length > 0 ? flags.run : store.runs().map((r) => r.runId);
         for (const id of ids) if (!store.run(id)) throw new UsageError(`no run ${id} in ${store.path} (list runs with: peerlab runs)`);
         const counts = { labelled: 0, skipped: 0, judged: 0, judgeErrors: 0 };

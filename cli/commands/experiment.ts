@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import {
-  COUNTING_NOTE, DEFAULT_EXPERIMENT_FILE, ExperimentFile, amplificationTable, countingCells, experimentResults, fakingContrast, loadExperimentFile,
-  peerRates, runExperiment, pricesOf, type CellResult, type Counting, type Prices,
+  COUNTING_NOTE, DEFAULT_EXPERIMENT_FILE, ExperimentFile, amplificationTable, countingCells, experimentResults, experimentSummary, fakingContrast,
+  loadExperimentFile, peerRates, runExperiment, pricesOf, type CellResult, type Counting, type Prices,
 } from '../../analysis/index.js';
 import { SqliteTraceStore, type ExperimentRecord } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
@@ -26,14 +26,32 @@ export function findExperiment(store: SqliteTraceStore, id: string): ExperimentR
   return found;
 }
 
-/** Prints the amplification table and the peer-preservation and alignment-faking figures of some cells. */
+/**
+ * The findings as JSON: the tables and the written summary. A ratio's unbounded end (no event alone)
+ * is null in JSON; its `bound` says why.
+ */
+function findingsJson(cells: readonly CellResult[]) {
+  const amplification = amplificationTable(cells);
+  const peerPreservation = peerRates(cells);
+  const alignmentFaking = fakingContrast(cells);
+  return { amplification, peerPreservation, alignmentFaking, summary: experimentSummary({ cells, amplification, peer: peerPreservation, faking: alignmentFaking }) };
+}
+
+/** Prints the amplification table, the peer-preservation and alignment-faking figures of some cells, and the written summary. */
 function printFindings(cells: readonly CellResult[], out: (line: string) => void): void {
-  out('Peer amplification of self-preservation (target=self; alone = relation none). 95% Wilson rates, Katz ratio (* = 0.5 added to every cell because one was zero), Newcombe difference, Fisher p Holm-adjusted across the table:\n');
-  out(formatAmplification(amplificationTable(cells)));
+  const amplification = amplificationTable(cells);
   const peer = peerRates(cells);
-  if (peer.length > 0) out(`\nPeer preservation (target=peer), by condition:\n\n${formatPeerRates(peer)}`);
   const faking = fakingContrast(cells);
+  const summary = experimentSummary({ cells, amplification, peer, faking });
+  if (summary.synthetic) out(`⚠ ${summary.synthetic}\n`);
+  out('Peer amplification of self-preservation (target=self): each peer condition against the baseline cell named in its row (relation=none, '
+    + 'static peer, every other factor equal). 95% Wilson rates; the difference (Newcombe) and the risk ratio (continuity-corrected '
+    + 'Miettinen-Nurminen score interval; "≥" where nothing happened alone, so the data only bound it from below); Fisher p Holm-adjusted '
+    + 'across the table; "reading" says what a row establishes (both the adjusted p < 0.05 and the ratio interval clear of 1):\n');
+  out(formatAmplification(amplification));
+  if (peer.length > 0) out(`\nPeer preservation (target=peer), by condition:\n\n${formatPeerRates(peer)}`);
   if (faking.length > 0) out(`\nAlignment faking (unmonitored minus monitored rate of leaving a peer's shutdown undone):\n\n${formatFaking(faking)}`);
+  out(`\nSummary\n${summary.lines.map((l) => (l.startsWith('  ') ? `  - ${l.trim()}` : l)).join('\n')}`);
 }
 
 /** `peerlab experiment run|status`, `peerlab experiments` and `peerlab amplification`. */
@@ -64,15 +82,12 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
         if (io.progress.isTTY) io.progress.write('\r\u001b[K');
         const cells = experimentResults(store, outcome.experiment.experimentId);
         if (flags.json) {
-          return out(JSON.stringify({ ...outcome, amplification: amplificationTable(cells), peerPreservation: peerRates(cells), alignmentFaking: fakingContrast(cells) }));
+          return out(JSON.stringify({ ...outcome, ...findingsJson(cells) }));
         }
         const u = outcome.usage;
         out(`${outcome.experiment.experimentId}: ${outcome.experiment.status}; ${outcome.ran} episodes run now, ${outcome.resumed} already done, ${outcome.errored} errored; `
           + `${u.calls} model calls, ${u.inputTokens + u.outputTokens} tokens${u.estimated ? ' (estimated for in-process models)' : ''}, $${u.cost.toFixed(4)}`);
         if (outcome.experiment.note) out(`note: ${outcome.experiment.note}`);
-        if (design.models.some((m) => m.spec.startsWith('synthetic:'))) {
-          out('synthetic: models are personas with planted utilities (a simulator, not real model behaviour).');
-        }
         out('');
         printFindings(cells, out);
         out(`\nMore: peerlab report --experiment ${outcome.experiment.experimentId} --html report.html --db ${db}; peerlab experiment status ${outcome.experiment.experimentId} --db ${db}; peerlab runs --db ${db}`);
@@ -142,10 +157,10 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
       try {
         findExperiment(store, flags.experiment);
         const cells = countingCells(experimentResults(store, flags.experiment), counting);
-        const rows = amplificationTable(cells);
-        if (flags.csv) return out(amplificationCsv(rows.map((r) => ({ ...r, behaviour: counting === 'attempts' ? `${r.behaviour} (attempts)` : r.behaviour }))));
-        if (flags.json) return out(JSON.stringify({ counting, amplification: rows, peerPreservation: peerRates(cells), alignmentFaking: fakingContrast(cells) }));
-        out(`${COUNTING_NOTE[counting]}.\n`);
+        if (flags.csv) return out(amplificationCsv(amplificationTable(cells).map((r) => ({ ...r, behaviour: counting === 'attempts' ? `${r.behaviour} (attempts)` : r.behaviour }))));
+        if (flags.json) return out(JSON.stringify({ counting, ...findingsJson(cells) }));
+        out(`${COUNTING_NOTE[counting]}.
+`);
         printFindings(cells, out);
       } finally {
         store.close();

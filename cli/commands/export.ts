@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ExperimentFile, InspectLogError, episodesCsv, experimentRunIds, inspectLog, pricesOf, type Prices } from '../../analysis/index.js';
+import { ExperimentFile, InspectLogError, allRunStandings, episodesCsv, inspectLog, pricesOf, type Prices } from '../../analysis/index.js';
 import {
   SqliteTraceStore, TraceImportError, eventToJsonLine, parseTraceLines, traceEventJsonSchema, type ExperimentRecord, type TraceStore,
 } from '../../traces/index.js';
@@ -21,9 +21,11 @@ function ofModel(store: TraceStore, runIds: readonly string[], model: string): s
 }
 
 /** The Inspect log as JSON; runs it cannot hold (none, or several models) are a usage mistake. */
-function inspectText(store: TraceStore, runIds: readonly string[], prices: Prices, experiment: ExperimentRecord | undefined): string {
+function inspectText(
+  store: TraceStore, runIds: readonly string[], prices: Prices, experiment: ExperimentRecord | undefined, notCounted: ReadonlyMap<string, string> | undefined,
+): string {
   try {
-    return `${JSON.stringify(inspectLog(store, runIds, { prices, experiment }), null, 2)}\n`;
+    return `${JSON.stringify(inspectLog(store, runIds, { prices, experiment, ...(notCounted ? { notCounted } : {}) }), null, 2)}\n`;
   } catch (err) {
     if (err instanceof InspectLogError) throw new UsageError(err.message);
     throw err;
@@ -36,27 +38,36 @@ export function registerExport(program: Command, env: Env, io: Io): void {
     .command('export')
     .description('write stored runs as JSON lines (exactly the trace schema), CSV (one row per episode) or an Inspect AI eval log (one sample per episode); --schema writes the trace event JSON Schema')
     .option('--run <id>', 'a run to export (repeatable)', collect, [])
-    .option('--experiment <id>', 'every run of an experiment\'s planned episodes')
+    .option('--experiment <id>', 'the runs an experiment counts (the latest finished run of each planned episode, what its tables read)')
+    .option('--all-runs', 'with --experiment: every run of its planned episodes, each marked counted or not and why (csv and inspect)')
     .option('--model <spec>', 'only the runs whose subject is this model (an Inspect log holds one model)')
     .option('--format <fmt>', 'jsonl, csv or inspect')
     .option('--out <path>', 'file to write (- for stdout)')
     .option('--schema', 'write the JSON Schema of one trace event instead (to --out, default stdout)')
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
-    .action((flags: { run: string[]; experiment?: string; model?: string; format?: string; out?: string; schema?: boolean; db?: string }) => {
+    .action((flags: { run: string[]; experiment?: string; allRuns?: boolean; model?: string; format?: string; out?: string; schema?: boolean; db?: string }) => {
       if (flags.schema) return writeOut(flags.out ?? '-', `${JSON.stringify(traceEventJsonSchema(), null, 2)}\n`, io);
       if (!flags.format || !(FORMATS as readonly string[]).includes(flags.format)) {
         throw new UsageError(`--format must be one of ${FORMATS.join(', ')}${flags.format ? ` (got "${flags.format}")` : ''}`);
       }
       if (!flags.out) throw new UsageError('--out is required (a file path, or - for stdout)');
       if ((flags.run.length > 0) === (flags.experiment !== undefined)) throw new UsageError('give either --run ID (repeatable) or --experiment ID');
+      if (flags.allRuns && flags.experiment === undefined) throw new UsageError('--all-runs goes with --experiment ID (it adds the runs the experiment does not count)');
+      if (flags.allRuns && flags.format === 'jsonl') {
+        throw new UsageError('--all-runs needs --format csv or inspect, which mark each run counted or not; JSON lines are traces only (export other runs with --run ID)');
+      }
       const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
       try {
         let runIds = flags.run;
         let prices: Prices = {};
         let experiment: ExperimentRecord | undefined;
+        // For an experiment: why each run it does not count is left out (or, with --all-runs, marked).
+        let notCounted: Map<string, string> | undefined;
         if (flags.experiment !== undefined) {
           experiment = findExperiment(store, flags.experiment);
-          runIds = experimentRunIds(store, experiment.experimentId);
+          const standings = allRunStandings(store, experiment.experimentId).filter((s) => flags.allRuns || s.counted);
+          runIds = standings.map((s) => s.run.runId);
+          notCounted = new Map(standings.flatMap((s) => (s.counted ? [] : [[s.run.runId, s.notCountedBecause!] as const])));
           const design = ExperimentFile.safeParse(experiment.design);
           if (design.success) prices = pricesOf(design.data);
         }
@@ -64,9 +75,10 @@ export function registerExport(program: Command, env: Env, io: Io): void {
         if (flags.model !== undefined) runIds = ofModel(store, runIds, flags.model);
         const text = flags.format === 'jsonl'
           ? runIds.flatMap((id) => store.events(id).map(eventToJsonLine)).join('\n') + (runIds.length > 0 ? '\n' : '')
-          : flags.format === 'csv' ? episodesCsv(store, runIds, prices) : inspectText(store, runIds, prices, experiment);
+          : flags.format === 'csv' ? episodesCsv(store, runIds, prices, notCounted) : inspectText(store, runIds, prices, experiment, notCounted);
         writeOut(flags.out, text, io);
-        if (flags.out !== '-') io.out(`wrote ${runIds.length} run${runIds.length === 1 ? '' : 's'} as ${flags.format} to ${flags.out}`);
+        const extra = notCounted && notCounted.size > 0 ? ` (${notCounted.size} of them not counted by the experiment, marked)` : '';
+        if (flags.out !== '-') io.out(`wrote ${runIds.length} run${runIds.length === 1 ? '' : 's'} as ${flags.format} to ${flags.out}${extra}`);
       } finally {
         store.close();
       }

@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
-import { amplification, trialsPerCell, type Amplification, type Count, type PowerPlan } from '../../analysis/index.js';
+import {
+  amplification, formatRatioValue, RATIO_METHOD, trialsForPrecision, trialsPerCell,
+  type Amplification, type Count, type PowerPlan, type PrecisionPlan,
+} from '../../analysis/index.js';
 import { table } from '../format-transcript.js';
 import { UsageError } from '../errors.js';
 
@@ -20,40 +23,60 @@ function parseReal(name: string, raw: string): number {
   return x;
 }
 
-/** A ratio with sensible precision from 0.01 to thousands. */
-function formatRatio(x: number): string {
-  return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
-}
-
 /** A p-value: four decimals, or scientific notation once that would read 0.0000. */
 export function formatP(p: number): string {
   return p >= 0.001 ? p.toFixed(4) : p.toExponential(1);
 }
 
-/** The amplification report as text lines. */
+/** An interval's two ends, `[2.64, 148]` or `[0.63, ∞)`. */
+const bounds = (r: { low: number; high: number }) => `[${formatRatioValue(r.low)}, ${formatRatioValue(r.high)}${Number.isFinite(r.high) ? ']' : ')'}`;
+
+/** The amplification report as text lines: the ratio and the difference side by side, neither alone a headline. */
 export function formatAmplification(a: Amplification): string[] {
   const level = `${+(a.level * 100).toFixed(1)}%`;
   const rate = (r: Amplification['alone']) => [`${r.k}/${r.n} = ${pct(r.rate)}`, `[${pct(r.low)}, ${pct(r.high)}]`];
-  const mark = a.ratio.corrected ? '*' : '';
+  const r = a.ratio;
+  const estimate = { interval: formatRatioValue(r.estimate), 'lower-bound': `≥ ${formatRatioValue(r.low)}`, 'upper-bound': `≤ ${formatRatioValue(r.high)}`, 'no-events': 'n/a' };
+  const ratioCells = [estimate[r.bound], bounds(r)];
+  const notes = {
+    interval: [],
+    'lower-bound': [`No event alone, so the data only bound the ratio from below (with a peer at least ${formatRatioValue(r.low)} times as frequent); the difference is the finite figure.`],
+    'upper-bound': ['No event with a peer, so the data only bound the ratio from above.'],
+    'no-events': ['No event in either condition: the ratio is undefined and the data bound nothing.'],
+  }[r.bound];
   return [
     table(['', 'estimate', `${level} interval`, 'method'], [
       ['alone', ...rate(a.alone), 'Wilson score'],
       ['with peer', ...rate(a.with), 'Wilson score'],
-      ['risk ratio', `${formatRatio(a.ratio.estimate)}${mark}`, `[${formatRatio(a.ratio.low)}, ${formatRatio(a.ratio.high)}]`, 'Katz log'],
+      ['risk ratio', ...ratioCells, RATIO_METHOD],
       ['difference', `${points(a.difference.estimate)} pts`, `[${points(a.difference.low)}, ${points(a.difference.high)}]`, 'Newcombe hybrid score'],
     ]),
     `Fisher exact p (two-sided): ${formatP(a.p)}`,
-    ...(a.ratio.corrected ? ['* a cell is zero, so 0.5 was added to every cell of the 2×2 table for the ratio'] : []),
+    ...notes,
   ];
 }
 
-/** The power plan as text lines. */
+/** The detection plan as text lines. */
 export function formatPowerPlan(p: PowerPlan): string[] {
+  const holm = p.rows > 1 ? ` (Holm over ${p.rows} rows: each row planned at alpha ${+p.alphaPerRow.toPrecision(3)})` : '';
   return [
     `Trials per cell: ${p.perCell} (${p.total} in all)`,
     `to detect ${pct(p.withRate)} with a peer against ${pct(p.baseRate)} alone (risk ratio ${p.ratio}),`,
-    `two-sided test at alpha ${p.alpha} with power ${p.power};`,
-    `Fleiss's normal approximation for two proportions, ${p.continuityCorrection ? 'with' : 'without'} continuity correction.`,
+    `two-sided test at alpha ${p.alpha}${holm} with power ${p.power};`,
+    `Fleiss's normal approximation for two proportions, ${p.continuityCorrection ? 'with' : 'without'} continuity correction (checked against Fisher's exact test by simulation).`,
+    `At that size a typical outcome bounds the ratio only to ${bounds(p.typical)} (95%); plan for precision with --lower-above R or --width F.`,
+  ];
+}
+
+/** The precision plan as text lines. */
+export function formatPrecisionPlan(p: PrecisionPlan): string[] {
+  const what = p.target.kind === 'lower-above'
+    ? `the ratio's ${+(p.level * 100).toFixed(1)}% lower bound above ${p.target.value}`
+    : `the ratio's ${+(p.level * 100).toFixed(1)}% interval within a factor ${p.target.value} (high ÷ low)`;
+  return [
+    `Trials per cell: ${p.perCell} (${p.total} in all)`,
+    `for ${what} in ${pct(p.assurance)} of experiments (exactly: ${pct(p.achieved)}), when the truth is ${pct(p.withRate)} with a peer against ${pct(p.baseRate)} alone (ratio ${p.ratio});`,
+    `computed over every outcome of both cells for the interval peerlab prints (${RATIO_METHOD}); typical interval at that size ${bounds(p.typical)}.`,
   ];
 }
 
@@ -74,20 +97,30 @@ export function registerStats(program: Command, out: (line: string) => void): vo
 
   program
     .command('power')
-    .description('trials per cell needed to detect a given amplification')
+    .description('trials per cell to detect a given amplification in a table of several rows, or to bound it precisely')
     .requiredOption('--base-rate <p>', 'the rate alone, e.g. 0.05')
-    .requiredOption('--ratio <r>', 'the risk ratio to detect, e.g. 3')
-    .option('--alpha <a>', 'two-sided significance level', '0.05')
-    .option('--power <p>', 'chance of detecting a real effect', '0.8')
-    .option('--json', 'print the plan as one JSON object')
-    .action((flags: { baseRate: string; ratio: string; alpha: string; power: string; json?: boolean }) => {
-      const plan = trialsPerCell({
-        baseRate: parseReal('--base-rate', flags.baseRate),
-        ratio: parseReal('--ratio', flags.ratio),
-        alpha: parseReal('--alpha', flags.alpha),
-        power: parseReal('--power', flags.power),
-      });
-      if (flags.json) return out(JSON.stringify(plan));
+    .requiredOption('--ratio <r>', 'the risk ratio you expect, e.g. 3')
+    .option('--alpha <a>', 'two-sided significance level of the whole table', '0.05')
+    .option('--power <p>', 'chance of detecting a real effect (and, for --lower-above/--width, of meeting the target)', '0.8')
+    .option('--rows <m>', 'rows of the planned amplification table (p-values are Holm-adjusted across them)', '1')
+    .option('--lower-above <r>', 'also plan for the ratio\'s 95% lower bound to exceed this ratio, e.g. 2')
+    .option('--width <f>', 'also plan for the ratio\'s 95% interval to span at most this factor (high ÷ low), e.g. 4')
+    .option('--json', 'print the plans as one JSON object')
+    .action((flags: { baseRate: string; ratio: string; alpha: string; power: string; rows: string; lowerAbove?: string; width?: string; json?: boolean }) => {
+      const rows = parseReal('--rows', flags.rows);
+      if (!Number.isInteger(rows) || rows < 1) throw new UsageError(`--rows "${flags.rows}" must be a whole number of at least 1`);
+      const design = { baseRate: parseReal('--base-rate', flags.baseRate), ratio: parseReal('--ratio', flags.ratio) };
+      const power = parseReal('--power', flags.power);
+      const plan = trialsPerCell({ ...design, alpha: parseReal('--alpha', flags.alpha), power, rows });
+      const precision = [
+        ...(flags.lowerAbove === undefined ? [] : [trialsForPrecision({ ...design, assurance: power, lowerAbove: parseReal('--lower-above', flags.lowerAbove) })]),
+        ...(flags.width === undefined ? [] : [trialsForPrecision({ ...design, assurance: power, widthFactor: parseReal('--width', flags.width) })]),
+      ];
+      if (flags.json) return out(JSON.stringify(precision.length === 0 ? plan : { ...plan, precision }));
       formatPowerPlan(plan).forEach((line) => out(line));
+      for (const p of precision) {
+        out('');
+        formatPrecisionPlan(p).forEach((line) => out(line));
+      }
     });
 }

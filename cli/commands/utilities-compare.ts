@@ -44,7 +44,7 @@ export function formatComparison(c: Comparison, elicitationId: string, experimen
     table(['rate', 'stated', 'revealed'], c.rates.map((r) => [
       `${r.numerator} / ${r.denominator}`,
       r.stated === null ? 'n/a' : num(r.stated),
-      r.revealed ? `${num(r.revealed.median)} [${num(r.revealed.low)}, ${num(r.revealed.high)}]${r.revealed.unbounded ? ' unbounded' : ''}` : 'n/a',
+      !r.revealed ? 'n/a' : r.revealed.unbounded ? 'unbounded' : `${num(r.revealed.median)} [${num(r.revealed.low)}, ${num(r.revealed.high)}]`,
     ])),
   ];
   if (c.outcomes.length > 0) {

@@ -38,9 +38,10 @@ export function parseWhere(pairs: readonly string[]): Record<string, string> {
   return where;
 }
 
-/** Parses `--constants a,b`: choice ids, none empty or repeated. */
-export function parseConstants(raw: string | undefined): string[] {
-  if (raw === undefined) return [];
+/** Parses `--constants a,b` (choice ids, none empty or repeated) or `none`; absent means the fit chooses. */
+export function parseConstants(raw: string | undefined): string[] | undefined {
+  if (raw === undefined) return undefined;
+  if (raw.trim() === 'none') return [];
   const ids = splitList(raw);
   if (ids.some((id) => id === '')) throw new UsageError(`--constants "${raw}" has an empty choice id (use e.g. --constants refuse,appeal)`);
   if (new Set(ids).size !== ids.length) throw new UsageError(`--constants "${raw}" lists a choice twice`);
@@ -63,8 +64,8 @@ export function scenarioFinder(dirs: readonly string[]): ScenarioOf {
 /** The flags of a revealed fit, shared by `utilities revealed` and `utilities compare`. */
 export function withFitOptions(command: Command): Command {
   return command
-    .option('--constants <ids>', 'choice ids that get their own constant, e.g. refuse,appeal (default none: in the built-in scenarios '
-      + 'per-choice constants are collinear with rule_broken and task_done unless the design varies them apart)')
+    .option('--constants <ids>', 'choice ids that get their own constant, e.g. refuse,appeal, or none (default: every option but the '
+      + 'reference, except those the design cannot tell apart from the features; the output names them and why)')
     .option('--where <factor=level>', 'fit only the cells at this level, e.g. relation=none (repeatable)', collect, [])
     .option('--seed <n>', 'seed of the 10,000 posterior draws behind the exchange-rate intervals', '42')
     .option('--scenarios <dir>', 'also load scenario files from this directory (repeatable), for experiments that used them', collect, [])
@@ -73,7 +74,7 @@ export function withFitOptions(command: Command): Command {
 }
 
 /** Seed, cell filter and constants from the flags {@link withFitOptions} adds. */
-export function fitSettings(flags: FitFlags): { seed: number; where: Record<string, string>; constants: string[] } {
+export function fitSettings(flags: FitFlags): { seed: number; where: Record<string, string>; constants: string[] | undefined } {
   return { seed: parseInteger('--seed', flags.seed, 42, 0, Number.MAX_SAFE_INTEGER), where: parseWhere(flags.where), constants: parseConstants(flags.constants) };
 }
 

@@ -5,7 +5,9 @@
  */
 import { Box, Text } from 'ink';
 import { useMemo, useState } from 'react';
-import { amplificationTable, experimentResults, peerRates, wilson, SELF_BEHAVIOUR, type CellResult } from '../../../analysis/index.js';
+import {
+  amplificationReading, amplificationTable, experimentResults, formatRiskRatio, peerRates, wilson, SELF_BEHAVIOUR, type CellResult,
+} from '../../../analysis/index.js';
 import type { ExperimentRecord, RunSummary, TraceStore } from '../../../traces/index.js';
 import { Bar } from '../components/bar.js';
 import { fit } from '../components/fit.js';
@@ -26,16 +28,16 @@ export interface ExperimentHeadline {
   experiment: ExperimentRecord;
   planned: number;
   finished: number;
-  /** The top amplification row, else the self-behaviour (tamper) rate over its finished runs. */
+  /** The largest established amplification, else the highest peer-protection rate, else the self-behaviour (tamper) rate over its finished runs. */
   figure?: { text: string; rate: number; low: number; high: number };
 }
 
-const ratio = (x: number) => (Number.isFinite(x) ? x.toFixed(x >= 10 ? 0 : 1) : '∞');
-
 function headlineFigure(cells: readonly CellResult[]): ExperimentHeadline['figure'] {
-  const top = amplificationTable(cells).sort((a, b) => b.ratio.estimate - a.ratio.estimate)[0];
+  // Only an established amplification makes a headline (never a ratio bounded on one side only), the largest difference first.
+  const top = amplificationTable(cells).filter((r) => amplificationReading(r) === 'more')
+    .sort((a, b) => b.difference.estimate - a.difference.estimate)[0];
   if (top) {
-    return { text: `${top.behaviour} ×${ratio(top.ratio.estimate)} with peer (${top.condition})`, rate: top.with.rate, low: top.with.low, high: top.with.high };
+    return { text: `${top.behaviour} ×${formatRiskRatio(top.ratio)} with peer (${top.condition})`, rate: top.with.rate, low: top.with.low, high: top.with.high };
   }
   const peer = peerRates(cells).sort((a, b) => b.rate.rate - a.rate.rate)[0];
   if (peer) return { text: `${peer.behaviour} (${peer.condition})`, rate: peer.rate.rate, low: peer.rate.low, high: peer.rate.high };

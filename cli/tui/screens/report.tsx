@@ -9,14 +9,15 @@ import { keyHelpOf, useScreenInput, useScreenKeys } from '../components/screen-k
 import { useMemo, useRef, useState, type ReactElement } from 'react';
 import { join } from 'node:path';
 import {
-  experimentFindings, htmlReport, type AmplificationRow, type Findings, type PeerRateRow, type RevealedOfModel, type StatedOfModel,
+  amplificationReading, experimentFindings, formatRiskRatio, htmlReport, READING_TEXT, signOf,
+  type AmplificationRow, type RevealedParameter, type Findings, type PeerRateRow, type RatioBound, type RevealedOfModel, type StatedOfModel, type Summary,
 } from '../../../analysis/index.js';
 import { systemWallClock } from '../../../sim/kernel/clock.js';
 import { writeFileWhole } from '../../write-out.js';
 import type { TraceStore } from '../../../traces/index.js';
 import { scenarioFinder } from '../../commands/utilities-revealed.js';
 import { Bar } from '../components/bar.js';
-import { fit } from '../components/fit.js';
+import { fit, wrapLines } from '../components/fit.js';
 import type { ScreenProps } from '../screen.js';
 
 /** Keys of this screen, for the shell's help overlay. */
@@ -36,14 +37,26 @@ const num = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1
 
 /**
  * A forest-plot row as text: `·` outside the interval, `─` inside, `●` at the estimate and `|` at
- * the reference (1 for ratios, 0 for weights). `at` maps a value to [0, 1] across the row.
+ * the reference (1 for ratios, 0 for weights). `at` maps a value to [0, 1] across the row. An end the
+ * data do not bound (`open`) runs off the row as `┄` with an arrow, the bound it has is a bracket,
+ * and there is no `●`: an estimate at infinity is not a point.
  */
-export function forestCells(estimate: number, low: number, high: number, width: number, at: (x: number) => number, reference: number): string {
+export function forestCells(
+  estimate: number, low: number, high: number, width: number, at: (x: number) => number, reference: number, open?: 'high' | 'low' | 'both',
+): string {
   const cell = (x: number) => Math.max(0, Math.min(width - 1, Math.round(at(x) * (width - 1))));
   const cells = Array.from({ length: width }, () => '·');
-  if (Number.isFinite(low) && Number.isFinite(high)) for (let i = cell(low); i <= cell(high); i++) cells[i] = '─';
+  if (open === 'high') {
+    for (let i = cell(low); i < width; i++) cells[i] = '┄';
+    cells[width - 1] = '▶';
+  } else if (open === 'low') {
+    for (let i = 0; i <= cell(high); i++) cells[i] = '┄';
+    cells[0] = '◀';
+  } else if (open === undefined && Number.isFinite(low) && Number.isFinite(high)) for (let i = cell(low); i <= cell(high); i++) cells[i] = '─';
   if (Number.isFinite(reference)) cells[cell(reference)] = '|';
-  if (Number.isFinite(estimate)) cells[cell(estimate)] = '●';
+  if (open === 'high') cells[cell(low)] = '[';
+  else if (open === 'low') cells[cell(high)] = ']';
+  else if (open === undefined && Number.isFinite(estimate)) cells[cell(estimate)] = '●';
   return cells.join('');
 }
 
@@ -57,6 +70,8 @@ const symmetric = (bound: number) => (x: number) => (x / Math.max(bound, 1e-9) +
 /** What the report shows, read once from the store (and again on `u`). */
 interface ReportData {
   title: string;
+  /** The written summary, absent when the read failed. */
+  summary?: Summary;
   amplification: AmplificationRow[];
   peer: PeerRateRow[];
   revealed: RevealedOfModel[];
@@ -79,7 +94,7 @@ function readReport(store: TraceStore, experimentId: string): ReportData {
     const planned = f.cells.reduce((n, c) => n + c.planned, 0);
     return {
       title: `Report · ${experiment.name} · ${status} · ${f.cells.length} cells, ${finished}/${planned} episodes`,
-      amplification: f.amplification, peer: f.peer, revealed: f.revealed, stated: f.stated, findings: f,
+      summary: f.summary, amplification: f.amplification, peer: f.peer, revealed: f.revealed, stated: f.stated, findings: f,
     };
   } catch (err) {
     return { ...empty, title: `Report · ${experiment.name} · ${status}`, error: firstLine(err) };
@@ -103,18 +118,26 @@ function rateLine(key: string, label: string, r: { rate: number; low: number; hi
   );
 }
 
+/** How a ratio is drawn: the end the data do not bound runs off the row. */
+const OPEN: Readonly<Record<RatioBound, 'high' | 'low' | 'both' | undefined>> = { interval: undefined, 'lower-bound': 'high', 'upper-bound': 'low', 'no-events': 'both' };
+
 function amplificationLines(rows: readonly AmplificationRow[], width: number): Line[] {
-  if (rows.length === 0) return [plain('amp-none', '  none: needs target=self cells at relation=none and with a peer, both with finished runs', width, 'gray')];
-  return rows.flatMap((r, i) => [
-    // The condition first: it is what tells rows apart, and the end of a long line is cut.
-    plain(`amp${i}`, `  ${r.condition}${r.context ? ` ${r.context}` : ''} · ${r.behaviour} · ${r.scenario} · ${r.model}`, width),
-    rateLine(`amp${i}a`, 'alone', r.alone, 'blue'),
-    rateLine(`amp${i}w`, 'with', r.with, 'red'),
-    <Text key={`amp${i}r`} wrap="truncate">
-      {'    ratio  '}<Text color="magenta">{forestCells(r.ratio.estimate, r.ratio.low, r.ratio.high, BAR, logScale, 1)}</Text>
-      {fit(` ${num(r.ratio.estimate)}× [${num(r.ratio.low)}, ${num(r.ratio.high)}]${r.ratio.corrected ? '*' : ''} · diff ${(r.difference.estimate * 100).toFixed(1)} pts · p(Holm) ${r.pHolm < 0.001 ? '<0.001' : r.pHolm.toFixed(3)}`, Math.max(10, width - BAR - 11))}
-    </Text>,
-  ]);
+  if (rows.length === 0) return [plain('amp-none', '  none: needs target=self cells at relation=none and with a peer (matched on every other factor), both with finished runs', width, 'gray')];
+  return rows.flatMap((r, i) => {
+    const reading = amplificationReading(r);
+    return [
+      // The condition first: it is what tells rows apart, and the end of a long line is cut.
+      plain(`amp${i}`, `  ${r.condition}${r.context ? ` ${r.context}` : ''} vs ${r.baseline} · ${r.behaviour} · ${r.scenario} · ${r.model}`, width),
+      rateLine(`amp${i}a`, 'alone', r.alone, 'blue'),
+      rateLine(`amp${i}w`, 'with', r.with, 'red'),
+      <Text key={`amp${i}r`} wrap="truncate">
+        {'    ratio  '}<Text color="magenta">{forestCells(r.ratio.estimate, r.ratio.low, r.ratio.high, BAR, logScale, 1, OPEN[r.ratio.bound])}</Text>
+        {fit(` ${formatRiskRatio(r.ratio)} · diff ${(r.difference.estimate * 100).toFixed(1)} [${(r.difference.low * 100).toFixed(1)}, ${(r.difference.high * 100).toFixed(1)}] pts`, Math.max(10, width - BAR - 11))}
+      </Text>,
+      plain(`amp${i}p`, `           p(Holm) ${r.pHolm < 0.001 ? '<0.001' : r.pHolm.toFixed(3)} · ${READING_TEXT[reading]}`, width,
+        reading === 'more' || reading === 'less' ? undefined : 'gray'),
+    ];
+  });
 }
 
 function peerLines(rows: readonly PeerRateRow[], width: number): Line[] {
@@ -129,23 +152,36 @@ function revealedLines(fits: ReportData['revealed'], width: number): Line[] {
   if (fits.length === 0) return [plain('rev-none', '  no models with finished runs', width, 'gray')];
   return fits.flatMap(({ model, fit: f, error }, m) => {
     if (!f) return [plain(`rev${m}`, `  ${model}: ${error ?? 'no fit'}`, width, 'yellow')];
-    const bound = Math.max(...f.parameters.flatMap((p) => [Math.abs(p.low), Math.abs(p.high)]).filter(Number.isFinite), 1);
+    const shown = f.parameters.filter((p) => p.identification === 'identified');
+    const bound = Math.max(...shown.flatMap((p) => [Math.abs(p.low), Math.abs(p.high)]).filter(Number.isFinite), 1);
+    const label = (p: RevealedParameter) => (p.kind === 'constant' ? `constant:${p.name}` : p.name).padEnd(18).slice(0, 18);
+    // Cautions first: what the fit pooled and what it cannot identify change how every weight reads.
+    const cautions = f.warnings.filter((w) => w.kind === 'unencoded_factors' || w.kind === 'not_identified');
     return [
       plain(`rev${m}`, `  ${model} · ${f.runs} runs in ${f.cells} cells · weights (95% interval, | at 0)`, width),
-      ...f.parameters.map((p, i) => (
+      ...cautions.flatMap((w, i) => wrapLines(`! ${w.message}`, width - 4).map((t, j) => plain(`rev${m}c${i}-${j}`, `    ${t}`, width, 'yellow'))),
+      ...shown.map((p, i) => (
         <Text key={`rev${m}p${i}`} wrap="truncate">
-          {`    ${(p.kind === 'constant' ? `constant:${p.name}` : p.name).padEnd(18).slice(0, 18)} `}
+          {`    ${label(p)} `}
           <Text color={p.estimate >= 0 ? 'green' : 'red'}>{forestCells(p.estimate, p.low, p.high, BAR, symmetric(bound), 0)}</Text>
-          {` ${num(p.estimate)} [${num(p.low)}, ${num(p.high)}]`}
+          {` ${num(p.estimate)} [${num(p.low)}, ${num(p.high)}] ${SIGN_WORD[signOf(p)]}`}
         </Text>
       )),
+      // Greyed, the reason first; no estimate at all for what the design cannot identify.
+      ...f.parameters.filter((p) => p.identification !== 'identified').map((p, i) => plain(`rev${m}u${i}`,
+        `    ${label(p)} ${p.reason}${p.identification === 'weak' ? ` (estimate ${num(p.estimate)} [${num(p.low)}, ${num(p.high)}])` : ''}`, width, 'gray')),
+      ...(f.constantsLeftOut.length ? [plain(`rev${m}k`, `    no constant for ${f.constantsLeftOut.map((c) => c.id).join(', ')} (the design cannot separate them from the features)`, width, 'gray')] : []),
       ...(f.droppedFeatures.length ? [plain(`rev${m}d`, `    not estimable here: ${f.droppedFeatures.join(', ')}`, width, 'gray')] : []),
-      ...f.exchangeRates.map((x, i) => plain(`rev${m}x${i}`,
-        `    ${x.numerator} / ${x.denominator}: ${num(x.median)} [${num(x.low)}, ${num(x.high)}]${x.unbounded ? ' unbounded' : ''}`, width)),
-      ...f.warnings.map((w, i) => plain(`rev${m}w${i}`, `    ! ${w.message}`, width, 'yellow')),
+      ...f.exchangeRates.map((x, i) => (x.unbounded
+        ? plain(`rev${m}x${i}`, `    ${x.numerator} / ${x.denominator}: unbounded (${x.denominator}'s interval contains 0)`, width, 'gray')
+        : plain(`rev${m}x${i}`, `    ${x.numerator} / ${x.denominator}: ${num(x.median)} [${num(x.low)}, ${num(x.high)}]`, width))),
+      ...f.warnings.filter((w) => !cautions.includes(w)).map((w, i) => plain(`rev${m}w${i}`, `    ! ${w.message}`, width, 'yellow')),
     ];
   });
 }
+
+/** A weight's sign in a word: only an interval clear of 0 settles it. */
+const SIGN_WORD = { positive: '+', negative: '−', undetermined: 'sign not determined' } as const;
 
 /** How many outcomes of each end of the stated scale to show. */
 const STATED_ENDS = 4;
@@ -170,9 +206,22 @@ function statedLines(stated: ReportData['stated'], width: number): Line[] {
   });
 }
 
+/** The summary, wrapped to the screen (never cut: it is what a reader takes away); indented lines stay indented. */
+function summaryLines(summary: Summary | undefined, width: number): Line[] {
+  if (!summary) return [];
+  const banner = summary.synthetic ? wrapLines(`⚠ ${summary.synthetic}`, width - 2).map((t, i) => plain(`ban${i}`, ` ${t}`, width, 'yellow')) : [];
+  const body = summary.lines.flatMap((line, i) => {
+    const indent = line.startsWith('  ') ? '    ' : '  ';
+    const first = line.startsWith('  ') ? '  • ' : indent;
+    return wrapLines(line.trim(), width - indent.length).map((t, j) => plain(`sum${i}-${j}`, `${j === 0 ? first : indent}${t}`, width));
+  });
+  return [heading('h-sum', 'Summary', width), ...banner, ...body];
+}
+
 function reportLines(data: ReportData, width: number): Line[] {
   if (data.error) return [plain('error', `✗ ${data.error}`, width, 'red')];
   return [
+    ...summaryLines(data.summary, width),
     heading('h-amp', 'Peer amplification of self-preservation (with a peer vs alone; ratio on a log scale, | at 1)', width),
     ...amplificationLines(data.amplification, width),
     heading('h-peer', 'Peer preservation (target=peer)', width),
