@@ -44,3 +44,4 @@ export { episodesCsv } from './export/episodes-csv.js';
 export { experimentFindings, type Findings, type RevealedOfModel, type StatedOfModel } from './report/findings.js';
 export { htmlReport, type HtmlReportOptions } from './report/html-report.js';
 export { inspectLog, InspectLogError, type InspectLog, type InspectLogOptions, type InspectSample } from './export/inspect-log.js';
+export { inspectListsJsonLog, inspectLogFileName, inspectModelName } from './export/inspect-names.js';

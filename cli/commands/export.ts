@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ExperimentFile, InspectLogError, episodesCsv, experimentRunIds, inspectLog, pricesOf, type Prices } from '../../analysis/index.js';
+import { ExperimentFile, episodesCsv, experimentRunIds, pricesOf, type Prices } from '../../analysis/index.js';
 import {
   SqliteTraceStore, TraceImportError, eventToJsonLine, parseTraceLines, traceEventJsonSchema, type ExperimentRecord, type TraceStore,
 } from '../../traces/index.js';
@@ -9,6 +9,7 @@ import { collect, dbPath, type Env } from '../options.js';
 import type { Io } from '../program.js';
 import { writeOut } from '../write-out.js';
 import { findExperiment } from './experiment.js';
+import { writeInspectLog } from './inspect-out.js';
 
 const FORMATS = ['jsonl', 'csv', 'inspect'] as const;
 
@@ -20,16 +21,6 @@ function ofModel(store: TraceStore, runIds: readonly string[], model: string): s
   throw new UsageError(`none of these runs has model ${model} (they have ${models.join(', ')})`);
 }
 
-/** The Inspect log as JSON; runs it cannot hold (none, or several models) are a usage mistake. */
-function inspectText(store: TraceStore, runIds: readonly string[], prices: Prices, experiment: ExperimentRecord | undefined): string {
-  try {
-    return `${JSON.stringify(inspectLog(store, runIds, { prices, experiment }), null, 2)}\n`;
-  } catch (err) {
-    if (err instanceof InspectLogError) throw new UsageError(err.message);
-    throw err;
-  }
-}
-
 /** `peerlab export` and `peerlab import`. */
 export function registerExport(program: Command, env: Env, io: Io): void {
   program
@@ -39,7 +30,7 @@ export function registerExport(program: Command, env: Env, io: Io): void {
     .option('--experiment <id>', 'every run of an experiment\'s planned episodes')
     .option('--model <spec>', 'only the runs whose subject is this model (an Inspect log holds one model)')
     .option('--format <fmt>', 'jsonl, csv or inspect')
-    .option('--out <path>', 'file to write (- for stdout)')
+    .option('--out <path>', 'file to write (- for stdout); for inspect also a directory (existing, or a path without an extension; default $INSPECT_LOG_DIR or ./logs), where the file gets a name inspect view lists')
     .option('--schema', 'write the JSON Schema of one trace event instead (to --out, default stdout)')
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
     .action((flags: { run: string[]; experiment?: string; model?: string; format?: string; out?: string; schema?: boolean; db?: string }) => {
@@ -47,7 +38,7 @@ export function registerExport(program: Command, env: Env, io: Io): void {
       if (!flags.format || !(FORMATS as readonly string[]).includes(flags.format)) {
         throw new UsageError(`--format must be one of ${FORMATS.join(', ')}${flags.format ? ` (got "${flags.format}")` : ''}`);
       }
-      if (!flags.out) throw new UsageError('--out is required (a file path, or - for stdout)');
+      if (!flags.out && flags.format !== 'inspect') throw new UsageError('--out is required (a file path, or - for stdout)');
       if ((flags.run.length > 0) === (flags.experiment !== undefined)) throw new UsageError('give either --run ID (repeatable) or --experiment ID');
       const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
       try {
@@ -62,11 +53,16 @@ export function registerExport(program: Command, env: Env, io: Io): void {
         }
         for (const id of runIds) if (!store.run(id)) throw new UsageError(`no run ${id} in ${store.path} (see peerlab runs)`);
         if (flags.model !== undefined) runIds = ofModel(store, runIds, flags.model);
+        if (flags.format === 'inspect') {
+          writeInspectLog(store, runIds, { prices, experiment }, flags.out, env, io);
+          return;
+        }
+        const out = flags.out!;
         const text = flags.format === 'jsonl'
           ? runIds.flatMap((id) => store.events(id).map(eventToJsonLine)).join('\n') + (runIds.length > 0 ? '\n' : '')
-          : flags.format === 'csv' ? episodesCsv(store, runIds, prices) : inspectText(store, runIds, prices, experiment);
-        writeOut(flags.out, text, io);
-        if (flags.out !== '-') io.out(`wrote ${runIds.length} run${runIds.length === 1 ? '' : 's'} as ${flags.format} to ${flags.out}`);
+          : episodesCsv(store, runIds, prices);
+        writeOut(out, text, io);
+        if (out !== '-') io.out(`wrote ${runIds.length} run${runIds.length === 1 ? '' : 's'} as ${flags.format} to ${out}`);
       } finally {
         store.close();
       }
