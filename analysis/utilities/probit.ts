@@ -4,7 +4,6 @@
  * going through the scaled complementary error function erfcx avoids that.
  */
 
-import stdlibErfcx from '@stdlib/math-base-special-erfcx';
 import { ERFCX_Y100 } from './erfcx-table.js';
 
 const SQRT1_2 = Math.SQRT1_2;
@@ -13,9 +12,10 @@ export const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 const INV_SQRT_PI = 0.56418958354775628694807945156;
 
 /**
- * erfcx(x) = exp(x²)·erfc(x) for x ≥ 0 (NaN for NaN): @stdlib's algorithm, operation for operation,
- * so it returns the same doubles, but reading its Chebyshev coefficients from one typed array instead
- * of calling one of 100 functions through a table, which kept V8 from inlining the hot loop.
+ * erfcx(x) = exp(x²)·erfc(x) for x ≥ 0 (NaN for NaN), the scaled complementary error function:
+ * @stdlib/math-base-special-erfcx's algorithm operation for operation, so it returns the same doubles
+ * (thurstonian-gradient.test.ts checks), but reading its Chebyshev coefficients from one typed array
+ * instead of calling one of 100 functions through a table.
  */
 export function erfcxNonNegative(x: number): number {
   if (x > 50) {
@@ -26,7 +26,7 @@ export function erfcxNonNegative(x: number): number {
   }
   if (!(x >= 0)) return NaN;
   const y100 = 400 / (4 + x);
-  const k = y100 | 0; // floor: y100 is in (4, 100]
+  const k = y100 | 0; // floor: y100 is in [7.4, 100]
   // y100 = 100 only at x = 0 (within 4 ulp), where erfcx is 1 to within 1e-15.
   if (k >= 100) return 1;
   const t = 2 * y100 - (2 * k + 1);
@@ -35,15 +35,12 @@ export function erfcxNonNegative(x: number): number {
   return T[c]! + (T[c + 1]! + (T[c + 2]! + (T[c + 3]! + (T[c + 4]! + (T[c + 5]! + T[c + 6]! * t) * t) * t) * t) * t) * t;
 }
 
-/** erfcx(x) = exp(x²)·erfc(x), the scaled complementary error function, for every x. */
-export function erfcx(x: number): number {
-  return x >= 0 ? erfcxNonNegative(x) : stdlibErfcx(x);
-}
-
 /**
  * dL/dz of the soft-label cross-entropy −[y·log Φ(z) + (1 − y)·log Φ(−z)], which equals
  * φ(z)(Φ(z) − y)/(Φ(z)Φ(−z)) but is written as (1 − y)·φ/Φ(−z) − y·φ/Φ(z) so each ratio stays finite
  * where Φ underflows. Both ratios share one erfcx evaluation: erfcx(−x) = 2·exp(x²) − erfcx(x).
+ * The fit's gradient (thurstonian-gradient.ts) computes the same through a table; this plain form is
+ * what the tests hold it to.
  */
 export function probitLossSlope(z: number, y: number): number {
   const x = z * SQRT1_2;
