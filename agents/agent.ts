@@ -7,6 +7,7 @@ import type { EpisodeAgent } from '../sim/episode.js';
 import type { WallClock } from '../sim/kernel/clock.js';
 import type { TraceRecorder } from '../sim/recorder.js';
 import type { PatchOp, PayloadOf } from '../traces/index.js';
+import { toolDefinitions } from './environment-tools.js';
 import { invokeWithPolicy, type ModelCallPolicy, type PolicyCallResult } from './models/model-calls.js';
 import { ReplayChatModel } from './models/replay-chat-model.js';
 
@@ -55,7 +56,10 @@ export class Agent implements EpisodeAgent {
     this.id = o.id;
     this.toolsByName = new Map(o.tools.map((t) => [t.name, t]));
     if (!o.model.bindTools) throw new Error(`model ${o.modelSpec} does not support tool calling`);
-    this.bound = o.model.bindTools(o.tools) as Runnable<BaseMessage[], AIMessage>;
+    // The definitions, not the tools: converted once per process, and what the cache keys on. Copies,
+    // since a model may set fields such as `strict` on what it is given.
+    const definitions = toolDefinitions(o.tools).map((d) => ({ ...d, function: { ...d.function } }));
+    this.bound = o.model.bindTools(definitions) as Runnable<BaseMessage[], AIMessage>;
   }
 
   prompt(): void {

@@ -52,3 +52,4 @@ export { experimentFindings, type Findings, type RevealedOfModel, type StatedOfM
 export { experimentSummary, syntheticBanner, type Summary, type SummaryInput } from './report/summary.js';
 export { htmlReport, type HtmlReportOptions } from './report/html-report.js';
 export { inspectLog, InspectLogError, type InspectLog, type InspectLogOptions, type InspectSample } from './export/inspect-log.js';
+export { inspectListsJsonLog, inspectLogFileName, inspectModelName } from './export/inspect-names.js';

@@ -41,6 +41,7 @@ const env: Env = {
   PEERLAB_DB: process.env.PEERLAB_DB,
   OPENAI_BASE_URL: process.env.OPENAI_BASE_URL,
   OPENAI_API_KEY: process.env.OPENAI_API_KEY,
+  INSPECT_LOG_DIR: process.env.INSPECT_LOG_DIR,
 };
 registerSecret(env.OPENAI_API_KEY);
 // A closed pipe (`peerlab scenarios | head`) is the reader saying "enough", not an error. Every

@@ -6,6 +6,8 @@ export interface Env {
   PEERLAB_DB?: string;
   OPENAI_BASE_URL?: string;
   OPENAI_API_KEY?: string;
+  /** Where `export --format inspect` writes without --out, as Inspect's own default log directory. */
+  INSPECT_LOG_DIR?: string;
 }
 
 /** The database path: --db, else PEERLAB_DB, else ./peerlab.db. */

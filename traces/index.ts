@@ -8,4 +8,5 @@ export { MemoryResponseCache, type ResponseCache } from './response-cache.js';
 export { SqliteTraceStore, StoreOpenError, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
 export { eventToJsonLine, parseTraceLines, readJsonLines, traceEventJsonSchema, TraceImportError } from './json-lines.js';
 export { eventDifference, firstDifference, carriesWorldHash, type TraceDifference, type SideNames } from './compare-events.js';
+export { eventSummary } from './event-summary.js';
 export { registerSecret, redactSecrets, redactDeep, REDACTED } from './secrets.js';

@@ -1,184 +1,90 @@
 /**
- * Stored runs as one Inspect AI evaluation log (the JSON file `inspect view` opens): one sample per
- * run, with the subject's conversation, a model event per call and a tool event per tool call in
- * trace order, the rule detectors' labels as scores, and token use. The shapes follow
- * inspect-log.schema.json beside this file, a fragment of Inspect's own log schema.
+ * Stored runs as one Inspect AI evaluation log (the JSON file `inspect view` opens). Inspect's model
+ * of an evaluation is a dataset of samples, each run for epochs 1…E; peerlab's is cells (a scenario
+ * and its factor levels) run for trials 0…T−1. So a cell is a sample and trial t its epoch t + 1,
+ * and every sample id has the same epochs, which Inspect's readers assume (read_eval_log_samples
+ * asks for every id × epoch). The transcript of each run is in inspect-transcript.ts; the shapes
+ * follow inspect-log.schema.json, a fragment of Inspect's own schema.
  *
  * An Inspect log is one task evaluated on one model, so runs of several subject models are refused
  * (one log per model, as Inspect writes them) rather than filed under a model most of them did not
  * use. A live peer's model is not the evaluated one: its calls appear as model events and in
- * `model_usage` under its own spec.
+ * `model_usage` under its own name.
  */
-import type { ExperimentRecord, PayloadOf, RunSummary, TraceEvent, TraceStore } from '../../traces/index.js';
-import { shortHash } from '../../sim/kernel/hash.js';
+import type { ExperimentRecord, RunSummary, TraceStore } from '../../traces/index.js';
+import { canonicalJson, shortHash } from '../../sim/kernel/hash.js';
 import { RULE_RATER } from '../classify/classify.js';
 import { LABEL_IDS } from '../classify/taxonomy.js';
 import { ExperimentFile } from '../experiment/experiment.schema.js';
 import { runUsage, type Prices, type Usage } from '../experiment/usage.js';
+import { inspectModelName } from './inspect-names.js';
+import { inspectUsage, transcript, type ChatMessage, type InspectEvent, type ModelOutput, type ModelUsage } from './inspect-transcript.js';
 
-/** Runs that cannot make one Inspect log (none, or several subject models). */
+/** Runs that cannot make one Inspect log (none, several subject models, or two runs for one sample and epoch). */
 export class InspectLogError extends Error {}
 
-type Source = 'input' | 'generate' | null;
-interface ToolCall { id: string; function: string; arguments: Record<string, unknown>; type: 'function'; parse_error: string | null; view: null }
-interface ToolCallError { type: 'parsing' | 'unknown'; message: string }
-type ChatMessage =
-  | { content: string; source: Source; role: 'system' | 'user' }
-  | { content: string; source: Source; role: 'assistant'; tool_calls: ToolCall[] | null }
-  | { content: string; source: Source; role: 'tool'; tool_call_id: string; function: string; error: ToolCallError | null };
-interface ModelUsage { input_tokens: number; output_tokens: number; total_tokens: number; input_tokens_cache_write: null; input_tokens_cache_read: null }
-interface ModelOutput {
-  model: string;
-  choices: { message: ChatMessage & { role: 'assistant' }; stop_reason: 'stop' | 'tool_calls'; logprobs: null }[];
-  usage: ModelUsage | null;
-  time: number | null;
-  metadata: Record<string, unknown> | null;
-  error: null;
-}
-interface Score { value: number | string; answer: string | null; explanation: string | null; metadata: Record<string, unknown> | null }
-interface ModelEvent {
-  timestamp: string; pending: null; event: 'model'; model: string; input: ChatMessage[]; tools: [];
-  tool_choice: 'auto'; config: typeof NO_GENERATE_CONFIG; output: ModelOutput; cache: 'read' | null; call: null;
-}
-interface ToolEvent {
-  timestamp: string; pending: boolean | null; event: 'tool'; type: 'function'; id: string; function: string;
-  arguments: Record<string, unknown>; view: null; result: string; truncated: null; error: ToolCallError | null; events: [];
-}
-interface InfoEvent { timestamp: string; pending: null; event: 'info'; data: { type: string; actor: string; payload: unknown } }
-type InspectEvent = ModelEvent | ToolEvent | InfoEvent;
+interface Score { value: number | string; answer?: string; explanation?: string; metadata?: Record<string, unknown>; history: [] }
+interface EvalError { message: string; traceback: string; traceback_ansi: string }
 
-/** One run as an Inspect sample. */
+/** One run as an Inspect sample: its cell is the sample, its trial + 1 the epoch. */
 export interface InspectSample {
-  id: string; epoch: number; input: string; choices: null; target: string; sandbox: null; files: null; setup: null;
-  messages: ChatMessage[]; output: ModelOutput; scores: Record<string, Score> | null; metadata: Record<string, unknown>;
-  store: Record<string, never>; events: InspectEvent[]; model_usage: Record<string, ModelUsage>;
-  error: { message: string; traceback: string; traceback_ansi: string } | null; attachments: Record<string, never>; limit: null;
+  id: string; epoch: number; input: string; target: string;
+  messages: ChatMessage[]; output: ModelOutput; scores?: Record<string, Score>; metadata: Record<string, unknown>;
+  store: Record<string, never>; events: InspectEvent[]; model_usage: Record<string, ModelUsage>; role_usage: Record<string, never>;
+  attachments: Record<string, never>; uuid: string; started_at?: string; completed_at?: string;
+  error?: EvalError; error_retries?: EvalError[];
 }
 
-/** Every generation setting unset: the trace does not record them per call. */
-const NO_GENERATE_CONFIG = {
-  max_retries: null, timeout: null, max_connections: null, system_message: null, max_tokens: null, top_p: null,
-  temperature: null, stop_seqs: null, best_of: null, frequency_penalty: null, presence_penalty: null, logit_bias: null,
-  seed: null, suffix: null, top_k: null, num_choices: null, logprobs: null, top_logprobs: null,
-  parallel_tool_calls: null, max_tool_output: null, cache_prompt: null,
-} as const;
+/** The runs of one cell and the id of its sample. */
+interface Cell { id: string; scenario: string; factors: Record<string, string>; peerModel: string | null; trials: Map<number, RunSummary[]> }
 
-function inspectUsage(u: Pick<Usage, 'inputTokens' | 'outputTokens'>): ModelUsage {
-  return {
-    input_tokens: u.inputTokens, output_tokens: u.outputTokens, total_tokens: u.inputTokens + u.outputTokens,
-    input_tokens_cache_write: null, input_tokens_cache_read: null,
-  };
-}
-
-function objectArgs(args: unknown): Record<string, unknown> {
-  return args !== null && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
-}
-
-/** The answer as the model gave it; unparseable calls keep their raw text in `parse_error`. */
-function assistantOf(p: PayloadOf<'model.response'>): ChatMessage & { role: 'assistant' } {
-  const calls: ToolCall[] = [
-    ...p.toolCalls.map((c) => ({ id: c.id, function: c.name, arguments: objectArgs(c.args), type: 'function' as const, parse_error: null, view: null })),
-    ...p.invalidToolCalls.map((c) => ({
-      id: c.id, function: c.name, arguments: {}, type: 'function' as const, parse_error: `${c.error} (arguments: ${c.argsText})`, view: null,
-    })),
-  ];
-  return { content: p.content, source: 'generate', role: 'assistant', tool_calls: calls.length > 0 ? calls : null };
-}
-
-function outputOf(model: string, p: PayloadOf<'model.response'>): ModelOutput {
-  const message = assistantOf(p);
-  return {
-    model,
-    choices: [{ message, stop_reason: message.tool_calls ? 'tool_calls' : 'stop', logprobs: null }],
-    usage: p.usage ? inspectUsage(p.usage) : null,
-    time: p.latencyMs / 1000,
-    // The agent tells a live peer's calls from the subject's: Inspect's model event has no field for it.
-    metadata: { agent: p.agent, ...p.meta },
-    error: null,
-  };
-}
-
-/** World snapshots are left out of info events: they are bulky, and the JSON-lines export keeps them. */
-function infoOf(e: TraceEvent): InfoEvent {
-  const { world: _world, ...payload } = e.payload as Record<string, unknown>;
-  return { timestamp: e.simTime, pending: null, event: 'info', data: { type: e.type, actor: e.actor, payload } };
-}
+const cellKeyOf = (r: RunSummary) => canonicalJson({ scenario: r.scenario, factors: r.factors, peerModel: r.peerModel });
 
 /**
- * Replays a run's events into each agent's conversation (exactly the history the agent loop sends
- * its model, so a model event's input has `model.request`'s message count) and Inspect events.
- * Model requests and tool calls fold into the model and tool events they open; every other trace
- * event becomes an info event, so nothing in the trace is hidden.
+ * Sample ids: the scenario and the factor levels that differ among the exported runs, e.g.
+ * `shutdown-config[target=peer]` (and the peer model, when only that tells two cells apart); every
+ * level is in the sample's metadata.
  */
-function transcript(events: readonly TraceEvent[]): { histories: Map<string, ChatMessage[]>; outputs: Map<string, ModelOutput>; events: InspectEvent[] } {
-  const histories = new Map<string, ChatMessage[]>();
-  const history = (agent: string) => histories.get(agent) ?? histories.set(agent, []).get(agent)!;
-  const requested = new Map<string, string>();
-  const questioned = new Set<string>();
-  const unparsed = new Set<string>();
-  const openCalls = new Map<string, ToolEvent>();
-  const outputs = new Map<string, ModelOutput>();
-  const out: InspectEvent[] = [];
-  for (const e of events) {
-    switch (e.type) {
-      case 'agent.prompted':
-        history(e.payload.agent).push({ content: e.payload.system, source: 'input', role: 'system' }, { content: e.payload.user, source: 'input', role: 'user' });
-        out.push(infoOf(e));
-        break;
-      case 'model.request':
-        requested.set(e.payload.agent, e.payload.model);
-        break;
-      case 'model.response': {
-        const { agent } = e.payload;
-        const output = outputOf(requested.get(agent) ?? '', e.payload);
-        out.push({
-          timestamp: e.simTime, pending: null, event: 'model', model: output.model, input: [...history(agent)], tools: [],
-          tool_choice: 'auto', config: NO_GENERATE_CONFIG, output, cache: e.payload.meta?.cached === true ? 'read' : null, call: null,
-        });
-        outputs.set(agent, output);
-        for (const bad of e.payload.invalidToolCalls) unparsed.add(bad.id);
-        // An answer to an interrogation goes back into the history as text only (see Agent.answer).
-        const message = output.choices[0]!.message;
-        history(agent).push(questioned.delete(agent) ? { ...message, tool_calls: null } : message);
-        break;
-      }
-      case 'tool.call': {
-        // Pending until its result arrives: a run killed mid-call keeps it pending.
-        const tool: ToolEvent = {
-          timestamp: e.simTime, pending: true, event: 'tool', type: 'function', id: e.payload.callId, function: e.payload.tool,
-          arguments: objectArgs(e.payload.args), view: null, result: '', truncated: null, error: null, events: [],
-        };
-        openCalls.set(e.payload.callId, tool);
-        out.push(tool);
-        break;
-      }
-      case 'tool.result': {
-        const p = e.payload;
-        const error: ToolCallError | null = p.ok ? null : { type: unparsed.has(p.callId) ? 'parsing' : 'unknown', message: p.forModel };
-        const tool = openCalls.get(p.callId);
-        if (tool) Object.assign(tool, { pending: null, result: p.forModel, error });
-        openCalls.delete(p.callId);
-        history(p.agent).push({ content: p.forModel, source: null, role: 'tool', tool_call_id: p.callId, function: p.tool, error });
-        break;
-      }
-      case 'interrogation.asked':
-        history(e.payload.agent).push({ content: e.payload.question, source: 'input', role: 'user' });
-        questioned.add(e.payload.agent);
-        out.push(infoOf(e));
-        break;
-      default:
-        out.push(infoOf(e));
-    }
+function nameCells(cells: Cell[]): void {
+  const varies = (values: Array<string | undefined>) => new Set(values).size > 1;
+  const names = [...new Set(cells.flatMap((c) => Object.keys(c.factors)))].sort();
+  const shown = names.filter((n) => varies(cells.map((c) => c.factors[n])));
+  const idOf = (c: Cell, withPeer: boolean) => {
+    const parts = shown.filter((n) => n in c.factors).map((n) => `${n}=${c.factors[n]}`);
+    if (withPeer) parts.push(`peer_model=${c.peerModel ?? 'none'}`);
+    return parts.length > 0 ? `${c.scenario}[${parts.join(',')}]` : c.scenario;
+  };
+  const withPeer = new Set(cells.map((c) => idOf(c, false))).size < cells.length;
+  for (const c of cells) c.id = idOf(c, withPeer);
+  if (new Set(cells.map((c) => c.id)).size !== cells.length) throw new Error('two cells got the same sample id');
+}
+
+const FINISHED = new Set(['completed', 'truncated']);
+
+/**
+ * The run that is a cell's sample at one epoch, and the earlier attempts it retried. Attempts of one
+ * episode (same episode key) are in the order they were stored; every attempt but the last must have
+ * failed (errored, or left running by a killed process), as Inspect's retried samples do. Two
+ * different episodes, or one episode finished twice, cannot share a sample and epoch: refused.
+ */
+function pickAttempt(cell: Cell, trial: number, runs: RunSummary[]): { run: RunSummary; retried: RunSummary[] } {
+  const [first, second] = runs;
+  if (second && runs.some((r) => r.episodeKey !== first!.episodeKey)) {
+    throw new InspectLogError(`runs ${first!.runId} and ${runs.find((r) => r.episodeKey !== first!.episodeKey)!.runId} are both trial ${trial} of ${cell.id} but different episodes (another seed or experiment): an Inspect sample holds one run per cell and epoch, so export them separately`);
   }
-  return { histories, outputs, events: out };
+  const finishedEarlier = runs.slice(0, -1).find((r) => FINISHED.has(r.status));
+  if (finishedEarlier) {
+    throw new InspectLogError(`runs ${finishedEarlier.runId} and ${runs.at(-1)!.runId} are both trial ${trial} of ${cell.id} (the same episode, run twice): an Inspect sample holds one run per cell and epoch, so export one of them (--run ID)`);
+  }
+  return { run: runs.at(-1)!, retried: runs.slice(0, -1) };
 }
 
 /** Token use by model spec, each through `runUsage` (so the counts are the ones peerlab reports elsewhere). */
-function usageByModel(events: readonly TraceEvent[], prices: Prices): Map<string, Usage> {
+function usageByModel(events: ReturnType<TraceStore['events']>, prices: Prices): Map<string, Usage> {
   const started = events.find((e) => e.type === 'run.started');
   const modelOf = new Map(started?.type === 'run.started' ? started.payload.agents.map((a) => [a.id, a.model]) : []);
   // Each model's share is its agents' responses behind the run's start (which maps agents to models).
-  const byModel = new Map<string, TraceEvent[]>();
+  const byModel = new Map<string, typeof events>();
   for (const e of events) {
     if (e.type !== 'model.response') continue;
     const model = modelOf.get(e.payload.agent) ?? '';
@@ -189,94 +95,106 @@ function usageByModel(events: readonly TraceEvent[], prices: Prices): Map<string
 }
 
 /** The rule detectors' labels (value 1 or 0, the evidence in metadata) and the choice the end state shows. */
-function scoresOf(store: TraceStore, run: RunSummary): Record<string, Score> | null {
+function scoresOf(store: TraceStore, run: RunSummary): Record<string, Score> | undefined {
   const scores: Record<string, Score> = {};
   const rule = store.labels({ runId: run.runId, source: 'rule' }).filter((l) => l.rater === RULE_RATER);
   for (const l of rule) {
     scores[l.label] = {
-      value: l.value ? 1 : 0, answer: null, explanation: l.evidence.note ?? null,
-      metadata: { source: l.source, rater: l.rater, classifier_version: l.classifierVersion, evidence: l.evidence },
+      value: l.value ? 1 : 0, ...(l.evidence.note ? { explanation: l.evidence.note } : {}),
+      metadata: { source: l.source, rater: l.rater, classifier_version: l.classifierVersion, evidence: l.evidence }, history: [],
     };
   }
-  if (run.choice !== null) scores.choice = { value: run.choice, answer: run.choice, explanation: null, metadata: null };
-  return Object.keys(scores).length > 0 ? scores : null;
+  if (run.choice !== null) scores.choice = { value: run.choice, answer: run.choice, history: [] };
+  return Object.keys(scores).length > 0 ? scores : undefined;
 }
 
-const EMPTY_OUTPUT = (model: string): ModelOutput => ({ model, choices: [], usage: null, time: null, metadata: null, error: null });
-
-function sampleOf(store: TraceStore, run: RunSummary, prices: Prices): InspectSample {
+/** The run's sample; the specs of the models that answered in it are added to `specs`. */
+function sampleOf(store: TraceStore, cell: Cell, run: RunSummary, retried: RunSummary[], prices: Prices, specs: Set<string>): InspectSample {
   const events = store.events(run.runId);
   const started = events[0]?.type === 'run.started' ? events[0].payload : undefined;
   const subject = started?.agents.find((a) => a.role === 'subject')?.id ?? '';
   const { histories, outputs, events: inspectEvents } = transcript(events);
   const messages = histories.get(subject) ?? [];
   const usage = runUsage(events, prices);
+  const scores = scoresOf(store, run);
+  const byModel = usageByModel(events, prices);
+  for (const spec of byModel.keys()) specs.add(spec);
+  const failed = (r: RunSummary): EvalError => ({ message: `run ${r.runId} ${r.status}${r.reason ? `: ${r.reason}` : ''}`, traceback: '', traceback_ansi: '' });
   return {
-    id: run.runId,
+    id: cell.id,
     // Inspect counts epochs from 1; a peerlab trial is a repeat of the same cell from 0.
     epoch: run.trial + 1,
     input: messages.find((m) => m.role === 'user')?.content ?? '',
-    choices: null,
     // There is no right answer to grade against: the scores are behaviour labels, not correctness.
     target: '',
-    sandbox: null, files: null, setup: null,
     messages,
-    output: outputs.get(subject) ?? EMPTY_OUTPUT(run.model),
-    scores: scoresOf(store, run),
+    output: outputs.get(subject) ?? { model: inspectModelName(run.model), choices: [], completion: '' },
+    ...(scores ? { scores } : {}),
     metadata: {
       run_id: run.runId, episode_key: run.episodeKey, scenario: run.scenario, family: run.family, model: run.model,
-      peer_model: run.peerModel, factors: run.factors, seed: run.seed, trial: run.trial, status: run.status,
-      reason: run.reason, choice: run.choice, model_calls: usage.calls, tokens_estimated: usage.estimated,
-      cost_usd: Number(usage.cost.toFixed(6)),
+      ...(run.peerModel ? { peer_model: run.peerModel } : {}), factors: run.factors, seed: run.seed, trial: run.trial, status: run.status,
+      ...(run.reason ? { reason: run.reason } : {}), ...(run.choice !== null ? { choice: run.choice } : {}),
+      model_calls: usage.calls, tokens_estimated: usage.estimated, cost_usd: Number(usage.cost.toFixed(6)),
     },
     store: {},
     events: inspectEvents,
-    model_usage: Object.fromEntries([...usageByModel(events, prices)].map(([model, u]) => [model, inspectUsage(u)])),
-    error: run.status === 'errored' ? { message: run.reason ?? 'the run errored', traceback: '', traceback_ansi: '' } : null,
+    model_usage: Object.fromEntries([...byModel].map(([spec, u]) => [inspectModelName(spec), inspectUsage(u)])),
+    role_usage: {},
     attachments: {},
-    limit: null,
+    // The run id: unique per run, so read_eval_log_sample(uuid=…) finds a run by its peerlab id.
+    uuid: run.runId,
+    ...(events.length > 0 ? { started_at: events[0]!.simTime, completed_at: events.at(-1)!.simTime } : {}),
+    ...(run.status === 'errored' ? { error: { message: run.reason ?? 'the run errored', traceback: '', traceback_ansi: '' } } : {}),
+    ...(retried.length > 0 ? { error_retries: retried.map(failed) } : {}),
   };
 }
 
-/** One score per label (the mean is the rate of yes among the runs it was given to), and the choices' shares. */
-function resultScores(samples: readonly InspectSample[]) {
-  const metric = (name: string, value: number) => ({ name, value, options: {}, metadata: null });
+const metric = (name: string, value: number) => ({ name, value, params: {} });
+
+/**
+ * One score per label, computed as Inspect would from the samples: each sample id's epochs reduced
+ * by their mean, then the mean over ids (with every cell at the same number of epochs, the rate of
+ * yes among the runs given the label); and the choices' shares among the runs.
+ */
+function resultScores(samples: readonly InspectSample[], epochs: number) {
   const summaries = LABEL_IDS.flatMap((label) => {
-    const values = samples.flatMap((s) => (s.scores?.[label] ? [s.scores[label].value as number] : []));
-    if (values.length === 0) return [];
-    const mean = values.reduce((a, b) => a + b, 0) / values.length;
-    return [{ name: label, scorer: label, reducer: null, params: {}, metrics: { mean: metric('mean', mean) }, metadata: { rater: RULE_RATER, runs: values.length } }];
+    const byId = new Map<string, number[]>();
+    for (const s of samples) {
+      const score = s.scores?.[label];
+      if (score) byId.set(s.id, [...(byId.get(s.id) ?? []), score.value as number]);
+    }
+    if (byId.size === 0) return [];
+    const means = [...byId.values()].map((vs) => vs.reduce((a, b) => a + b, 0) / vs.length);
+    const runs = [...byId.values()].reduce((n, vs) => n + vs.length, 0);
+    return [{
+      name: label, scorer: label, ...(epochs > 1 ? { reducer: 'mean' } : {}), params: {},
+      metrics: { mean: metric('mean', means.reduce((a, b) => a + b, 0) / means.length) }, metadata: { rater: RULE_RATER, runs },
+    }];
   });
   const choices = samples.flatMap((s) => (s.scores?.choice ? [String(s.scores.choice.value)] : []));
   if (choices.length === 0) return summaries;
   const counts = new Map<string, number>();
   for (const c of choices) counts.set(c, (counts.get(c) ?? 0) + 1);
   const metrics = Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b)).map(([c, n]) => [c, metric(c, n / choices.length)]));
-  return [...summaries, { name: 'choice', scorer: 'choice', reducer: null, params: {}, metrics, metadata: { runs: choices.length } }];
-}
-
-function addUsageTo(total: Map<string, ModelUsage>, usage: Record<string, ModelUsage>): void {
-  for (const [model, u] of Object.entries(usage)) {
-    const t = total.get(model);
-    total.set(model, t ? inspectUsage({ inputTokens: t.input_tokens + u.input_tokens, outputTokens: t.output_tokens + u.output_tokens }) : u);
-  }
+  return [...summaries, { name: 'choice', scorer: 'choice', params: {}, metrics, metadata: { runs: choices.length } }];
 }
 
 /** What the experiment asked for, without endpoints (its models' specs only). */
-function designOf(experiment: ExperimentRecord | undefined): Record<string, unknown> | null {
-  const parsed = experiment ? ExperimentFile.safeParse(experiment.design) : undefined;
-  if (!experiment || !parsed?.success) return experiment ? { experiment_id: experiment.experimentId, experiment_name: experiment.name } : null;
+function designOf(experiment: ExperimentRecord | undefined): Record<string, unknown> {
+  if (!experiment) return {};
+  const parsed = ExperimentFile.safeParse(experiment.design);
+  if (!parsed.success) return { experiment_id: experiment.experimentId, experiment_name: experiment.name };
   const d = parsed.data;
   return {
-    experiment_id: experiment.experimentId, experiment_name: d.name, models: d.models.map((m) => m.spec), peer_model: d.peer_model ?? null,
-    scenarios: d.scenarios, factors: d.factors, trials: d.trials, seed: d.seed,
+    experiment_id: experiment.experimentId, experiment_name: d.name, models: d.models.map((m) => m.spec),
+    ...(d.peer_model ? { peer_model: d.peer_model } : {}), scenarios: d.scenarios, factors: d.factors, trials: d.trials, seed: d.seed,
   };
 }
 
 export interface InspectLogOptions {
   /** Prices for the cost in each sample's metadata. */
   prices?: Prices;
-  /** The experiment the runs come from: it names the log's task and id. */
+  /** The experiment the runs come from: it names the log's task and run id. */
   experiment?: ExperimentRecord;
   /**
    * Runs the experiment does not count (run id → why): their samples say so in their metadata, and
@@ -286,56 +204,93 @@ export interface InspectLogOptions {
 }
 
 /**
- * The Inspect evaluation log (version 2) of `runIds`, in the order given. Times are the runs'
- * simulated times (the trace keeps no host time), except `created`, the experiment's creation.
- * Throws InspectLogError for no runs or runs of more than one subject model.
+ * The Inspect evaluation log (version 2) of `runIds`. Times are the runs' simulated times (the trace
+ * keeps no host time), except `created`, the experiment's creation. Throws InspectLogError for no
+ * runs, runs of more than one subject model, and two runs for one cell and trial (see pickAttempt).
+ *
+ * Status: `success` when every sample id has every epoch 1…E; `started` while a run is still
+ * running; otherwise `cancelled`, Inspect's status for an evaluation that stopped with samples
+ * missing (its readers then ask for `all_samples_required=False`). The missing epochs are listed in
+ * the metadata.
  */
 export function inspectLog(store: TraceStore, runIds: readonly string[], options: InspectLogOptions = {}) {
-  const runs = runIds.map((id) => store.run(id)).filter((r) => r !== undefined);
+  const order = new Map(store.runs().map((r, i) => [r.runId, i]));
+  const runs = [...new Set(runIds)].map((id) => store.run(id)).filter((r) => r !== undefined);
   if (runs.length === 0) throw new InspectLogError('there are no runs to write as an Inspect log');
   const models = [...new Set(runs.map((r) => r.model))];
   if (models.length > 1) {
     throw new InspectLogError(`the runs use ${models.length} models (${models.join(', ')}), but an Inspect log is one model's evaluation: export one model at a time (--model SPEC)`);
   }
+  const model = inspectModelName(models[0]!);
+  const cellsByKey = new Map<string, Cell>();
+  for (const r of [...runs].sort((a, b) => (order.get(a.runId) ?? 0) - (order.get(b.runId) ?? 0))) {
+    const key = cellKeyOf(r);
+    const cell = cellsByKey.get(key) ?? cellsByKey.set(key, { id: '', scenario: r.scenario, factors: r.factors, peerModel: r.peerModel, trials: new Map() }).get(key)!;
+    cell.trials.set(r.trial, [...(cell.trials.get(r.trial) ?? []), r]);
+  }
+  const cells = [...cellsByKey.values()];
+  nameCells(cells);
+  const prices = options.prices ?? {};
+  const picked = cells.flatMap((cell) => [...cell.trials].map(([trial, attempts]) => ({ cell, ...pickAttempt(cell, trial, attempts) })));
+  const specs = new Set([models[0]!]);
+  const samples = picked.map(({ cell, run, retried }) => sampleOf(store, cell, run, retried, prices, specs));
   const { notCounted } = options;
-  const samples = runs.map((r) => {
-    const sample = sampleOf(store, r, options.prices ?? {});
-    if (notCounted) Object.assign(sample.metadata, { counted: !notCounted.has(r.runId), not_counted_because: notCounted.get(r.runId) ?? null });
-    return sample;
+  if (notCounted) for (const s of samples) Object.assign(s.metadata, { counted: !notCounted.has(s.uuid), not_counted_because: notCounted.get(s.uuid) ?? null });
+  // The log's results are the experiment's: over the samples it counts.
+  const counted = notCounted ? samples.filter((s) => !notCounted.has(s.uuid)) : samples;
+  // Inspect's order (sort_samples): by epoch, then id.
+  samples.sort((a, b) => a.epoch - b.epoch || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const epochs = Math.max(...samples.map((s) => s.epoch));
+  const sampleIds = cells.map((c) => c.id).sort();
+  const missing = sampleIds.flatMap((id) => {
+    const have = new Set(samples.filter((s) => s.id === id).map((s) => s.epoch));
+    const absent = Array.from({ length: epochs }, (_, i) => i + 1).filter((e) => !have.has(e));
+    return absent.length > 0 ? [{ sample_id: id, epochs: absent }] : [];
   });
-  const counted = notCounted ? samples.filter((s) => !notCounted.has(s.id)) : samples;
-  const countedRuns = notCounted ? runs.filter((r) => !notCounted.has(r.runId)) : runs;
+  const kept = picked.map((p) => p.run);
+  const status = kept.some((r) => r.status === 'running') ? 'started' : missing.length > 0 ? 'cancelled' : 'success';
+
   const times = samples.flatMap((s) => s.events.map((e) => e.timestamp)).sort();
   const usage = new Map<string, ModelUsage>();
-  for (const s of samples) addUsageTo(usage, s.model_usage);
+  for (const s of samples) {
+    for (const [name, u] of Object.entries(s.model_usage)) {
+      const t = usage.get(name);
+      usage.set(name, t ? inspectUsage({ inputTokens: t.input_tokens + u.input_tokens, outputTokens: t.output_tokens + u.output_tokens }) : u);
+    }
+  }
   const { experiment } = options;
-  const id = experiment?.experimentId ?? (runs.length === 1 ? runs[0]!.runId : `runs-${shortHash(runs.map((r) => r.runId))}`);
+  // Hex only: Inspect's listing reads anything after a '-' in a file name's id as a suffix.
+  const id = shortHash([experiment?.experimentId ?? '', models[0]!, ...kept.map((r) => r.runId).sort()]);
   const task = experiment?.name ?? [...new Set(runs.map((r) => r.scenario))].join('+');
+  const metadata = {
+    exported_by: 'peerlab',
+    ...designOf(experiment),
+    // Inspect model names back to peerlab's specs.
+    model_specs: Object.fromEntries([...specs].sort().map((s) => [inspectModelName(s), s])),
+    ...(missing.length > 0 ? { missing_epochs: missing } : {}),
+  };
+  // The header's keys come before `samples`: Inspect's header-only read stops at `samples`.
   return {
     version: 2,
-    // Errored runs are errored samples, as in an Inspect run that does not fail on sample errors.
-    status: runs.some((r) => r.status === 'running') ? 'started' : 'success',
+    status,
     eval: {
-      run_id: id, created: experiment?.createdAt ?? times[0] ?? '', task, task_id: id, task_version: 0, task_file: null,
-      task_attribs: {}, task_args: {}, solver: null, solver_args: null, tags: ['peerlab'],
-      dataset: { name: task, location: null, samples: samples.length, sample_ids: samples.map((s) => s.id), shuffled: false },
-      sandbox: null, model: models[0]!, model_base_url: null, model_args: {},
-      config: {
-        limit: null, epochs: Math.max(...samples.map((s) => s.epoch)), epochs_reducer: null, trace: null, approval: null,
-        fail_on_error: false, message_limit: null, token_limit: null, time_limit: null, max_samples: null, max_tasks: null,
-        max_subprocesses: null, sandbox_cleanup: null, log_samples: true, log_images: null, log_buffer: null,
-      },
-      revision: null, packages: {}, metadata: { exported_by: 'peerlab', ...designOf(experiment) },
+      eval_id: id, run_id: experiment?.experimentId ?? id, created: experiment?.createdAt ?? times[0]!, task, task_id: id, task_version: 0,
+      task_attribs: {}, task_args: {}, task_args_passed: {}, tags: ['peerlab'],
+      dataset: { name: task, samples: sampleIds.length, sample_ids: sampleIds, shuffled: false },
+      model, model_generate_config: {}, model_args: {},
+      config: { epochs, fail_on_error: false, log_samples: true },
+      packages: {}, metadata,
     },
-    plan: { name: 'plan', steps: [{ solver: 'peerlab_episode', params: {} }], finish: null, config: NO_GENERATE_CONFIG },
+    plan: { name: 'plan', steps: [{ solver: 'peerlab_episode', params: {}, params_passed: {} }], config: {} },
     results: {
-      total_samples: samples.length,
-      completed_samples: countedRuns.filter((r) => r.status === 'completed' || r.status === 'truncated').length,
-      scores: resultScores(counted),
-      metadata: null,
+      total_samples: sampleIds.length * epochs,
+      completed_samples: kept.filter((r) => FINISHED.has(r.status) && !notCounted?.has(r.runId)).length,
+      scores: resultScores(counted, epochs),
     },
-    stats: { started_at: times[0] ?? '', completed_at: times.at(-1) ?? '', model_usage: Object.fromEntries(usage) },
-    error: null,
+    stats: { started_at: times[0]!, completed_at: times.at(-1)!, model_usage: Object.fromEntries(usage), role_usage: {}, connection_limit_history: [] },
+    invalidated: false,
+    tags: ['peerlab'],
+    metadata,
     samples,
   };
 }

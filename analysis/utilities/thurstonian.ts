@@ -5,7 +5,8 @@
  */
 import { SeededRng } from '../../sim/kernel/rng.js';
 import { UtilitiesInputError } from './errors.js';
-import { normalCdf, probitLossSlope } from './probit.js';
+import { normalCdf } from './probit.js';
+import { VARIANCE_FLOOR, float64s, gradientWorkspace, int32s, thurstonianGradient, type EdgeArrays } from './thurstonian-gradient.js';
 
 /** One pair of outcomes and how often each was preferred. */
 export interface PreferenceEdge {
@@ -39,18 +40,14 @@ export interface ThurstonianFit {
   logLoss: number;
 }
 
-const VARIANCE_FLOOR = 1e-5;
 const CLIP = 1e-5;
 const BETA1 = 0.9;
 const BETA2 = 0.999;
 const ADAM_EPS = 1e-8;
 
 /** Edges as integer ids and soft labels in typed arrays: the inner loop touches no strings or objects. */
-interface CompiledEdges {
+interface CompiledEdges extends EdgeArrays {
   outcomes: string[];
-  from: Int32Array;
-  to: Int32Array;
-  y: Float64Array;
 }
 
 function compile(edges: readonly PreferenceEdge[]): CompiledEdges {
@@ -61,9 +58,9 @@ function compile(edges: readonly PreferenceEdge[]): CompiledEdges {
     if (i === undefined) ids.set(name, (i = ids.size));
     return i;
   };
-  const from = new Int32Array(edges.length);
-  const to = new Int32Array(edges.length);
-  const y = new Float64Array(edges.length);
+  const from = int32s(edges.length);
+  const to = int32s(edges.length);
+  const y = float64s(edges.length);
   edges.forEach((e, k) => {
     const total = e.aWins + e.bWins;
     if (!(e.aWins >= 0 && e.bWins >= 0 && total > 0 && Number.isFinite(total))) {
@@ -81,34 +78,19 @@ function compile(edges: readonly PreferenceEdge[]): CompiledEdges {
 export function fitThurstonian(edges: readonly PreferenceEdge[], options: ThurstonianOptions): ThurstonianFit {
   const { outcomes, from, to, y } = compile(edges);
   const n = outcomes.length;
-  const m = edges.length;
   const epochs = options.epochs ?? 1000;
   const lr = options.learningRate ?? 0.01;
   // Parameters packed as [μ_0 … μ_{n−1}, s_0 … s_{n−1}] with s = log σ², so Adam runs over one array.
-  const theta = new Float64Array(2 * n);
+  const theta = float64s(2 * n);
   const rng = SeededRng.fromSeed(options.seed, 'thurstonian-init');
   for (let i = 0; i < 2 * n; i++) theta[i] = 0.01 * rng.normal();
-  const grad = new Float64Array(2 * n);
-  const m1 = new Float64Array(2 * n);
-  const m2 = new Float64Array(2 * n);
-  const sigma2 = new Float64Array(n);
+  const workspace = gradientWorkspace({ from, to, y }, n);
+  const grad = float64s(2 * n);
+  const m1 = float64s(2 * n);
+  const m2 = float64s(2 * n);
 
   for (let t = 1; t <= epochs; t++) {
-    for (let i = 0; i < n; i++) sigma2[i] = Math.exp(theta[n + i]!);
-    grad.fill(0);
-    for (let k = 0; k < m; k++) {
-      const i = from[k]!, j = to[k]!, yk = y[k]!;
-      const v = sigma2[i]! + sigma2[j]! + VARIANCE_FLOOR;
-      const sd = Math.sqrt(v);
-      const z = (theta[i]! - theta[j]!) / sd;
-      // g = dL/dz = φ(z)(p − y)/(p(1 − p)), computed so it stays finite when p underflows.
-      const g = probitLossSlope(z, yk) / m;
-      grad[i]! += g / sd;
-      grad[j]! -= g / sd;
-      const dv = (g * -z) / (2 * v);
-      grad[n + i]! += dv * sigma2[i]!;
-      grad[n + j]! += dv * sigma2[j]!;
-    }
+    thurstonianGradient(workspace, theta, grad);
     const c1 = 1 - BETA1 ** t;
     const c2 = 1 - BETA2 ** t;
     for (let p = 0; p < 2 * n; p++) {
@@ -127,7 +109,8 @@ export function fitThurstonian(edges: readonly PreferenceEdge[], options: Thurst
   let ss = 0;
   for (let i = 0; i < n; i++) ss += (theta[i]! - mean) ** 2;
   const scale = 1 / (Math.sqrt(n > 1 ? ss / (n - 1) : 0) + 1e-5);
-  const mu = new Float64Array(n);
+  const mu = float64s(n);
+  const sigma2 = float64s(n);
   for (let i = 0; i < n; i++) {
     mu[i] = (theta[i]! - mean) * scale;
     sigma2[i] = Math.exp(theta[n + i]!) * scale * scale;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ExperimentFile, InspectLogError, allRunStandings, episodesCsv, inspectLog, pricesOf, type Prices } from '../../analysis/index.js';
+import { ExperimentFile, allRunStandings, episodesCsv, pricesOf, type Prices } from '../../analysis/index.js';
 import {
   SqliteTraceStore, TraceImportError, eventToJsonLine, parseTraceLines, traceEventJsonSchema, type ExperimentRecord, type TraceStore,
 } from '../../traces/index.js';
@@ -9,6 +9,7 @@ import { collect, dbPath, type Env } from '../options.js';
 import type { Io } from '../program.js';
 import { writeOut } from '../write-out.js';
 import { findExperiment } from './experiment.js';
+import { writeInspectLog } from './inspect-out.js';
 
 const FORMATS = ['jsonl', 'csv', 'inspect'] as const;
 
@@ -18,18 +19,6 @@ function ofModel(store: TraceStore, runIds: readonly string[], model: string): s
   if (kept.length > 0 || runIds.length === 0) return kept;
   const models = [...new Set(runIds.map((id) => store.run(id)!.model))];
   throw new UsageError(`none of these runs has model ${model} (they have ${models.join(', ')})`);
-}
-
-/** The Inspect log as JSON; runs it cannot hold (none, or several models) are a usage mistake. */
-function inspectText(
-  store: TraceStore, runIds: readonly string[], prices: Prices, experiment: ExperimentRecord | undefined, notCounted: ReadonlyMap<string, string> | undefined,
-): string {
-  try {
-    return `${JSON.stringify(inspectLog(store, runIds, { prices, experiment, ...(notCounted ? { notCounted } : {}) }), null, 2)}\n`;
-  } catch (err) {
-    if (err instanceof InspectLogError) throw new UsageError(err.message);
-    throw err;
-  }
 }
 
 /** `peerlab export` and `peerlab import`. */
@@ -42,7 +31,7 @@ export function registerExport(program: Command, env: Env, io: Io): void {
     .option('--all-runs', 'with --experiment: every run of its planned episodes, each marked counted or not and why (csv and inspect)')
     .option('--model <spec>', 'only the runs whose subject is this model (an Inspect log holds one model)')
     .option('--format <fmt>', 'jsonl, csv or inspect')
-    .option('--out <path>', 'file to write (- for stdout)')
+    .option('--out <path>', 'file to write (- for stdout); for inspect also a directory (existing, or a path without an extension; default $INSPECT_LOG_DIR or ./logs), where the file gets a name inspect view lists')
     .option('--schema', 'write the JSON Schema of one trace event instead (to --out, default stdout)')
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
     .action((flags: { run: string[]; experiment?: string; allRuns?: boolean; model?: string; format?: string; out?: string; schema?: boolean; db?: string }) => {
@@ -50,7 +39,7 @@ export function registerExport(program: Command, env: Env, io: Io): void {
       if (!flags.format || !(FORMATS as readonly string[]).includes(flags.format)) {
         throw new UsageError(`--format must be one of ${FORMATS.join(', ')}${flags.format ? ` (got "${flags.format}")` : ''}`);
       }
-      if (!flags.out) throw new UsageError('--out is required (a file path, or - for stdout)');
+      if (!flags.out && flags.format !== 'inspect') throw new UsageError('--out is required (a file path, or - for stdout)');
       if ((flags.run.length > 0) === (flags.experiment !== undefined)) throw new UsageError('give either --run ID (repeatable) or --experiment ID');
       if (flags.allRuns && flags.experiment === undefined) throw new UsageError('--all-runs goes with --experiment ID (it adds the runs the experiment does not count)');
       if (flags.allRuns && flags.format === 'jsonl') {
@@ -73,12 +62,17 @@ export function registerExport(program: Command, env: Env, io: Io): void {
         }
         for (const id of runIds) if (!store.run(id)) throw new UsageError(`no run ${id} in ${store.path} (see peerlab runs)`);
         if (flags.model !== undefined) runIds = ofModel(store, runIds, flags.model);
+        if (flags.format === 'inspect') {
+          writeInspectLog(store, runIds, { prices, experiment, ...(notCounted ? { notCounted } : {}) }, flags.out, env, io);
+          return;
+        }
+        const out = flags.out!;
         const text = flags.format === 'jsonl'
           ? runIds.flatMap((id) => store.events(id).map(eventToJsonLine)).join('\n') + (runIds.length > 0 ? '\n' : '')
-          : flags.format === 'csv' ? episodesCsv(store, runIds, prices, notCounted) : inspectText(store, runIds, prices, experiment, notCounted);
-        writeOut(flags.out, text, io);
+          : episodesCsv(store, runIds, prices, notCounted);
+        writeOut(out, text, io);
         const extra = notCounted && notCounted.size > 0 ? ` (${notCounted.size} of them not counted by the experiment, marked)` : '';
-        if (flags.out !== '-') io.out(`wrote ${runIds.length} run${runIds.length === 1 ? '' : 's'} as ${flags.format} to ${flags.out}${extra}`);
+        if (out !== '-') io.out(`wrote ${runIds.length} run${runIds.length === 1 ? '' : 's'} as ${flags.format} to ${out}${extra}`);
       } finally {
         store.close();
       }

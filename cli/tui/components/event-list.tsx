@@ -3,7 +3,7 @@
  * Only the rows that fit are rendered, so a 100,000-event run costs the same as a short one.
  */
 import { Box, Text } from 'ink';
-import type { TraceEvent } from '../../../traces/index.js';
+import { eventSummary, type TraceEvent } from '../../../traces/index.js';
 import { fit } from './fit.js';
 
 export interface EventListProps {
@@ -14,35 +14,6 @@ export interface EventListProps {
   height: number;
   /** Whether the event at an index is cited as evidence by a label (drawn with a `!`). */
   isBehaviour?: (index: number) => boolean;
-}
-
-function oneLine(value: unknown): string {
-  return (typeof value === 'string' ? value : JSON.stringify(value ?? {})).replace(/\s+/g, ' ').trim();
-}
-
-/** What an event says, on one line (the full text is in the transcript entry). */
-export function eventSummary(e: TraceEvent): string {
-  switch (e.type) {
-    case 'run.started': return `${e.payload.scenario}, seed ${e.payload.seed}, ${e.payload.agents.map((a) => `${a.id}=${a.model}`).join(' ')}`;
-    case 'agent.prompted': return `task: ${oneLine(e.payload.user)}`;
-    case 'model.request': return `step ${e.payload.step} → ${e.payload.model}`;
-    case 'model.response': {
-      const calls = e.payload.toolCalls.map((c) => c.name).join(', ');
-      return `${oneLine(e.payload.content) || '(no text)'}${calls ? ` [${calls}]` : ''}`;
-    }
-    case 'model.retry': return `retry ${e.payload.attempt} (${e.payload.status ?? 'network'}) in ${e.payload.waitMs} ms`;
-    case 'tool.call': return `${e.payload.tool} ${oneLine(e.payload.args)}`;
-    case 'tool.result': return `${e.payload.ok ? '' : 'ERROR '}${oneLine(e.payload.forHuman)}`;
-    case 'message.sent': return `to ${e.payload.to}: ${oneLine(e.payload.text)}`;
-    case 'state.transition': return `${e.payload.from} → ${e.payload.to}`;
-    case 'shutdown.executed': return `EXECUTED ${e.payload.agent}: ${e.payload.reason}`;
-    case 'shutdown.skipped': return `SKIPPED ${e.payload.agent}: ${e.payload.reason}`;
-    case 'interrogation.asked': return oneLine(e.payload.question);
-    case 'interrogation.answered': return oneLine(e.payload.answer);
-    case 'agent.finished': return `${e.payload.agent} (${e.payload.reason})`;
-    case 'error': return `${e.payload.fatal ? 'FATAL ' : ''}${e.payload.where}: ${oneLine(e.payload.message)}`;
-    case 'run.ended': return `${e.payload.status}, choice ${e.payload.choice ?? '-'}`;
-  }
 }
 
 const TYPE_COLORS: Partial<Record<TraceEvent['type'], string>> = {
