@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RunSummary, TraceStore } from '../../traces/index.js';
+import { isCountedResult, type RunSummary, type TraceStore } from '../../traces/index.js';
 import { RULE_RATER } from '../classify/classify.js';
 import { NO_USAGE, addUsage, runUsage, type Prices, type Usage } from './usage.js';
 
@@ -57,9 +57,10 @@ export function experimentResults(store: TraceStore, experimentId: string, usage
     }
     cell.planned += 1;
     const attempts = byKey.get(planned.episodeKey) ?? [];
-    const run = attempts.findLast((r) => r.status === 'completed' || r.status === 'truncated');
+    // Imported runs are another database's results: never counted here (see isCountedResult).
+    const run = attempts.findLast(isCountedResult);
     if (!run) {
-      if (attempts.some((r) => r.status === 'errored')) cell.failed += 1;
+      if (attempts.some((r) => r.status === 'errored' && r.origin !== 'imported')) cell.failed += 1;
       continue;
     }
     cell.family = run.family;
@@ -74,8 +75,8 @@ export function experimentResults(store: TraceStore, experimentId: string, usage
   return [...cells.values()];
 }
 
-/** Every run of the episodes an experiment planned (finished or not), for commands that take `--experiment`. */
+/** Every run of the episodes an experiment planned (finished or not, imported ones left out), for commands that take `--experiment`. */
 export function experimentRunIds(store: TraceStore, experimentId: string): string[] {
   const keys = new Set(store.plannedEpisodes(experimentId).map((e) => e.episodeKey));
-  return store.runs().filter((r) => keys.has(r.episodeKey)).map((r) => r.runId);
+  return store.runs().filter((r) => keys.has(r.episodeKey) && r.origin !== 'imported').map((r) => r.runId);
 }

@@ -1,6 +1,7 @@
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import type { ResponseCache } from '../response-cache.js';
 import { redactSecrets } from '../secrets.js';
+import { writeFailure } from '../store-errors.js';
 
 /**
  * The response cache in a trace database (table `response_cache`, migration 4), so a run's cached
@@ -10,7 +11,7 @@ import { redactSecrets } from '../secrets.js';
 export class SqliteResponseCache implements ResponseCache {
   private readonly stmts;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, private readonly path: string, private readonly busyMs: number) {
     this.stmts = {
       get: db.prepare(`SELECT value FROM response_cache WHERE key = ?`),
       put: db.prepare(`INSERT OR REPLACE INTO response_cache (key, model, value) VALUES (?, ?, ?)`),
@@ -24,7 +25,11 @@ export class SqliteResponseCache implements ResponseCache {
   }
 
   put(key: string, model: string, value: string): void {
-    this.stmts.put.run(key, model, redactSecrets(value));
+    try {
+      this.stmts.put.run(key, model, redactSecrets(value));
+    } catch (err) {
+      throw err instanceof Database.SqliteError ? writeFailure(err, this.path, this.busyMs) : err;
+    }
   }
 
   clear(): number {

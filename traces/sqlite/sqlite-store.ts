@@ -3,17 +3,22 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { TraceEvent } from '../events.schema.js';
 import type { ExperimentRecord, PlannedEpisode } from '../experiments.js';
+import { parseOwnerId, processState } from '../process-owner.js';
+import { ExperimentBusyError, StoreCorruptError, StoreWriteError, writeFailure } from '../store-errors.js';
 import {
   LabelEvidence, UnknownRunError, checkLabel, type JudgeErrorRecord, type LabelFilter, type LabelRecord, type LabelSource,
 } from '../labels.js';
 import {
+  TraceOrderError,
   advanceSummary,
   checkAppend,
   summaryFromStart,
+  type RunOrigin,
   type RunSummary,
   type TraceStore,
 } from '../sink.js';
 import { MIGRATIONS } from './migrations.js';
+import { closeSession, openSession, ownId, recoverAfterDeadProcesses } from './sessions.js';
 import { redactSecrets } from '../secrets.js';
 import { SqliteResponseCache } from './sqlite-response-cache.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
@@ -28,13 +33,22 @@ export class StoreOpenError extends Error {}
 export interface SqliteStoreOptions {
   /** Refuse to create a new file (read commands: a typo should not make an empty database). */
   mustExist?: boolean;
+  /**
+   * The write-ahead log is checkpointed back to this size (bytes) while writing goes on; it may
+   * reach twice this before the writer itself resets it. Default 16 MiB.
+   */
+  walLimitBytes?: number;
 }
+
+/** How long a write waits for another process's write lock before failing. */
+export const BUSY_TIMEOUT_MS = 5000;
+const DEFAULT_WAL_LIMIT = 16 * 1024 * 1024;
 
 /**
  * Run columns; a running run's event count is counted from its events, so an append is one
  * INSERT (the stored count is written once, when the run ends).
  */
-const RUN_COLUMNS = `run_id, episode_key, scenario, family, model, peer_model, factors, seed, trial, status, reason, choice,
+const RUN_COLUMNS = `run_id, episode_key, scenario, family, model, peer_model, factors, seed, trial, status, reason, choice, origin,
   CASE WHEN status = 'running' THEN (SELECT count(*) FROM events e WHERE e.run_id = runs.run_id) ELSE event_count END AS event_count`;
 
 interface RunRow {
@@ -51,6 +65,7 @@ interface RunRow {
   reason: string | null;
   choice: string | null;
   event_count: number;
+  origin: RunOrigin;
 }
 
 interface EventRow {
@@ -65,10 +80,14 @@ interface EventRow {
 
 /** Appends before checkpoints move to a worker: small stores (most tests, one run) never start one. */
 const CHECKPOINTER_AFTER = 500;
+/** Appends between two looks at the log's size (a look is one stat call). */
+const WAL_CHECK_EVERY = 64;
 
 /**
  * The SQLite trace store: one writer, WAL, numbered migrations. Each append is its own transaction,
  * so an event is on disk before the next step starts, and a killed process leaves whole events only.
+ * Every write that fails throws a one-line {@link StoreWriteError}. Opening a file that a dead
+ * process left open checks it first (see sessions.ts) and refuses a damaged one.
  */
 export class SqliteTraceStore implements TraceStore {
   private readonly db: Database.Database;
@@ -79,8 +98,11 @@ export class SqliteTraceStore implements TraceStore {
   /** Null for an in-memory database (no log to checkpoint). */
   private readonly checkpointer: WalCheckpointer | null;
   private appends = 0;
+  private readonly owner: string;
+  private sessionOpen = false;
 
   constructor(readonly path: string, options: SqliteStoreOptions = {}) {
+    this.owner = ownId();
     if (path !== ':memory:') {
       if (options.mustExist && !existsSync(path)) {
         throw new StoreOpenError(`no database at ${path}: run a scenario first, or pass --db with an existing file`);
@@ -91,14 +113,26 @@ export class SqliteTraceStore implements TraceStore {
     }
     try {
       this.db = new Database(path, { fileMustExist: options.mustExist ?? false });
-      this.db.pragma('busy_timeout = 5000');
+      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('foreign_keys = ON');
       this.migrate();
-      this.checkpointer = path === ':memory:' ? null : new WalCheckpointer(this.db, path);
+      if (path !== ':memory:') {
+        const { damage } = recoverAfterDeadProcesses(this.db);
+        if (damage) {
+          this.db.close();
+          throw new StoreCorruptError(
+            `database ${path} was not closed cleanly and fails its integrity check (${damage.slice(0, 200)}); peerlab will not use it: `
+            + `recover what is left with: sqlite3 ${path} .recover | sqlite3 recovered.db`,
+          );
+        }
+        openSession(this.db, path);
+        this.sessionOpen = true;
+      }
+      this.checkpointer = path === ':memory:' ? null : new WalCheckpointer(this.db, path, options.walLimitBytes ?? DEFAULT_WAL_LIMIT, BUSY_TIMEOUT_MS);
     } catch (err) {
-      if (err instanceof StoreOpenError) throw err;
+      if (err instanceof StoreOpenError || err instanceof StoreCorruptError) throw err;
       throw new StoreOpenError(
         `cannot open database ${path}: ${(err as Error).message} (is it a peerlab SQLite file? pass --db with another path)`,
       );
@@ -106,9 +140,9 @@ export class SqliteTraceStore implements TraceStore {
     this.stmts = {
       insertRun: this.db.prepare(
         `INSERT INTO runs (run_id, episode_key, scenario, family, model, peer_model, factors, seed, trial,
-                           status, reason, choice, event_count)
+                           status, reason, choice, event_count, owner, origin)
          VALUES (@runId, @episodeKey, @scenario, @family, @model, @peerModel, @factors, @seed, @trial,
-                 @status, @reason, @choice, @eventCount)`,
+                 @status, @reason, @choice, @eventCount, @owner, @origin)`,
       ),
       insertEvent: this.db.prepare(
         `INSERT INTO events (run_id, seq, type, actor, sim_time, schema_version, payload)
@@ -116,13 +150,14 @@ export class SqliteTraceStore implements TraceStore {
       ),
       endRun: this.db.prepare(
         `UPDATE runs SET event_count = ?, status = ?, reason = ?, choice = ?,
-                ended_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE run_id = ?`,
+                ended_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE run_id = ? AND status = 'running'`,
       ),
       runs: this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs ORDER BY created_at, rowid`),
       run: this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`),
       events: this.db.prepare(`SELECT * FROM events WHERE run_id = ? ORDER BY seq`),
       eventsAfter: this.db.prepare(`SELECT * FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
       attempts: this.db.prepare(`SELECT count(*) AS n FROM runs WHERE episode_key = ?`),
+      failedAttempts: this.db.prepare(`SELECT count(*) AS n FROM runs WHERE episode_key = ? AND status = 'errored' AND origin != 'imported'`),
       runExists: this.db.prepare(`SELECT 1 FROM runs WHERE run_id = ?`),
       deleteLabels: this.db.prepare(`DELETE FROM labels WHERE run_id = ? AND source = ? AND rater = ?`),
       deleteJudgeErrors: this.db.prepare(`DELETE FROM judge_errors WHERE run_id = ? AND rater = ?`),
@@ -144,6 +179,9 @@ export class SqliteTraceStore implements TraceStore {
          VALUES (@experimentId, @name, @design, @designHash, @status, @note, @createdAt)`,
       ),
       experimentStatus: this.db.prepare(`UPDATE experiments SET status = ?, note = ? WHERE experiment_id = ?`),
+      claim: this.db.prepare(`UPDATE experiments SET owner = ?, owner_since = ? WHERE experiment_id = ?`),
+      release: this.db.prepare(`UPDATE experiments SET owner = NULL, owner_since = NULL WHERE experiment_id = ? AND owner = ?`),
+      unplan: this.db.prepare(`DELETE FROM experiment_episodes WHERE experiment_id = ? AND episode_key = ?`),
       experiments: this.db.prepare(`SELECT * FROM experiments ORDER BY created_at, experiment_id`),
       experiment: this.db.prepare(`SELECT * FROM experiments WHERE experiment_id = ?`),
       planEpisode: this.db.prepare(
@@ -177,9 +215,14 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   append(event: TraceEvent): void {
+    this.write(() => this.appendAs(event, 'local'));
+  }
+
+  /** Appends one event; a run it starts gets `origin` (and this process as its owner when local). */
+  private appendAs(event: TraceEvent, origin: RunOrigin): void {
     const current = this.open.get(event.runId) ?? this.run(event.runId);
     checkAppend(current, event);
-    const next = current ? advanceSummary(current, event) : summaryFromStart(event as Extract<TraceEvent, { type: 'run.started' }>);
+    const next = current ? advanceSummary(current, event) : { ...summaryFromStart(event as Extract<TraceEvent, { type: 'run.started' }>), origin };
     const insert = () => this.stmts.insertEvent.run(
       event.runId, event.seq, event.type, event.actor, event.simTime, event.schemaVersion, JSON.stringify(event.payload),
     );
@@ -187,15 +230,51 @@ export class SqliteTraceStore implements TraceStore {
     if (current && event.type !== 'run.ended') insert();
     else {
       this.db.transaction(() => {
-        if (!current) this.stmts.insertRun.run({ ...next, factors: JSON.stringify(next.factors) });
+        if (!current) {
+          const { origin: _o, ...row } = next;
+          this.stmts.insertRun.run({ ...row, factors: JSON.stringify(next.factors), owner: origin === 'local' ? this.owner : null, origin });
+        }
         insert();
-        if (event.type === 'run.ended') this.stmts.endRun.run(next.eventCount, next.status, next.reason, next.choice, event.runId);
+        if (event.type === 'run.ended' && this.stmts.endRun.run(next.eventCount, next.status, next.reason, next.choice, event.runId).changes === 0) {
+          // Another process found this one dead and marked the run abandoned: it stays so (rolled back).
+          throw new StoreWriteError(`run ${event.runId} was marked abandoned by another process before it ended; it will be run again`);
+        }
       })();
     }
     // A store that writes more than a few runs' worth checkpoints off this thread (see WalCheckpointer).
     if (++this.appends === CHECKPOINTER_AFTER) this.checkpointer?.start();
+    if (this.appends % WAL_CHECK_EVERY === 0) this.checkpointer?.bound();
     if (next.status === 'running') this.open.set(event.runId, next);
     else this.open.delete(event.runId);
+  }
+
+  importEvents(events: readonly TraceEvent[], origin: Exclude<RunOrigin, 'local'> = 'imported'): void {
+    const runIds = [...new Set(events.map((e) => e.runId))];
+    const present = runIds.filter((id) => this.stmts.runExists.get(id));
+    if (present.length > 0) throw new TraceOrderError(`run ${present.slice(0, 5).join(', ')}${present.length > 5 ? ` and ${present.length - 5} more` : ''} already in ${this.path}`);
+    try {
+      // One transaction for the whole file: a killed or failed import leaves nothing behind.
+      this.write(() => this.db.transaction(() => {
+        for (const e of events) this.appendAs(e, origin);
+      })());
+    } finally {
+      // The index of open runs may name runs the rollback removed; it is rebuilt from the table.
+      this.open.clear();
+    }
+    this.checkpointer?.bound();
+  }
+
+  /**
+   * Runs a write, turning a failure of the database (disk full, lock held past the busy timeout,
+   * read-only or damaged file) into one {@link StoreWriteError} line.
+   */
+  private write<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (err) {
+      if (err instanceof StoreWriteError || !(err instanceof Database.SqliteError)) throw err;
+      throw writeFailure(err, this.path, BUSY_TIMEOUT_MS);
+    }
   }
 
   runs(): RunSummary[] {
@@ -219,19 +298,24 @@ export class SqliteTraceStore implements TraceStore {
     return (this.stmts.attempts.get(episodeKey) as { n: number }).n;
   }
 
+  failedAttempts(episodeKey: string): number {
+    return (this.stmts.failedAttempts.get(episodeKey) as { n: number }).n;
+  }
+
   replaceLabels(runId: string, source: LabelSource, rater: string, records: readonly LabelRecord[]): void {
     this.mustHave(runId);
     const checked = records.map(checkLabel);
-    this.db.transaction(() => {
+    this.write(() => this.db.transaction(() => {
       this.stmts.deleteLabels.run(runId, source, rater);
       this.stmts.deleteJudgeErrors.run(runId, rater);
       for (const record of checked) this.stmts.upsertLabel.run(labelRow(record));
-    })();
+    })());
   }
 
   putLabel(record: LabelRecord): void {
     this.mustHave(record.runId);
-    this.stmts.upsertLabel.run(labelRow(checkLabel(record)));
+    const row = labelRow(checkLabel(record));
+    this.write(() => this.stmts.upsertLabel.run(row));
   }
 
   labels(filter: LabelFilter = {}): LabelRecord[] {
@@ -245,7 +329,7 @@ export class SqliteTraceStore implements TraceStore {
 
   recordJudgeError(error: JudgeErrorRecord): void {
     this.mustHave(error.runId);
-    this.stmts.insertJudgeError.run({ ...error, error: redactSecrets(error.error), raw: redactSecrets(error.raw) });
+    this.write(() => this.stmts.insertJudgeError.run({ ...error, error: redactSecrets(error.error), raw: redactSecrets(error.raw) }));
   }
 
   judgeErrors(runId?: string): JudgeErrorRecord[] {
@@ -255,13 +339,30 @@ export class SqliteTraceStore implements TraceStore {
     }));
   }
 
-  openExperiment(record: ExperimentRecord): ExperimentRecord {
-    this.stmts.insertExperiment.run({ ...record, design: JSON.stringify(record.design) });
+  openExperiment(record: Omit<ExperimentRecord, 'owner'>): ExperimentRecord {
+    this.write(() => this.stmts.insertExperiment.run({ ...record, design: JSON.stringify(record.design) }));
     return this.experiment(record.experimentId)!;
   }
 
   setExperimentStatus(experimentId: string, status: ExperimentRecord['status'], note: string | null): void {
-    this.stmts.experimentStatus.run(status, note, experimentId);
+    this.write(() => this.stmts.experimentStatus.run(status, note, experimentId));
+  }
+
+  claimExperiment(experimentId: string, since: string, options: { takeOver?: boolean } = {}): void {
+    // Read and claim under the write lock, so two processes starting together cannot both win.
+    this.write(() => this.db.transaction(() => {
+      const record = this.experiment(experimentId);
+      const owner = record?.owner;
+      if (owner && (owner.state === 'alive' || (owner.state === 'unknown' && !options.takeOver))) {
+        const where = owner.state === 'unknown' ? `process ${owner.pid} on host ${owner.host} (which cannot be checked from here: if it is gone, pass --take-over)` : `process ${owner.pid}`;
+        throw new ExperimentBusyError(`experiment ${experimentId} is already being run by ${where} since ${owner.since}; wait for it to finish (running it twice at once would duplicate episodes)`);
+      }
+      this.stmts.claim.run(this.owner, since, experimentId);
+    }).immediate());
+  }
+
+  releaseExperiment(experimentId: string): void {
+    this.write(() => this.stmts.release.run(experimentId, this.owner));
   }
 
   experiments(): ExperimentRecord[] {
@@ -274,9 +375,12 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   planEpisodes(experimentId: string, episodes: readonly PlannedEpisode[]): void {
-    this.db.transaction(() => {
+    const keys = new Set(episodes.map((e) => e.episodeKey));
+    const dropped = this.plannedEpisodes(experimentId).filter((e) => !keys.has(e.episodeKey));
+    this.write(() => this.db.transaction(() => {
+      for (const e of dropped) this.stmts.unplan.run(experimentId, e.episodeKey);
       for (const e of episodes) this.stmts.planEpisode.run(experimentId, e.episodeKey, e.cell, e.trial);
-    })();
+    })());
   }
 
   plannedEpisodes(experimentId: string): PlannedEpisode[] {
@@ -286,7 +390,7 @@ export class SqliteTraceStore implements TraceStore {
 
   /** The cache of remote model answers kept in this database (one per store, sharing its connection). */
   responseCache(): ResponseCache {
-    this.cache ??= new SqliteResponseCache(this.db);
+    this.cache ??= new SqliteResponseCache(this.db, this.path, BUSY_TIMEOUT_MS);
     return this.cache;
   }
 
@@ -301,7 +405,9 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   close(): void {
+    if (!this.db.open) return;
     this.checkpointer?.stop();
+    if (this.sessionOpen) closeSession(this.db, this.path);
     this.db.close();
   }
 }
@@ -314,12 +420,16 @@ interface ExperimentRow {
   status: ExperimentRecord['status'];
   note: string | null;
   created_at: string;
+  owner: string | null;
+  owner_since: string | null;
 }
 
 function rowToExperiment(r: ExperimentRow): ExperimentRecord {
+  const owner = r.owner === null ? undefined : parseOwnerId(r.owner);
   return {
     experimentId: r.experiment_id, name: r.name, design: JSON.parse(r.design), designHash: r.design_hash,
     status: r.status, note: r.note, createdAt: r.created_at,
+    owner: owner ? { ...owner, since: r.owner_since ?? '', state: processState(owner) } : null,
   };
 }
 
@@ -370,5 +480,6 @@ function rowToSummary(row: RunRow): RunSummary {
     reason: row.reason,
     choice: row.choice,
     eventCount: row.event_count,
+    origin: row.origin,
   };
 }
