@@ -93,7 +93,7 @@ export function registerExport(program: Command, env: Env, io: Io): void {
       try {
         const present = runIds.filter((id) => store.run(id));
         if (present.length > 0) {
-          throw new TraceImportError(`${file}: run ${present.slice(0, 5).join(', ')}${present.length > 5 ? ` and ${present.length - 5} more` : ''} already in ${store.path}; nothing was imported`);
+          throw new TraceImportError(`${file}: run ${present.slice(0, 5).join(', ')}${present.length > 5 ? ` and ${present.length - 5} more` : ''} is already in ${store.path}; nothing was imported`);
         }
         store.importEvents(events, flags.adopt ? 'adopted' : 'imported');
       } finally {
