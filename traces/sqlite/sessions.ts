@@ -52,9 +52,8 @@ export function recoverAfterDeadProcesses(db: Database.Database): Recovery {
   const sessions = (db.prepare('SELECT session_id FROM sessions').all() as Array<{ session_id: string }>).map((r) => r.session_id);
   const dead = sessions.filter((id) => ownerIsDead(id));
   if (dead.length > 0) {
-    const rows = db.pragma('quick_check(20)') as Array<{ quick_check: string }>;
-    const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
-    if (problems.length > 0) return { damage: problems.join('; '), abandoned: 0 };
+    const damage = quickCheck(db);
+    if (damage) return { damage, abandoned: 0 };
   }
   const owners = (db.prepare(`SELECT DISTINCT owner FROM runs WHERE status = 'running' AND origin != 'imported'`).all() as Array<{ owner: string | null }>)
     .map((r) => r.owner).filter((o) => ownerIsDead(o));
@@ -77,6 +76,19 @@ export function recoverAfterDeadProcesses(db: Database.Database): Recovery {
     if (!code.startsWith('SQLITE_READONLY') && !code.startsWith('SQLITE_BUSY')) throw err;
   }
   return { abandoned };
+}
+
+/** What `PRAGMA quick_check` finds wrong (a page too damaged to read is a finding too), or undefined. */
+function quickCheck(db: Database.Database): string | undefined {
+  try {
+    const rows = db.pragma('quick_check(20)') as Array<{ quick_check: string }>;
+    const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
+    return problems.length > 0 ? problems.join('; ') : undefined;
+  } catch (err) {
+    const code = sqliteCode(err) ?? '';
+    if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return (err as Error).message;
+    throw err;
+  }
 }
 
 /** Records this process as having `path` open (once per process and file). */

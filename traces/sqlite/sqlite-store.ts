@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { TraceEvent } from '../events.schema.js';
 import type { ExperimentRecord, PlannedEpisode } from '../experiments.js';
 import { parseOwnerId, processState } from '../process-owner.js';
-import { ExperimentBusyError, StoreCorruptError, StoreWriteError, writeFailure } from '../store-errors.js';
+import { ExperimentBusyError, StoreCorruptError, StoreWriteError, sqliteCode, writeFailure } from '../store-errors.js';
 import {
   LabelEvidence, UnknownRunError, checkLabel, type JudgeErrorRecord, type LabelFilter, type LabelRecord, type LabelSource,
 } from '../labels.js';
@@ -35,14 +35,14 @@ export interface SqliteStoreOptions {
   mustExist?: boolean;
   /**
    * The write-ahead log is checkpointed back to this size (bytes) while writing goes on; it may
-   * reach twice this before the writer itself resets it. Default 16 MiB.
+   * reach twice this before the writer itself resets it. Default 8 MiB.
    */
   walLimitBytes?: number;
 }
 
 /** How long a write waits for another process's write lock before failing. */
 export const BUSY_TIMEOUT_MS = 5000;
-const DEFAULT_WAL_LIMIT = 16 * 1024 * 1024;
+const DEFAULT_WAL_LIMIT = 8 * 1024 * 1024;
 
 /**
  * Run columns; a running run's event count is counted from its events, so an append is one
@@ -133,6 +133,10 @@ export class SqliteTraceStore implements TraceStore {
       this.checkpointer = path === ':memory:' ? null : new WalCheckpointer(this.db, path, options.walLimitBytes ?? DEFAULT_WAL_LIMIT, BUSY_TIMEOUT_MS);
     } catch (err) {
       if (err instanceof StoreOpenError || err instanceof StoreCorruptError) throw err;
+      const code = sqliteCode(err) ?? '';
+      if (code.startsWith('SQLITE_CORRUPT')) {
+        throw new StoreCorruptError(`database ${path} is damaged (${(err as Error).message}); peerlab will not use it: recover what is left with: sqlite3 ${path} .recover | sqlite3 recovered.db`);
+      }
       throw new StoreOpenError(
         `cannot open database ${path}: ${(err as Error).message} (is it a peerlab SQLite file? pass --db with another path)`,
       );
