@@ -43,6 +43,9 @@ export function writeFailure(err: unknown, path: string, busyMs: number): StoreW
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
     return new StoreWriteError(`cannot write to ${path}: the database is damaged (${message}); recover it with: sqlite3 ${path} .recover | sqlite3 recovered.db`);
   }
+  if (code.startsWith('SQLITE_IOERR')) {
+    return new StoreWriteError(`cannot write to ${path}: the system refused a write (${message}, ${code}): the disk may be full, failing or over a file-size limit; fix that and run the same command again to resume`);
+  }
   return new StoreWriteError(`cannot write to ${path}: ${message}${code ? ` (${code})` : ''}`);
 }
 

@@ -83,7 +83,7 @@ function quickCheck(db: Database.Database): string | undefined {
   try {
     const rows = db.pragma('quick_check(20)') as Array<{ quick_check: string }>;
     const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
-    return problems.length > 0 ? problems.join('; ') : undefined;
+    return problems.length > 0 ? problems.join('; ').replace(/\s*\n\s*/g, '; ') : undefined;
   } catch (err) {
     const code = sqliteCode(err) ?? '';
     if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return (err as Error).message;

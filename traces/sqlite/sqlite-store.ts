@@ -132,8 +132,13 @@ export class SqliteTraceStore implements TraceStore {
       }
       this.checkpointer = path === ':memory:' ? null : new WalCheckpointer(this.db, path, options.walLimitBytes ?? DEFAULT_WAL_LIMIT, BUSY_TIMEOUT_MS);
     } catch (err) {
-      if (err instanceof StoreOpenError || err instanceof StoreCorruptError) throw err;
+      // A connection opened before the failure is closed, so a refused open leaves no handle behind.
+      const opened = (this as { db?: Database.Database }).db;
+      if (opened?.open) opened.close();
+      if (err instanceof StoreOpenError || err instanceof StoreCorruptError || err instanceof StoreWriteError) throw err;
       const code = sqliteCode(err) ?? '';
+      // Opening writes too (migrations, this process's session): a lock or a full disk says so.
+      if (err instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED|FULL|IOERR)/.test(code)) throw writeFailure(err, path, BUSY_TIMEOUT_MS);
       if (code.startsWith('SQLITE_CORRUPT')) {
         throw new StoreCorruptError(`database ${path} is damaged (${(err as Error).message}); peerlab will not use it: recover what is left with: sqlite3 ${path} .recover | sqlite3 recovered.db`);
       }
