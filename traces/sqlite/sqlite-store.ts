@@ -133,7 +133,7 @@ export class SqliteTraceStore implements TraceStore {
       this.checkpointer = path === ':memory:' ? null : new WalCheckpointer(this.db, path, options.walLimitBytes ?? DEFAULT_WAL_LIMIT, BUSY_TIMEOUT_MS);
     } catch (err) {
       // A connection opened before the failure is closed, so a refused open leaves no handle behind.
-      const opened = (this as { db?: Database.Database }).db;
+      const opened = this.db as Database.Database | undefined;
       if (opened?.open) opened.close();
       if (err instanceof StoreOpenError || err instanceof StoreCorruptError || err instanceof StoreWriteError) throw err;
       const code = sqliteCode(err) ?? '';
