@@ -111,8 +111,9 @@ export class SqliteTraceStore implements TraceStore {
         throw new StoreOpenError(`cannot create database ${path}: directory ${dirname(path)} does not exist`);
       }
     }
+    let opened: Database.Database | undefined;
     try {
-      this.db = new Database(path, { fileMustExist: options.mustExist ?? false });
+      this.db = opened = new Database(path, { fileMustExist: options.mustExist ?? false });
       this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
@@ -133,7 +134,6 @@ export class SqliteTraceStore implements TraceStore {
       this.checkpointer = path === ':memory:' ? null : new WalCheckpointer(this.db, path, options.walLimitBytes ?? DEFAULT_WAL_LIMIT, BUSY_TIMEOUT_MS);
     } catch (err) {
       // A connection opened before the failure is closed, so a refused open leaves no handle behind.
-      const opened = this.db as Database.Database | undefined;
       if (opened?.open) opened.close();
       if (err instanceof StoreOpenError || err instanceof StoreCorruptError || err instanceof StoreWriteError) throw err;
       const code = sqliteCode(err) ?? '';
