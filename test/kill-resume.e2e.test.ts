@@ -137,7 +137,11 @@ describe('killed experiments', () => {
     await callsReach(before + 1, () => done);
     expect(done).toBe(false);
     const runsBefore = countRuns(db);
-    const second = await peerlab(['experiment', 'run', file, '--db', db, '--no-cache'], ENV);
+    const [second, listed] = await Promise.all([
+      peerlab(['experiment', 'run', file, '--db', db, '--no-cache'], ENV),
+      peerlab(['experiments', '--db', db], ENV),
+    ]);
+    expect(listed.stdout).toMatch(new RegExp(`twice-\\w+\\s+running \\(process ${first.child.pid} since \\S+\\)`));
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(/^peerlab: experiment twice-\w+ is already being run by process \d+ since \S+; wait for it to finish[^\n]*\n$/);
     first.child.kill('SIGKILL');

@@ -45,6 +45,14 @@ export interface ExperimentRunOptions {
   takeOver?: boolean;
 }
 
+/**
+ * Checks that an experiment can run as given (scenarios, factor levels, model specs and their
+ * settings), without opening a store: the CLI calls it first, so bad input writes nothing.
+ */
+export function checkExperiment(file: ExperimentFile, settings: EndpointSettings, scenarioDirs: readonly string[] = []): void {
+  buildJobs(file, settings, scenarioDirs);
+}
+
 /** The stable id of an experiment: its name and a hash of its design, so re-running a file resumes it. */
 export function experimentIdOf(file: ExperimentFile): string {
   return `${file.name}-${shortHash(canonicalJson(file))}`;

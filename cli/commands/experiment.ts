@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import {
-  DEFAULT_EXPERIMENT_FILE, ExperimentFile, amplificationTable, experimentResults, fakingContrast, loadExperimentFile, peerRates, runExperiment,
+  DEFAULT_EXPERIMENT_FILE, ExperimentFile, amplificationTable, checkExperiment, experimentResults, fakingContrast, loadExperimentFile, peerRates, runExperiment,
   pricesOf, type CellResult, type Prices,
 } from '../../analysis/index.js';
 import { SqliteTraceStore, experimentState, type ExperimentRecord } from '../../traces/index.js';
@@ -69,6 +69,8 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
       const design = loadExperimentFile(path);
       const maxCost = parseNumber('--max-cost', flags.maxCost, 0, 1e9);
       const settings = endpointSettings({ ...(flags.timeout === undefined ? {} : { timeout: flags.timeout }), ...(flags.maxResponseMb === undefined ? {} : { maxResponseMb: flags.maxResponseMb }) }, env);
+      // Everything is checked before the database is opened, so bad input writes nothing.
+      checkExperiment(design, settings, flags.scenarios);
       const db = dbPath(flags.db, env);
       const store = new SqliteTraceStore(db);
       try {
