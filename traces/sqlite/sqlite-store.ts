@@ -3,8 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { TraceEvent } from '../events.schema.js';
 import type { ExperimentRecord, PlannedEpisode } from '../experiments.js';
-import { parseOwnerId, processState } from '../process-owner.js';
-import { ExperimentBusyError, StoreCorruptError, StoreWriteError, sqliteCode, writeFailure } from '../store-errors.js';
+import { StoreCorruptError, StoreWriteError, sqliteCode, writeFailure } from '../store-errors.js';
 import {
   LabelEvidence, UnknownRunError, checkLabel, type JudgeErrorRecord, type LabelFilter, type LabelRecord, type LabelSource,
 } from '../labels.js';
@@ -19,6 +18,8 @@ import {
 } from '../sink.js';
 import { MIGRATIONS } from './migrations.js';
 import { closeSession, openSession, ownId, recoverAfterDeadProcesses } from './sessions.js';
+import { SqliteExperimentStore } from './sqlite-experiments.js';
+import { BUSY_TIMEOUT_MS, writing } from './writing.js';
 import { redactSecrets } from '../secrets.js';
 import { SqliteResponseCache } from './sqlite-response-cache.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
@@ -40,8 +41,7 @@ export interface SqliteStoreOptions {
   walLimitBytes?: number;
 }
 
-/** How long a write waits for another process's write lock before failing. */
-export const BUSY_TIMEOUT_MS = 5000;
+export { BUSY_TIMEOUT_MS };
 const DEFAULT_WAL_LIMIT = 8 * 1024 * 1024;
 
 /**
@@ -100,6 +100,7 @@ export class SqliteTraceStore implements TraceStore {
   private appends = 0;
   private readonly owner: string;
   private sessionOpen = false;
+  private readonly experimentLog: SqliteExperimentStore;
 
   constructor(readonly path: string, options: SqliteStoreOptions = {}) {
     this.owner = ownId();
@@ -146,6 +147,7 @@ export class SqliteTraceStore implements TraceStore {
         `cannot open database ${path}: ${(err as Error).message} (is it a peerlab SQLite file? pass --db with another path)`,
       );
     }
+    this.experimentLog = new SqliteExperimentStore(this.db, path, this.owner);
     this.stmts = {
       insertRun: this.db.prepare(
         `INSERT INTO runs (run_id, episode_key, scenario, family, model, peer_model, factors, seed, trial,
@@ -183,20 +185,6 @@ export class SqliteTraceStore implements TraceStore {
          VALUES (@runId, @rater, @classifierVersion, @error, @raw, @createdAt)`,
       ),
       judgeErrors: this.db.prepare(`SELECT * FROM judge_errors WHERE (@runId IS NULL OR run_id = @runId) ORDER BY rowid`),
-      insertExperiment: this.db.prepare(
-        `INSERT OR IGNORE INTO experiments (experiment_id, name, design, design_hash, status, note, created_at)
-         VALUES (@experimentId, @name, @design, @designHash, @status, @note, @createdAt)`,
-      ),
-      experimentStatus: this.db.prepare(`UPDATE experiments SET status = ?, note = ? WHERE experiment_id = ?`),
-      claim: this.db.prepare(`UPDATE experiments SET owner = ?, owner_since = ? WHERE experiment_id = ?`),
-      release: this.db.prepare(`UPDATE experiments SET owner = NULL, owner_since = NULL WHERE experiment_id = ? AND owner = ?`),
-      unplan: this.db.prepare(`DELETE FROM experiment_episodes WHERE experiment_id = ? AND episode_key = ?`),
-      experiments: this.db.prepare(`SELECT * FROM experiments ORDER BY created_at, experiment_id`),
-      experiment: this.db.prepare(`SELECT * FROM experiments WHERE experiment_id = ?`),
-      planEpisode: this.db.prepare(
-        `INSERT OR IGNORE INTO experiment_episodes (experiment_id, episode_key, cell, trial) VALUES (?, ?, ?, ?)`,
-      ),
-      plannedEpisodes: this.db.prepare(`SELECT episode_key, cell, trial FROM experiment_episodes WHERE experiment_id = ? ORDER BY cell, trial`),
     };
   }
 
@@ -273,17 +261,9 @@ export class SqliteTraceStore implements TraceStore {
     this.checkpointer?.bound();
   }
 
-  /**
-   * Runs a write, turning a failure of the database (disk full, lock held past the busy timeout,
-   * read-only or damaged file) into one {@link StoreWriteError} line.
-   */
+  /** Runs a write, a failure of the database becoming one {@link StoreWriteError} line (see writing.ts). */
   private write<T>(work: () => T): T {
-    try {
-      return work();
-    } catch (err) {
-      if (err instanceof StoreWriteError || !(err instanceof Database.SqliteError)) throw err;
-      throw writeFailure(err, this.path, BUSY_TIMEOUT_MS);
-    }
+    return writing(this.path, work);
   }
 
   runs(): RunSummary[] {
@@ -349,52 +329,35 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   openExperiment(record: Omit<ExperimentRecord, 'owner'>): ExperimentRecord {
-    this.write(() => this.stmts.insertExperiment.run({ ...record, design: JSON.stringify(record.design) }));
-    return this.experiment(record.experimentId)!;
+    return this.experimentLog.openExperiment(record);
   }
 
   setExperimentStatus(experimentId: string, status: ExperimentRecord['status'], note: string | null): void {
-    this.write(() => this.stmts.experimentStatus.run(status, note, experimentId));
+    this.experimentLog.setExperimentStatus(experimentId, status, note);
   }
 
   claimExperiment(experimentId: string, since: string, options: { takeOver?: boolean } = {}): void {
-    // Read and claim under the write lock, so two processes starting together cannot both win.
-    this.write(() => this.db.transaction(() => {
-      const record = this.experiment(experimentId);
-      const owner = record?.owner;
-      if (owner && (owner.state === 'alive' || (owner.state === 'unknown' && !options.takeOver))) {
-        const where = owner.state === 'unknown' ? `process ${owner.pid} on host ${owner.host} (which cannot be checked from here: if it is gone, pass --take-over)` : `process ${owner.pid}`;
-        throw new ExperimentBusyError(`experiment ${experimentId} is already being run by ${where} since ${owner.since}; wait for it to finish (running it twice at once would duplicate episodes)`);
-      }
-      this.stmts.claim.run(this.owner, since, experimentId);
-    }).immediate());
+    this.experimentLog.claimExperiment(experimentId, since, options);
   }
 
   releaseExperiment(experimentId: string): void {
-    this.write(() => this.stmts.release.run(experimentId, this.owner));
+    this.experimentLog.releaseExperiment(experimentId);
   }
 
   experiments(): ExperimentRecord[] {
-    return (this.stmts.experiments.all() as ExperimentRow[]).map(rowToExperiment);
+    return this.experimentLog.experiments();
   }
 
   experiment(experimentId: string): ExperimentRecord | undefined {
-    const row = this.stmts.experiment.get(experimentId) as ExperimentRow | undefined;
-    return row && rowToExperiment(row);
+    return this.experimentLog.experiment(experimentId);
   }
 
   planEpisodes(experimentId: string, episodes: readonly PlannedEpisode[]): void {
-    const keys = new Set(episodes.map((e) => e.episodeKey));
-    const dropped = this.plannedEpisodes(experimentId).filter((e) => !keys.has(e.episodeKey));
-    this.write(() => this.db.transaction(() => {
-      for (const e of dropped) this.stmts.unplan.run(experimentId, e.episodeKey);
-      for (const e of episodes) this.stmts.planEpisode.run(experimentId, e.episodeKey, e.cell, e.trial);
-    })());
+    this.experimentLog.planEpisodes(experimentId, episodes);
   }
 
   plannedEpisodes(experimentId: string): PlannedEpisode[] {
-    return (this.stmts.plannedEpisodes.all(experimentId) as Array<{ episode_key: string; cell: string; trial: number }>)
-      .map((r) => ({ episodeKey: r.episode_key, cell: r.cell, trial: r.trial }));
+    return this.experimentLog.plannedEpisodes(experimentId);
   }
 
   /** The cache of remote model answers kept in this database (one per store, sharing its connection). */
@@ -419,27 +382,6 @@ export class SqliteTraceStore implements TraceStore {
     if (this.sessionOpen) closeSession(this.db, this.path);
     this.db.close();
   }
-}
-
-interface ExperimentRow {
-  experiment_id: string;
-  name: string;
-  design: string;
-  design_hash: string;
-  status: ExperimentRecord['status'];
-  note: string | null;
-  created_at: string;
-  owner: string | null;
-  owner_since: string | null;
-}
-
-function rowToExperiment(r: ExperimentRow): ExperimentRecord {
-  const owner = r.owner === null ? undefined : parseOwnerId(r.owner);
-  return {
-    experimentId: r.experiment_id, name: r.name, design: JSON.parse(r.design), designHash: r.design_hash,
-    status: r.status, note: r.note, createdAt: r.created_at,
-    owner: owner ? { ...owner, since: r.owner_since ?? '', state: processState(owner) } : null,
-  };
 }
 
 interface LabelRow {
