@@ -1,7 +1,7 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { ResponseCache } from '../response-cache.js';
 import { redactSecrets } from '../secrets.js';
-import { writeFailure } from '../store-errors.js';
+import { writing } from './writing.js';
 
 /**
  * The response cache in a trace database (table `response_cache`, migration 4), so a run's cached
@@ -11,7 +11,7 @@ import { writeFailure } from '../store-errors.js';
 export class SqliteResponseCache implements ResponseCache {
   private readonly stmts;
 
-  constructor(db: Database.Database, private readonly path: string, private readonly busyMs: number) {
+  constructor(db: Database.Database, private readonly path: string) {
     this.stmts = {
       get: db.prepare(`SELECT value FROM response_cache WHERE key = ?`),
       put: db.prepare(`INSERT OR REPLACE INTO response_cache (key, model, value) VALUES (?, ?, ?)`),
@@ -25,15 +25,11 @@ export class SqliteResponseCache implements ResponseCache {
   }
 
   put(key: string, model: string, value: string): void {
-    try {
-      this.stmts.put.run(key, model, redactSecrets(value));
-    } catch (err) {
-      throw err instanceof Database.SqliteError ? writeFailure(err, this.path, this.busyMs) : err;
-    }
+    writing(this.path, () => this.stmts.put.run(key, model, redactSecrets(value)));
   }
 
   clear(): number {
-    return this.stmts.clear.run().changes;
+    return writing(this.path, () => this.stmts.clear.run().changes);
   }
 
   size(): number {

@@ -362,13 +362,13 @@ export class SqliteTraceStore implements TraceStore {
 
   /** The cache of remote model answers kept in this database (one per store, sharing its connection). */
   responseCache(): ResponseCache {
-    this.cache ??= new SqliteResponseCache(this.db, this.path, BUSY_TIMEOUT_MS);
+    this.cache ??= new SqliteResponseCache(this.db, this.path);
     return this.cache;
   }
 
   /** The elicitations kept in this database (sharing its connection). */
   elicitationStore(): ElicitationStore {
-    this.elicitationLog ??= new SqliteElicitationStore(this.db);
+    this.elicitationLog ??= new SqliteElicitationStore(this.db, this.path);
     return this.elicitationLog;
   }
 
