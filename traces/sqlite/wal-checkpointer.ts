@@ -47,6 +47,8 @@ const DRIVER = createRequire(import.meta.url).resolve('better-sqlite3');
 const EVERY_MS = 500;
 /** How long a TRUNCATE checkpoint waits for the writer (or a reader) to let go before trying later. */
 const TRUNCATE_WAIT_MS = 100;
+/** Tries of the writer's own TRUNCATE checkpoint, 10 ms apart, while the worker's checkpoint finishes. */
+const BOUND_ATTEMPTS = 50;
 /** Tries of the closing checkpoint, 10 ms apart (a passive checkpoint of the worker takes a few ms). */
 const CLOSE_ATTEMPTS = 100;
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
@@ -99,9 +101,15 @@ export class WalCheckpointer {
     if (size <= 2 * this.limit || this.db.inTransaction) return;
     this.db.pragma(`busy_timeout = ${TRUNCATE_WAIT_MS}`);
     try {
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      // The worker may be mid-checkpoint, which makes this one report busy at once: wait for it a
+      // little (this stalls the writer, but only when the worker has fallen behind).
+      for (let attempt = 0; attempt < BOUND_ATTEMPTS; attempt++) {
+        const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+        if (result?.busy === 0) return;
+        Atomics.wait(PAUSE, 0, 0, 10);
+      }
     } catch {
-      // Busy: another process is writing or reading an old snapshot; the next look tries again.
+      // Another process is writing or reading an old snapshot: the next look tries again.
     } finally {
       this.db.pragma(`busy_timeout = ${this.busyMs}`);
     }
