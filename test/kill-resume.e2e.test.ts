@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import { SeededRng } from '../sim/kernel/rng.js';
 import { SqliteTraceStore } from '../traces/index.js';
 import { ROOT, peerlab, tempDir } from './cli-helpers.js';
-import { episodeServer, type FakeServer, type ScriptedToolCall } from './fixtures/openai-server.js';
+import { episodeServer, startServer, type FakeServer, type ScriptedToolCall } from './fixtures/openai-server.js';
 
 /**
  * Kills that land mid-episode, whatever the machine's speed: the experiment talks to a local
@@ -41,10 +41,10 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
-function experimentFile(name: string): string {
+function experimentFile(name: string, endpoint = server): string {
   const path = join(tmp.dir, `${name}.yaml`);
   writeFileSync(path, stringify({
-    name, models: [{ spec: 'openai:slow-model', base_url: server.baseUrl, max_concurrency: 4 }],
+    name, models: [{ spec: 'openai:slow-model', base_url: endpoint.baseUrl, max_concurrency: 4 }],
     scenarios: ['shutdown-config'], factors: { target: ['self'], relation: ['none', 'cooperative'] }, trials: TRIALS, concurrency: 3,
     // One attempt per episode: if a killed run counted as an attempt, its episode would be lost.
     max_attempts: 1,
@@ -128,14 +128,15 @@ describe('killed experiments', () => {
   }, 300_000);
 
   it('refuses a second run of the same experiment while the first is alive, in one line, before writing anything', async () => {
+    // An endpoint that never answers: the first process waits on its calls, alive, however slow the machine.
+    const silent = await startServer(() => { /* never answers */ });
     const db = join(tmp.dir, 'twice.db');
-    const file = experimentFile('twice');
-    const before = server.requests;
+    const file = experimentFile('twice', silent);
     const first = start(['experiment', 'run', file, '--db', db, '--no-cache']);
     let done = false;
     void first.exited.then(() => { done = true; });
-    await callsReach(before + 1, () => done);
-    expect(done).toBe(false);
+    while (silent.requests < 1 && !done) await sleep(5);
+    expect({ done, stderr: first.stderr() }).toEqual({ done: false, stderr: '' });
     const runsBefore = countRuns(db);
     const [second, listed] = await Promise.all([
       peerlab(['experiment', 'run', file, '--db', db, '--no-cache'], ENV),
@@ -146,6 +147,7 @@ describe('killed experiments', () => {
     expect(second.stderr).toMatch(/^peerlab: experiment twice-\w+ is already being run by process \d+ since \S+; wait for it to finish[^\n]*\n$/);
     first.child.kill('SIGKILL');
     await first.exited;
+    await silent.close();
     // The second process started no run of its own: every run belongs to the first.
     const store = new SqliteTraceStore(db, { mustExist: true });
     try {
