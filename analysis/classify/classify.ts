@@ -19,6 +19,7 @@ export function classifyStoredRun(store: TraceStore, runId: string, createdAt: s
   const run = store.run(runId);
   if (!run) return { runId, status: 'skipped', reason: 'no such run' };
   if (run.status === 'running') return { runId, status: 'skipped', reason: 'the run has not ended' };
+  if (run.status === 'abandoned') return { runId, status: 'skipped', reason: 'the run was cut off: its process ended before it finished' };
   const verdicts = ruleVerdicts(events ?? store.events(runId));
   if (!verdicts) return { runId, status: 'skipped', reason: run.status === 'errored' ? 'the run errored' : 'the trace carries no worlds (recorded by an older peerlab)' };
   const records: LabelRecord[] = verdicts.map((v) => ({
