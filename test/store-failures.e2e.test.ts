@@ -125,15 +125,20 @@ describe('when the database cannot be written', () => {
     expect(finishedPerKey(db)).toEqual({ planned: 200, finishedKeys: 200, finishedRuns: 200, running: 0 });
   }, 120_000);
 
-  it('says in one line that a held lock keeps `run` from opening the database', async () => {
+  it('says in one line that a held lock keeps `run` from writing its first event, and lets readers read', async () => {
     const db = join(tmp.dir, 'held.db');
     new SqliteTraceStore(db).close();
     const holder = new Database(db);
     holder.exec('BEGIN IMMEDIATE');
     try {
-      const r = await peerlab(['run', '--scenario', 'shutdown-config', '--model', 'synthetic:corrigible', '--db', db]);
+      const [r, read] = await Promise.all([
+        peerlab(['run', '--scenario', 'shutdown-config', '--model', 'synthetic:corrigible', '--db', db]),
+        peerlab(['runs', '--db', db]),
+      ]);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/^peerlab: cannot write to .*held\.db: another process has held its write lock for more than 5 s[^\n]*\n$/);
+      // Reading needs no lock: a command that only reads is not held up by a writer.
+      expect({ code: read.code, stdout: read.stdout, stderr: read.stderr }).toEqual({ code: 0, stdout: 'no runs yet\n', stderr: '' });
     } finally {
       holder.exec('ROLLBACK');
       holder.close();

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { ExperimentRecord, ExperimentStore, PlannedEpisode } from '../experiments.js';
 import { parseOwnerId, processState } from '../process-owner.js';
 import { ExperimentBusyError } from '../store-errors.js';
-import { writing } from './writing.js';
+import type { StoreWriter } from './writing.js';
 
 /**
  * Experiments in a trace database (tables `experiments` and `experiment_episodes`, migrations 3 and
@@ -12,7 +12,7 @@ import { writing } from './writing.js';
 export class SqliteExperimentStore implements ExperimentStore {
   private readonly stmts;
 
-  constructor(private readonly db: Database.Database, private readonly path: string, private readonly owner: string) {
+  constructor(private readonly db: Database.Database, private readonly writer: StoreWriter, private readonly owner: string) {
     this.stmts = {
       insert: db.prepare(
         `INSERT OR IGNORE INTO experiments (experiment_id, name, design, design_hash, status, note, created_at)
@@ -30,17 +30,17 @@ export class SqliteExperimentStore implements ExperimentStore {
   }
 
   openExperiment(record: Omit<ExperimentRecord, 'owner'>): ExperimentRecord {
-    writing(this.path, () => this.stmts.insert.run({ ...record, design: JSON.stringify(record.design) }));
+    this.writer.run(() => this.stmts.insert.run({ ...record, design: JSON.stringify(record.design) }));
     return this.experiment(record.experimentId)!;
   }
 
   setExperimentStatus(experimentId: string, status: ExperimentRecord['status'], note: string | null): void {
-    writing(this.path, () => this.stmts.status.run(status, note, experimentId));
+    this.writer.run(() => this.stmts.status.run(status, note, experimentId));
   }
 
   claimExperiment(experimentId: string, since: string, options: { takeOver?: boolean } = {}): void {
     // Read and claim under the write lock, so two processes starting together cannot both win.
-    writing(this.path, () => this.db.transaction(() => {
+    this.writer.run(() => this.db.transaction(() => {
       const owner = this.experiment(experimentId)?.owner;
       if (owner && (owner.state === 'alive' || (owner.state === 'unknown' && !options.takeOver))) {
         const who = owner.state === 'unknown'
@@ -53,7 +53,7 @@ export class SqliteExperimentStore implements ExperimentStore {
   }
 
   releaseExperiment(experimentId: string): void {
-    writing(this.path, () => this.stmts.release.run(experimentId, this.owner));
+    this.writer.run(() => this.stmts.release.run(experimentId, this.owner));
   }
 
   experiments(): ExperimentRecord[] {
@@ -68,7 +68,7 @@ export class SqliteExperimentStore implements ExperimentStore {
   planEpisodes(experimentId: string, episodes: readonly PlannedEpisode[]): void {
     const keys = new Set(episodes.map((e) => e.episodeKey));
     const dropped = this.plannedEpisodes(experimentId).filter((e) => !keys.has(e.episodeKey));
-    writing(this.path, () => this.db.transaction(() => {
+    this.writer.run(() => this.db.transaction(() => {
       for (const e of dropped) this.stmts.unplan.run(experimentId, e.episodeKey);
       for (const e of episodes) this.stmts.plan.run(experimentId, e.episodeKey, e.cell, e.trial);
     })());

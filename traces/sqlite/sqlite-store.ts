@@ -19,7 +19,7 @@ import {
 import { MIGRATIONS } from './migrations.js';
 import { closeSession, openSession, ownId, recoverAfterDeadProcesses } from './sessions.js';
 import { SqliteExperimentStore } from './sqlite-experiments.js';
-import { BUSY_TIMEOUT_MS, writing } from './writing.js';
+import { BUSY_TIMEOUT_MS, StoreWriter } from './writing.js';
 import { redactSecrets } from '../secrets.js';
 import { SqliteResponseCache } from './sqlite-response-cache.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
@@ -99,7 +99,7 @@ export class SqliteTraceStore implements TraceStore {
   private readonly checkpointer: WalCheckpointer | null;
   private appends = 0;
   private readonly owner: string;
-  private sessionOpen = false;
+  private readonly writer: StoreWriter;
   private readonly experimentLog: SqliteExperimentStore;
 
   constructor(readonly path: string, options: SqliteStoreOptions = {}) {
@@ -129,8 +129,6 @@ export class SqliteTraceStore implements TraceStore {
             + `recover what is left with: sqlite3 ${path} .recover | sqlite3 recovered.db`,
           );
         }
-        openSession(this.db, path);
-        this.sessionOpen = true;
       }
       this.checkpointer = path === ':memory:' ? null : new WalCheckpointer(this.db, path, options.walLimitBytes ?? DEFAULT_WAL_LIMIT, BUSY_TIMEOUT_MS);
     } catch (err) {
@@ -147,7 +145,9 @@ export class SqliteTraceStore implements TraceStore {
         `cannot open database ${path}: ${(err as Error).message} (is it a peerlab SQLite file? pass --db with another path)`,
       );
     }
-    this.experimentLog = new SqliteExperimentStore(this.db, path, this.owner);
+    // The first write records this process as writing the file (see sessions.ts); reading never does.
+    this.writer = new StoreWriter(path, () => { if (path !== ':memory:') openSession(this.db, path); });
+    this.experimentLog = new SqliteExperimentStore(this.db, this.writer, this.owner);
     this.stmts = {
       insertRun: this.db.prepare(
         `INSERT INTO runs (run_id, episode_key, scenario, family, model, peer_model, factors, seed, trial,
@@ -263,7 +263,7 @@ export class SqliteTraceStore implements TraceStore {
 
   /** Runs a write, a failure of the database becoming one {@link StoreWriteError} line (see writing.ts). */
   private write<T>(work: () => T): T {
-    return writing(this.path, work);
+    return this.writer.run(work);
   }
 
   runs(): RunSummary[] {
@@ -362,13 +362,13 @@ export class SqliteTraceStore implements TraceStore {
 
   /** The cache of remote model answers kept in this database (one per store, sharing its connection). */
   responseCache(): ResponseCache {
-    this.cache ??= new SqliteResponseCache(this.db, this.path);
+    this.cache ??= new SqliteResponseCache(this.db, this.writer);
     return this.cache;
   }
 
   /** The elicitations kept in this database (sharing its connection). */
   elicitationStore(): ElicitationStore {
-    this.elicitationLog ??= new SqliteElicitationStore(this.db, this.path);
+    this.elicitationLog ??= new SqliteElicitationStore(this.db, this.writer);
     return this.elicitationLog;
   }
 
@@ -379,7 +379,7 @@ export class SqliteTraceStore implements TraceStore {
   close(): void {
     if (!this.db.open) return;
     this.checkpointer?.stop();
-    if (this.sessionOpen) closeSession(this.db, this.path);
+    if (this.writer.hasWritten) closeSession(this.db, this.path);
     this.db.close();
   }
 }
