@@ -94,6 +94,22 @@ describe('SqliteTraceStore after a killed process', () => {
     expect(() => new SqliteTraceStore(path, { mustExist: true })).toThrow(/was not closed cleanly and fails its integrity check .*peerlab will not use it: recover what is left with: sqlite3 .* \.recover/);
   });
 
+  it('cannot tell whether a process on another host is alive: it keeps its claim unless taken over', () => {
+    const path = join(tempDir(), 'elsewhere.db');
+    const store = new SqliteTraceStore(path);
+    store.openExperiment({ experimentId: 'e', name: 'e', design: {}, designHash: 'h', status: 'running', note: null, createdAt: 't' });
+    const db = new Database(path);
+    db.prepare(`UPDATE experiments SET owner = ?, owner_since = 'then'`).run(ownerId({ host: 'another-host', pid: 4242, start: '1' }));
+    db.close();
+    const next = new SqliteTraceStore(path);
+    expect(next.experiment('e')!.owner).toMatchObject({ host: 'another-host', pid: 4242, state: 'unknown' });
+    expect(() => next.claimExperiment('e', 'now')).toThrow(/already being run by process 4242 on host another-host .*pass --take-over/);
+    next.claimExperiment('e', 'now', { takeOver: true });
+    expect(next.experiment('e')!.owner).toMatchObject({ pid: process.pid, state: 'alive', since: 'now' });
+    next.close();
+    store.close();
+  });
+
   it('checks a database only when a dead process left it open', () => {
     const path = join(tempDir(), 'clean.db');
     new SqliteTraceStore(path).close();
