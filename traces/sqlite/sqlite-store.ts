@@ -227,10 +227,7 @@ export class SqliteTraceStore implements TraceStore {
     if (current && event.type !== 'run.ended') insert();
     else {
       this.db.transaction(() => {
-        if (!current) {
-          const { origin: _o, ...row } = next;
-          this.stmts.insertRun.run({ ...row, factors: JSON.stringify(next.factors), owner: origin === 'local' ? this.owner : null, origin });
-        }
+        if (!current) this.stmts.insertRun.run({ ...next, factors: JSON.stringify(next.factors), owner: origin === 'local' ? this.owner : null });
         insert();
         if (event.type === 'run.ended' && this.stmts.endRun.run(next.eventCount, next.status, next.reason, next.choice, event.runId).changes === 0) {
           // Another process found this one dead and marked the run abandoned: it stays so (rolled back).
