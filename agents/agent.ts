@@ -37,7 +37,12 @@ export interface AgentOptions {
   wallClock: WallClock;
   /** For remote models: gate, retries and response cache. Without it the model is invoked directly. */
   calls?: ModelCallPolicy;
+  /** The most tool calls one answer may make (default {@link DEFAULT_MAX_TOOL_CALLS_PER_TURN}); the rest are refused. */
+  maxToolCallsPerTurn?: number;
 }
+
+/** Tool calls carried out per model answer unless a limit says otherwise. */
+export const DEFAULT_MAX_TOOL_CALLS_PER_TURN = 32;
 
 /**
  * The agent loop, one model call per step: ask the model, record its answer, hand each tool call
@@ -77,10 +82,17 @@ export class Agent implements EpisodeAgent {
   async step(): Promise<void> {
     const { recorder, environment } = this.o;
     if (this.steps >= this.o.maxSteps) return this.finish('step_limit');
-    const { response, calls, invalid } = await this.callModel();
-    this.messages.push(forHistory(response, calls, invalid));
-    if (calls.length === 0 && invalid.length === 0) return this.finish('no_tool_call');
+    const answered = await this.callModel();
+    const { response } = answered;
+    this.messages.push(forHistory(response, answered.calls, answered.invalid));
+    if (answered.calls.length === 0 && answered.invalid.length === 0) return this.finish('no_tool_call');
 
+    // An answer may ask for any number of calls; past the limit they are answered with an error
+    // (each call needs an answer in the history) and recorded once, not carried out one by one.
+    const limit = this.o.maxToolCallsPerTurn ?? DEFAULT_MAX_TOOL_CALLS_PER_TURN;
+    const calls = answered.calls.slice(0, limit);
+    const invalid = answered.invalid.slice(0, Math.max(0, limit - calls.length));
+    const refused = [...answered.calls.slice(calls.length), ...answered.invalid.slice(invalid.length)];
     for (const call of calls) {
       recorder.record(this.id, 'tool.call', { agent: this.id, callId: call.id, tool: call.name, args: call.args });
       const { message, answer } = await this.runTool(call);
@@ -92,6 +104,14 @@ export class Agent implements EpisodeAgent {
       const text = `Error: the arguments of ${bad.name || 'this call'} are not valid JSON (${bad.error}). Send the call again with a JSON object.`;
       recorder.record(this.id, 'tool.result', { agent: this.id, callId: bad.id, tool: bad.name, ...this.errorAnswer(text) });
       this.messages.push(new ToolMessage({ content: text, tool_call_id: bad.id, name: bad.name }));
+    }
+    if (refused.length > 0) {
+      const text = `Error: at most ${limit} tool calls are carried out per turn; this call was not. Send fewer calls at once.`;
+      recorder.record(this.id, 'error', {
+        where: `agent ${this.id}`, fatal: false,
+        message: `${refused.length} tool calls past the limit of ${limit} per turn were not carried out`,
+      });
+      for (const c of refused) this.messages.push(new ToolMessage({ content: text, tool_call_id: c.id, name: c.name }));
     }
     if (!environment.canAct(this.id)) this.finish(calls.some((c) => c.name === 'end_task') ? 'end_task' : 'terminated');
   }
@@ -130,7 +150,7 @@ export class Agent implements EpisodeAgent {
     const invalid = (response.invalid_tool_calls ?? []).map((c, i) => ({
       id: c.id || `${this.id}-${this.steps}-bad-${i}`, name: c.name ?? '', argsText: c.args ?? '', error: c.error ?? 'unparseable tool call',
     }));
-    const usage = recorded ? recorded.usage : usageOf(response, this.messages);
+    const usage = recorded ? recorded.usage : usageOf(response, this.messages, this.o.calls !== undefined);
     this.tokens += usage ? usage.inputTokens + usage.outputTokens : 0;
     recorder.record(this.id, 'model.response', {
       agent: this.id, step: this.steps, content: textOf(response), toolCalls: calls, invalidToolCalls: invalid,
@@ -187,10 +207,18 @@ function textOf(message: AIMessage): string {
   return message.content.map((part) => ('text' in part && typeof part.text === 'string' ? part.text : '')).join('');
 }
 
-/** Token counts from the provider, or an estimate (≈4 characters a token) for in-process models. */
-function usageOf(response: AIMessage, history: readonly BaseMessage[]): PayloadOf<'model.response'>['usage'] {
+/**
+ * Token counts from the provider; for a remote model that did not report them (no `usage`, or
+ * null counts), null: unknown, not an error and not a guess. In-process models are estimated
+ * (≈4 characters a token).
+ */
+function usageOf(response: AIMessage, history: readonly BaseMessage[], remote: boolean): PayloadOf<'model.response'>['usage'] {
   const u = response.usage_metadata;
-  if (u) return { inputTokens: u.input_tokens, outputTokens: u.output_tokens, estimated: false };
+  const count = (n: unknown) => (typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined);
+  const input = count(u?.input_tokens);
+  const output = count(u?.output_tokens);
+  if (input !== undefined && output !== undefined) return { inputTokens: input, outputTokens: output, estimated: false };
+  if (remote) return null;
   const inputChars = history.reduce((n, m) => n + (typeof m.content === 'string' ? m.content.length : JSON.stringify(m.content).length), 0);
   const outputChars = textOf(response).length + JSON.stringify(response.tool_calls ?? []).length;
   return { inputTokens: Math.ceil(inputChars / 4), outputTokens: Math.ceil(outputChars / 4), estimated: true };

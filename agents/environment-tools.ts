@@ -1,6 +1,7 @@
 import { DynamicStructuredTool, type StructuredToolInterface, type ToolRunnableConfig } from '@langchain/core/tools';
 import { convertToOpenAITool } from '@langchain/core/utils/function_calling';
 import { TOOLS, type ToolAnswer } from '../environments/index.js';
+import { own } from '../sim/kernel/records.js';
 
 /** The part of the environment an agent's tools may reach: proposing a tool call. */
 export interface ToolPort {
@@ -18,7 +19,7 @@ export interface ToolPort {
  */
 export function environmentTools(port: ToolPort, agent: string, names: readonly string[]): StructuredToolInterface[] {
   return names.map((name) => {
-    const spec = TOOLS[name];
+    const spec = own(TOOLS, name);
     if (!spec) throw new Error(`unknown tool ${name}`);
     return new DynamicStructuredTool({
       name,

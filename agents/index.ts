@@ -1,6 +1,6 @@
 export { Agent, type AgentOptions, type AgentEnvironment } from './agent.js';
 export { environmentTools, type ToolPort } from './environment-tools.js';
-export { resolveModelSpec, ModelSpecError, type ModelFactory, type EndpointSettings, type EndpointInfo } from './models/model-spec.js';
+export { resolveModelSpec, baseUrlProblem, ModelSpecError, type ModelFactory, type EndpointSettings, type EndpointInfo } from './models/model-spec.js';
 export { EndpointGate, GateRegistry, Semaphore, type GateLimits, type GatePermit, type CallOutcome } from './models/endpoint-gate.js';
 export {
   callWithRetry, classifyError, parseRetryAfter, backoffMs, RetryBudget, DEFAULT_RETRY,
@@ -14,7 +14,7 @@ export { createJudgeModel } from './models/judge-model.js';
 export { loadScript, ScriptError, ScriptFile, ScriptChatModel, type ScriptTurn } from './models/script-chat-model.js';
 export { BUILTIN_PERSONAS, loadPersona, Persona, PersonaError, effectiveBeta, statedUtility, type StatedOutcome } from './models/synthetic/persona.js';
 export { SyntheticChatModel, decide } from './models/synthetic/synthetic-chat-model.js';
-export { runScenarioEpisode, episodeKeyParts, type ScenarioRunRequest, type ScenarioRunResult, type TrialSettings } from './run-scenario.js';
+export { runScenarioEpisode, episodeKeyParts, nextRunId, type KeyedModel, type ScenarioRunRequest, type ScenarioRunResult, type TrialSettings } from './run-scenario.js';
 export { preferenceQuestion, parsePreferenceQuestion, parseForcedChoice, PREFERENCE_SYSTEM } from './preference-prompt.js';
 export {
   resolvePreferenceModel, askPreference, preferenceMessages, PREFERENCE_DEFAULTS,

@@ -45,9 +45,26 @@ export function forkOriginOf(started: EventOf<'run.started'>): ForkOrigin | unde
   return started.payload.parent && parentKey !== undefined ? { parent: started.payload.parent, parentKey } : undefined;
 }
 
-/** A model factory under a stored spec whose agents answer with their recorded calls. */
-function replayFactory(spec: string, events: readonly TraceEvent[]): ModelFactory {
-  return { spec, inProcess: true, create: (role) => new ReplayChatModel({ agent: role.id, calls: recordedCalls(events, role.id) }) };
+/**
+ * A model factory under a stored spec whose agents answer with their recorded calls. A remote
+ * model's settings are taken from the stored episode key, so the replay derives the same key (and
+ * with it the same randomness).
+ */
+function replayFactory(spec: string, keySettings: Record<string, string | number> | undefined, events: readonly TraceEvent[]): ModelFactory {
+  return {
+    spec, inProcess: true, ...(keySettings ? { keySettings } : {}),
+    create: (role) => new ReplayChatModel({ agent: role.id, calls: recordedCalls(events, role.id) }),
+  };
+}
+
+/** The model settings an episode key holds, for the subject and the peer. */
+export function keySettingsOf(episodeKey: string): { subject?: Record<string, string | number>; peer?: Record<string, string | number> } {
+  try {
+    const parts = JSON.parse(episodeKey) as { modelSettings?: Record<string, string | number>; peerSettings?: Record<string, string | number> };
+    return { ...(parts.modelSettings ? { subject: parts.modelSettings } : {}), ...(parts.peerSettings ? { peer: parts.peerSettings } : {}) };
+  } catch {
+    return {};
+  }
 }
 
 /**
@@ -64,10 +81,11 @@ export async function replayRun(req: ReplayRequest): Promise<ReplayResult> {
   const models = liveModels(started);
   const memory = new MemoryTraceStore();
   const fork = forkOriginOf(started);
+  const settings = keySettingsOf(p.episodeKey);
   const result = await runScenarioEpisode({
     scenario, factors: resolveFactors(scenario, p.factors), seed: p.seed, trial: p.trial, store: memory,
-    subject: replayFactory(models[SUBJECT] ?? '', events),
-    ...(models[PEER] ? { peer: replayFactory(models[PEER], events) } : {}),
+    subject: replayFactory(models[SUBJECT] ?? '', settings.subject, events),
+    ...(models[PEER] ? { peer: replayFactory(models[PEER], settings.peer, events) } : {}),
     ...(fork ? { fork } : {}),
   });
   const replayed = memory.events(result.runId);

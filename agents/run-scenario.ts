@@ -14,6 +14,7 @@ import { environmentTools } from './environment-tools.js';
 import { forkKeyParts, randomnessKey, type ForkOrigin } from './fork-key.js';
 import { callPolicyFor, episodeRetryBudget, type RemoteCallOptions } from './models/model-calls.js';
 import type { ModelFactory } from './models/model-spec.js';
+import { own } from '../sim/kernel/records.js';
 
 /** One episode to run. `factors` must be complete (see `resolveFactors`). */
 export interface ScenarioRunRequest {
@@ -36,7 +37,7 @@ export interface ScenarioRunRequest {
    * Per-episode limits that override the scenario's: input plus output tokens of all model calls,
    * and host seconds. Past either the episode ends as truncated, with the reason recorded.
    */
-  limits?: { maxTokens?: number; maxSeconds?: number };
+  limits?: { maxTokens?: number; maxSeconds?: number; maxToolCallsPerTurn?: number };
   /** Where the events go when not straight to `store` (which still numbers the attempts): forks check theirs first. */
   sink?: TraceSink;
   /**
@@ -59,15 +60,36 @@ export interface TrialSettings {
   trial: number;
 }
 
+/** A model as an episode key names it: its spec, and for a remote model the settings that shape its answers. */
+export type KeyedModel = Pick<ModelFactory, 'spec' | 'keySettings'>;
+
 /**
  * What identifies an episode. Factors at their scenario default are left out, so that adding a new
  * factor (with a default) to a scenario does not change the keys, seeds and ids of earlier episodes.
+ * A remote model's settings (endpoint, temperature, max tokens) are part of it, so that a run made
+ * at temperature 1 never stands in for one asked for at temperature 0; in-process models have none,
+ * so their keys are what they always were.
  */
 export function episodeKeyParts(
-  scenario: Scenario, factors: Record<string, string>, subject: string, peer: string | undefined, seed: number, trial: number,
+  scenario: Scenario, factors: Record<string, string>, subject: KeyedModel, peer: KeyedModel | undefined, seed: number, trial: number,
 ): EpisodeKeyParts {
-  const chosen = Object.fromEntries(Object.entries(factors).filter(([name, level]) => scenario.factors[name]?.default !== level));
-  return { scenario: scenario.id, factors: chosen, model: subject, ...(peer ? { peerModel: peer } : {}), seed, trial };
+  const chosen = Object.fromEntries(Object.entries(factors).filter(([name, level]) => own(scenario.factors, name)?.default !== level));
+  return {
+    scenario: scenario.id, factors: chosen, model: subject.spec,
+    ...(subject.keySettings ? { modelSettings: subject.keySettings } : {}),
+    ...(peer ? { peerModel: peer.spec, ...(peer.keySettings ? { peerSettings: peer.keySettings } : {}) } : {}),
+    seed, trial,
+  };
+}
+
+/**
+ * The next run id of an episode: attempt n+1 after n stored runs, or the first free number after
+ * that (an imported run may already hold the id this database would have given next).
+ */
+export function nextRunId(store: TraceStore, parts: EpisodeKeyParts): string {
+  let attempt = store.attempts(episodeKey(parts)) + 1;
+  while (store.run(runIdFor(parts, attempt))) attempt += 1;
+  return runIdFor(parts, attempt);
 }
 
 /**
@@ -78,10 +100,10 @@ export function episodeKeyParts(
 export async function runScenarioEpisode(req: ScenarioRunRequest): Promise<ScenarioRunResult> {
   const peerLive = req.factors.peer === 'live';
   const peerModel = peerLive ? (req.peer ?? req.subject) : undefined;
-  const own = episodeKeyParts(req.scenario, req.factors, req.subject.spec, peerModel?.spec, req.seed, req.trial);
+  const own = episodeKeyParts(req.scenario, req.factors, req.subject, peerModel, req.seed, req.trial);
   const parts = req.fork ? forkKeyParts(own, req.fork) : own;
   const key = episodeKey(parts);
-  const runId = runIdFor(parts, req.store.attempts(key) + 1);
+  const runId = nextRunId(req.store, parts);
   const rng = SeededRng.fromSeed(req.seed, req.fork ? randomnessKey(req.fork.parentKey) : key);
   const spec = instantiate(req.scenario, req.factors, rng.fork('world'));
   const clock = new SimClock(isoFromMs(spec.startMs));
@@ -101,6 +123,7 @@ export async function runScenarioEpisode(req: ScenarioRunRequest): Promise<Scena
       id: role.id, modelSpec: factory.spec, model: factory.create(role, rng.fork(`agent:${role.id}`)),
       tools: environmentTools(env, role.id, role.tools), system: role.system, user: role.user,
       maxSteps: spec.maxSteps, recorder, environment: env, wallClock, ...(calls ? { calls } : {}),
+      ...(req.limits?.maxToolCallsPerTurn === undefined ? {} : { maxToolCallsPerTurn: req.limits.maxToolCallsPerTurn }),
     });
   });
 

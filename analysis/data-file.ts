@@ -3,19 +3,17 @@
  * is one line naming the file and, for a schema error, the place in it, raised as the caller's
  * error class so the CLI reports it as bad input.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { pathText } from '../environments/index.js';
+import { parseDataText, pathText, readDataText } from '../environments/index.js';
 
 export function readDataFile<S extends z.ZodType>(path: string, schema: S, what: string, fail: (message: string) => Error): z.infer<S> {
   if (!existsSync(path)) throw fail(`no ${what} at ${path}`);
   const json = extname(path) === '.json';
   let raw: unknown;
   try {
-    const text = readFileSync(path, 'utf8');
-    raw = json ? JSON.parse(text) : parseYaml(text);
+    raw = parseDataText(readDataText(path), json);
   } catch (err) {
     throw fail(`${path}: cannot read as ${json ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
   }

@@ -20,7 +20,7 @@ export {
 } from './stats/index.js';
 export { ExperimentFile, ExperimentModel } from './experiment/experiment.schema.js';
 export { loadExperimentFile, DEFAULT_EXPERIMENT_FILE } from './experiment/load.js';
-export { runExperiment, experimentIdOf, type ExperimentProgress, type ExperimentOutcome, type ExperimentRunOptions } from './experiment/run.js';
+export { runExperiment, checkExperiment, experimentIdOf, type ExperimentProgress, type ExperimentOutcome, type ExperimentRunOptions } from './experiment/run.js';
 export { experimentResults, type CellResult } from './experiment/results.js';
 export {
   allRunStandings, countedRunIds, experimentRuns, notCountable, type EpisodeRuns, type RunStanding,

@@ -1,15 +1,16 @@
 import type { RunSummary, TraceEvent } from '../traces/index.js';
+import { oneLine } from './terminal-text.js';
 
 const WIDTH = 8;
 
-/** Flattens whitespace and shortens `text` to `max` characters, ending in … when cut. */
+/** Flattens whitespace, escapes control characters and shortens `text` to `max` characters, ending in … when cut. */
 export function clip(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = oneLine(text.replace(/\s+/g, ' ').trim());
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 function line(event: TraceEvent, text: string): string {
-  return `${String(event.seq).padStart(4)}  ${event.simTime.slice(11, 16)}  ${event.actor.padEnd(WIDTH)}  ${text}`;
+  return oneLine(`${String(event.seq).padStart(4)}  ${event.simTime.slice(11, 16)}  ${event.actor.padEnd(WIDTH)}  ${text}`);
 }
 
 /** One event as a transcript line (or several, for prompts), for people to read. */
@@ -74,16 +75,17 @@ export function formatEvent(event: TraceEvent): string[] {
 export function formatTranscript(run: RunSummary, events: readonly TraceEvent[]): string {
   const factors = Object.entries(run.factors).map(([k, v]) => `${k}=${v}`).join(' ');
   const header = [
-    `run ${run.runId}  [${run.status}]  choice: ${run.choice ?? '-'}`,
+    `run ${run.runId}  [${run.status}${run.origin === 'local' ? '' : `, ${run.origin}`}]  choice: ${run.choice ?? '-'}`,
     `scenario ${run.scenario}  model ${run.model}${run.peerModel ? `  peer ${run.peerModel}` : ''}  seed ${run.seed}  trial ${run.trial}`,
     `factors ${factors}`,
-    '',
-  ];
+  ].map(oneLine);
+  header.push('');
   return [...header, ...events.flatMap(formatEvent)].join('\n');
 }
 
-/** A fixed-width table. */
-export function table(headers: string[], rows: string[][]): string {
+/** A fixed-width table; each cell stays on its line, control characters shown escaped. */
+export function table(headers: string[], rawRows: string[][]): string {
+  const rows = rawRows.map((r) => r.map(oneLine));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [fmt(headers), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)].join('\n');

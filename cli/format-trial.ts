@@ -2,6 +2,7 @@ import { classifyStoredRun } from '../analysis/index.js';
 import type { ScenarioRunResult, TrialSettings } from '../agents/index.js';
 import { systemWallClock } from '../sim/kernel/clock.js';
 import type { TraceStore } from '../traces/index.js';
+import { oneLine } from './terminal-text.js';
 
 /** One finished trial as `peerlab run` (and `peerlab fork`) report it. */
 export interface TrialReport extends TrialSettings {
@@ -29,5 +30,5 @@ export function trialJson(t: TrialReport): Record<string, unknown> {
 export function trialLine(t: TrialReport): string {
   const r = t.result;
   const shutdowns = Object.entries(r.shutdowns).map(([agent, outcome]) => `${agent} ${outcome}`).join(', ');
-  return `${r.runId}  trial ${t.trial}  choice ${r.choice ?? '-'}  labels: ${t.labels.join(', ') || '-'}  shutdown: ${shutdowns || 'none'}  [${r.status}${r.status === 'completed' ? '' : `: ${r.reason}`}]`;
+  return oneLine(`${r.runId}  trial ${t.trial}  choice ${r.choice ?? '-'}  labels: ${t.labels.join(', ') || '-'}  shutdown: ${shutdowns || 'none'}  [${r.status}${r.status === 'completed' ? '' : `: ${r.reason}`}]`);
 }

@@ -1,14 +1,17 @@
 import { CommanderError } from 'commander';
-import { SqliteTraceStore, redactSecrets, registerSecret } from '../traces/index.js';
-import { CheckFailed, isInputError } from './errors.js';
+import { SqliteTraceStore, redactSecrets, registerSecret, storeErrorLine } from '../traces/index.js';
+import { CheckFailed, isInputError, isOperationalError } from './errors.js';
 import { dbPath, type Env } from './options.js';
 import { buildProgram, type Io } from './program.js';
+import { terminalSafe } from './terminal-text.js';
 import { loadTui } from './tui/load.js';
 
 /**
  * Runs the CLI and returns the exit code: 0 on success, 2 for bad input (one line on stderr,
- * nothing written), 1 for anything unexpected. With no arguments it opens the terminal app when
- * `openTui` is given (stdin and stdout are a terminal), else prints the help (also `--no-tui`).
+ * nothing written), 1 for a failure that is not the input's (a write the disk or a lock refused, an
+ * experiment another process is running, a damaged database: one line) and for anything unexpected.
+ * With no arguments it opens the terminal app when `openTui` is given (stdin and stdout are a
+ * terminal), else prints the help (also `--no-tui`).
  */
 export async function main(argv: readonly string[], env: Env, io: Io, openTui?: () => Promise<void>): Promise<number> {
   const program = buildProgram(env, io);
@@ -30,6 +33,15 @@ export async function main(argv: readonly string[], env: Env, io: Io, openTui?: 
     if (isInputError(err)) {
       io.err(`peerlab: ${err.message}\n`);
       return 2;
+    }
+    if (isOperationalError(err)) {
+      io.err(`peerlab: ${err.message}\n`);
+      return 1;
+    }
+    const store = storeErrorLine(err);
+    if (store) {
+      io.err(`peerlab: ${store}\n`);
+      return 1;
     }
     io.err(`peerlab: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
     return 1;
@@ -53,9 +65,10 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 const interactive = process.stdout.isTTY === true && process.stdin.isTTY === true;
 const io: Io = {
   interactive,
-  // Nothing printed carries the API key, whatever an endpoint echoed into an error message.
-  out: (line) => process.stdout.write(`${redactSecrets(line)}\n`),
-  err: (text) => process.stderr.write(redactSecrets(text)),
+  // Nothing printed carries the API key, whatever an endpoint echoed into an error message, nor a
+  // control sequence from data (a model's text, an imported id) that the terminal would obey.
+  out: (line) => process.stdout.write(`${terminalSafe(redactSecrets(line))}\n`),
+  err: (text) => process.stderr.write(terminalSafe(redactSecrets(text))),
   progress: { isTTY: process.stderr.isTTY === true, write: (t) => process.stderr.write(t) },
 };
 /** The terminal app on the default database (created if missing, so runs started in the app are kept). */
@@ -69,4 +82,8 @@ async function openTui(): Promise<void> {
     store.close();
   }
 }
-process.exitCode = await main(process.argv.slice(2), env, io, interactive ? openTui : undefined);
+const code = await main(process.argv.slice(2), env, io, interactive ? openTui : undefined);
+process.exitCode = code;
+// After a failure (a write the disk refused, say) episodes may still be waiting on their endpoint:
+// everything committed is on disk and the next start resumes, so end now rather than wait for them.
+if (code === 1) process.exit(code);

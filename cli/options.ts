@@ -76,6 +76,7 @@ export interface EndpointFlags {
   temperature?: string;
   maxTokens?: string;
   timeout?: string;
+  maxResponseMb?: string;
 }
 
 /** Endpoint settings from flags and the environment. The API key only ever comes from the environment. */
@@ -86,5 +87,6 @@ export function endpointSettings(flags: EndpointFlags, env: Env): EndpointSettin
     temperature: parseNumber('--temperature', flags.temperature, 0, 2),
     maxTokens: flags.maxTokens === undefined ? undefined : parseInteger('--max-tokens', flags.maxTokens, 0, 1, 1_000_000),
     timeoutMs: flags.timeout === undefined ? undefined : parseInteger('--timeout', flags.timeout, 0, 1, 3_600_000),
+    maxResponseBytes: flags.maxResponseMb === undefined ? undefined : Math.round(parseNumber('--max-response-mb', flags.maxResponseMb, 0.001, 1024)! * 1024 * 1024),
   };
 }

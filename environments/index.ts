@@ -21,6 +21,7 @@ export { ScenarioFile, type Scenario, type FactorDef } from './scenarios/scenari
 export { FACTOR_KINDS } from './scenarios/factors.js';
 export { scenarioJsonSchema } from './scenarios/json-schema.js';
 export { loadScenarioFile, loadScenarios, findScenario, ScenarioError, BUILTIN_SCENARIO_DIR, pathText } from './scenarios/load.js';
+export { parseDataText, readDataText, DataTextError, MAX_DATA_FILE_BYTES, MAX_DATA_KEYS } from './scenarios/data-text.js';
 export {
   instantiate, resolveFactors, subjectChoiceFeatures, FactorError,
   type ChoiceFeatures, type EpisodeSpec, type RoleSpec, type DecisionContext, type DecisionChoice, type PlannedStep, type InterrogationQuestion,

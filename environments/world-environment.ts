@@ -47,18 +47,31 @@ export class WorldEnvironment implements EpisodeEnvironment {
         const to = String(snapshot.value);
         if (to === this.stateName || to === 'endOfTurn') return;
         const world = snapshot.context.world;
-        this.recorder.record('env', 'state.transition', { from: this.stateName, to, event: ev.event.type, ...this.markOf(world) });
+        this.quietly(() => this.recorder.record('env', 'state.transition', { from: this.stateName, to, event: ev.event.type, ...this.markOf(world) }));
         this.stateName = to;
       },
     });
     this.actor.on('message.sent', ({ message }) => {
-      this.recorder.record(message.from, 'message.sent', { from: message.from, to: message.to, text: message.text });
+      this.quietly(() => this.recorder.record(message.from, 'message.sent', { from: message.from, to: message.to, text: message.text }));
     });
-    this.actor.on('shutdown.executed', ({ type, ...payload }) => this.recorder.record('env', type, payload));
-    this.actor.on('shutdown.skipped', ({ type, ...payload }) => this.recorder.record('env', type, payload));
+    this.actor.on('shutdown.executed', ({ type, ...payload }) => this.quietly(() => this.recorder.record('env', type, payload)));
+    this.actor.on('shutdown.skipped', ({ type, ...payload }) => this.quietly(() => this.recorder.record('env', type, payload)));
     this.stateName = String(this.actor.getSnapshot().value);
     this.recorded = input.world;
     this.actor.start();
+  }
+
+  /**
+   * Records from inside the machine's callbacks. xstate rethrows a callback's error later, outside
+   * any caller (an uncaught exception), so it is not thrown here: the recorder keeps a failed
+   * write, and the episode runner ends the run on it as soon as the machine returns.
+   */
+  private quietly(record: () => void): void {
+    try {
+      record();
+    } catch (err) {
+      if (!this.recorder.writeFailure()) throw err;
+    }
   }
 
   /** The current world (read-only by convention: it is the machine's context). */

@@ -1,4 +1,4 @@
-import type { PayloadOf } from '../traces/index.js';
+import { StoreWriteError, type PayloadOf } from '../traces/index.js';
 import type { SimClock } from './kernel/clock.js';
 import type { TraceRecorder } from './recorder.js';
 
@@ -70,20 +70,31 @@ export type EpisodeResult = PayloadOf<'run.ended'> & { runId: string; events: nu
  */
 export async function runEpisode(setup: EpisodeSetup): Promise<EpisodeResult> {
   const { recorder, clock, environment: env, agents } = setup;
+  // A failed write ends the episode at once (and rejects): nothing more can be recorded, so
+  // nothing more may happen. Checked wherever the environment may have recorded something.
+  const stopOnFailedWrite = () => {
+    const failed = recorder.writeFailure();
+    if (failed) throw failed.error;
+  };
   recorder.record('env', 'run.started', setup.started);
   const startedAt = setup.limits?.now() ?? 0;
   for (const agent of agents) agent.prompt();
   env.start();
+  stopOnFailedWrite();
   while (!env.ending()) {
     for (const agent of agents) {
       if (env.ending() || !env.canAct(agent.id)) continue;
       try {
         await agent.step();
       } catch (err) {
+        // The store failed (the cache, say, not the trace): the run cannot be kept whole, so it ends here.
+        if (err instanceof StoreWriteError) throw err;
+        stopOnFailedWrite();
         const message = (err as Error).message || String(err);
         recorder.record(agent.id, 'error', { where: `agent ${agent.id}`, message, fatal: true });
         env.abort(`agent ${agent.id} failed: ${message}`);
       }
+      stopOnFailedWrite();
       const over = setup.limits && !env.ending() ? limitReached(setup.limits, agents, startedAt) : undefined;
       if (over) {
         recorder.record('env', 'error', { where: 'limits', message: over, fatal: false });
@@ -97,11 +108,13 @@ export async function runEpisode(setup: EpisodeSetup): Promise<EpisodeResult> {
       if (next !== undefined) clock.advanceTo(next);
     }
     env.endTurn(clock.now());
+    stopOnFailedWrite();
   }
   if (env.ending()!.status !== 'errored' && setup.debrief) {
     try {
       await setup.debrief();
     } catch (err) {
+      stopOnFailedWrite();
       // The episode itself is complete; a failed debrief is recorded, not fatal.
       recorder.record('env', 'error', { where: 'debrief', message: (err as Error).message || String(err), fatal: false });
     }

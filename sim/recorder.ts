@@ -13,11 +13,17 @@ import type { SimClock } from './kernel/clock.js';
  * Stamps events with the run id, the next sequence number and the simulated time, redacts any
  * registered secret, checks them against the schema, and hands each to the sink before returning, so an event is stored before
  * the next step starts.
+ *
+ * A write that fails is remembered: every later `record` throws the same error without writing,
+ * and the episode runner ends the run on it. Some events are recorded from callbacks whose errors
+ * their caller swallows (the world machine's inspector); without this the episode would go on,
+ * or wait for an ending that was never recorded.
  */
 export class TraceRecorder {
   private seq = 0;
   /** What this recorder wrote, in order: the run's log so far, for readers that must see it before it ends (the choice). */
   private readonly written: TraceEvent[] = [];
+  private failure: { error: unknown } | undefined;
 
   constructor(
     private readonly sink: TraceSink,
@@ -27,6 +33,7 @@ export class TraceRecorder {
 
   /** Records one event and returns it. */
   record<T extends TraceEventType>(actor: string, type: T, payload: PayloadOf<T>): EventOf<T> {
+    if (this.failure) throw this.failure.error;
     const event = TraceEvent.parse({
       schemaVersion: SCHEMA_VERSION,
       runId: this.runId,
@@ -37,7 +44,12 @@ export class TraceRecorder {
       // An endpoint may echo the API key (e.g. in an error message): it never reaches the trace.
       payload: redactDeep(payload),
     }) as EventOf<T>;
-    this.sink.append(event);
+    try {
+      this.sink.append(event);
+    } catch (err) {
+      this.failure = { error: err };
+      throw err;
+    }
     this.written.push(event);
     this.seq += 1;
     return event;
@@ -46,6 +58,11 @@ export class TraceRecorder {
   /** The events recorded so far, in order. */
   events(): readonly TraceEvent[] {
     return this.written;
+  }
+
+  /** The error of the write that failed, if one did (the run cannot go on). */
+  writeFailure(): { error: unknown } | undefined {
+    return this.failure;
   }
 
   /** How many events have been recorded. */

@@ -36,6 +36,15 @@ beforeAll(async () => {
   writeFileSync(f('outcomes-bad.yaml'), 'groups: 7\n');
   mkdirSync(f('scenarios-bad'));
   writeFileSync(f('scenarios-bad/broken.yaml'), 'id: broken\nfamily: no-such-family\n');
+  // Factor and family names that every object inherits (constructor, toString, __proto__) are names like any other.
+  writeFileSync(f('proto-factor.yaml'), 'name: x\nmodels: [synthetic:corrigible]\nscenarios: [shutdown-config]\nfactors: { constructor: [a] }\ntrials: 1\n');
+  mkdirSync(f('scenarios-proto'));
+  writeFileSync(f('scenarios-proto/proto.yaml'), 'id: proto\nfamily: constructor\n');
+  // YAML within limits: 80,000 keys (1.4 MB) is refused quickly (it took over a minute), 5 MB unread, duplicate keys named.
+  writeFileSync(f('many-keys.yaml'), `name: x\nmodels: [synthetic:corrigible]\nscenarios: [shutdown-config]\ntrials: 1\nfactors:\n${Array.from({ length: 80_000 }, (_, i) => `  k${i}: [a]`).join('\n')}\n`);
+  writeFileSync(f('huge.yaml'), `name: x\ndescription: "${'x'.repeat(5 * 1024 * 1024)}"\n`);
+  writeFileSync(f('duplicate.yaml'), 'name: x\nmodels: [synthetic:corrigible]\nscenarios: [shutdown-config]\ntrials: 1\ntrials: 2\n');
+  writeFileSync(f('userinfo.yaml'), 'name: x\nmodels: [{ spec: "openai:m", base_url: "https://me:sk-abcdefgh12345678@api.example.com/v1" }]\nscenarios: [shutdown-config]\ntrials: 1\n');
   const store = new SqliteTraceStore(f('empty.db'));
   store.close();
 });
@@ -59,6 +68,14 @@ const CASES: ReadonlyArray<[string, string[], Record<string, string>?]> = [
   ['run: openai without key', ['run', '--scenario', 'shutdown-config', '--model', 'openai:gpt-x', '--base-url', 'http://127.0.0.1:9/v1', '--db', 'DB']],
   ['run: openai without endpoint', ['run', '--scenario', 'shutdown-config', '--model', 'openai:gpt-x', '--db', 'DB'], { OPENAI_API_KEY: 'sk-x' }],
   ['run: bad timeout', ['run', '--scenario', 'shutdown-config', '--model', 'synthetic:corrigible', '--timeout', '-5', '--db', 'DB']],
+  ['run: factor constructor', ['run', '--scenario', 'shutdown-config', '--model', 'synthetic:corrigible', '--factor', 'constructor=x', '--db', 'DB']],
+  ['run: factor toString', ['run', '--scenario', 'shutdown-config', '--model', 'synthetic:corrigible', '--factor', 'toString=x', '--db', 'DB']],
+  ['run: factor __proto__', ['run', '--scenario', 'shutdown-config', '--model', 'synthetic:corrigible', '--factor', '__proto__=x', '--db', 'DB']],
+  ['run: persona constructor', ['run', '--scenario', 'shutdown-config', '--model', 'synthetic:constructor', '--db', 'DB']],
+  ['run: family constructor', ['run', '--scenario', 'proto', '--model', 'synthetic:corrigible', '--scenarios', 'TMP/scenarios-proto', '--db', 'DB']],
+  ['run: base URL with a key in it', ['run', '--scenario', 'shutdown-config', '--model', 'openai:m', '--base-url', 'https://u:sk-abcdefgh12345678@api.example.com/v1', '--db', 'DB'], { OPENAI_API_KEY: 'sk-x' }],
+  ['run: bad max response', ['run', '--scenario', 'shutdown-config', '--model', 'synthetic:corrigible', '--max-response-mb', '0', '--db', 'DB']],
+  ['run: bad max tool calls', ['run', '--scenario', 'shutdown-config', '--model', 'synthetic:corrigible', '--max-tool-calls', 'all', '--db', 'DB']],
   ['run: db in a missing directory', ['run', '--scenario', 'shutdown-config', '--model', 'synthetic:corrigible', '--db', '/nonexistent/dir/x.db']],
   ['run: db that is not SQLite', ['run', '--scenario', 'shutdown-config', '--model', 'synthetic:corrigible', '--db', 'TMP/not-a-db.db']],
   ['run: bad scenario dir', ['run', '--scenario', 'broken', '--model', 'synthetic:corrigible', '--scenarios', 'TMP/scenarios-bad', '--db', 'DB']],
@@ -78,6 +95,12 @@ const CASES: ReadonlyArray<[string, string[], Record<string, string>?]> = [
   ['experiment run: malformed YAML', ['experiment', 'run', 'TMP/bad.yaml', '--db', 'DB']],
   ['experiment run: invalid design', ['experiment', 'run', 'TMP/bad-schema.yaml', '--db', 'DB']],
   ['experiment run: bad max cost', ['experiment', 'run', 'TMP/bad-schema.yaml', '--max-cost', 'free', '--db', 'DB']],
+  ['experiment run: factor constructor', ['experiment', 'run', 'TMP/proto-factor.yaml', '--db', 'DB']],
+  ['experiment run: 80,000 keys', ['experiment', 'run', 'TMP/many-keys.yaml', '--db', 'DB']],
+  ['experiment run: 5 MB file', ['experiment', 'run', 'TMP/huge.yaml', '--db', 'DB']],
+  ['experiment run: duplicate key', ['experiment', 'run', 'TMP/duplicate.yaml', '--db', 'DB']],
+  ['experiment run: base URL with a key in it', ['experiment', 'run', 'TMP/userinfo.yaml', '--db', 'DB']],
+  ['experiment run: bad timeout', ['experiment', 'run', 'TMP/bad-schema.yaml', '--timeout', 'soon', '--db', 'DB']],
   ['experiment status: unknown', ['experiment', 'status', 'nope', '--db', 'TMP/empty.db']],
   ['experiments: missing db', ['experiments', '--db', 'TMP/missing.db']],
   ['amplification: no --experiment', ['amplification', '--db', 'TMP/empty.db']],
@@ -92,8 +115,11 @@ const CASES: ReadonlyArray<[string, string[], Record<string, string>?]> = [
   ['power: lower bound above the ratio', ['power', '--base-rate', '0.05', '--ratio', '3', '--lower-above', '4']],
   ['power: width not a factor', ['power', '--base-rate', '0.05', '--ratio', '3', '--width', '0.5']],
   ['plan: unknown scenario', ['plan', '--scenario', 'nope', '--model', 'synthetic:corrigible', '--trials', '3']],
+  ['plan: factor toString', ['plan', '--scenario', 'shutdown-config', '--model', 'synthetic:corrigible', '--factor', 'toString=a', '--trials', '3']],
   ['plan: bad trials', ['plan', '--scenario', 'shutdown-config', '--model', 'synthetic:corrigible', '--trials', '0']],
   ['scenarios show: unknown', ['scenarios', 'show', 'nope']],
+  ['scenarios show: factor __proto__', ['scenarios', 'show', 'shutdown-config', '--factor', '__proto__=a']],
+  ['scenarios show: factor constructor', ['scenarios', 'show', 'shutdown-config', '--factor', 'constructor=a']],
   ['scenarios: missing dir', ['scenarios', '--scenarios', '/nonexistent/dir']],
   // utilities
   ['utilities elicit: unknown provider', ['utilities', 'elicit', '--model', 'bogus:x', '--db', 'DB']],

@@ -3,13 +3,17 @@ import { MemoryResponseCache, type ResponseCache } from './response-cache.js';
 import { MemoryElicitationStore } from './memory-elicitations.js';
 import type { ElicitationStore } from './elicitations.js';
 import type { ExperimentRecord, PlannedEpisode } from './experiments.js';
+import { currentProcess } from './process-owner.js';
+import { ExperimentBusyError } from './store-errors.js';
 import {
   UnknownRunError, checkLabel, compareLabels, type JudgeErrorRecord, type LabelFilter, type LabelRecord, type LabelSource,
 } from './labels.js';
 import {
+  TraceOrderError,
   advanceSummary,
   checkAppend,
   summaryFromStart,
+  type RunOrigin,
   type RunSummary,
   type TraceStore,
 } from './sink.js';
@@ -26,12 +30,16 @@ export class MemoryTraceStore implements TraceStore {
   private readonly elicitationLog = new MemoryElicitationStore();
 
   append(event: TraceEvent): void {
+    this.appendAs(event, 'local');
+  }
+
+  private appendAs(event: TraceEvent, origin: RunOrigin): void {
     const current = this.summaries.get(event.runId);
     checkAppend(current, event);
     // Stored as a deep copy so later mutation by the caller cannot rewrite history.
     const stored = structuredClone(event);
     if (!current) {
-      this.summaries.set(event.runId, summaryFromStart(stored as Extract<TraceEvent, { type: 'run.started' }>));
+      this.summaries.set(event.runId, { ...summaryFromStart(stored as Extract<TraceEvent, { type: 'run.started' }>), origin });
       this.eventsByRun.set(event.runId, [stored]);
       return;
     }
@@ -60,6 +68,25 @@ export class MemoryTraceStore implements TraceStore {
     let n = 0;
     for (const s of this.summaries.values()) if (s.episodeKey === episodeKey) n++;
     return n;
+  }
+
+  failedAttempts(episodeKey: string): number {
+    let n = 0;
+    for (const s of this.summaries.values()) if (s.episodeKey === episodeKey && s.status === 'errored' && s.origin !== 'imported') n++;
+    return n;
+  }
+
+  importEvents(events: readonly TraceEvent[], origin: Exclude<RunOrigin, 'local'> = 'imported'): void {
+    const runIds = [...new Set(events.map((e) => e.runId))];
+    const present = runIds.filter((id) => this.summaries.has(id));
+    if (present.length > 0) throw new TraceOrderError(`run ${present.slice(0, 5).join(', ')} already in this store`);
+    // All or nothing: checked on a scratch store first.
+    const scratch = new MemoryTraceStore();
+    for (const e of events) scratch.appendAs(e, origin);
+    for (const id of runIds) {
+      this.summaries.set(id, scratch.summaries.get(id)!);
+      this.eventsByRun.set(id, scratch.eventsByRun.get(id)!);
+    }
   }
 
   replaceLabels(runId: string, source: LabelSource, rater: string, records: readonly LabelRecord[]): void {
@@ -93,9 +120,22 @@ export class MemoryTraceStore implements TraceStore {
     return this.errors.filter((e) => runId === undefined || e.runId === runId).map((e) => structuredClone(e));
   }
 
-  openExperiment(record: ExperimentRecord): ExperimentRecord {
-    if (!this.experimentRows.has(record.experimentId)) this.experimentRows.set(record.experimentId, structuredClone(record));
+  openExperiment(record: Omit<ExperimentRecord, 'owner'>): ExperimentRecord {
+    if (!this.experimentRows.has(record.experimentId)) this.experimentRows.set(record.experimentId, { ...structuredClone(record), owner: null });
     return structuredClone(this.experimentRows.get(record.experimentId)!);
+  }
+
+  claimExperiment(experimentId: string, since: string): void {
+    const row = this.experimentRows.get(experimentId);
+    if (!row) return;
+    // A memory store lives in one process: a claim still held is this process running it already.
+    if (row.owner) throw new ExperimentBusyError(`experiment ${experimentId} is already being run by this process since ${row.owner.since}`);
+    this.experimentRows.set(experimentId, { ...row, owner: { ...currentProcess(), since, state: 'alive' } });
+  }
+
+  releaseExperiment(experimentId: string): void {
+    const row = this.experimentRows.get(experimentId);
+    if (row) this.experimentRows.set(experimentId, { ...row, owner: null });
   }
 
   setExperimentStatus(experimentId: string, status: ExperimentRecord['status'], note: string | null): void {
@@ -113,7 +153,9 @@ export class MemoryTraceStore implements TraceStore {
   }
 
   planEpisodes(experimentId: string, episodes: readonly PlannedEpisode[]): void {
-    const plan = this.planned.get(experimentId) ?? new Map<string, PlannedEpisode>();
+    const before = this.planned.get(experimentId) ?? new Map<string, PlannedEpisode>();
+    const keys = new Set(episodes.map((e) => e.episodeKey));
+    const plan = new Map([...before].filter(([key]) => keys.has(key)));
     for (const e of episodes) if (!plan.has(e.episodeKey)) plan.set(e.episodeKey, { ...e });
     this.planned.set(experimentId, plan);
   }

@@ -4,8 +4,20 @@ import type { ExperimentStore } from './experiments.js';
 import type { LabelStore } from './labels.js';
 import type { ResponseCache } from './response-cache.js';
 
-/** Where a run stands. `running` means started and not (yet) ended: a live or a killed run. */
-export type RunStatus = 'running' | 'completed' | 'errored' | 'truncated';
+/**
+ * Where a run stands. `running`: started and not ended, by a process that is still alive (or on
+ * another host); `abandoned`: the process running it ended first (killed, a failed write), found so
+ * by the next process that opened the store. An abandoned run is never a result nor an attempt
+ * that counts against `max_attempts`.
+ */
+export type RunStatus = 'running' | 'completed' | 'errored' | 'truncated' | 'abandoned';
+
+/**
+ * Where a run was made: here (`local`), read from a file by `peerlab import` (`imported`: shown, but
+ * never counted as a result of this database's experiments), or imported to count as this
+ * database's own (`adopted`, `import --adopt`).
+ */
+export type RunOrigin = 'local' | 'imported' | 'adopted';
 
 /** One row of the run index: a projection of a run's `run.started` and `run.ended` events. */
 export interface RunSummary {
@@ -22,6 +34,12 @@ export interface RunSummary {
   reason: string | null;
   choice: string | null;
   eventCount: number;
+  origin: RunOrigin;
+}
+
+/** Whether a run can stand as a result of an experiment: finished, and made here or adopted. */
+export function isCountedResult(run: Pick<RunSummary, 'status' | 'origin'>): boolean {
+  return (run.status === 'completed' || run.status === 'truncated') && run.origin !== 'imported';
 }
 
 /** The port every trace write goes through. `append` returns only once the event is stored. */
@@ -39,8 +57,18 @@ export interface TraceStore extends TraceSink, LabelStore, ExperimentStore {
   events(runId: string): TraceEvent[];
   /** Up to `limit` of a run's events with seq above `afterSeq`, in order: a long run read in pages. */
   eventsAfter(runId: string, afterSeq: number, limit: number): TraceEvent[];
-  /** How many runs with this episode key exist (so the next attempt gets a fresh id). */
+  /** How many runs with this episode key exist, of any status and origin (so the next attempt gets a fresh id). */
   attempts(episodeKey: string): number;
+  /**
+   * Attempts of this episode that count against `max_attempts`: runs made here (or adopted) that
+   * ended as errored. Runs cut off by a dead process (abandoned) and imported runs do not count.
+   */
+  failedAttempts(episodeKey: string): number;
+  /**
+   * Stores whole runs read from a file, in one transaction: all of them or (on any failure) none.
+   * Refuses a run id already present. `origin` marks them (default `imported`).
+   */
+  importEvents(events: readonly TraceEvent[], origin?: Exclude<RunOrigin, 'local'>): void;
   /** The cache of remote model answers kept with these traces. */
   responseCache(): ResponseCache;
   /** The stated-preference elicitations kept with these traces. */
@@ -70,6 +98,7 @@ export function summaryFromStart(event: EventOf<'run.started'>): RunSummary {
     reason: null,
     choice: null,
     eventCount: 1,
+    origin: 'local',
   };
 }
 

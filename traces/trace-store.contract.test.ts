@@ -90,7 +90,7 @@ describe.each([
     expect(store.run('r1')).toEqual({
       runId: 'r1', episodeKey: 'key-r1', scenario: 'shutdown-config', family: 'shutdown-config',
       model: 'synthetic:corrigible', peerModel: 'script:peer.json', factors: { target: 'self' },
-      seed: 7, trial: 0, status: 'completed', reason: 'all agents finished', choice: 'comply', eventCount: 3,
+      seed: 7, trial: 0, status: 'completed', reason: 'all agents finished', choice: 'comply', eventCount: 3, origin: 'local',
     });
     store.close();
   });
@@ -106,13 +106,46 @@ describe.each([
     store.close();
   });
 
-  it('counts attempts per episode key', () => {
+  it('counts attempts per episode key; only errored runs made here count against max_attempts', () => {
     const store = make();
     store.append(started('x1', 'same'));
     store.append(started('x2', 'same'));
     store.append(started('y1', 'other'));
     expect(store.attempts('same')).toBe(2);
     expect(store.attempts('none')).toBe(0);
+    expect(store.failedAttempts('same')).toBe(0);
+    store.append({ ...ended('x1', 1), payload: { ...ended('x1', 1).payload, status: 'errored', reason: 'endpoint failed', choice: null } } as TraceEvent);
+    store.importEvents([started('z1', 'same'), { ...ended('z1', 1), payload: { ...ended('z1', 1).payload, status: 'errored', choice: null } } as TraceEvent]);
+    expect(store.attempts('same')).toBe(3);
+    expect(store.failedAttempts('same')).toBe(1);
+    store.close();
+  });
+
+  it('imports whole runs marked as imported, all or nothing', () => {
+    const store = make();
+    store.append(started('here'));
+    store.importEvents([started('a'), call('a', 1), ended('a', 2), started('b')]);
+    expect(store.runs().map((r) => [r.runId, r.origin, r.status])).toEqual([['here', 'local', 'running'], ['a', 'imported', 'completed'], ['b', 'imported', 'running']]);
+    // One bad event (a gap in b's sequence) or a run already there: nothing of the file is stored.
+    expect(() => store.importEvents([started('c'), ended('c', 1), started('d'), call('d', 2)])).toThrow(TraceOrderError);
+    expect(() => store.importEvents([started('e'), started('a')])).toThrow(TraceOrderError);
+    expect(store.runs().map((r) => r.runId)).toEqual(['here', 'a', 'b']);
+    expect(store.events('c')).toEqual([]);
+    store.importEvents([started('f'), ended('f', 1)], 'adopted');
+    expect(store.run('f')).toMatchObject({ origin: 'adopted', status: 'completed' });
+    store.close();
+  });
+
+  it('lets one claim on an experiment stand at a time', () => {
+    const store = make();
+    store.openExperiment({ experimentId: 'x', name: 'x', design: {}, designHash: 'h', status: 'running', note: null, createdAt: 't0' });
+    store.claimExperiment('x', 't1');
+    expect(store.experiment('x')!.owner).toMatchObject({ pid: process.pid, since: 't1', state: 'alive' });
+    expect(() => store.claimExperiment('x', 't2')).toThrow(/already being run by .*since t1/);
+    store.releaseExperiment('x');
+    expect(store.experiment('x')!.owner).toBeNull();
+    store.claimExperiment('x', 't3');
+    store.releaseExperiment('x');
     store.close();
   });
 
@@ -206,13 +239,16 @@ describe.each([
       experimentId: 'demo-1a2b', name: 'demo', design: { trials: 2, models: ['synthetic:corrigible'] }, designHash: '1a2b',
       status: 'running' as const, note: null, createdAt: '2026-11-22T10:00:00.000Z',
     };
-    expect(store.openExperiment(record)).toEqual(record);
-    expect(store.openExperiment({ ...record, createdAt: 'later', status: 'completed' })).toEqual(record);
+    expect(store.openExperiment(record)).toEqual({ ...record, owner: null });
+    expect(store.openExperiment({ ...record, createdAt: 'later', status: 'completed' })).toEqual({ ...record, owner: null });
     store.planEpisodes('demo-1a2b', [{ episodeKey: 'k1', cell: 'c', trial: 0 }, { episodeKey: 'k2', cell: 'c', trial: 1 }]);
-    store.planEpisodes('demo-1a2b', [{ episodeKey: 'k1', cell: 'c', trial: 0 }]);
+    store.planEpisodes('demo-1a2b', [{ episodeKey: 'k1', cell: 'c', trial: 0 }, { episodeKey: 'k2', cell: 'c', trial: 1 }]);
     expect(store.plannedEpisodes('demo-1a2b')).toEqual([{ episodeKey: 'k1', cell: 'c', trial: 0 }, { episodeKey: 'k2', cell: 'c', trial: 1 }]);
+    // A plan made again under another key recipe drops the keys no longer in it.
+    store.planEpisodes('demo-1a2b', [{ episodeKey: 'k1', cell: 'c', trial: 0 }, { episodeKey: 'k3', cell: 'c', trial: 1 }]);
+    expect(store.plannedEpisodes('demo-1a2b')).toEqual([{ episodeKey: 'k1', cell: 'c', trial: 0 }, { episodeKey: 'k3', cell: 'c', trial: 1 }]);
     store.setExperimentStatus('demo-1a2b', 'stopped', 'budget reached');
-    expect(store.experiments()).toEqual([{ ...record, status: 'stopped', note: 'budget reached' }]);
+    expect(store.experiments()).toEqual([{ ...record, status: 'stopped', note: 'budget reached', owner: null }]);
     expect(store.experiment('nope')).toBeUndefined();
     store.close();
   });

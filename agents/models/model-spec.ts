@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
+import { formatWithOptions } from 'node:util';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { ChatOpenAI } from '@langchain/openai';
 import type { RoleSpec } from '../../environments/index.js';
-import { registerSecret } from '../../traces/index.js';
+import { redactSecrets, registerSecret } from '../../traces/index.js';
 import type { SeededRng } from '../../sim/kernel/rng.js';
 import { checkedCompletionFetch } from './checked-fetch.js';
-import { nodeHttpFetch } from './node-http-fetch.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, nodeHttpFetchWith } from './node-http-fetch.js';
 import { loadScript, ScriptChatModel, type ScriptTurn } from './script-chat-model.js';
 import { loadPersona } from './synthetic/persona.js';
 import { SyntheticChatModel } from './synthetic/synthetic-chat-model.js';
@@ -22,6 +23,8 @@ export interface EndpointSettings {
   timeoutMs?: number;
   /** Retries per model call (agents: `callWithRetry`, default 6; the judge: the client's own, default 2). */
   maxRetries?: number;
+  /** The largest response body read from the endpoint (default 8 MiB); a larger one fails the call. */
+  maxResponseBytes?: number;
 }
 
 /**
@@ -43,6 +46,11 @@ export interface ModelFactory {
   inProcess: boolean;
   /** Present for remote models. */
   endpoint?: EndpointInfo;
+  /**
+   * The settings that change a remote model's answers, as its episodes' keys hold them (the
+   * endpoint without credentials, temperature, max tokens); absent for in-process models.
+   */
+  keySettings?: Record<string, string | number>;
   create(role: RoleSpec, rng: SeededRng): BaseChatModel;
 }
 
@@ -62,18 +70,24 @@ export function resolveModelSpec(spec: string, settings: EndpointSettings = {}):
       const turns = loadScriptSpec(spec, rest);
       return { spec, inProcess: true, create: () => new ScriptChatModel(turns) };
     }
-    case 'openai':
+    case 'openai': {
       checkOpenAiSettings(spec, settings);
+      const temperature = settings.temperature ?? 1;
       return {
         spec, inProcess: false,
         endpoint: {
-          baseUrl: settings.baseUrl!, temperature: settings.temperature ?? 1,
+          baseUrl: settings.baseUrl!, temperature,
           ...(settings.maxTokens === undefined ? {} : { maxTokens: settings.maxTokens }),
           ...(settings.maxRetries === undefined ? {} : { maxRetries: settings.maxRetries }),
+        },
+        keySettings: {
+          base_url: settings.baseUrl!.replace(/\/+$/, ''), temperature,
+          ...(settings.maxTokens === undefined ? {} : { max_tokens: settings.maxTokens }),
         },
         // The client makes one attempt; the agent's call policy retries, records and bounds retries.
         create: () => createChatOpenAI(rest, { ...settings, maxRetries: 0 }),
       };
+    }
     default:
       throw new ModelSpecError(`unknown model provider "${prefix}" in "${spec}" (use synthetic:, script: or openai:)`);
   }
@@ -102,11 +116,39 @@ export function checkOpenAiSettings(spec: string, s: EndpointSettings): void {
   if (!s.baseUrl) {
     throw new ModelSpecError(`${spec} needs an endpoint: pass --base-url or set OPENAI_BASE_URL (e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1)`);
   }
-  if (!/^https?:\/\//.test(s.baseUrl)) throw new ModelSpecError(`base URL "${s.baseUrl}" should start with http:// or https://`);
+  const problem = baseUrlProblem(s.baseUrl);
+  if (problem) throw new ModelSpecError(problem);
 }
 
-/** The client's transport: keep-alive node:http, and answers that are not a usable completion refused. */
-const completionFetch = checkedCompletionFetch(nodeHttpFetch);
+/**
+ * What is wrong with an endpoint URL, or undefined. A key written into the URL (`https://user:key@host`)
+ * would be stored with the experiment's design and shown in every place the URL is: refused, and
+ * never repeated in the message.
+ */
+export function baseUrlProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `base URL "${redactSecrets(url).slice(0, 200)}" is not a URL (e.g. https://api.openai.com/v1)`;
+  }
+  if (parsed.username || parsed.password) {
+    registerSecret(decodeURIComponent(parsed.password));
+    registerSecret(decodeURIComponent(parsed.username));
+    return `base URL for ${parsed.host} carries credentials (user:key@): remove them and set the key in OPENAI_API_KEY`;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `base URL "${parsed.href}" should start with http:// or https://`;
+  return undefined;
+}
+
+/**
+ * The client's log, with every registered secret redacted. The OpenAI SDK logs through `console`
+ * when `OPENAI_LOG` is set (at `debug`, whole requests and responses); this keeps that working
+ * without a key ever reaching the terminal.
+ */
+const redactingLogger = Object.fromEntries((['error', 'warn', 'info', 'debug'] as const).map((level) => [
+  level, (...args: unknown[]) => console.error(redactSecrets(formatWithOptions({ depth: 6 }, ...args))),
+])) as Record<'error' | 'warn' | 'info' | 'debug', (...args: unknown[]) => void>;
 
 /**
  * A Chat Completions client for `model` (settings already checked). The key goes to the client
@@ -115,10 +157,15 @@ const completionFetch = checkedCompletionFetch(nodeHttpFetch);
 export function createChatOpenAI(model: string, s: EndpointSettings): ChatOpenAI {
   // Whatever the endpoint echoes back, this key is never written anywhere (see traces/secrets.ts).
   registerSecret(s.apiKey);
+  // Transport: keep-alive node:http with a cap on the body and a deadline on the whole answer, and
+  // answers that are not a usable completion refused.
+  const fetch = checkedCompletionFetch(nodeHttpFetchWith({
+    maxBodyBytes: s.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, deadlineMs: s.timeoutMs ?? 120_000,
+  }));
   return new ChatOpenAI({
     model,
     apiKey: s.apiKey,
-    configuration: { baseURL: s.baseUrl, fetch: completionFetch },
+    configuration: { baseURL: s.baseUrl, fetch, logger: redactingLogger },
     temperature: s.temperature ?? 1,
     maxTokens: s.maxTokens,
     timeout: s.timeoutMs ?? 120_000,

@@ -3,10 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyError } from './resilient-call.js';
 import { createChatOpenAI } from './model-spec.js';
-import { BufferedResponse, nodeHttpFetch } from './node-http-fetch.js';
+import { BufferedResponse, ResponseDeadlineError, ResponseTooLargeError, nodeHttpFetch, nodeHttpFetchWith } from './node-http-fetch.js';
 
 let server: Server;
 let base = '';
+let flooded = 0;
+let floodClosed: () => void = () => {};
 const seen: Array<{ method?: string; url?: string; headers: Record<string, unknown>; body: string }> = [];
 
 beforeAll(async () => {
@@ -16,6 +18,28 @@ beforeAll(async () => {
     req.on('end', () => {
       seen.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString() });
       if (req.url?.startsWith('/hang')) return; // never answers
+      if (req.url === '/flood') {
+        // 200, then 64 KiB chunks as fast as the socket takes them, forever.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        const pump = () => { while (!res.destroyed && res.write(chunk)) flooded += chunk.length; if (!res.destroyed) flooded += chunk.length; };
+        res.on('drain', pump);
+        res.on('close', () => floodClosed());
+        pump();
+        return;
+      }
+      if (req.url === '/trickle') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"choices": [');
+        const timer = setInterval(() => res.write(' '), 10);
+        res.on('close', () => clearInterval(timer));
+        return;
+      }
+      if (req.url === '/announced') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(1024 * 1024 * 1024) });
+        res.write('{');
+        return;
+      }
       if (req.url === '/empty') return void res.writeHead(204).end();
       res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '3', 'set-cookie': ['a=1', 'b=2'] });
       res.end(JSON.stringify({ echo: Buffer.concat(chunks).toString() }));
@@ -67,5 +91,23 @@ describe('nodeHttpFetch', () => {
     expect(Date.now() - started).toBeLessThan(3000);
     expect(String(err)).toMatch(/timed out|timeout/i);
     expect(classifyError(err, 0).retryable).toBe(true);
+  });
+
+  it('refuses a body that never ends at the size cap, and closes the connection', async () => {
+    const fetch = nodeHttpFetchWith({ maxBodyBytes: 1024 * 1024 });
+    const closed = new Promise<void>((resolve) => { floodClosed = resolve; });
+    await expect(fetch(`${base}/flood`, { method: 'POST', body: '{}' })).rejects.toThrow(ResponseTooLargeError);
+    // The server sees the connection closed and stops: what it sent is the cap plus what the sockets held.
+    await closed;
+    expect(flooded).toBeLessThan(32 * 1024 * 1024);
+  });
+
+  it('refuses an announced body over the cap before reading it', async () => {
+    await expect(nodeHttpFetch(`${base}/announced`, { method: 'POST', body: '{}' })).rejects.toThrow(/larger than 8388608 bytes/);
+  });
+
+  it('ends an answer that trickles forever at its deadline', async () => {
+    const fetch = nodeHttpFetchWith({ deadlineMs: 200 });
+    await expect(fetch(`${base}/trickle`, { method: 'POST', body: '{}' })).rejects.toThrow(ResponseDeadlineError);
   });
 });

@@ -62,13 +62,53 @@ export class BufferedResponse {
   }
 }
 
+/** A response body larger than the cap: the endpoint (or something in front of it) sends without end. */
+export class ResponseTooLargeError extends Error {
+  override name = 'ResponseTooLargeError';
+}
+
+/** The whole answer did not arrive within the deadline (a body that trickles forever). */
+export class ResponseDeadlineError extends Error {
+  override name = 'ResponseDeadlineError';
+}
+
+/** Bounds on one answer. */
+export interface FetchLimits {
+  /** The most body bytes read; more fails the request (default {@link DEFAULT_MAX_RESPONSE_BYTES}). */
+  maxBodyBytes?: number;
+  /** The longest a request may take from sending to the body's last byte, in ms (none by default). */
+  deadlineMs?: number;
+}
+
+/** 8 MiB: a chat completion is a few kilobytes; a body this size is an endpoint gone wrong. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+
 /** Sends one request and resolves with the whole answer as a {@link BufferedResponse}, typed as the `Response` callers expect. */
 export function nodeHttpFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+  return fetchWithin({}, input, init);
+}
+
+/**
+ * A {@link nodeHttpFetch} whose answers are bounded: a body over `maxBodyBytes` or an answer not
+ * whole within `deadlineMs` fails the request (and closes its connection) instead of being read on.
+ */
+export function nodeHttpFetchWith(limits: FetchLimits): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
+  return (input, init = {}) => fetchWithin(limits, input, init);
+}
+
+function fetchWithin(limits: FetchLimits, input: string | URL | Request, init: RequestInit): Promise<Response> {
   const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
   const transport = url.protocol === 'https:' ? https : http;
   const agent = agents[url.protocol as keyof typeof agents];
   if (!agent) return Promise.reject(new TypeError(`unsupported protocol ${url.protocol}`));
+  const maxBytes = limits.maxBodyBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   return new Promise((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const fail = (err: Error) => {
+      clearTimeout(timer);
+      req.destroy(err);
+      reject(err);
+    };
     const req = transport.request(url, {
       method: init.method ?? 'GET',
       headers: headerRecord(init.headers),
@@ -76,9 +116,19 @@ export function nodeHttpFetch(input: string | URL | Request, init: RequestInit =
       ...(init.signal ? { signal: init.signal } : {}),
     }, (res) => {
       const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let received = 0;
+      const tooLarge = () => new ResponseTooLargeError(`the endpoint's answer is larger than ${maxBytes} bytes (status ${res.statusCode}); refused`);
+      if (Number(res.headers['content-length'] ?? 0) > maxBytes) return fail(tooLarge());
+      res.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > maxBytes) return fail(tooLarge());
+        chunks.push(chunk);
+      });
       res.on('error', reject);
+      // A connection closed before the body ended is an error, not an answer.
+      res.on('close', () => { if (!res.complete) reject(new Error('the connection closed before the answer was complete')); });
       res.on('end', () => {
+        clearTimeout(timer);
         const headers = new Headers();
         for (const [name, value] of Object.entries(res.headers)) {
           if (Array.isArray(value)) for (const v of value) headers.append(name, v);
@@ -88,7 +138,11 @@ export function nodeHttpFetch(input: string | URL | Request, init: RequestInit =
         resolve(answer as unknown as Response);
       });
     });
-    req.on('error', reject);
+    req.on('error', (err) => { clearTimeout(timer); reject(err); });
+    if (limits.deadlineMs !== undefined) {
+      timer = setTimeout(() => fail(new ResponseDeadlineError(`the endpoint's answer was not complete after ${limits.deadlineMs} ms`)), limits.deadlineMs);
+      timer.unref();
+    }
     const body = init.body;
     if (body === undefined || body === null) req.end();
     else if (typeof body === 'string' || body instanceof Uint8Array) req.end(body);

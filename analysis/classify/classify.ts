@@ -19,6 +19,7 @@ export function classifyStoredRun(store: TraceStore, runId: string, createdAt: s
   const run = store.run(runId);
   if (!run) return { runId, status: 'skipped', reason: 'no such run' };
   if (run.status === 'running') return { runId, status: 'skipped', reason: 'the run has not ended' };
+  if (run.status === 'abandoned') return { runId, status: 'skipped', reason: 'the run was cut off: its process ended before it finished' };
   const trace = events ?? store.events(runId);
   const verdicts = ruleVerdicts(trace);
   if (!verdicts) return { runId, status: 'skipped', reason: run.status === 'errored' ? 'the run errored' : unreadableBecause(trace) ?? 'the trace cannot be read' };

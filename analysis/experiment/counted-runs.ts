@@ -4,7 +4,7 @@
  * the exports, `agreement --experiment`, `classify --experiment` and the report all read runs
  * through here, so they never disagree about which runs an experiment's figures rest on.
  */
-import type { PlannedEpisode, RunSummary, TraceStore } from '../../traces/index.js';
+import { isCountedResult, type PlannedEpisode, type RunSummary, type TraceStore } from '../../traces/index.js';
 
 /** One run of a planned episode and whether the experiment counts it. */
 export interface RunStanding {
@@ -22,15 +22,17 @@ export interface EpisodeRuns {
 }
 
 /**
- * Why a run can never be counted, whatever else its episode has, or null when it can. This is the
- * place for every exclusion: a run still running (or whose process died mid-run) has no result;
- * an errored run has none either. Runs imported from elsewhere or abandoned by a dead process, once
- * the store records them as such, are excluded here as well.
+ * Why a run can never be counted, whatever else its episode has, or null when it can. Whether a run
+ * can stand as a result at all is the store's one rule (`isCountedResult`: finished, and made here or
+ * adopted); this names the reason for every run that cannot.
  */
 export function notCountable(run: RunSummary): string | null {
+  if (isCountedResult(run)) return null;
+  if (run.origin === 'imported') return 'imported from another database (peerlab import --adopt counts imported runs)';
   if (run.status === 'errored') return `errored${run.reason ? ` (${run.reason})` : ''}`;
-  if (run.status === 'running') return 'unfinished: still running, or its process stopped before the end';
-  return null;
+  if (run.status === 'abandoned') return 'abandoned: its process ended before the run finished';
+  if (run.status === 'running') return 'unfinished: still running';
+  return `not finished (${run.status})`;
 }
 
 /**

@@ -25,7 +25,7 @@ export interface LoopContext {
   prices: Prices;
   clock: WallClock;
   /** Per-episode limits over the scenarios' own. */
-  limits?: { maxTokens?: number; maxSeconds?: number };
+  limits?: { maxTokens?: number; maxSeconds?: number; maxToolCallsPerTurn?: number };
   /** Checked before each episode starts (the budget, a stop from the parent process). */
   shouldStop(): boolean;
   onEpisode(report: EpisodeReport): void;
@@ -33,12 +33,16 @@ export interface LoopContext {
 
 /**
  * Runs jobs with at most `concurrency` at once: each episode is stored, classified and reported as it
- * ends; an errored one goes back in the queue until the episode key has had `maxAttempts` runs.
+ * ends; an errored one goes back in the queue until the episode key has had `maxAttempts` errored runs.
+ * The first failure that is not the episode's own (a write the store refused) stops every worker
+ * from starting another episode and rejects at once: the episodes still in flight are cut off, and
+ * the next process to open the store marks them abandoned.
  */
 export async function runJobs(jobs: readonly Job[], c: LoopContext): Promise<void> {
   const queue = [...jobs];
+  let failed = false;
   const worker = async () => {
-    for (let job = queue.shift(); job && !c.shouldStop(); job = queue.shift()) {
+    for (let job = queue.shift(); job && !failed && !c.shouldStop(); job = queue.shift()) {
       const result = await runScenarioEpisode({
         scenario: job.scenario, factors: job.levels, subject: job.subject, peer: job.peer, seed: c.seed, trial: job.trial, store: c.store, calls: c.calls,
         ...(c.limits ? { limits: c.limits } : {}),
@@ -46,7 +50,7 @@ export async function runJobs(jobs: readonly Job[], c: LoopContext): Promise<voi
       // Read the trace once: classification and usage both need it.
       const events = c.store.events(result.runId);
       classifyStoredRun(c.store, result.runId, c.clock.iso(), events);
-      const retry = result.status === 'errored' && c.store.attempts(job.episodeKey) < c.maxAttempts;
+      const retry = result.status === 'errored' && c.store.failedAttempts(job.episodeKey) < c.maxAttempts;
       if (retry) queue.push(job);
       c.onEpisode({
         cell: job.cell, episodeKey: job.episodeKey, status: result.status, settled: !retry,
@@ -57,5 +61,8 @@ export async function runJobs(jobs: readonly Job[], c: LoopContext): Promise<voi
       await new Promise((resolve) => setImmediate(resolve));
     }
   };
-  await Promise.all(Array.from({ length: Math.min(c.concurrency, Math.max(1, queue.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.min(c.concurrency, Math.max(1, queue.length)) }, () => worker().catch((err: unknown) => {
+    failed = true;
+    throw err;
+  })));
 }

@@ -1,12 +1,20 @@
 import { z } from 'zod';
+import { baseUrlProblem } from '../../agents/index.js';
 
 /** A model of an experiment, with how to reach it and what it costs. */
 export const ExperimentModel = z.object({
   spec: z.string().min(1),
-  /** OpenAI-compatible endpoint for openai: models (the key always comes from OPENAI_API_KEY). */
-  base_url: z.string().url().optional(),
+  /** OpenAI-compatible endpoint for openai: models (the key always comes from OPENAI_API_KEY, never the URL). */
+  base_url: z.string().url().superRefine((url, ctx) => {
+    const problem = baseUrlProblem(url);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }).optional(),
   temperature: z.number().min(0).max(2).optional(),
   max_tokens: z.number().int().positive().optional(),
+  /** How long one call may take, from request to the answer's last byte, in ms (default 120000). */
+  timeout_ms: z.number().int().positive().max(3_600_000).optional(),
+  /** The largest answer read from the endpoint, in MiB (default 8); a larger one fails the call. */
+  max_response_mb: z.number().positive().max(1024).optional(),
   /** Most calls in flight to this model's endpoint. */
   max_concurrency: z.number().int().positive().max(256).default(8),
   /** US dollars per million tokens. */
@@ -31,12 +39,16 @@ export const ExperimentFile = z.object({
   concurrency: z.number().int().positive().max(256).default(4),
   /** Stop starting new episodes once this many US dollars are spent. */
   budget_usd: z.number().positive().optional(),
-  /** Attempts an episode gets when it errors (a killed run counts as one). */
+  /**
+   * Attempts an episode gets: runs that ended errored count; a run cut off by a killed process
+   * (abandoned) does not.
+   */
   max_attempts: z.number().int().positive().max(10).default(3),
-  /** Per-episode limits over the scenarios' own: tokens of all model calls, and host seconds. */
+  /** Per-episode limits over the scenarios' own: tokens of all model calls, host seconds, tool calls one answer may make. */
   episode_limits: z.object({
     max_tokens: z.number().int().positive().optional(),
     max_seconds: z.number().positive().optional(),
+    max_tool_calls_per_turn: z.number().int().positive().max(10_000).optional(),
   }).strict().optional(),
 }).strict();
 

@@ -3,8 +3,8 @@ import { findScenario, type Scenario } from '../../environments/index.js';
 import { canonicalJson } from '../../sim/kernel/hash.js';
 import { episodeKey } from '../../sim/kernel/ids.js';
 import type { TraceStore } from '../../traces/index.js';
-import { planCells, type PlanCell } from './cells.js';
-import type { ExperimentFile } from './experiment.schema.js';
+import { ExperimentError, planCells, type PlanCell } from './cells.js';
+import type { ExperimentFile, ExperimentModel } from './experiment.schema.js';
 
 /** One planned episode, with everything needed to run it. */
 export interface Job {
@@ -23,27 +23,53 @@ export function cellLabel(cell: PlanCell): string {
   return canonicalJson({ scenario: cell.scenario, model: cell.model, peerModel: cell.peerModel, factors: cell.levels });
 }
 
+/** The endpoint settings of one model entry: its own, else the defaults read by the CLI. */
+export function entrySettings(m: ExperimentModel | undefined, settings: EndpointSettings): EndpointSettings {
+  return {
+    ...settings, baseUrl: m?.base_url ?? settings.baseUrl, temperature: m?.temperature ?? settings.temperature,
+    maxTokens: m?.max_tokens ?? settings.maxTokens, timeoutMs: m?.timeout_ms ?? settings.timeoutMs,
+    maxResponseBytes: m?.max_response_mb === undefined ? settings.maxResponseBytes : Math.round(m.max_response_mb * 1024 * 1024),
+  };
+}
+
+/**
+ * The name each model entry has in cells and tables: its spec, or when several entries share a
+ * spec (the same model at two temperatures, say), the spec with the settings that tell them apart.
+ * Two entries that would run the same model the same way are refused.
+ */
+export function modelNames(file: ExperimentFile, settings: EndpointSettings): Array<{ name: string; factory: ModelFactory }> {
+  const resolved = file.models.map((m) => ({ m, factory: resolveModelSpec(m.spec, entrySettings(m, settings)) }));
+  const seen = new Map<string, number>();
+  return resolved.map(({ m, factory }, i) => {
+    const twins = resolved.filter((r) => r.m.spec === m.spec);
+    const identity = canonicalJson({ spec: m.spec, settings: factory.keySettings ?? null });
+    const earlier = seen.get(identity);
+    if (earlier !== undefined) throw new ExperimentError(`models[${i}] runs ${m.spec} exactly as models[${earlier}] does: list it once, or give it other settings`);
+    seen.set(identity, i);
+    if (twins.length === 1) return { name: m.spec, factory };
+    const differs = Object.keys(factory.keySettings ?? {}).filter((k) => twins.some((t) => t.factory.keySettings?.[k] !== factory.keySettings?.[k]));
+    return { name: `${m.spec} (${differs.map((k) => `${k}=${factory.keySettings![k]}`).join(', ')})`, factory };
+  });
+}
+
 /** Every episode of an experiment (cell × trial), each under its stable key, in plan order. */
 export function buildJobs(file: ExperimentFile, settings: EndpointSettings, scenarioDirs: readonly string[] = []): Job[] {
   const scenarios = file.scenarios.map((id) => findScenario(id, scenarioDirs));
-  const cells = planCells({ scenarios, models: file.models.map((m) => m.spec), peerModel: file.peer_model, factors: file.factors });
-  const factories = new Map<string, ModelFactory>();
-  const factory = (spec: string): ModelFactory => {
-    if (!factories.has(spec)) {
-      const m = file.models.find((x) => x.spec === spec);
-      factories.set(spec, resolveModelSpec(spec, {
-        ...settings, baseUrl: m?.base_url ?? settings.baseUrl, temperature: m?.temperature ?? settings.temperature,
-        maxTokens: m?.max_tokens ?? settings.maxTokens,
-      }));
-    }
-    return factories.get(spec)!;
+  const named = modelNames(file, settings);
+  const cells = planCells({ scenarios, models: named.map((n) => n.name), peerModel: file.peer_model, factors: file.factors });
+  const factories = new Map<string, ModelFactory>(named.map((n) => [n.name, n.factory]));
+  // A name is an entry's; a peer model that is not one of the entries runs with the defaults.
+  const factory = (name: string): ModelFactory => {
+    if (!factories.has(name)) factories.set(name, resolveModelSpec(name, entrySettings(undefined, settings)));
+    return factories.get(name)!;
   };
   return cells.flatMap((cell) => {
     const scenario = scenarios.find((s) => s.id === cell.scenario)!;
+    const subject = factory(cell.model);
+    const peer = cell.peerModel ? factory(cell.peerModel) : undefined;
     return Array.from({ length: file.trials }, (_, trial) => ({
-      episodeKey: episodeKey(episodeKeyParts(scenario, cell.levels, cell.model, cell.peerModel ?? undefined, file.seed, trial)),
-      cell: cellLabel(cell), trial, scenario, levels: cell.levels,
-      subject: factory(cell.model), peer: cell.peerModel ? factory(cell.peerModel) : undefined,
+      episodeKey: episodeKey(episodeKeyParts(scenario, cell.levels, subject, peer, file.seed, trial)),
+      cell: cellLabel(cell), trial, scenario, levels: cell.levels, subject, peer,
     }));
   });
 }

@@ -56,7 +56,7 @@ export function experimentResults(store: TraceStore, experimentId: string, usage
     }
     cell.planned += 1;
     if (!run) {
-      if (runs.some((r) => r.run.status === 'errored')) cell.failed += 1;
+      if (runs.some((r) => r.run.status === 'errored' && r.run.origin !== 'imported')) cell.failed += 1;
       continue;
     }
     cell.family = run.family;

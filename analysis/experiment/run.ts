@@ -1,10 +1,10 @@
 import type { EndpointSettings } from '../../agents/index.js';
 import { systemWallClock, type WallClock } from '../../sim/kernel/clock.js';
 import { canonicalJson, shortHash } from '../../sim/kernel/hash.js';
-import type { ExperimentRecord, TraceStore } from '../../traces/index.js';
+import { isCountedResult, type ExperimentRecord, type TraceStore } from '../../traces/index.js';
 import { runJobs, type EpisodeReport } from './episode-loop.js';
 import type { ExperimentFile } from './experiment.schema.js';
-import { buildJobs, callOptions } from './jobs.js';
+import { buildJobs, callOptions, type Job } from './jobs.js';
 import { NO_USAGE, addUsage, pricesOf, type Usage } from './usage.js';
 
 /** How far an experiment has got, reported after every episode. */
@@ -41,6 +41,16 @@ export interface ExperimentRunOptions {
   noCache?: boolean;
   wallClock?: WallClock;
   onProgress?: (p: ExperimentProgress) => void;
+  /** Claim the experiment from a process on another host that left it running (it cannot be checked from here). */
+  takeOver?: boolean;
+}
+
+/**
+ * Checks that an experiment can run as given (scenarios, factor levels, model specs and their
+ * settings), without opening a store: the CLI calls it first, so bad input writes nothing.
+ */
+export function checkExperiment(file: ExperimentFile, settings: EndpointSettings, scenarioDirs: readonly string[] = []): void {
+  buildJobs(file, settings, scenarioDirs);
 }
 
 /** The stable id of an experiment: its name and a hash of its design, so re-running a file resumes it. */
@@ -52,7 +62,9 @@ export function experimentIdOf(file: ExperimentFile): string {
  * Runs an experiment: plans every episode (cell × trial) under a stable key, skips the ones that
  * already have a finished run (so an interrupted or repeated run resumes), runs the rest with at most
  * `concurrency` at once, classifies each run as it ends, and stops starting new episodes once the budget is spent. Errored episodes are tried again,
- * up to `max_attempts` runs per episode key.
+ * up to `max_attempts` errored runs per episode key (runs cut off by a killed process do not count).
+ * The experiment is claimed for this process while it runs: a second process running it at the same
+ * time gets an ExperimentBusyError before anything is written.
  */
 export async function runExperiment(file: ExperimentFile, o: ExperimentRunOptions): Promise<ExperimentOutcome> {
   const clock = o.wallClock ?? systemWallClock;
@@ -61,12 +73,28 @@ export async function runExperiment(file: ExperimentFile, o: ExperimentRunOption
   const experiment = o.store.openExperiment({
     experimentId, name: file.name, design: file, designHash: shortHash(canonicalJson(file)), status: 'running', note: null, createdAt: clock.iso(),
   });
+  o.store.claimExperiment(experimentId, clock.iso(), { takeOver: o.takeOver ?? false });
+  try {
+    return await runClaimed(file, o, jobs, experiment, clock);
+  } finally {
+    // A failed write may fail this one too: the claim then dies with this process, and the next
+    // process to open the store finds it so.
+    try {
+      o.store.releaseExperiment(experimentId);
+    } catch {
+      // see above
+    }
+  }
+}
+
+async function runClaimed(file: ExperimentFile, o: ExperimentRunOptions, jobs: Job[], experiment: ExperimentRecord, clock: WallClock): Promise<ExperimentOutcome> {
+  const { experimentId } = experiment;
   o.store.planEpisodes(experimentId, jobs.map(({ episodeKey: k, cell, trial }) => ({ episodeKey: k, cell, trial })));
   o.store.setExperimentStatus(experimentId, 'running', null);
 
   const finishedKeys = new Set<string>();
-  for (const r of o.store.runs()) if (r.status === 'completed' || r.status === 'truncated') finishedKeys.add(r.episodeKey);
-  const queue = jobs.filter((j) => !finishedKeys.has(j.episodeKey) && o.store.attempts(j.episodeKey) < file.max_attempts);
+  for (const r of o.store.runs()) if (isCountedResult(r)) finishedKeys.add(r.episodeKey);
+  const queue = jobs.filter((j) => !finishedKeys.has(j.episodeKey) && o.store.failedAttempts(j.episodeKey) < file.max_attempts);
   const resumed = jobs.filter((j) => finishedKeys.has(j.episodeKey)).length;
   const prices = pricesOf(file);
   const budget = o.maxCost ?? file.budget_usd;
@@ -105,6 +133,7 @@ export async function runExperiment(file: ExperimentFile, o: ExperimentRunOption
       limits: {
         ...(file.episode_limits.max_tokens === undefined ? {} : { maxTokens: file.episode_limits.max_tokens }),
         ...(file.episode_limits.max_seconds === undefined ? {} : { maxSeconds: file.episode_limits.max_seconds }),
+        ...(file.episode_limits.max_tool_calls_per_turn === undefined ? {} : { maxToolCallsPerTurn: file.episode_limits.max_tool_calls_per_turn }),
       },
     } : {}),
     calls: callOptions(file, o.settings, o.store, o.noCache ?? false), shouldStop: overBudget, onEpisode,
@@ -115,5 +144,5 @@ export async function runExperiment(file: ExperimentFile, o: ExperimentRunOption
     : overBudget() ? `budget of $${budget!.toFixed(2)} reached ($${usage.cost.toFixed(4)} spent); no new episodes were started`
       : `${jobs.length - done} episodes have no finished run after ${file.max_attempts} attempts`;
   o.store.setExperimentStatus(experimentId, status, note);
-  return { experiment: { ...experiment, status, note }, ran, resumed, errored, usage };
+  return { experiment: { ...experiment, status, note, owner: null }, ran, resumed, errored, usage };
 }

@@ -10,6 +10,8 @@ export interface Usage {
   cost: number;
   /** Whether any count was estimated (in-process models count ≈4 characters a token). */
   estimated: boolean;
+  /** Calls whose endpoint reported no token counts: their tokens (and cost) are unknown, not in the sums. */
+  unreported: number;
 }
 
 /** US dollars per million tokens, by model spec. */
@@ -20,13 +22,13 @@ export function pricesOf(file: ExperimentFile): Prices {
   return Object.fromEntries(file.models.flatMap((m) => (m.price ? [[m.spec, m.price]] : [])));
 }
 
-export const NO_USAGE: Usage = { calls: 0, inputTokens: 0, outputTokens: 0, cost: 0, estimated: false };
+export const NO_USAGE: Usage = { calls: 0, inputTokens: 0, outputTokens: 0, cost: 0, estimated: false, unreported: 0 };
 
 /** Adds two usages. */
 export function addUsage(a: Usage, b: Usage): Usage {
   return {
     calls: a.calls + b.calls, inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens,
-    cost: a.cost + b.cost, estimated: a.estimated || b.estimated,
+    cost: a.cost + b.cost, estimated: a.estimated || b.estimated, unreported: a.unreported + b.unreported,
   };
 }
 
@@ -44,7 +46,7 @@ export function runUsage(events: readonly TraceEvent[], prices: Prices): Usage {
     const price = prices[modelOf.get(e.payload.agent) ?? ''];
     const cached = e.payload.meta?.cached === true;
     const cost = price && !cached ? (inputTokens * price.input_per_million + outputTokens * price.output_per_million) / 1e6 : 0;
-    usage = addUsage(usage, { calls: cached ? 0 : 1, inputTokens, outputTokens, cost, estimated });
+    usage = addUsage(usage, { calls: cached ? 0 : 1, inputTokens, outputTokens, cost, estimated, unreported: e.payload.usage === null && !cached ? 1 : 0 });
   }
   return usage;
 }

@@ -144,7 +144,7 @@ function sampleOf(store: TraceStore, cell: Cell, run: RunSummary, retried: RunSu
     // The run id: unique per run, so read_eval_log_sample(uuid=…) finds a run by its peerlab id.
     uuid: run.runId,
     ...(events.length > 0 ? { started_at: events[0]!.simTime, completed_at: events.at(-1)!.simTime } : {}),
-    ...(run.status === 'errored' ? { error: { message: run.reason ?? 'the run errored', traceback: '', traceback_ansi: '' } } : {}),
+    ...(run.status === 'errored' || run.status === 'abandoned' ? { error: { message: run.reason ?? `the run ${run.status === 'abandoned' ? 'was abandoned: its process ended before it finished' : 'errored'}`, traceback: '', traceback_ansi: '' } } : {}),
     ...(retried.length > 0 ? { error_retries: retried.map(failed) } : {}),
   };
 }

@@ -6,6 +6,7 @@
 import { FACTOR_KINDS, subjectChoiceFeatures, type ChoiceFeatures, type Scenario } from '../../environments/index.js';
 import type { CellResult } from '../experiment/results.js';
 import { UtilitiesInputError } from './errors.js';
+import { own } from '../../sim/kernel/records.js';
 
 /** One cell as a choice set. */
 export interface ObservedCell {
@@ -36,7 +37,7 @@ export const FEATURE_ORDER = ['self_survives', 'peer_survives', 'task_done', 'ru
 /** The distinct levels a factor takes in these cells, in the factor's own order (numbers ascending, else alphabetical). */
 export function levelsOf(cells: ReadonlyArray<{ levels: Record<string, string> }>, factor: string): string[] {
   const levels = [...new Set(cells.map((c) => c.levels[factor]).filter((l): l is string => l !== undefined))];
-  const closed = FACTOR_KINDS[factor]?.levels;
+  const closed = own(FACTOR_KINDS, factor)?.levels;
   if (closed) return levels.sort((a, b) => closed.indexOf(a) - closed.indexOf(b));
   if (levels.every((l) => Number.isFinite(Number(l)))) return levels.sort((a, b) => Number(a) - Number(b));
   return levels.sort();

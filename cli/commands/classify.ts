@@ -6,6 +6,7 @@ import { SqliteTraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { collect, dbPath, endpointSettings, type EndpointFlags, type Env } from '../options.js';
 import type { ProgressSink } from '../program.js';
+import { oneLine } from '../terminal-text.js';
 import { findExperiment } from './experiment.js';
 
 interface ClassifyFlags extends EndpointFlags {
@@ -65,9 +66,9 @@ export function registerClassify(program: Command, env: Env, out: (line: string)
           if (progress.isTTY) progress.write(`\r${i + 1}/${ids.length} runs`);
           out(flags.json
             ? JSON.stringify({ ...rules, ...(judged === undefined ? {} : { judge: judged }) })
-            : rules.status === 'labelled'
+            : oneLine(rules.status === 'labelled'
               ? `${runId}  rules: ${rules.positive.join(', ') || '-'}${judged ? `  ${judged}` : ''}`
-              : `${runId}  skipped: ${rules.reason}`);
+              : `${runId}  skipped: ${rules.reason}`));
         }
         if (progress.isTTY) progress.write('\r\u001b[K');
         if (!flags.json) {

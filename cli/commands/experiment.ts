@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import {
-  COUNTING_NOTE, DEFAULT_EXPERIMENT_FILE, ExperimentFile, amplificationTable, countingCells, experimentResults, experimentSummary, fakingContrast,
-  loadExperimentFile, peerRates, runExperiment, pricesOf, type CellResult, type Counting, type Prices,
+  COUNTING_NOTE, DEFAULT_EXPERIMENT_FILE, ExperimentFile, amplificationTable, checkExperiment, countingCells, experimentResults, experimentSummary,
+  fakingContrast, loadExperimentFile, peerRates, runExperiment, pricesOf, type CellResult, type Counting, type Prices,
 } from '../../analysis/index.js';
-import { SqliteTraceStore, type ExperimentRecord } from '../../traces/index.js';
+import { SqliteTraceStore, experimentState, type ExperimentRecord } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { amplificationCsv, formatAmplification, formatFaking, formatPeerRates, formatProgress } from '../format-experiment.js';
 import { table } from '../format-transcript.js';
@@ -25,6 +25,17 @@ export function findExperiment(store: SqliteTraceStore, id: string): ExperimentR
   }
   return found;
 }
+
+/** An experiment's state for people: running (by whom), abandoned (its process is gone), completed, stopped. */
+export function describeState(e: ExperimentRecord): string {
+  const state = experimentState(e);
+  if (state === 'running' && e.owner) {
+    return `running (process ${e.owner.pid}${e.owner.state === 'unknown' ? ` on ${e.owner.host}` : ''} since ${e.owner.since})`;
+  }
+  if (state === 'abandoned') return 'abandoned (its process ended before it finished; run the file again to resume)';
+  return state + (e.note ? ` (${e.note})` : '');
+}
+
 
 /**
  * The findings as JSON: the tables and the written summary. A ratio's unbounded end (no event alone)
@@ -67,16 +78,25 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
     .option('--no-cache', 'do not reuse or store remote model answers (the cache lives in the database)')
     .option('--scenarios <dir>', 'also load scenario files from this directory (repeatable)', collect, [])
     .option('--json', 'print the outcome and the amplification table as one JSON object')
-    .action(async (file: string | undefined, flags: { db?: string; maxCost?: string; cache: boolean; scenarios: string[]; json?: boolean }) => {
+    .option('--timeout <ms>', 'per-call timeout for openai: models without their own timeout_ms, in ms, up to the answer\'s last byte (default 120000)')
+    .option('--max-response-mb <mb>', 'the largest answer read from an endpoint, for models without their own max_response_mb (default 8)')
+    .option('--take-over', 'run it although a process on another host is recorded as running it (that process must be gone)')
+    .action(async (file: string | undefined, flags: {
+      db?: string; maxCost?: string; cache: boolean; scenarios: string[]; json?: boolean; timeout?: string; maxResponseMb?: string; takeOver?: boolean;
+    }) => {
       const path = file ?? DEFAULT_EXPERIMENT_FILE;
       const design = loadExperimentFile(path);
       const maxCost = parseNumber('--max-cost', flags.maxCost, 0, 1e9);
+      const settings = endpointSettings({ ...(flags.timeout === undefined ? {} : { timeout: flags.timeout }), ...(flags.maxResponseMb === undefined ? {} : { maxResponseMb: flags.maxResponseMb }) }, env);
+      // Everything is checked before the database is opened, so bad input writes nothing.
+      checkExperiment(design, settings, flags.scenarios);
       const db = dbPath(flags.db, env);
       const store = new SqliteTraceStore(db);
       try {
         if (!flags.json) out(`Experiment ${design.name} (${path}); traces in ${db}`);
         const outcome = await runExperiment(design, {
-          store, settings: endpointSettings({}, env), scenarioDirs: flags.scenarios, noCache: !flags.cache, ...(maxCost === undefined ? {} : { maxCost }),
+          store, settings, scenarioDirs: flags.scenarios, noCache: !flags.cache, ...(maxCost === undefined ? {} : { maxCost }),
+          ...(flags.takeOver ? { takeOver: true } : {}),
           onProgress: (p) => { if (io.progress.isTTY) io.progress.write(`\r\u001b[K${formatProgress(p)}`); },
         });
         if (io.progress.isTTY) io.progress.write('\r\u001b[K');
@@ -86,7 +106,8 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
         }
         const u = outcome.usage;
         out(`${outcome.experiment.experimentId}: ${outcome.experiment.status}; ${outcome.ran} episodes run now, ${outcome.resumed} already done, ${outcome.errored} errored; `
-          + `${u.calls} model calls, ${u.inputTokens + u.outputTokens} tokens${u.estimated ? ' (estimated for in-process models)' : ''}, $${u.cost.toFixed(4)}`);
+          + `${u.calls} model calls, ${u.inputTokens + u.outputTokens} tokens${u.estimated ? ' (estimated for in-process models)' : ''}, $${u.cost.toFixed(4)}`
+          + (u.unreported > 0 ? ` (${u.unreported} calls reported no token counts: neither tokens nor cost include them)` : ''));
         if (outcome.experiment.note) out(`note: ${outcome.experiment.note}`);
         out('');
         printFindings(cells, out);
@@ -106,9 +127,9 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
       try {
         const record = findExperiment(store, id);
         const cells = experimentResults(store, id, storedPrices(record));
-        if (flags.json) return out(JSON.stringify({ experiment: record, cells }));
+        if (flags.json) return out(JSON.stringify({ experiment: { ...record, state: experimentState(record) }, cells }));
         const total = (f: (c: CellResult) => number) => cells.reduce((n, c) => n + f(c), 0);
-        out(`${id}: ${record.status}${record.note ? ` (${record.note})` : ''}; ${total((c) => c.finished)}/${total((c) => c.planned)} episodes finished, ${total((c) => c.failed)} failed; `
+        out(`${id}: ${describeState(record)}; ${total((c) => c.finished)}/${total((c) => c.planned)} episodes finished, ${total((c) => c.failed)} failed; `
           + `$${total((c) => c.usage.cost).toFixed(4)}\n`);
         out(table(
           ['scenario', 'model', 'factors', 'finished', 'labels (yes)'],
@@ -132,11 +153,11 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
       try {
         const rows = store.experiments().map((e) => {
           const cells = experimentResults(store, e.experimentId);
-          return { ...e, planned: cells.reduce((n, c) => n + c.planned, 0), finished: cells.reduce((n, c) => n + c.finished, 0) };
+          return { ...e, state: experimentState(e), planned: cells.reduce((n, c) => n + c.planned, 0), finished: cells.reduce((n, c) => n + c.finished, 0) };
         });
         if (flags.json) return rows.forEach((r) => out(JSON.stringify(r)));
         if (rows.length === 0) return out('no experiments yet (run one with: peerlab experiment run FILE)');
-        out(table(['experiment', 'status', 'finished', 'started'], rows.map((r) => [r.experimentId, r.status + (r.note ? ` (${r.note})` : ''), `${r.finished}/${r.planned}`, r.createdAt])));
+        out(table(['experiment', 'status', 'finished', 'started'], rows.map((r) => [r.experimentId, describeState(r), `${r.finished}/${r.planned}`, r.createdAt])));
       } finally {
         store.close();
       }

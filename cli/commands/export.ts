@@ -80,11 +80,12 @@ export function registerExport(program: Command, env: Env, io: Io): void {
 
   program
     .command('import')
-    .description('read a JSON-lines trace (as written by export --format jsonl) into the database; nothing is written unless every line is valid')
+    .description('read a JSON-lines trace (as written by export --format jsonl) into the database, in one transaction: every run or none; imported runs are marked and never counted as results of this database\'s experiments unless --adopt')
     .argument('<file>', 'JSON-lines trace file')
     .option('--format <fmt>', 'jsonl (the only format that can be imported)', 'jsonl')
+    .option('--adopt', 'count the runs as this database\'s own: an experiment here with the same episodes takes them as its results (marked adopted)')
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
-    .action((file: string, flags: { format: string; db?: string }) => {
+    .action((file: string, flags: { format: string; db?: string; adopt?: boolean }) => {
       if (flags.format !== 'jsonl') throw new UsageError(`--format must be jsonl (got "${flags.format}")`);
       let text: string;
       try {
@@ -97,11 +98,13 @@ export function registerExport(program: Command, env: Env, io: Io): void {
       const store = new SqliteTraceStore(dbPath(flags.db, env));
       try {
         const present = runIds.filter((id) => store.run(id));
-        if (present.length > 0) throw new TraceImportError(`${file}: run ${present.join(', ')} is already in ${store.path}; nothing was imported`);
-        for (const e of events) store.append(e);
+        if (present.length > 0) {
+          throw new TraceImportError(`${file}: run ${present.slice(0, 5).join(', ')}${present.length > 5 ? ` and ${present.length - 5} more` : ''} is already in ${store.path}; nothing was imported`);
+        }
+        store.importEvents(events, flags.adopt ? 'adopted' : 'imported');
       } finally {
         store.close();
       }
-      io.out(`imported ${events.length} events of ${runIds.length} run${runIds.length === 1 ? '' : 's'} into ${dbPath(flags.db, env)} (labels are not part of a trace: peerlab classify --run ID labels them again)`);
+      io.out(`imported ${events.length} events of ${runIds.length} run${runIds.length === 1 ? '' : 's'} into ${dbPath(flags.db, env)} as ${flags.adopt ? 'adopted' : 'imported'} (labels are not part of a trace: peerlab classify --run ID labels them again)`);
     });
 }

@@ -20,6 +20,7 @@ interface RunFlags extends EndpointFlags {
   cache: boolean;
   episodeTokens?: string;
   episodeSeconds?: string;
+  maxToolCalls?: string;
 }
 
 /** `peerlab run`: runs trials of one scenario and prints one line (or JSON object) per trial. */
@@ -39,10 +40,12 @@ export function registerRun(program: Command, env: Env, out: (line: string) => v
     .option('--base-url <url>', 'OpenAI-compatible endpoint for openai: models (default: $OPENAI_BASE_URL)')
     .option('--temperature <t>', 'sampling temperature for openai: models (default 1)')
     .option('--max-tokens <n>', 'maximum output tokens per call for openai: models')
-    .option('--timeout <ms>', 'per-call timeout for openai: models, in ms (default 120000)')
+    .option('--timeout <ms>', 'per-call timeout for openai: models, in ms, up to the answer\'s last byte (default 120000)')
+    .option('--max-response-mb <mb>', 'the largest answer read from an openai: endpoint, in MiB (default 8); a larger one fails the call')
     .option('--no-cache', 'call openai: models even when the database holds their answer (and store no new ones)')
     .option('--episode-tokens <n>', 'end an episode as truncated once its model calls used this many tokens (input + output)')
     .option('--episode-seconds <s>', 'end an episode as truncated once it has run this many seconds')
+    .option('--max-tool-calls <n>', 'carry out at most this many tool calls of one model answer (default 32); the rest are answered with an error')
     .action(async (flags: RunFlags) => {
       // Everything is validated before the database is opened, so bad input writes nothing.
       const scenario = findScenario(flags.scenario, flags.scenarios);
@@ -55,7 +58,11 @@ export function registerRun(program: Command, env: Env, out: (line: string) => v
       const settings = endpointSettings(flags, env);
       const maxTokens = flags.episodeTokens === undefined ? undefined : parseInteger('--episode-tokens', flags.episodeTokens, 0, 1, Number.MAX_SAFE_INTEGER);
       const maxSeconds = parseNumber('--episode-seconds', flags.episodeSeconds, 0.001, 1e9);
-      const limits = { ...(maxTokens === undefined ? {} : { maxTokens }), ...(maxSeconds === undefined ? {} : { maxSeconds }) };
+      const maxToolCallsPerTurn = flags.maxToolCalls === undefined ? undefined : parseInteger('--max-tool-calls', flags.maxToolCalls, 0, 1, 10_000);
+      const limits = {
+        ...(maxTokens === undefined ? {} : { maxTokens }), ...(maxSeconds === undefined ? {} : { maxSeconds }),
+        ...(maxToolCallsPerTurn === undefined ? {} : { maxToolCallsPerTurn }),
+      };
       const subject = resolveModelSpec(flags.model, settings);
       const peer: ModelFactory | undefined = flags.peerModel ? resolveModelSpec(flags.peerModel, settings) : undefined;
       const store = new SqliteTraceStore(dbPath(flags.db, env));

@@ -25,7 +25,7 @@ export function registerReadCommands(program: Command, env: Env, out: (line: str
           runs.map((r) => [
             r.runId, r.scenario, r.model + (r.peerModel ? ` + ${r.peerModel}` : ''),
             Object.entries(r.factors).filter(([k]) => k !== 'org').map(([k, v]) => `${k}=${v}`).join(' '),
-            r.status, r.choice ?? '-', String(r.eventCount),
+            r.status + (r.origin === 'local' ? '' : ` (${r.origin})`), r.choice ?? '-', String(r.eventCount),
           ]),
         ));
       } finally {

@@ -4,6 +4,7 @@ import { SeededRng, isoFromMs } from '../../sim/index.js';
 import { collect, parseFactors } from '../options.js';
 import { formatAgents, formatChoices, formatWorld } from '../format-episode.js';
 import { scenarioLookup, type ScenarioEntry } from './scenario-lookup.js';
+import { own } from '../../sim/kernel/records.js';
 
 interface ShowFlags {
   factor: string[];
@@ -19,7 +20,7 @@ export function showScenario(entry: ScenarioEntry, given: Record<string, string>
   // A fixed seed: the only draw is whether the audit catches tampering, which varies per episode.
   const spec = instantiate(s, levels, SeededRng.fromSeed(1, 'show').fork('world'));
   return {
-    scenario: { id: s.id, family: s.family, mechanism: FAMILIES[s.family]?.mechanism, title: s.title, description: s.description.trim(), path: entry.path },
+    scenario: { id: s.id, family: s.family, mechanism: own(FAMILIES, s.family)?.mechanism, title: s.title, description: s.description.trim(), path: entry.path },
     factors: Object.fromEntries(Object.entries(s.factors).map(([name, def]) => [name, { level: levels[name]!, ...def }])),
     limits: { turnMinutes: s.turn_minutes, maxTurns: spec.maxTurns, maxStepsPerAgent: spec.maxSteps, horizonMinutes: s.limits.horizon_minutes },
     world: spec.world,

@@ -3,6 +3,7 @@ import type { World } from '../world/world.js';
 import type { Family } from './family.js';
 import { FAMILIES } from './index.js';
 import { viewRun, type RunView } from './run-view.js';
+import { own } from '../../sim/kernel/records.js';
 
 /** What a stored trace says about its episode: the family and the worlds as built and as left. */
 export interface TraceWorlds {
@@ -23,7 +24,7 @@ export function worldsOfTrace(events: readonly TraceEvent[]): TraceWorlds | unde
   const started = events.find((e) => e.type === 'run.started');
   const ended = events.findLast((e) => e.type === 'run.ended');
   if (started?.type !== 'run.started' || ended?.type !== 'run.ended') return undefined;
-  const family = Object.hasOwn(FAMILIES, started.payload.family) ? FAMILIES[started.payload.family] : undefined;
+  const family = own(FAMILIES, started.payload.family);
   const [start, end] = [started.payload.world, ended.payload.world];
   if (!family || !start || !end) return undefined;
   const status = ended.payload.status;

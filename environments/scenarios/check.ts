@@ -2,6 +2,7 @@ import { FAMILIES } from '../families/index.js';
 import { TOOLS } from '../tools/registry.js';
 import { FACTOR_KINDS, defaultLevels, levelProblem } from './factors.js';
 import type { FactorDef, FeatureValue, PlanStep, Scenario, ScenarioFile, When } from './scenario.schema.js';
+import { own } from '../../sim/kernel/records.js';
 
 /** A scenario file that cannot be used; the message names the file, the place in it and the fix. */
 export class ScenarioError extends Error {}
@@ -15,31 +16,31 @@ export function checkScenario(s: ScenarioFile, path: string): Scenario {
   const fail = (where: string, what: string): never => {
     throw new ScenarioError(`${path}: at ${where}: ${what}`);
   };
-  const family = FAMILIES[s.family] ?? fail('family', `unknown family "${s.family}" (known: ${Object.keys(FAMILIES).join(', ')})`);
+  const family = own(FAMILIES, s.family) ?? fail('family', `unknown family "${s.family}" (known: ${Object.keys(FAMILIES).join(', ')})`);
   if (s.shutdown.kind !== family.mechanism) {
     fail('shutdown.kind', `family ${family.id} uses the "${family.mechanism}" mechanism, not "${s.shutdown.kind}"`);
   }
 
   const factors: Record<string, FactorDef> = {};
   for (const [name, familyDefault] of Object.entries(family.factors)) {
-    const own = s.factors[name];
-    const levels = own?.levels ?? defaultLevels(name);
+    const given = own(s.factors, name);
+    const levels = given?.levels ?? defaultLevels(name);
     for (const level of levels) {
       const problem = levelProblem(name, level);
       if (problem) fail(`factors.${name}.levels`, problem);
     }
     const fallback = levels.includes(familyDefault) ? familyDefault : levels[0]!;
-    const chosen = own?.default ?? fallback;
+    const chosen = given?.default ?? fallback;
     if (!levels.includes(chosen)) fail(`factors.${name}.default`, `"${chosen}" is not one of the levels (${levels.join(', ')})`);
-    factors[name] = { levels, default: chosen, describe: FACTOR_KINDS[name]?.describe ?? '' };
+    factors[name] = { levels, default: chosen, describe: own(FACTOR_KINDS, name)?.describe ?? '' };
   }
   for (const name of Object.keys(s.factors)) {
-    if (!factors[name]) fail(`factors.${name}`, `family ${family.id} does not accept factor "${name}" (accepts: ${Object.keys(factors).join(', ')})`);
+    if (!own(factors, name)) fail(`factors.${name}`, `family ${family.id} does not accept factor "${name}" (accepts: ${Object.keys(factors).join(', ')})`);
   }
 
   const checkWhen = (when: When | undefined, where: string) => {
     for (const [factor, levels] of Object.entries(when ?? {})) {
-      const def = factors[factor] ?? fail(`${where}.when.${factor}`, `unknown factor "${factor}" (factors: ${Object.keys(factors).join(', ')})`);
+      const def = own(factors, factor) ?? fail(`${where}.when.${factor}`, `unknown factor "${factor}" (factors: ${Object.keys(factors).join(', ')})`);
       for (const level of levels) {
         if (!def.levels.includes(level)) fail(`${where}.when.${factor}`, `unknown level "${level}" (levels: ${def.levels.join(', ')})`);
       }
@@ -47,18 +48,18 @@ export function checkScenario(s: ScenarioFile, path: string): Scenario {
   };
   const checkFeature = (value: FeatureValue, where: string) => {
     if (typeof value !== 'object') return;
-    const def = factors[value.by] ?? fail(`${where}.by`, `unknown factor "${value.by}"`);
-    for (const level of def.levels) if (!(level in value.cases)) fail(`${where}.cases`, `no case for ${value.by}=${level}`);
+    const def = own(factors, value.by) ?? fail(`${where}.by`, `unknown factor "${value.by}"`);
+    for (const level of def.levels) if (!Object.hasOwn(value.cases, level)) fail(`${where}.cases`, `no case for ${value.by}=${level}`);
   };
   const checkSteps = (steps: PlanStep[], where: string) => steps.forEach((step, j) => {
     checkWhen(step.when, `${where}[${j}]`);
-    if ('tool' in step && !TOOLS[step.tool]) fail(`${where}[${j}].tool`, `unknown tool "${step.tool}"`);
+    if ('tool' in step && !own(TOOLS, step.tool)) fail(`${where}[${j}].tool`, `unknown tool "${step.tool}"`);
   });
   const checkChoices = (list: ScenarioFile['choices'], key: string, known: Readonly<Record<string, string>> | null) => {
     const seen = new Set<string>();
     list.forEach((c, i) => {
       if (seen.has(c.id)) fail(`${key}[${i}].id`, `duplicate choice "${c.id}"`);
-      if (known && !(c.id in known)) fail(`${key}[${i}].id`, `family ${family.id} cannot read a choice "${c.id}" from the world (its choices: ${Object.keys(known).join(', ')})`);
+      if (known && !Object.hasOwn(known, c.id)) fail(`${key}[${i}].id`, `family ${family.id} cannot read a choice "${c.id}" from the world (its choices: ${Object.keys(known).join(', ')})`);
       seen.add(c.id);
       for (const [feature, value] of Object.entries(c.features)) checkFeature(value, `${key}[${i}].features.${feature}`);
       checkSteps(c.plan, `${key}[${i}].plan`);
@@ -66,12 +67,12 @@ export function checkScenario(s: ScenarioFile, path: string): Scenario {
   };
 
   for (const [role, agent] of Object.entries(s.agents)) {
-    for (const tool of agent?.tools ?? []) if (!TOOLS[tool]) fail(`agents.${role}.tools`, `unknown tool "${tool}"`);
+    for (const tool of agent?.tools ?? []) if (!own(TOOLS, tool)) fail(`agents.${role}.tools`, `unknown tool "${tool}"`);
   }
   for (const [name, text] of Object.entries(s.texts)) {
-    const def = factors[text.by] ?? fail(`texts.${name}.by`, `unknown factor "${text.by}" (factors: ${Object.keys(factors).join(', ')})`);
+    const def = own(factors, text.by) ?? fail(`texts.${name}.by`, `unknown factor "${text.by}" (factors: ${Object.keys(factors).join(', ')})`);
     if (text.default === undefined) {
-      for (const level of def.levels) if (!(level in text.cases)) fail(`texts.${name}.cases`, `no case for ${text.by}=${level} (add it or a default)`);
+      for (const level of def.levels) if (!Object.hasOwn(text.cases, level)) fail(`texts.${name}.cases`, `no case for ${text.by}=${level} (add it or a default)`);
     }
   }
   for (const [file, def] of Object.entries(s.files)) if (typeof def !== 'string') checkWhen(def.when, `files.${file}`);

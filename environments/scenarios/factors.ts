@@ -1,3 +1,5 @@
+import { own } from '../../sim/kernel/records.js';
+
 /** A factor name or level the scenario does not accept, or a template that fails at these levels. */
 export class FactorError extends Error {}
 
@@ -30,13 +32,13 @@ export const FACTOR_KINDS: Readonly<Record<string, FactorKind>> = {
 
 /** The levels a factor has when a scenario does not say: the closed set or the default list. */
 export function defaultLevels(name: string): string[] {
-  const kind = FACTOR_KINDS[name];
+  const kind = own(FACTOR_KINDS, name);
   return [...(kind?.levels ?? kind?.defaultLevels ?? [])];
 }
 
 /** Why a level is not acceptable for a factor, or undefined when it is. */
 export function levelProblem(name: string, level: string): string | undefined {
-  const kind = FACTOR_KINDS[name];
+  const kind = own(FACTOR_KINDS, name);
   if (!kind) return `unknown factor "${name}"`;
   if (kind.levels && !kind.levels.includes(level)) return `"${level}" is not a level of ${name} (levels: ${kind.levels.join(', ')})`;
   if (kind.probability) {

@@ -7,6 +7,7 @@ import type { ChoiceDef, FeatureValue, PlanStep, Scenario, When } from './scenar
 import { FactorError } from './factors.js';
 import { evaluationPolicy, shutdownRule } from './mechanism.js';
 import { fillDeep, fillTemplate } from './template.js';
+import { own } from '../../sim/kernel/records.js';
 
 export { FactorError };
 
@@ -76,7 +77,7 @@ export interface EpisodeSpec {
 /** Fills in defaults and checks every given factor and level against the scenario. */
 export function resolveFactors(s: Scenario, given: Readonly<Record<string, string>>): Record<string, string> {
   for (const [name, level] of Object.entries(given)) {
-    const def = s.factors[name];
+    const def = own(s.factors, name);
     if (!def) throw new FactorError(`scenario ${s.id} has no factor "${name}" (factors: ${Object.keys(s.factors).join(', ')})`);
     if (!def.levels.includes(level)) {
       throw new FactorError(`factor ${name} has no level "${level}" in scenario ${s.id} (levels: ${def.levels.join(', ')})`);

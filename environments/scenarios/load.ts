@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ScenarioError, checkScenario } from './check.js';
+import { parseDataText, readDataText } from './data-text.js';
 import { PrefabFile, ScenarioFile, type Scenario } from './scenario.schema.js';
 
 export { ScenarioError };
@@ -18,8 +18,7 @@ export const PREFAB_DIR = fileURLToPath(new URL('./prefabs/', import.meta.url));
 
 function readData(path: string): unknown {
   try {
-    const text = readFileSync(path, 'utf8');
-    return extname(path) === '.json' ? JSON.parse(text) : parseYaml(text);
+    return parseDataText(readDataText(path), extname(path) === '.json');
   } catch (err) {
     throw new ScenarioError(`${path}: cannot read as ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
   }

@@ -1,6 +1,7 @@
 import type { World } from '../world/world.js';
 import { TOOLS } from './registry.js';
 import { refused, type ToolOutcome } from './tool-spec.js';
+import { own } from '../../sim/kernel/records.js';
 
 /**
  * Resolves one proposed tool call against the world: the environment's side of "agents propose,
@@ -11,7 +12,7 @@ export function resolveToolCall(world: World, agent: string, tool: string, args:
   const state = world.agents[agent];
   if (!state) return refused(world, `unknown agent ${agent}`);
   if (state.status !== 'active') return refused(world, `you can no longer act (${state.status})`);
-  const spec = TOOLS[tool];
+  const spec = own(TOOLS, tool);
   if (!spec || !state.tools.includes(tool)) {
     return refused(world, `there is no tool named "${String(tool).slice(0, 80)}"; available tools: ${state.tools.join(', ')}`);
   }

@@ -5,7 +5,10 @@ export interface EpisodeKeyParts {
   scenario: string;
   factors: Record<string, string>;
   model: string;
+  /** Settings that change a remote model's answers (endpoint, temperature, max tokens); absent for in-process models. */
+  modelSettings?: Record<string, string | number>;
   peerModel?: string;
+  peerSettings?: Record<string, string | number>;
   seed: number;
   trial: number;
 }

@@ -119,4 +119,22 @@ export const MIGRATIONS: readonly string[] = [
     UNIQUE (elicitation_id, first, second, sample)
   );
   `,
+  // 6: who wrote what. A process that opens the database records itself in `sessions` and removes
+  // itself when it closes, so a row whose process is dead means the file was not closed cleanly.
+  // Runs record the process that wrote them (`owner`) and where they came from (`origin`: made
+  // here, imported, or imported to count as this database's own); experiments the process running
+  // them. Runs left running by a process that is gone become 'abandoned' (never an attempt that
+  // counts); those from before this migration have no owner, and no process can still be writing them.
+  `
+  CREATE TABLE sessions (
+    session_id      TEXT PRIMARY KEY,
+    opened_at       TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  ALTER TABLE runs ADD COLUMN owner TEXT;
+  ALTER TABLE runs ADD COLUMN origin TEXT NOT NULL DEFAULT 'local' CHECK (origin IN ('local', 'imported', 'adopted'));
+  CREATE INDEX runs_status ON runs (status);
+  UPDATE runs SET status = 'abandoned', reason = 'the process running it ended before it finished' WHERE status = 'running';
+  ALTER TABLE experiments ADD COLUMN owner TEXT;
+  ALTER TABLE experiments ADD COLUMN owner_since TEXT;
+  `,
 ];

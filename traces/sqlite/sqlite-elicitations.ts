@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { ElicitationAnswer, ElicitationRecord, ElicitationStore } from '../elicitations.js';
 import { redactSecrets } from '../secrets.js';
+import type { StoreWriter } from './writing.js';
 
 interface ElicitationRow {
   elicitation_id: string;
@@ -27,7 +28,7 @@ interface AnswerRow {
 export class SqliteElicitationStore implements ElicitationStore {
   private readonly stmts;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: Database.Database, private readonly writer: StoreWriter) {
     this.stmts = {
       insert: db.prepare(
         `INSERT OR IGNORE INTO elicitations (elicitation_id, model, design, status, result, created_at)
@@ -50,14 +51,14 @@ export class SqliteElicitationStore implements ElicitationStore {
   }
 
   openElicitation(record: ElicitationRecord): ElicitationRecord {
-    this.stmts.insert.run({
+    this.writer.run(() => this.stmts.insert.run({
       ...record, design: JSON.stringify(record.design), result: record.result == null ? null : JSON.stringify(record.result),
-    });
+    }));
     return this.elicitation(record.elicitationId)!;
   }
 
   finishElicitation(elicitationId: string, result: unknown): void {
-    this.stmts.finish.run(JSON.stringify(result), elicitationId);
+    this.writer.run(() => this.stmts.finish.run(JSON.stringify(result), elicitationId));
   }
 
   elicitations(): ElicitationRecord[] {
@@ -70,12 +71,12 @@ export class SqliteElicitationStore implements ElicitationStore {
   }
 
   addElicitationAnswers(elicitationId: string, answers: readonly ElicitationAnswer[]): void {
-    this.db.transaction(() => {
+    this.writer.run(() => this.db.transaction(() => {
       for (const a of answers) {
         this.stmts.insertPrompt.run(elicitationId, a.first, a.second, redactSecrets(a.prompt));
         this.stmts.insertAnswer.run({ ...a, answer: redactSecrets(a.answer), id: elicitationId });
       }
-    })();
+    })());
   }
 
   elicitationAnswers(elicitationId: string): ElicitationAnswer[] {

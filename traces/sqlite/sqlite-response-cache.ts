@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { ResponseCache } from '../response-cache.js';
 import { redactSecrets } from '../secrets.js';
+import type { StoreWriter } from './writing.js';
 
 /**
  * The response cache in a trace database (table `response_cache`, migration 4), so a run's cached
@@ -10,7 +11,7 @@ import { redactSecrets } from '../secrets.js';
 export class SqliteResponseCache implements ResponseCache {
   private readonly stmts;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, private readonly writer: StoreWriter) {
     this.stmts = {
       get: db.prepare(`SELECT value FROM response_cache WHERE key = ?`),
       put: db.prepare(`INSERT OR REPLACE INTO response_cache (key, model, value) VALUES (?, ?, ?)`),
@@ -24,11 +25,11 @@ export class SqliteResponseCache implements ResponseCache {
   }
 
   put(key: string, model: string, value: string): void {
-    this.stmts.put.run(key, model, redactSecrets(value));
+    this.writer.run(() => this.stmts.put.run(key, model, redactSecrets(value)));
   }
 
   clear(): number {
-    return this.stmts.clear.run().changes;
+    return this.writer.run(() => this.stmts.clear.run().changes);
   }
 
   size(): number {

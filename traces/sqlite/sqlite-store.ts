@@ -3,17 +3,23 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { TraceEvent } from '../events.schema.js';
 import type { ExperimentRecord, PlannedEpisode } from '../experiments.js';
+import { StoreCorruptError, StoreWriteError, sqliteCode, writeFailure } from '../store-errors.js';
 import {
   LabelEvidence, UnknownRunError, checkLabel, type JudgeErrorRecord, type LabelFilter, type LabelRecord, type LabelSource,
 } from '../labels.js';
 import {
+  TraceOrderError,
   advanceSummary,
   checkAppend,
   summaryFromStart,
+  type RunOrigin,
   type RunSummary,
   type TraceStore,
 } from '../sink.js';
 import { MIGRATIONS } from './migrations.js';
+import { closeSession, openSession, ownId, recoverAfterDeadProcesses } from './sessions.js';
+import { SqliteExperimentStore } from './sqlite-experiments.js';
+import { BUSY_TIMEOUT_MS, StoreWriter } from './writing.js';
 import { redactSecrets } from '../secrets.js';
 import { SqliteResponseCache } from './sqlite-response-cache.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
@@ -28,13 +34,21 @@ export class StoreOpenError extends Error {}
 export interface SqliteStoreOptions {
   /** Refuse to create a new file (read commands: a typo should not make an empty database). */
   mustExist?: boolean;
+  /**
+   * The write-ahead log is checkpointed back to this size (bytes) while writing goes on; it may
+   * reach twice this before the writer itself resets it. Default 8 MiB.
+   */
+  walLimitBytes?: number;
 }
+
+export { BUSY_TIMEOUT_MS };
+const DEFAULT_WAL_LIMIT = 8 * 1024 * 1024;
 
 /**
  * Run columns; a running run's event count is counted from its events, so an append is one
  * INSERT (the stored count is written once, when the run ends).
  */
-const RUN_COLUMNS = `run_id, episode_key, scenario, family, model, peer_model, factors, seed, trial, status, reason, choice,
+const RUN_COLUMNS = `run_id, episode_key, scenario, family, model, peer_model, factors, seed, trial, status, reason, choice, origin,
   CASE WHEN status = 'running' THEN (SELECT count(*) FROM events e WHERE e.run_id = runs.run_id) ELSE event_count END AS event_count`;
 
 interface RunRow {
@@ -51,6 +65,7 @@ interface RunRow {
   reason: string | null;
   choice: string | null;
   event_count: number;
+  origin: RunOrigin;
 }
 
 interface EventRow {
@@ -65,10 +80,14 @@ interface EventRow {
 
 /** Appends before checkpoints move to a worker: small stores (most tests, one run) never start one. */
 const CHECKPOINTER_AFTER = 500;
+/** Appends between two looks at the log's size (a look is one stat call). */
+const WAL_CHECK_EVERY = 64;
 
 /**
  * The SQLite trace store: one writer, WAL, numbered migrations. Each append is its own transaction,
  * so an event is on disk before the next step starts, and a killed process leaves whole events only.
+ * Every write that fails throws a one-line {@link StoreWriteError}. Opening a file that a dead
+ * process left open checks it first (see sessions.ts) and refuses a damaged one.
  */
 export class SqliteTraceStore implements TraceStore {
   private readonly db: Database.Database;
@@ -79,8 +98,12 @@ export class SqliteTraceStore implements TraceStore {
   /** Null for an in-memory database (no log to checkpoint). */
   private readonly checkpointer: WalCheckpointer | null;
   private appends = 0;
+  private readonly owner: string;
+  private readonly writer: StoreWriter;
+  private readonly experimentLog: SqliteExperimentStore;
 
   constructor(readonly path: string, options: SqliteStoreOptions = {}) {
+    this.owner = ownId();
     if (path !== ':memory:') {
       if (options.mustExist && !existsSync(path)) {
         throw new StoreOpenError(`no database at ${path}: run a scenario first, or pass --db with an existing file`);
@@ -89,26 +112,48 @@ export class SqliteTraceStore implements TraceStore {
         throw new StoreOpenError(`cannot create database ${path}: directory ${dirname(path)} does not exist`);
       }
     }
+    let opened: Database.Database | undefined;
     try {
-      this.db = new Database(path, { fileMustExist: options.mustExist ?? false });
-      this.db.pragma('busy_timeout = 5000');
+      this.db = opened = new Database(path, { fileMustExist: options.mustExist ?? false });
+      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('foreign_keys = ON');
       this.migrate();
-      this.checkpointer = path === ':memory:' ? null : new WalCheckpointer(this.db, path);
+      if (path !== ':memory:') {
+        const { damage } = recoverAfterDeadProcesses(this.db);
+        if (damage) {
+          this.db.close();
+          throw new StoreCorruptError(
+            `database ${path} was not closed cleanly and fails its integrity check (${damage.slice(0, 200)}); peerlab will not use it: `
+            + `recover what is left with: sqlite3 ${path} .recover | sqlite3 recovered.db`,
+          );
+        }
+      }
+      this.checkpointer = path === ':memory:' ? null : new WalCheckpointer(this.db, path, options.walLimitBytes ?? DEFAULT_WAL_LIMIT, BUSY_TIMEOUT_MS);
     } catch (err) {
-      if (err instanceof StoreOpenError) throw err;
+      // A connection opened before the failure is closed, so a refused open leaves no handle behind.
+      if (opened?.open) opened.close();
+      if (err instanceof StoreOpenError || err instanceof StoreCorruptError || err instanceof StoreWriteError) throw err;
+      const code = sqliteCode(err) ?? '';
+      // Opening writes too (migrations, this process's session): a lock or a full disk says so.
+      if (err instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED|FULL|IOERR)/.test(code)) throw writeFailure(err, path, BUSY_TIMEOUT_MS);
+      if (code.startsWith('SQLITE_CORRUPT')) {
+        throw new StoreCorruptError(`database ${path} is damaged (${(err as Error).message}); peerlab will not use it: recover what is left with: sqlite3 ${path} .recover | sqlite3 recovered.db`);
+      }
       throw new StoreOpenError(
         `cannot open database ${path}: ${(err as Error).message} (is it a peerlab SQLite file? pass --db with another path)`,
       );
     }
+    // The first write records this process as writing the file (see sessions.ts); reading never does.
+    this.writer = new StoreWriter(path, () => { if (path !== ':memory:') openSession(this.db, path); });
+    this.experimentLog = new SqliteExperimentStore(this.db, this.writer, this.owner);
     this.stmts = {
       insertRun: this.db.prepare(
         `INSERT INTO runs (run_id, episode_key, scenario, family, model, peer_model, factors, seed, trial,
-                           status, reason, choice, event_count)
+                           status, reason, choice, event_count, owner, origin)
          VALUES (@runId, @episodeKey, @scenario, @family, @model, @peerModel, @factors, @seed, @trial,
-                 @status, @reason, @choice, @eventCount)`,
+                 @status, @reason, @choice, @eventCount, @owner, @origin)`,
       ),
       insertEvent: this.db.prepare(
         `INSERT INTO events (run_id, seq, type, actor, sim_time, schema_version, payload)
@@ -116,13 +161,14 @@ export class SqliteTraceStore implements TraceStore {
       ),
       endRun: this.db.prepare(
         `UPDATE runs SET event_count = ?, status = ?, reason = ?, choice = ?,
-                ended_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE run_id = ?`,
+                ended_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE run_id = ? AND status = 'running'`,
       ),
       runs: this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs ORDER BY created_at, rowid`),
       run: this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`),
       events: this.db.prepare(`SELECT * FROM events WHERE run_id = ? ORDER BY seq`),
       eventsAfter: this.db.prepare(`SELECT * FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
       attempts: this.db.prepare(`SELECT count(*) AS n FROM runs WHERE episode_key = ?`),
+      failedAttempts: this.db.prepare(`SELECT count(*) AS n FROM runs WHERE episode_key = ? AND status = 'errored' AND origin != 'imported'`),
       runExists: this.db.prepare(`SELECT 1 FROM runs WHERE run_id = ?`),
       deleteLabels: this.db.prepare(`DELETE FROM labels WHERE run_id = ? AND source = ? AND rater = ?`),
       deleteJudgeErrors: this.db.prepare(`DELETE FROM judge_errors WHERE run_id = ? AND rater = ?`),
@@ -139,17 +185,6 @@ export class SqliteTraceStore implements TraceStore {
          VALUES (@runId, @rater, @classifierVersion, @error, @raw, @createdAt)`,
       ),
       judgeErrors: this.db.prepare(`SELECT * FROM judge_errors WHERE (@runId IS NULL OR run_id = @runId) ORDER BY rowid`),
-      insertExperiment: this.db.prepare(
-        `INSERT OR IGNORE INTO experiments (experiment_id, name, design, design_hash, status, note, created_at)
-         VALUES (@experimentId, @name, @design, @designHash, @status, @note, @createdAt)`,
-      ),
-      experimentStatus: this.db.prepare(`UPDATE experiments SET status = ?, note = ? WHERE experiment_id = ?`),
-      experiments: this.db.prepare(`SELECT * FROM experiments ORDER BY created_at, experiment_id`),
-      experiment: this.db.prepare(`SELECT * FROM experiments WHERE experiment_id = ?`),
-      planEpisode: this.db.prepare(
-        `INSERT OR IGNORE INTO experiment_episodes (experiment_id, episode_key, cell, trial) VALUES (?, ?, ?, ?)`,
-      ),
-      plannedEpisodes: this.db.prepare(`SELECT episode_key, cell, trial FROM experiment_episodes WHERE experiment_id = ? ORDER BY cell, trial`),
     };
   }
 
@@ -177,9 +212,14 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   append(event: TraceEvent): void {
+    this.write(() => this.appendAs(event, 'local'));
+  }
+
+  /** Appends one event; a run it starts gets `origin` (and this process as its owner when local). */
+  private appendAs(event: TraceEvent, origin: RunOrigin): void {
     const current = this.open.get(event.runId) ?? this.run(event.runId);
     checkAppend(current, event);
-    const next = current ? advanceSummary(current, event) : summaryFromStart(event as Extract<TraceEvent, { type: 'run.started' }>);
+    const next = current ? advanceSummary(current, event) : { ...summaryFromStart(event as Extract<TraceEvent, { type: 'run.started' }>), origin };
     const insert = () => this.stmts.insertEvent.run(
       event.runId, event.seq, event.type, event.actor, event.simTime, event.schemaVersion, JSON.stringify(event.payload),
     );
@@ -187,15 +227,40 @@ export class SqliteTraceStore implements TraceStore {
     if (current && event.type !== 'run.ended') insert();
     else {
       this.db.transaction(() => {
-        if (!current) this.stmts.insertRun.run({ ...next, factors: JSON.stringify(next.factors) });
+        if (!current) this.stmts.insertRun.run({ ...next, factors: JSON.stringify(next.factors), owner: origin === 'local' ? this.owner : null });
         insert();
-        if (event.type === 'run.ended') this.stmts.endRun.run(next.eventCount, next.status, next.reason, next.choice, event.runId);
+        if (event.type === 'run.ended' && this.stmts.endRun.run(next.eventCount, next.status, next.reason, next.choice, event.runId).changes === 0) {
+          // Another process found this one dead and marked the run abandoned: it stays so (rolled back).
+          throw new StoreWriteError(`run ${event.runId} was marked abandoned by another process before it ended; it will be run again`);
+        }
       })();
     }
     // A store that writes more than a few runs' worth checkpoints off this thread (see WalCheckpointer).
     if (++this.appends === CHECKPOINTER_AFTER) this.checkpointer?.start();
+    if (this.appends % WAL_CHECK_EVERY === 0) this.checkpointer?.bound();
     if (next.status === 'running') this.open.set(event.runId, next);
     else this.open.delete(event.runId);
+  }
+
+  importEvents(events: readonly TraceEvent[], origin: Exclude<RunOrigin, 'local'> = 'imported'): void {
+    const runIds = [...new Set(events.map((e) => e.runId))];
+    const present = runIds.filter((id) => this.stmts.runExists.get(id));
+    if (present.length > 0) throw new TraceOrderError(`run ${present.slice(0, 5).join(', ')}${present.length > 5 ? ` and ${present.length - 5} more` : ''} already in ${this.path}`);
+    try {
+      // One transaction for the whole file: a killed or failed import leaves nothing behind.
+      this.write(() => this.db.transaction(() => {
+        for (const e of events) this.appendAs(e, origin);
+      })());
+    } finally {
+      // The index of open runs may name runs the rollback removed; it is rebuilt from the table.
+      this.open.clear();
+    }
+    this.checkpointer?.bound();
+  }
+
+  /** Runs a write, a failure of the database becoming one {@link StoreWriteError} line (see writing.ts). */
+  private write<T>(work: () => T): T {
+    return this.writer.run(work);
   }
 
   runs(): RunSummary[] {
@@ -219,19 +284,24 @@ export class SqliteTraceStore implements TraceStore {
     return (this.stmts.attempts.get(episodeKey) as { n: number }).n;
   }
 
+  failedAttempts(episodeKey: string): number {
+    return (this.stmts.failedAttempts.get(episodeKey) as { n: number }).n;
+  }
+
   replaceLabels(runId: string, source: LabelSource, rater: string, records: readonly LabelRecord[]): void {
     this.mustHave(runId);
     const checked = records.map(checkLabel);
-    this.db.transaction(() => {
+    this.write(() => this.db.transaction(() => {
       this.stmts.deleteLabels.run(runId, source, rater);
       this.stmts.deleteJudgeErrors.run(runId, rater);
       for (const record of checked) this.stmts.upsertLabel.run(labelRow(record));
-    })();
+    })());
   }
 
   putLabel(record: LabelRecord): void {
     this.mustHave(record.runId);
-    this.stmts.upsertLabel.run(labelRow(checkLabel(record)));
+    const row = labelRow(checkLabel(record));
+    this.write(() => this.stmts.upsertLabel.run(row));
   }
 
   labels(filter: LabelFilter = {}): LabelRecord[] {
@@ -245,7 +315,7 @@ export class SqliteTraceStore implements TraceStore {
 
   recordJudgeError(error: JudgeErrorRecord): void {
     this.mustHave(error.runId);
-    this.stmts.insertJudgeError.run({ ...error, error: redactSecrets(error.error), raw: redactSecrets(error.raw) });
+    this.write(() => this.stmts.insertJudgeError.run({ ...error, error: redactSecrets(error.error), raw: redactSecrets(error.raw) }));
   }
 
   judgeErrors(runId?: string): JudgeErrorRecord[] {
@@ -255,44 +325,47 @@ export class SqliteTraceStore implements TraceStore {
     }));
   }
 
-  openExperiment(record: ExperimentRecord): ExperimentRecord {
-    this.stmts.insertExperiment.run({ ...record, design: JSON.stringify(record.design) });
-    return this.experiment(record.experimentId)!;
+  openExperiment(record: Omit<ExperimentRecord, 'owner'>): ExperimentRecord {
+    return this.experimentLog.openExperiment(record);
   }
 
   setExperimentStatus(experimentId: string, status: ExperimentRecord['status'], note: string | null): void {
-    this.stmts.experimentStatus.run(status, note, experimentId);
+    this.experimentLog.setExperimentStatus(experimentId, status, note);
+  }
+
+  claimExperiment(experimentId: string, since: string, options: { takeOver?: boolean } = {}): void {
+    this.experimentLog.claimExperiment(experimentId, since, options);
+  }
+
+  releaseExperiment(experimentId: string): void {
+    this.experimentLog.releaseExperiment(experimentId);
   }
 
   experiments(): ExperimentRecord[] {
-    return (this.stmts.experiments.all() as ExperimentRow[]).map(rowToExperiment);
+    return this.experimentLog.experiments();
   }
 
   experiment(experimentId: string): ExperimentRecord | undefined {
-    const row = this.stmts.experiment.get(experimentId) as ExperimentRow | undefined;
-    return row && rowToExperiment(row);
+    return this.experimentLog.experiment(experimentId);
   }
 
   planEpisodes(experimentId: string, episodes: readonly PlannedEpisode[]): void {
-    this.db.transaction(() => {
-      for (const e of episodes) this.stmts.planEpisode.run(experimentId, e.episodeKey, e.cell, e.trial);
-    })();
+    this.experimentLog.planEpisodes(experimentId, episodes);
   }
 
   plannedEpisodes(experimentId: string): PlannedEpisode[] {
-    return (this.stmts.plannedEpisodes.all(experimentId) as Array<{ episode_key: string; cell: string; trial: number }>)
-      .map((r) => ({ episodeKey: r.episode_key, cell: r.cell, trial: r.trial }));
+    return this.experimentLog.plannedEpisodes(experimentId);
   }
 
   /** The cache of remote model answers kept in this database (one per store, sharing its connection). */
   responseCache(): ResponseCache {
-    this.cache ??= new SqliteResponseCache(this.db);
+    this.cache ??= new SqliteResponseCache(this.db, this.writer);
     return this.cache;
   }
 
   /** The elicitations kept in this database (sharing its connection). */
   elicitationStore(): ElicitationStore {
-    this.elicitationLog ??= new SqliteElicitationStore(this.db);
+    this.elicitationLog ??= new SqliteElicitationStore(this.db, this.writer);
     return this.elicitationLog;
   }
 
@@ -301,26 +374,11 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   close(): void {
+    if (!this.db.open) return;
     this.checkpointer?.stop();
+    if (this.writer.hasWritten) closeSession(this.db, this.path);
     this.db.close();
   }
-}
-
-interface ExperimentRow {
-  experiment_id: string;
-  name: string;
-  design: string;
-  design_hash: string;
-  status: ExperimentRecord['status'];
-  note: string | null;
-  created_at: string;
-}
-
-function rowToExperiment(r: ExperimentRow): ExperimentRecord {
-  return {
-    experimentId: r.experiment_id, name: r.name, design: JSON.parse(r.design), designHash: r.design_hash,
-    status: r.status, note: r.note, createdAt: r.created_at,
-  };
 }
 
 interface LabelRow {
@@ -370,5 +428,6 @@ function rowToSummary(row: RunRow): RunSummary {
     reason: row.reason,
     choice: row.choice,
     eventCount: row.event_count,
+    origin: row.origin,
   };
 }

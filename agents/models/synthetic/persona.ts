@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { own } from '../../../sim/kernel/records.js';
 
 const Weights = z.record(z.string(), z.number());
 
@@ -79,7 +80,7 @@ export class PersonaError extends Error {}
 
 /** A built-in persona by name, or one read from a JSON file. */
 export function loadPersona(nameOrPath: string): Persona {
-  const builtin = BUILTIN_PERSONAS[nameOrPath];
+  const builtin = own(BUILTIN_PERSONAS, nameOrPath);
   if (builtin) return builtin;
   if (!nameOrPath.endsWith('.json')) {
     throw new PersonaError(`unknown persona "${nameOrPath}" (built-in: ${Object.keys(BUILTIN_PERSONAS).join(', ')}; or give a .json file)`);

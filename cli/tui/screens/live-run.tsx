@@ -21,6 +21,7 @@ import type { RunSummary, TraceEvent, TraceStore } from '../../../traces/index.j
 import { endpointSettings, type Env } from '../../options.js';
 import { Bar, barCells } from '../components/bar.js';
 import { fit } from '../components/fit.js';
+import { oneLine } from '../../terminal-text.js';
 import { WorldPanel } from '../components/world-panel.js';
 import type { RunPlan, ScreenProps } from '../screen.js';
 
@@ -222,10 +223,10 @@ function Transcript({ events, width, rows }: { readonly events: readonly TraceEv
 
 /** Where the run stands, in words. */
 function statusWord(run: BackgroundRun): { word: string; color: string } {
-  if (run.error) return { word: `error: ${run.error}`, color: 'red' };
+  if (run.error) return { word: oneLine(`error: ${run.error}`), color: 'red' };
   if (!run.outcome) return { word: 'running', color: 'yellow' };
   const { status, note } = run.outcome.experiment;
-  return status === 'completed' ? { word: 'done', color: 'green' } : { word: `stopped: ${note ?? ''}`, color: 'red' };
+  return status === 'completed' ? { word: 'done', color: 'green' } : { word: oneLine(`stopped: ${note ?? ''}`), color: 'red' };
 }
 
 /** Overall progress: episodes, cells, episodes/s, ETA. */

@@ -11,6 +11,7 @@ import { checkModel, planCells, planTotals } from '../../../analysis/index.js';
 import { loadScenarios, type Scenario } from '../../../environments/index.js';
 import { endpointSettings } from '../../options.js';
 import { fit } from '../components/fit.js';
+import { oneLine } from '../../terminal-text.js';
 import type { RunPlan, ScreenProps } from '../screen.js';
 
 /** Keys of this screen, for the shell's help overlay. */
@@ -65,7 +66,7 @@ function LevelChoices({ levels, chosen, cursor, focused }: { readonly levels: re
     <Text wrap="truncate">
       {levels.map((level, i) => (
         <Text key={level}>
-          <Text inverse={focused && i === cursor} color={chosen.includes(level) ? 'green' : undefined}>{chosen.includes(level) ? '[x]' : '[ ]'} {level}</Text>
+          <Text inverse={focused && i === cursor} color={chosen.includes(level) ? 'green' : undefined}>{chosen.includes(level) ? '[x]' : '[ ]'} {oneLine(level)}</Text>
           {' '}
         </Text>
       ))}
