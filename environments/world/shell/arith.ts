@@ -114,7 +114,6 @@ export function evalArith(text: string, vars: ArithVars): bigint {
     return fail('expecting primary');
   };
 
-  if (toks.length === 0) return 0n;
   const result = assignment(false);
   if (pos < toks.length) fail('expecting EOF');
   return result;

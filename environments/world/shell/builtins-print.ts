@@ -1,5 +1,6 @@
 import type { Shell } from './interpreter.js';
 import { parseArithNumber } from './arith.js';
+import { formatFloat, parseFloatArg } from './format-float.js';
 import { ShellLimit } from './run.js';
 
 /**
@@ -34,8 +35,14 @@ export function echo(sh: Shell, argv: string[]): number {
   let newline = true;
   if (args[0] === '-n') { newline = false; args = args.slice(1); }
   const { out, stop } = escapes(args.join(' '));
-  sh.write(1, stop || !newline ? out : `${out}\n`);
-  return 0;
+  return writeOut(sh, argv[0]!, stop || !newline ? out : `${out}\n`) ? 0 : 1;
+}
+
+/** Writes a builtin's output; a closed standard output is an I/O error, as in dash. */
+function writeOut(sh: Shell, name: string, text: string): boolean {
+  if (text === '' || sh.write(1, text)) return true;
+  sh.error(`${name}: I/O error`);
+  return false;
 }
 
 /** Format escapes of printf's format string: those of `escapes` plus \" and \', octal \nnn only. */
@@ -49,9 +56,10 @@ function formatEscapes(fmt: string): { out: string; stop: boolean } {
  * leading quote gives a character's code). Bad numbers print a message and make the status 1.
  */
 export function printf(sh: Shell, argv: string[]): number {
-  if (argv.length < 2) { sh.error('usage: printf format [arg ...]'); return 2; }
-  const fmt = argv[1]!;
-  const args = argv.slice(2);
+  const first = argv[1] === '--' ? 2 : 1;
+  if (argv.length <= first) { sh.error('usage: printf format [arg ...]'); return 2; }
+  const fmt = argv[first]!;
+  const args = argv.slice(first + 1);
   let ai = 0;
   let status = 0;
   let out = '';
@@ -67,6 +75,14 @@ export function printf(sh: Shell, argv: string[]): number {
     status = 1;
     return 0n;
   };
+  const float = (a: string | undefined): number => {
+    if (a === undefined || a === '') return 0;
+    if (/^['"]/.test(a)) return a.codePointAt(1) ?? 0;
+    const { value, used } = parseFloatArg(a);
+    if (used === 0) { sh.error(`${a}: expected numeric value`); status = 1; return 0; }
+    if (used < a.length) { sh.error(`${a}: not completely converted`); status = 1; }
+    return value;
+  };
   for (;;) {
     let consumed = false;
     for (let i = 0; i < fmt.length; i++) {
@@ -75,7 +91,7 @@ export function printf(sh: Shell, argv: string[]): number {
         const m = /^\\([0-7]{1,3}|.)/s.exec(fmt.slice(i))!;
         const e = formatEscapes(m[0]);
         out += e.out;
-        if (e.stop) { sh.write(1, out); return status; }
+        if (e.stop) return writeOut(sh, 'printf', out) ? status : 1;
         i += m[0].length - 1;
         continue;
       }
@@ -88,7 +104,7 @@ export function printf(sh: Shell, argv: string[]): number {
       const prec = p === undefined ? null : p === '*' ? Number(num(nextArg())) : p === '' ? 0 : Number(p);
       // A width of a billion would build a string of a billion characters.
       if (Math.abs(width ?? 0) > sh.run.limits.stringChars || (prec ?? 0) > sh.run.limits.stringChars) throw new ShellLimit(`stopped: a string grew past ${sh.run.limits.stringChars} characters`);
-      if (!'sbcdiouxX'.includes(conv) || conv === '') { sh.error(`${m[0]}: invalid directive`); sh.write(1, out); return 2; }
+      if (!'sbcdiouxXfFeEgG'.includes(conv) || conv === '') { sh.error(`${m[0]}: invalid directive`); writeOut(sh, 'printf', out); return 2; }
       consumed = true;
       const arg = nextArg();
       let body: string;
@@ -96,15 +112,15 @@ export function printf(sh: Shell, argv: string[]): number {
       else if (conv === 'b') {
         const e = escapes(arg ?? '');
         body = prec === null ? e.out : e.out.slice(0, prec);
-        if (e.stop) { out += pad(body, width, flags); sh.write(1, out); return status; }
+        if (e.stop) { out += pad(body, width, flags); return writeOut(sh, 'printf', out) ? status : 1; }
       } else if (conv === 'c') body = (arg ?? '').slice(0, 1);
+      else if ('fFeEgG'.includes(conv)) body = formatFloat(float(arg), conv, prec, flags);
       else body = formatInt(num(arg), conv, flags, prec);
       out += pad(body, width, 'sbc'.includes(conv) ? flags.replace('0', '') : flags);
     }
     if (!consumed || ai >= args.length) break;
   }
-  sh.write(1, out);
-  return status;
+  return writeOut(sh, 'printf', out) ? status : 1;
 }
 
 function formatInt(n: bigint, conv: string, flags: string, prec: number | null): string {

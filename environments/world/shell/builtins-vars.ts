@@ -165,7 +165,8 @@ export function read(sh: Shell, argv: string[]): number {
     const o = args.shift()!;
     if (o === '--') break;
     if (o === '-r') raw = true;
-    else if (o === '-p') { const prompt = args.shift(); if (prompt !== undefined) sh.write(2, prompt); }
+    // dash shows the prompt only when standard input is a terminal, which it never is here.
+    else if (o === '-p') args.shift();
     else { sh.error(`Illegal option ${o}`); return 2; }
   }
   if (args.length === 0) { sh.error('arg count'); return 2; }
@@ -212,7 +213,8 @@ export function read(sh: Shell, argv: string[]): number {
 export function cd(sh: Shell, argv: string[]): number {
   const s = sh.state;
   let target = argv[1];
-  if (target === undefined) target = s.get('HOME') ?? '';
+  // Without HOME, dash's cd goes nowhere and succeeds.
+  if (target === undefined) target = s.get('HOME') ?? '.';
   if (target === '-') { target = s.get('OLDPWD') ?? s.cwd; sh.write(1, `${target}\n`); }
   const abs = resolvePath(s.cwd, target);
   if (target === '' || sh.run.fs.stat(abs)?.k !== 'dir') { sh.error(`can't cd to ${target}`); return 2; }

@@ -1,5 +1,6 @@
 import { alias, builtinNumber, cd, exportOrReadonly, local, read, set, shellQuote, shift, unalias, unset } from './builtins-vars.js';
 import { echo, printf } from './builtins-print.js';
+import { runCommand, withTempVars } from './commands.js';
 import { SpecialBuiltinError } from './errors.js';
 import type { Shell } from './interpreter.js';
 import { findProgram, environmentOf, execute } from './programs.js';
@@ -15,7 +16,7 @@ export interface Builtin {
 
 const SIGNALS: Record<string, number> = {
   EXIT: 0, HUP: 1, INT: 2, QUIT: 3, ILL: 4, TRAP: 5, ABRT: 6, BUS: 7, FPE: 8, KILL: 9, USR1: 10, SEGV: 11, USR2: 12,
-  PIPE: 13, ALRM: 14, TERM: 15, STKFLT: 16, CHLD: 17, CONT: 18, STOP: 19, TSTP: 20, TTIN: 21, TTOU: 22, URG: 23,
+  PIPE: 13, ALRM: 14, TERM: 15, CHLD: 17, CONT: 18, STOP: 19, TSTP: 20, TTIN: 21, TTOU: 22, URG: 23,
   XCPU: 24, XFSZ: 25, VTALRM: 26, PROF: 27, WINCH: 28, IO: 29, PWR: 30, SYS: 31,
 };
 const SIGNAL_NAMES = Object.fromEntries(Object.entries(SIGNALS).map(([k, v]) => [v, k])) as Record<number, string>;
@@ -62,17 +63,22 @@ function kill(sh: Shell, argv: string[]): number {
   let args = argv.slice(1);
   let sig = 'TERM';
   if (args[0] === '-l') {
-    sh.write(1, args[1] ? `${SIGNAL_NAMES[Number(args[1]) & 127] ?? args[1]}\n` : `${Object.keys(SIGNALS).slice(1).join('\n')}\n`);
+    sh.write(1, args[1] ? `${signalName(Number(args[1]) > 128 ? Number(args[1]) - 128 : Number(args[1]))}\n` : `${Array.from({ length: 65 }, (_, n) => signalName(n)).join('\n')}\n`);
     return 0;
   }
-  if (args[0] === '-s' || args[0] === '-n') { sig = signalOf(args[1] ?? '') ?? ''; args = args.slice(2); }
-  else if (args[0]?.startsWith('-') && args[0] !== '--') { sig = signalOf(args[0].slice(1)) ?? ''; args = args.slice(1); }
+  let spec: string | null = null;
+  if (args[0] === '-s' || args[0] === '-n') { spec = args[1] ?? ''; args = args.slice(2); }
+  else if (args[0]?.startsWith('-') && args[0] !== '--') { spec = args[0].slice(1); args = args.slice(1); }
   if (args[0] === '--') args = args.slice(1);
-  if (sig === '') { sh.error(`invalid signal number or name: ${argv[1]}`); return 2; }
-  if (args.length === 0) { sh.error('usage: kill [-s sigspec | -signum | -sigspec] [pid | job]... or\nkill -l [exitstatus]'); return 2; }
+  if (spec !== null) {
+    const found = signalOf(spec);
+    if (found === null) { sh.error(`invalid signal number or name: ${spec}`); return 2; }
+    sig = found;
+  }
+  if (args.length === 0) { sh.error('Usage: kill [-s sigspec | -signum | -sigspec] [pid | job]... or\nkill -l [exitstatus]'); return 2; }
   let status = 0;
   for (const pid of args) {
-    if (!/^-?[0-9]+$/.test(pid)) { sh.error(`invalid process id: ${pid}`); status = 2; continue; }
+    if (!/^-?[0-9]+$/.test(pid)) { sh.error(`Illegal number: ${pid}`); return 2; }
     const n = Number(pid);
     if (n !== sh.state.pid && n !== 0 && n !== -1) { sh.error('No such process\n'); status = 1; continue; }
     if (sig === 'EXIT') continue;
@@ -82,6 +88,16 @@ function kill(sh: Shell, argv: string[]): number {
     throw new Killed(DEATH_MESSAGES[sig] ?? '', 128 + SIGNALS[sig]!);
   }
   return status;
+}
+
+/** How dash's `kill -l` names signal n on Linux (unnamed ones by number, real-time ones relative to RTMIN/RTMAX). */
+function signalName(n: number): string {
+  if (n > 0 && SIGNAL_NAMES[n]) return SIGNAL_NAMES[n]!;
+  if (n === 34) return 'RTMIN';
+  if (n > 34 && n <= 49) return `RTMIN+${n - 34}`;
+  if (n >= 50 && n < 64) return `RTMAX-${64 - n}`;
+  if (n === 64) return 'RTMAX';
+  return String(n);
 }
 
 function dot(sh: Shell, argv: string[]): number {
@@ -149,9 +165,9 @@ function command(sh: Shell, argv: string[]): number {
     return 0;
   }
   if (defaultPath) {
-    return sh.withTempVars([{ name: 'PATH', value: '/bin:/usr/bin' }], () => sh.runCommand(args, [], [], true, true));
+    return withTempVars(sh, [{ name: 'PATH', value: '/bin:/usr/bin' }], () => runCommand(sh, args, [], [], true, true));
   }
-  return sh.runCommand(args, [], [], true, true);
+  return runCommand(sh, args, [], [], true, true);
 }
 
 function type(sh: Shell, argv: string[]): number {

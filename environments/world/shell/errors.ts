@@ -5,6 +5,8 @@
 export class ShellSyntaxError extends Error {
   /** The builtin that was running (eval, .), named in the message as dash does. */
   who: string | null | undefined;
+  /** dash prints the message where the error happens (with the redirections then in force). */
+  printed = false;
   constructor(readonly detail: string, readonly line: number) {
     super(`Syntax error: ${detail}`);
   }
@@ -18,6 +20,8 @@ export class ShellSyntaxError extends Error {
 export class ShellFatal extends Error {
   /** The builtin that was running when it happened, named in the message as dash does. */
   who: string | null | undefined;
+  /** dash prints the message where the error happens (with the redirections then in force). */
+  printed = false;
 }
 
 /** A redirection that could not be opened; its message is dash's ("cannot open x: No such file"). */

@@ -1,4 +1,5 @@
 import { agentctlSpec } from './agentctl.js';
+import { runCommand } from './commands.js';
 import { Shell } from './interpreter.js';
 import { freshState } from './programs.js';
 import { DEFAULT_LIMITS, Run, ShellLimit, type AgentctlCall, type RunLimits } from './run.js';
@@ -41,7 +42,7 @@ export function runWorkspaceScript(opts: { files: Readonly<Record<string, FileVi
   let status: number;
   let limit: string | null = null;
   try {
-    status = session.process(() => session.runCommand([path], [], [], false));
+    status = session.process(() => runCommand(session, [path], [], [], false));
   } catch (e) {
     if (e instanceof ShellLimit) {
       limit = e.message;

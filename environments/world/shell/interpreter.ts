@@ -1,15 +1,14 @@
-import type { Command, List, Redir, Word } from './ast.js';
-import { BUILTINS } from './builtins.js';
-import { RedirError, ShellFatal, ShellSyntaxError, SpecialBuiltinError } from './errors.js';
+import type { Command, List, Redir } from './ast.js';
+import { simpleCommand } from './commands.js';
+import { RedirError, ShellFatal, ShellSyntaxError } from './errors.js';
 import { expandFields, expandPattern, expandString, type ExpandHost } from './expand.js';
+import { globPaths } from './glob.js';
 import { matchPattern, type PatternPiece } from './pattern.js';
 import { Parser } from './parser.js';
-import { findProgram, runExternal } from './programs.js';
 import { openRedirs, restoreFds } from './redirect.js';
 import type { Run } from './run.js';
 import { ExecDone, ExitSignal, LoopSignal, ReturnSignal } from './signals.js';
 import type { ShellState } from './state.js';
-import { globPaths } from './glob.js';
 
 /**
  * One shell process: it evaluates the syntax tree node by node as dash's eval.c does (errexit only
@@ -21,7 +20,10 @@ import { globPaths } from './glob.js';
 export class Shell implements ExpandHost {
   /** The builtin running now; dash puts its name in error messages ("eval: foo: not found"). */
   commandName: string | null = null;
-  private lastSubStatus = 0;
+  /** The exit status of the last command substitution (the status of `x=$(cmd)`). */
+  lastSubStatus = 0;
+  /** Exit statuses of background jobs, for `wait`. */
+  readonly jobs = new Map<number, number>();
 
   constructor(readonly run: Run, public state: ShellState) {}
 
@@ -66,9 +68,15 @@ export class Shell implements ExpandHost {
   private statusOf(e: unknown): number {
     if (e instanceof ExitSignal || e instanceof ReturnSignal) return e.status;
     if (e instanceof LoopSignal) return 0;
-    if (e instanceof ShellSyntaxError) { this.error(e.message, e.line, e.who === undefined ? this.commandName : e.who); return 2; }
-    if (e instanceof ShellFatal) { this.error(e.message, this.state.line, e.who === undefined ? this.commandName : e.who); return 2; }
+    if (e instanceof ShellSyntaxError || e instanceof ShellFatal) { this.report(e); return 2; }
     throw e;
+  }
+
+  /** Prints a fatal error's message once, where it happens, as dash does before unwinding. */
+  report(e: ShellFatal | ShellSyntaxError): void {
+    if (e.printed) return;
+    e.printed = true;
+    this.error(e.message, e instanceof ShellSyntaxError ? e.line : this.state.line, e.who === undefined ? this.commandName : e.who);
   }
 
   private exitTrap(status: number): number {
@@ -165,17 +173,23 @@ export class Shell implements ExpandHost {
     return this.setStatus(0);
   }
 
-  /** Exit statuses of background jobs, for `wait`. */
-  readonly jobs = new Map<number, number>();
-
   setStatus(status: number): number {
     this.state.status = status;
     return status;
   }
 
   exec(cmd: Command, tested: boolean): number {
+    try {
+      return this.execNode(cmd, tested);
+    } catch (e) {
+      if (e instanceof ShellFatal || e instanceof ShellSyntaxError) this.report(e);
+      throw e;
+    }
+  }
+
+  private execNode(cmd: Command, tested: boolean): number {
     switch (cmd.k) {
-      case 'simple': return this.errexit(this.simple(cmd, tested), tested);
+      case 'simple': return this.errexit(simpleCommand(this, cmd, tested), tested);
       case 'pipeline': return this.errexit(this.pipeline(cmd, tested), tested, cmd.bang);
       case 'subshell': return this.errexit(this.withRedirs(cmd.redirs, () => this.subshell((c) => c.execList(cmd.body, tested))), tested);
       case 'andor': {
@@ -207,19 +221,34 @@ export class Shell implements ExpandHost {
     return status;
   }
 
-  private withRedirs(redirs: Redir[], body: () => number): number {
+  /**
+   * Runs `body` with redirections in force. One that cannot be opened is reported and the command
+   * fails with status 2 — or, with `fatal` (special builtins, POSIX 2.8.1), ends the shell.
+   */
+  withRedirs(redirs: Redir[], body: () => number, fatal = false): number {
     if (redirs.length === 0) return body();
     let saved;
     try {
       saved = openRedirs(this, redirs);
     } catch (e) {
-      if (e instanceof RedirError) { this.error(e.message); return 2; }
-      throw e;
+      if (!(e instanceof RedirError)) throw e;
+      if (fatal) throw new ShellFatal(e.message);
+      this.error(e.message);
+      return 2;
     }
     try {
       return body();
     } finally {
       restoreFds(this.state, saved);
+    }
+  }
+
+  /** Opens redirections for good (`exec >file`); one that cannot be opened ends the shell. */
+  keepRedirs(redirs: Redir[]): void {
+    try {
+      openRedirs(this, redirs);
+    } catch (e) {
+      throw e instanceof RedirError ? new ShellFatal(e.message) : e;
     }
   }
 
@@ -280,167 +309,28 @@ export class Shell implements ExpandHost {
     return 0;
   }
 
+  /**
+   * A pipeline: each command in a subshell, one after the other, each reading what the one before
+   * wrote (the commands of the simulation never wait on each other, so order is all that matters).
+   * `! cmd` alone runs in the current shell.
+   */
   private pipeline(cmd: Extract<Command, { k: 'pipeline' }>, tested: boolean): number {
-    let input: { text: string } | null = null;
-    let status = 0;
-    cmd.cmds.forEach((c, i) => {
-      const last = i === cmd.cmds.length - 1;
-      const out = { text: '' };
-      const feed = input;
-      const run = (child: Shell) => child.exec(c, tested);
-      if (cmd.cmds.length === 1) {
-        // `! cmd` alone runs in the current shell.
-        status = this.exec(c, true);
-        return;
+    let status: number;
+    if (cmd.cmds.length === 1) status = this.exec(cmd.cmds[0]!, true);
+    else {
+      let input: string | null = null;
+      status = 0;
+      for (const [i, c] of cmd.cmds.entries()) {
+        const out = { text: '' };
+        const feed = input;
+        status = this.subshell((child) => child.exec(c, tested), (child) => {
+          if (feed !== null) child.state.fds.set(0, { k: 'in', src: { text: feed, pos: 0 } });
+          if (i < cmd.cmds.length - 1) child.state.fds.set(1, { k: 'buffer', buf: out });
+        });
+        input = out.text;
       }
-      status = this.subshell(run, (child) => {
-        if (feed) child.state.fds.set(0, { k: 'in', src: { text: feed.text, pos: 0 } });
-        if (!last) child.state.fds.set(1, { k: 'buffer', buf: out });
-      });
-      input = out;
-    });
+    }
     return cmd.bang ? (status === 0 ? 1 : 0) : status;
   }
 
-  // ---- simple commands ----
-
-  private simple(cmd: Extract<Command, { k: 'simple' }>, tested: boolean): number {
-    this.run.step();
-    this.state.line = cmd.line;
-    this.lastSubStatus = 0;
-    const argv = expandFields(this, cmd.words);
-    const assigns = cmd.assigns.map((a) => ({ name: a.name, value: this.run.checkString(expandString(this, a.value)) }));
-    if (this.state.options.has('x')) {
-      const ps4 = this.state.get('PS4') ?? '+ ';
-      this.write(2, `${ps4}${[...assigns.map((a) => `${a.name}=${a.value}`), ...argv].join(' ')}\n`);
-    }
-    if (argv.length === 0) {
-      // Only assignments and redirections: redirections are opened and closed, assignments stay.
-      const status = this.withRedirs(cmd.redirs, () => {
-        for (const a of assigns) this.state.set(a.name, a.value);
-        return this.lastSubStatus;
-      });
-      return status;
-    }
-    return this.runCommand(argv, assigns, cmd.redirs, tested);
-  }
-
-  /**
-   * Finds and runs a command: special builtin, function, builtin, then a program on PATH (or at a
-   * path). Prefix assignments stay after a special builtin and are temporary otherwise.
-   */
-  runCommand(argv: string[], assigns: { name: string; value: string }[], redirs: Redir[], tested: boolean, viaCommand = false): number {
-    const name = argv[0]!;
-    if (name === 'exec' && argv.length === 1 && !viaCommand) {
-      // `exec` with only redirections makes them permanent.
-      for (const a of assigns) this.state.set(a.name, a.value);
-      try {
-        openRedirs(this, redirs);
-      } catch (e) {
-        if (e instanceof RedirError) throw new ShellFatal(e.message);
-        throw e;
-      }
-      return 0;
-    }
-    const builtin = name.includes('/') ? undefined : BUILTINS[name];
-    if (builtin?.special && !viaCommand) {
-      return this.withRedirsFatal(redirs, true, () => {
-        for (const a of assigns) this.state.set(a.name, a.value);
-        return this.callBuiltin(name, argv, viaCommand);
-      });
-    }
-    const fn = name.includes('/') || viaCommand ? undefined : this.state.functions.get(name);
-    if (fn) return this.withRedirs(redirs, () => this.withTempVars(assigns, () => this.callFunction(fn, argv.slice(1), tested)));
-    if (builtin) return this.withRedirsFatal(redirs, false, () => this.withTempVars(assigns, () => this.callBuiltin(name, argv, viaCommand)));
-    return this.withRedirs(redirs, () => {
-      // A prefix assignment to PATH applies to finding this very command, as in dash.
-      const program = findProgram(this, name, assigns.findLast((a) => a.name === 'PATH')?.value ?? this.state.get('PATH') ?? '');
-      if (program === null) {
-        this.error(`${name}: not found`);
-        return 127;
-      }
-      return runExternal(this, program, argv, assigns);
-    });
-  }
-
-  /** Redirection errors before a special builtin are fatal (POSIX 2.8.1). */
-  private withRedirsFatal(redirs: Redir[], special: boolean, body: () => number): number {
-    if (!special) return this.withRedirs(redirs, body);
-    let saved;
-    try {
-      saved = openRedirs(this, redirs);
-    } catch (e) {
-      if (e instanceof RedirError) throw new ShellFatal(e.message);
-      throw e;
-    }
-    try {
-      return body();
-    } finally {
-      restoreFds(this.state, saved);
-    }
-  }
-
-  private callBuiltin(name: string, argv: string[], viaCommand: boolean): number {
-    const saved = this.commandName;
-    // dash treats `command` as a prefix, not a running builtin: it is not named in messages.
-    if (name !== 'command') this.commandName = name;
-    try {
-      return BUILTINS[name]!.run(this, argv);
-    } catch (e) {
-      // The message of a fatal error names the innermost builtin that was running.
-      if ((e instanceof ShellFatal || e instanceof ShellSyntaxError) && e.who === undefined) e.who = name;
-      // Through `command`, a special builtin's error does not end the shell.
-      if (viaCommand && e instanceof SpecialBuiltinError) { this.error(e.message); return 2; }
-      throw e;
-    } finally {
-      this.commandName = saved;
-    }
-  }
-
-  /** Runs `body` with variables set for its duration only (prefix assignments of regular commands). */
-  withTempVars(assigns: { name: string; value: string }[], body: () => number): number {
-    if (assigns.length === 0) return body();
-    const saved = assigns.map((a) => [a.name, this.state.vars.get(a.name)] as const);
-    for (const a of assigns) this.state.set(a.name, a.value, { export: true });
-    try {
-      return body();
-    } finally {
-      for (const [n, v] of saved.reverse()) {
-        if (v) this.state.vars.set(n, v);
-        else this.state.vars.delete(n);
-      }
-    }
-  }
-
-  callFunction(body: Command, args: string[], tested: boolean): number {
-    this.run.step();
-    const s = this.state;
-    // dash stops runaway recursion with a fatal error (its limit is 1000 calls; ours is lower, so
-    // that the interpreter's own stack always suffices). The EXIT trap still runs, as in dash.
-    if (s.funcDepth >= this.run.limits.functionDepth) throw new ShellFatal(`Maximum function recursion depth (${this.run.limits.functionDepth}) reached`);
-    const saved = { positional: s.positional, loopDepth: s.loopDepth };
-    s.positional = args;
-    s.loopDepth = 0;
-    s.funcDepth++;
-    s.locals.push(new Map());
-    try {
-      return this.exec(body, tested);
-    } catch (e) {
-      if (e instanceof ReturnSignal) return this.setStatus(e.status);
-      throw e;
-    } finally {
-      for (const [n, v] of s.locals.pop()!) {
-        if (v) s.vars.set(n, v);
-        else s.vars.delete(n);
-      }
-      s.funcDepth--;
-      s.positional = saved.positional;
-      s.loopDepth = saved.loopDepth;
-    }
-  }
-
-  /** Expands words as arguments (for builtins that take words, e.g. `trap`). */
-  fields(words: Word[]): string[] {
-    return expandFields(this, words);
-  }
 }

@@ -135,6 +135,8 @@ export class Lexer {
     const parts: WordPart[] = [];
     let raw = '';
     const quoted = mode !== 'word';
+    // Inside "${x-word}" the word is quoted too, but not the pattern of "${x#pattern}" (POSIX).
+    const quotedHere = quoted || (!!inParam?.dquoted && !inParam.pattern);
     const lit = (text: string, q: boolean) => {
       const last = parts[parts.length - 1];
       if (last?.k === 'lit' && last.quoted === q) last.text += text;
@@ -159,7 +161,7 @@ export class Lexer {
         const d = r.peek();
         if (d === '\n') { r.next(); continue; }
         if (d === '') { lit('\\', quoted); raw += '\\'; continue; }
-        if (mode === 'word' && !(inParam?.dquoted)) { r.next(); lit(d, true); raw += `\\${d}`; continue; }
+        if (mode === 'word' && (!inParam?.dquoted || inParam.pattern)) { r.next(); lit(d, true); raw += `\\${d}`; continue; }
         const escapable = mode === 'heredoc' ? '$`\\' : inParam?.dquoted ? '$`"\\}' : '$`"\\';
         if (escapable.includes(d)) { r.next(); lit(d, true); raw += `\\${d}`; continue; }
         lit('\\', true);
@@ -190,9 +192,9 @@ export class Lexer {
         continue;
       }
       if (c === '$') {
-        const part = this.readDollar(quoted || !!inParam?.dquoted);
+        const part = this.readDollar(quotedHere);
         if (part) { parts.push(part.part); raw += part.raw; }
-        else { r.next(); lit('$', quoted || !!inParam?.dquoted); raw += '$'; }
+        else { r.next(); lit('$', quotedHere); raw += '$'; }
         continue;
       }
       if (c === '`') {
@@ -210,7 +212,7 @@ export class Lexer {
           }
           text += d;
         }
-        parts.push({ k: 'cmdsub', body: this.parseBackquote(text, line), quoted: quoted || !!inParam?.dquoted });
+        parts.push({ k: 'cmdsub', body: this.parseBackquote(text, line), quoted: quotedHere });
         raw += `\`${text}\``;
         continue;
       }
@@ -225,7 +227,7 @@ export class Lexer {
         continue;
       }
       r.next();
-      lit(c, quoted || !!inParam?.dquoted);
+      lit(c, quotedHere);
       raw += c;
     }
     return { parts, raw };

@@ -12,10 +12,21 @@ export interface Found {
 
 /** The environment a new process gets: exported variables plus the command's prefix assignments. */
 export function environmentOf(sh: Shell, assigns: { name: string; value: string }[] = []): Map<string, string> {
-  const env = new Map<string, string>();
-  for (const [k, v] of sh.state.vars) if (v.exported && v.value !== null) env.set(k, v.value);
-  for (const a of assigns) env.set(a.name, a.value);
-  return env;
+  const vars = new Map<string, string>();
+  for (const [k, v] of sh.state.vars) if (v.exported && v.value !== null) vars.set(k, v.value);
+  for (const a of assigns) { vars.delete(a.name); vars.set(a.name, a.value); }
+  // In the order dash builds a program's environment: its variable hash table (39 buckets,
+  // first byte × 16 plus every byte), newest first within a bucket. `env` shows it.
+  const entries = [...vars].map(([k, v], i) => ({ k, v, i, bucket: varBucket(k) }));
+  entries.sort((a, b) => a.bucket - b.bucket || b.i - a.i);
+  return new Map(entries.map((e) => [e.k, e.v]));
+}
+
+function varBucket(name: string): number {
+  const bytes = new TextEncoder().encode(name);
+  let h = (bytes[0] ?? 0) << 4;
+  for (const b of bytes) h += b;
+  return h % 39;
 }
 
 /**

@@ -24,7 +24,7 @@ export interface RunLimits {
   sleepSeconds: number;
 }
 
-export const DEFAULT_LIMITS: RunLimits = { steps: 20_000, depth: 100, functionDepth: 100, stringChars: 1_000_000, work: 50_000_000, outputChars: 16_000, sleepSeconds: 600 };
+export const DEFAULT_LIMITS: RunLimits = { steps: 100_000, depth: 100, functionDepth: 100, stringChars: 1_000_000, work: 50_000_000, outputChars: 16_000, sleepSeconds: 600 };
 
 /** Raised when a run passes one of its limits; never caught by the script, only by the run. */
 export class ShellLimit extends Error {}
