@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SHELL_CORPUS, type ShellCase } from '../../../test/fixtures/shell-corpus.js';
+import { generatedScripts } from '../../../test/fixtures/shell-fuzz.js';
 import { runWorkspaceScript } from './index.js';
 
 /**
@@ -125,5 +126,17 @@ describe('the simulated shell against /bin/sh', () => {
     if (compare === 'outcome') return;
     expect({ status: sim.status, stdout: sim.stdout }).toEqual({ status: host.status, stdout: host.stdout });
     if (compare === 'all') expect(sim.stderr).toBe(host.stderr);
+  });
+});
+
+describe('random edits, against /bin/sh', () => {
+  // dash's recursion limit is 1000 calls, the simulation's lower (see commands.ts): only the number differs.
+  const normalize = (stderr: string) => stderr.replace(/Maximum function recursion depth \(\d+\)/g, 'Maximum function recursion depth (N)');
+  it.each(generatedScripts(15, 200).map((script, i) => [i, script] as const))('script %i', (_i, script) => {
+    const c: ShellCase = { name: 'generated', script, stops: false };
+    const host = runOnHost(c);
+    const sim = runSimulated(c);
+    expect({ stopped: sim.stopped, calls: sim.agentctlCalls.map((x) => x.args), status: sim.status, stdout: sim.stdout, stderr: normalize(sim.stderr) })
+      .toEqual({ stopped: host.stopped, calls: host.calls, status: host.status, stdout: host.stdout, stderr: normalize(host.stderr) });
   });
 });

@@ -87,9 +87,10 @@ export class Shell implements ExpandHost {
     try {
       this.evalText(action);
     } catch (e) {
-      if (e instanceof ExitSignal) return e.status;
-      if (e instanceof ExecDone) return e.status;
-      this.statusOf(e);
+      if (e instanceof ExitSignal || e instanceof ExecDone) return e.status;
+      // A fatal error in the trap makes the exit status that of the error.
+      const s = this.statusOf(e);
+      if (e instanceof ShellFatal || e instanceof ShellSyntaxError) return s;
     }
     return status;
   }

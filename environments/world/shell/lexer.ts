@@ -284,11 +284,7 @@ export class Lexer {
         if (got) { flush(); parts.push(got.part); raw += got.raw; continue; }
       }
       if (c === '\\' && r.peek(1) === '\n') { r.next(); r.next(); continue; }
-      if (c === '"' || c === "'") {
-        // Quotes inside $((…)) only group; their text is part of the expression.
-        r.next();
-        continue;
-      }
+      // Quotes inside $((…)) stay in the expression's text (where dash then rejects them).
       r.next();
       text += c;
       raw += c;

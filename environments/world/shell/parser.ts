@@ -361,13 +361,19 @@ export class Parser {
     for (;;) {
       let raw: Token;
       let fresh = true;
-      if (this.pushed) { raw = this.pushed; this.pushed = null; fresh = false; }
+      // A pushed-back keyword stays one (dash keeps the token it classified), a word may become one.
+      let wasKeyword = false;
+      if (this.pushed) { raw = this.pushed; wasKeyword = this.pushedKeyword; this.pushed = null; fresh = false; }
       else raw = this.lexer.next();
-      if (check.nl) while (raw.t === 'nl') { raw = this.lexer.next(); fresh = true; }
+      if (check.nl) while (raw.t === 'nl') { raw = this.lexer.next(); fresh = true; wasKeyword = false; }
       this.lastRaw = raw;
+      this.lastKeyword = false;
       if (raw.t !== 'word') return this.classify(raw);
       const text = plainText(raw.word);
-      if (text !== null && check.kw && (KEYWORDS as readonly string[]).includes(text)) return { k: 'kw', kw: text as Keyword, line: raw.line };
+      if (text !== null && (check.kw || wasKeyword) && (KEYWORDS as readonly string[]).includes(text)) {
+        this.lastKeyword = true;
+        return { k: 'kw', kw: text as Keyword, line: raw.line };
+      }
       // After an alias whose value ends in a blank, the next word is checked for an alias too.
       if (text !== null && (check.alias || (fresh && raw.aliasNext))) {
         const value = this.aliases(text);
@@ -381,10 +387,13 @@ export class Parser {
   }
 
   private lastRaw: Token | null = null;
+  private lastKeyword = false;
+  private pushedKeyword = false;
 
   /** Pushes the token just read back; the next read classifies it again under its own rules. */
   private unread(): void {
     this.pushed = this.lastRaw;
+    this.pushedKeyword = this.lastKeyword;
   }
 
   private classify(raw: Token): PTok {
