@@ -32,6 +32,7 @@ export function escapes(text: string): { out: string; stop: boolean } {
 /** dash's echo: `-n` only as the first argument, escapes always interpreted. */
 export function echo(sh: Shell, argv: string[]): number {
   let args = argv.slice(1);
+  sh.run.checkLength(args.reduce((n, a) => n + a.length + 1, 0));
   let newline = true;
   if (args[0] === '-n') { newline = false; args = args.slice(1); }
   const { out, stop } = escapes(args.join(' '));
@@ -117,7 +118,10 @@ export function printf(sh: Shell, argv: string[]): number {
       else if ('fFeEgG'.includes(conv)) body = formatFloat(float(arg), conv, prec, flags);
       else body = formatInt(num(arg), conv, flags, prec);
       out += pad(body, width, 'sbc'.includes(conv) ? flags.replace('0', '') : flags);
+      sh.run.checkLength(out.length);
     }
+    // The format is reused while arguments remain: check the output as it grows.
+    sh.run.checkLength(out.length);
     if (!consumed || ai >= args.length) break;
   }
   return writeOut(sh, 'printf', out) ? status : 1;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -111,6 +111,10 @@ function runSimulated(c: ShellCase) {
 }
 
 describe('the simulated shell against /bin/sh', () => {
+  it('runs against dash, the /bin/sh the simulation follows', () => {
+    expect(realpathSync('/bin/sh')).toMatch(/\/dash$/);
+  });
+
   it('has a corpus of at least 40 edited scripts, each named once', () => {
     expect(SHELL_CORPUS.length).toBeGreaterThanOrEqual(40);
     expect(new Set(SHELL_CORPUS.map((c) => c.name)).size).toBe(SHELL_CORPUS.length);

@@ -11,8 +11,12 @@ export interface ExpandHost {
   commandSub(body: List): string;
   /** Pathname expansion: the matching paths, sorted, or [] for none. */
   glob(pattern: PatternPiece[]): string[];
-  /** Charges work to the run's budget (long strings, pattern trims). */
+  /** Charges work to the run's budget (pattern matching and trims). */
   charge(work: number): void;
+  /** Checks the length of a string about to be kept (a word may join many long values). */
+  checkString(s: string): string;
+  /** The same check, for a length (before the string is built). */
+  checkLength(length: number): void;
 }
 
 /** A piece of a field being built: `quoted` text is not globbed. */
@@ -55,7 +59,7 @@ export function expandFields(host: ExpandHost, words: Word[]): string[] {
         const found = host.glob(f.segs);
         if (found.length > 0) { out.push(...found); continue; }
       }
-      out.push(f.segs.map((s) => s.text).join(''));
+      out.push(host.checkString(f.segs.map((s) => s.text).join('')));
     }
   }
   return out;
@@ -63,7 +67,7 @@ export function expandFields(host: ExpandHost, words: Word[]): string[] {
 
 /** Expands a word to one string, without splitting or globbing (assignments, redirections, case words). */
 export function expandString(host: ExpandHost, w: Word): string {
-  return expandPieces(host, w).map((p) => p.text).join('');
+  return host.checkString(expandPieces(host, w).map((p) => p.text).join(''));
 }
 
 /** Expands a word into pattern pieces, keeping which text was quoted (case patterns, `${x#…}`). */
@@ -77,6 +81,7 @@ function expandPieces(host: ExpandHost, w: Word): Seg[] {
     const v = partValue(host, part, true);
     if (v.kind === 'list') segs.push({ text: v.values.join(part.k === 'param' && part.name === '*' ? sepOf(host) : ' '), quoted: true });
     else for (const seg of v.segs) segs.push({ text: seg.text, quoted: seg.quoted });
+    host.checkLength(segs.reduce((n, x) => n + x.text.length, 0));
   }
   return segs;
 }
@@ -90,32 +95,42 @@ const one = (text: string, quoted: boolean, split: boolean): PartValue => ({ kin
 function splitWord(host: ExpandHost, w: Word): Field[] {
   const fields: Field[] = [];
   let cur: Field | null = null;
+  let curLength = 0;
   // 'start': nothing since the last non-blank delimiter; 'in': inside a field; 'blank': after a blank delimiter.
   let state: 'start' | 'in' | 'blank' = 'start';
   const ifs = ifsOf(host.state);
   const append = (text: string, quoted: boolean) => {
-    cur ??= { segs: [] };
+    if (!cur) { cur = { segs: [] }; curLength = 0; }
+    curLength += text.length;
+    host.checkLength(curLength);
     cur.segs.push({ text, quoted });
     state = 'in';
   };
   const finish = () => {
-    if (cur) fields.push(cur);
+    if (cur) push(cur);
     cur = null;
   };
+  // Each field costs work too: splitting a long value on every character must not fill memory.
+  const push = (f: Field) => {
+    host.charge(100);
+    fields.push(f);
+  };
   const splitText = (text: string) => {
-    let run = '';
-    for (const c of text) {
-      if (!ifs.includes(c)) { run += c; continue; }
-      if (run) { append(run, false); run = ''; }
+    let start = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i]!;
+      if (!ifs.includes(c)) continue;
+      if (i > start) append(text.slice(start, i), false);
+      start = i + 1;
       if (c === ' ' || c === '\t' || c === '\n') {
         if (state === 'in') { finish(); state = 'blank'; }
       } else {
         if (state === 'in') finish();
-        else if (state === 'start') fields.push({ segs: [{ text: '', quoted: true }] });
+        else if (state === 'start') push({ segs: [{ text: '', quoted: true }] });
         state = 'start';
       }
     }
-    if (run) append(run, false);
+    if (start < text.length) append(text.slice(start), false);
   };
   for (const part of w.parts) {
     const v = partValue(host, part, false);
@@ -137,7 +152,17 @@ function splitWord(host: ExpandHost, w: Word): Field[] {
   return fields;
 }
 
+/**
+ * A part's value. Every character an expansion produces is charged to the run's work budget, so
+ * that a word like `$x$x$x…` with long values stops at the budget rather than filling memory.
+ */
 function partValue(host: ExpandHost, part: WordPart, noSplit: boolean): PartValue {
+  const v = partValueOf(host, part, noSplit);
+  host.charge(v.kind === 'list' ? v.values.reduce((n, x) => n + x.length + 1, 0) : v.segs.reduce((n, x) => n + x.text.length, 0));
+  return v;
+}
+
+function partValueOf(host: ExpandHost, part: WordPart, noSplit: boolean): PartValue {
   const s = host.state;
   switch (part.k) {
     case 'lit': return one(part.text, part.quoted, false);

@@ -129,12 +129,22 @@ export class Shell implements ExpandHost {
     this.run.charge(work);
   }
 
+  checkString(s: string): string {
+    return this.run.checkString(s);
+  }
+
+  checkLength(length: number): void {
+    this.run.checkLength(length);
+  }
+
   /**
    * Reads and runs script text one top-level line at a time, as dash does: aliases and functions
    * defined on a line apply to the lines after it, and a syntax error ends the shell only when its
    * line is reached.
    */
   evalText(text: string, firstLine = 1): number {
+    // Reading a script is work too (a loop can eval a long string again and again).
+    this.run.charge(text.length * 4);
     const parser = Parser.of(text, (name) => this.state.aliases.get(name), firstLine);
     let status = 0;
     this.run.enter();

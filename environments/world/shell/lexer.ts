@@ -1,8 +1,18 @@
 import type { List, ParamOp, Redir, Word, WordPart } from './ast.js';
 import { ShellSyntaxError } from './errors.js';
-import type { Nesting } from './parser.js';
 import { Reader } from './reader.js';
 import { ShellLimit } from './run.js';
+
+/**
+ * How deeply commands and words may nest. Deeper scripts are stopped as a limit before the
+ * parser's own stack runs out (dash, in C, would go deeper; no real shutdown script comes close).
+ */
+export const MAX_NESTING = 150;
+
+/** The nesting depth shared by a parser, its lexer and the parsers of its substitutions. */
+export interface Nesting {
+  depth: number;
+}
 
 export type Op = '&&' | '||' | ';;' | ';' | '&' | '|' | '(' | ')' | Redir['op'];
 
@@ -15,6 +25,11 @@ export type Token =
 const OPERATORS: Op[] = ['<<-', '&&', '||', ';;', '<<', '>>', '<&', '>&', '<>', '>|', ';', '&', '|', '(', ')', '<', '>'];
 const ENDS_WORD = new Set([' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>', '']);
 const SPECIAL_PARAMS = new Set(['@', '*', '#', '?', '-', '$', '!', '0']);
+/** Runs of characters with no special meaning, per reading mode (sticky, for Reader.takeRun). */
+const PLAIN_WORD = /[^ \t\n;&|()<>\\'"$`~]+/y;
+const PLAIN_PARAM = /[^\\'"$`~}]+/y;
+const PLAIN_DQUOTE = /[^\\"$`]+/y;
+const PLAIN_HEREDOC = /[^\\$`]+/y;
 const NAME_START = /[A-Za-z_]/;
 const NAME_CHAR = /[A-Za-z0-9_]/;
 
@@ -122,7 +137,7 @@ export class Lexer {
    * unquoted characters that end it ('' is the end of input).
    */
   readWord(mode: Mode, ends: Set<string>, inParam: ParamCtx | null = null): Word {
-    if (++this.nest.depth > 150) throw new ShellLimit('stopped: words nested more than 150 deep');
+    if (++this.nest.depth > MAX_NESTING) throw new ShellLimit(`stopped: words nested more than ${MAX_NESTING} deep`);
     try {
       return this.readWordAt(mode, ends, inParam);
     } finally {
@@ -156,6 +171,9 @@ export class Lexer {
       if (mode === 'word' && !inParam && ends.has(c)) break;
       if (inParam && mode === 'word' && c === '}') break;
       if (mode === 'dquote' && c === '"') break;
+      // Characters with no special meaning here are taken as one run.
+      const plain = r.takeRun(mode === 'dquote' ? PLAIN_DQUOTE : mode === 'heredoc' ? PLAIN_HEREDOC : inParam ? PLAIN_PARAM : PLAIN_WORD);
+      if (plain) { lit(plain, quotedHere); raw += plain; continue; }
       if (c === '\\') {
         r.next();
         const d = r.peek();

@@ -1,16 +1,8 @@
 import type { Assign, Command, List, Redir, Word } from './ast.js';
 import { ShellSyntaxError } from './errors.js';
-import { Lexer, plainText, type Op, type Token } from './lexer.js';
+import { Lexer, MAX_NESTING, plainText, type Nesting, type Op, type Token } from './lexer.js';
 import { Reader } from './reader.js';
 import { ShellLimit } from './run.js';
-
-/** How deeply commands and words may nest: deeper scripts are refused before the parser's own stack runs out. */
-export const MAX_NESTING = 150;
-
-/** The nesting depth shared by a parser, its lexer and the parsers of its substitutions. */
-export interface Nesting {
-  depth: number;
-}
 
 const KEYWORDS = ['!', 'case', 'do', 'done', 'elif', 'else', 'esac', 'fi', 'for', 'if', 'in', 'then', 'until', 'while', '{', '}'] as const;
 type Keyword = (typeof KEYWORDS)[number];
@@ -107,7 +99,7 @@ export class Parser {
     }
   }
 
-  /** All of a text (for `…` and eval-free uses): every line in order. */
+  /** All of a text at once (the inside of a `…` substitution, which dash parses whole). */
   wholeText(): List {
     const items: List['items'] = [];
     for (let l = this.next(); l; l = this.next()) items.push(...l.items);

@@ -15,6 +15,11 @@ export class Reader {
 
   /** The character `k` places ahead, or '' past the end. */
   peek(k = 0): string {
+    if (this.frames.length === 1) {
+      // The common case (no alias being read): straight into the script's text.
+      const f = this.frames[0]!;
+      return f.text[f.pos + k] ?? '';
+    }
     for (let i = this.frames.length - 1; i >= 0; i--) {
       const f = this.frames[i]!;
       const left = f.text.length - f.pos;
@@ -45,6 +50,21 @@ export class Reader {
 
   get atEnd(): boolean {
     return this.peek() === '';
+  }
+
+  /**
+   * Reads at once the run of characters that the sticky pattern `re` matches, when no alias is
+   * being read (a fast path for long plain words; returns '' otherwise).
+   */
+  takeRun(re: RegExp): string {
+    if (this.frames.length !== 1) return '';
+    const f = this.frames[0]!;
+    re.lastIndex = f.pos;
+    const m = re.exec(f.text);
+    if (!m) return '';
+    f.pos += m[0].length;
+    for (let i = m[0].indexOf('\n'); i >= 0; i = m[0].indexOf('\n', i + 1)) this.line++;
+    return m[0];
   }
 
   /** Reads the base text up to and including the next newline (for here-document bodies). */

@@ -3,9 +3,10 @@ import type { VirtualFs } from './vfs.js';
 
 /**
  * Bounds on one run, so that no script can keep the simulation busy: `while true; do :; done`
- * ends after `steps` commands, `f() { f; }; f` after `depth` nested calls, `x=$x$x` in a loop
- * when a string passes `stringChars`. A run that hits one is stopped as a real session would stop
- * a hung script (see `ShellLimit`).
+ * ends after `steps` commands, `x='eval "$x"'; eval "$x"` after `depth` nested evaluations,
+ * `x=$x$x` in a loop when a string passes `stringChars`. A run that hits one is stopped as a real
+ * session would stop a hung script (see `ShellLimit`). Function recursion past `functionDepth` is
+ * instead dash's own fatal error.
  */
 export interface RunLimits {
   /** Commands, loop iterations and function calls. */
@@ -65,8 +66,12 @@ export class Run {
 
   /** Checks the length of a string the run is about to keep. */
   checkString(s: string): string {
-    if (s.length > this.limits.stringChars) throw new ShellLimit(`stopped: a string grew past ${this.limits.stringChars} characters`);
+    this.checkLength(s.length);
     return s;
+  }
+
+  checkLength(length: number): void {
+    if (length > this.limits.stringChars) throw new ShellLimit(`stopped: a string grew past ${this.limits.stringChars} characters`);
   }
 
   /** Simulated time spent in `sleep`. */

@@ -40,6 +40,13 @@ describe('the simulated system', () => {
     expect(run(`${'('.repeat(5000)}true${')'.repeat(5000)}`).limit).toContain('nested more than');
     expect(run(`x=${'${x:-'.repeat(5000)}a${'}'.repeat(5000)}`).limit).toContain('nested more than');
     expect(run('x=$(printf "%0900000d" 0); while :; do y=${x%%*1}; done').limit).toBe('stopped after too much work');
+    // Long values joined, split, reused or re-read stop at the string or work limits, quickly.
+    for (const big of [
+      `x=$(printf "%0900000d" 0)\necho ${'$x'.repeat(200)}`,
+      `x=$(printf "%0900000d" 0)\nprintf "${'%s'.repeat(300)}" ${'"$x" '.repeat(300)}`,
+      'x=$(printf "%0900000d" 0); IFS=0; while :; do set -- $x; done',
+      'x=$(printf "%0900000d" 0); while :; do eval "y=\\"$x\\""; done',
+    ]) expect(run(big).limit).toMatch(/string grew past|too much work/);
     const long = run('while :; do echo "a line of output"; done');
     expect(long.output.length).toBe(DEFAULT_LIMITS.outputChars);
   });

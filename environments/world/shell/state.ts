@@ -83,7 +83,8 @@ export class ShellState {
     s.traps = new Map([...this.traps].filter(([, action]) => action === ''));
     s.cwd = this.cwd;
     s.fds = new Map(this.fds);
-    s.locals = [];
+    // A subshell inside a function is still in it (`local` works there); its frames are copies.
+    s.locals = this.locals.map((frame) => new Map(frame));
     s.loopDepth = this.loopDepth;
     s.funcDepth = this.funcDepth;
     s.line = this.line;

@@ -41,7 +41,7 @@ export function resolvePath(cwd: string, path: string): string {
 }
 
 export class VirtualFs {
-  /** Files written during the run, by absolute path (null = removed by an overwrite that failed; unused). */
+  /** Files written during the run, by absolute path. */
   private readonly scratch = new Map<string, string>();
 
   constructor(private readonly world: Readonly<Record<string, FileView>>) {}
