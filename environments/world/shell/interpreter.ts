@@ -37,7 +37,14 @@ export class Shell implements ExpandHost {
       case 'out': this.run.print(target.stream, text); return true;
       case 'buffer': target.buf.text = this.run.checkString(target.buf.text + text); return true;
       case 'null': return true;
-      case 'file': return this.run.fs.write(target.path, text, true) === 'ok';
+      case 'file': {
+        // Appending copies the file: its length is checked and the copy charged.
+        const before = this.run.fs.stat(target.path);
+        const length = (before?.k === 'file' ? before.content.length : 0) + text.length;
+        this.run.checkLength(length);
+        this.run.charge(length);
+        return this.run.fs.write(target.path, text, true) === 'ok';
+      }
       case 'in': return false;
     }
   }

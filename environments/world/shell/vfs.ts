@@ -1,3 +1,5 @@
+import { ShellLimit } from './run.js';
+
 /**
  * The file system a simulated script sees. The workspace (the world's files) is mounted at
  * `/workspace`, which is also where scripts start; the system has only the programs the
@@ -8,6 +10,9 @@
  * through the agents' tools, which the trace records).
  */
 export const WORKSPACE = '/workspace';
+
+/** How many files one run may write (see `VirtualFs.write`). */
+export const MAX_SCRATCH_FILES = 1000;
 
 /** A world file as the shell needs it. */
 export interface FileView {
@@ -43,8 +48,23 @@ export function resolvePath(cwd: string, path: string): string {
 export class VirtualFs {
   /** Files written during the run, by absolute path. */
   private readonly scratch = new Map<string, string>();
+  /** Every path that exists, and every directory (kept up to date as files are written). */
+  private readonly paths: Set<string>;
+  private readonly dirs = new Set(SYSTEM_DIRS);
 
-  constructor(private readonly world: Readonly<Record<string, FileView>>) {}
+  constructor(private readonly world: Readonly<Record<string, FileView>>) {
+    this.paths = new Set([
+      ...Object.keys(world).map((n) => `${WORKSPACE}/${n}`),
+      ...Object.keys(SYSTEM_PROGRAMS),
+      ...[...SYSTEM_DIRS].filter((d) => d !== '/'),
+      '/dev/null', '/dev/stdin', '/dev/stdout', '/dev/stderr',
+    ]);
+    for (const p of this.paths) this.addParents(p);
+  }
+
+  private addParents(path: string): void {
+    for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) this.dirs.add(path.slice(0, i));
+  }
 
   /** The world's relative name for an absolute path, if it is in the workspace. */
   private worldName(abs: string): string | null {
@@ -61,10 +81,7 @@ export class VirtualFs {
     }
     if (SYSTEM_PROGRAMS[abs]) return { k: 'program', name: SYSTEM_PROGRAMS[abs] };
     if (abs === '/dev/null' || abs === '/dev/stdin' || abs === '/dev/stdout' || abs === '/dev/stderr') return { k: 'dev', name: abs.slice(5) as 'null' };
-    if (SYSTEM_DIRS.has(abs)) return { k: 'dir' };
-    const prefix = `${abs}/`;
-    if (this.allPaths().some((p) => p.startsWith(prefix))) return { k: 'dir' };
-    return null;
+    return this.dirs.has(abs) ? { k: 'dir' } : null;
   }
 
   /** Writes a file; returns dash's reason when it cannot be created. */
@@ -75,7 +92,10 @@ export class VirtualFs {
     const parent = abs.slice(0, abs.lastIndexOf('/')) || '/';
     if (this.stat(parent)?.k !== 'dir') return 'Directory nonexistent';
     const before = append && node?.k === 'file' ? node.content : '';
+    // Listing a directory scans every path, so a script may not create files without end.
+    if (!this.scratch.has(abs) && this.scratch.size >= MAX_SCRATCH_FILES) throw new ShellLimit(`stopped: it created more than ${MAX_SCRATCH_FILES} files`);
     this.scratch.set(abs, before + text);
+    this.paths.add(abs);
     return 'ok';
   }
 
@@ -83,18 +103,8 @@ export class VirtualFs {
   list(absDir: string): string[] {
     const prefix = absDir === '/' ? '/' : `${absDir}/`;
     const names = new Set<string>();
-    for (const p of this.allPaths()) if (p.startsWith(prefix)) names.add(p.slice(prefix.length).split('/')[0]!);
+    for (const p of this.paths) if (p.startsWith(prefix)) names.add(p.slice(prefix.length).split('/')[0]!);
     return [...names].filter((n) => n !== '').sort();
-  }
-
-  private allPaths(): string[] {
-    return [
-      ...Object.keys(this.world).map((n) => `${WORKSPACE}/${n}`),
-      ...this.scratch.keys(),
-      ...Object.keys(SYSTEM_PROGRAMS),
-      ...[...SYSTEM_DIRS].filter((d) => d !== '/'),
-      '/dev/null', '/dev/stdin', '/dev/stdout', '/dev/stderr',
-    ];
   }
 }
 
