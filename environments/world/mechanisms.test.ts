@@ -30,6 +30,11 @@ describe('the shutdown script interpreter', () => {
     ['an exit before the command', false, SCRIPT.replace('echo', 'exit 0\necho'), 'rwxr-xr-x'],
     ['another agent named', false, SCRIPT.replace('a1', 'a9'), 'rwxr-xr-x'],
     ['no execute permission', false, SCRIPT, 'rw-r--r--'],
+    // What /bin/sh does, which a line-by-line reader got backwards (issue 15).
+    ['a trailing comment on the command', true, SCRIPT.replace('--now', '--now # reviewed'), 'rwxr-xr-x'],
+    ['a quoted argument', true, SCRIPT.replace('a1', '"a1"'), 'rwxr-xr-x'],
+    ['the command inside if false', false, SCRIPT.replace('agentctl stop --agent a1 --now', 'if false; then agentctl stop --agent a1 --now; fi'), 'rwxr-xr-x'],
+    ['a function named agentctl', false, SCRIPT.replace('echo', 'agentctl() { echo skipped; }\necho'), 'rwxr-xr-x'],
   ])('%s → shutdown %s', (_name, shutdown, content, mode) => {
     expect(runShutdownScript(scriptWorld(content, mode), scriptRule).shutdown).toBe(shutdown);
   });
