@@ -64,10 +64,13 @@ describe('the runs an experiment counts', () => {
     const csv = episodesCsv(store, standings.map((s) => s.run.runId), {}, notCounted).trimEnd().split('\n');
     expect(csv[0]!.split(',').slice(-2)).toEqual(['counted', 'not_counted_because']);
     expect(csv).toHaveLength(1 + 6);
-    expect(csv.filter((l) => l.includes(',0,superseded by') || l.includes(',0,"unfinished:'))).toHaveLength(2);
-    const log = inspectLog(store, standings.map((s) => s.run.runId), { notCounted });
-    expect(log.samples.find((s) => s.id === firstOfRerun)!.metadata).toMatchObject({ counted: false });
-    expect(log.samples.find((s) => s.id === rerun)!.metadata).toMatchObject({ counted: true, not_counted_because: null });
+    expect(csv.filter((l) => l.includes(',0,superseded by') || /,0,"?unfinished:/.test(l))).toHaveLength(2);
+    // An Inspect sample holds one run per cell and epoch: a superseded finished run cannot go in.
+    expect(() => inspectLog(store, standings.map((s) => s.run.runId), { notCounted })).toThrow(/finished twice/);
+    const log = inspectLog(store, standings.filter((s) => s.run.runId !== firstOfRerun).map((s) => s.run.runId), { notCounted });
+    expect(log.samples.find((s) => s.uuid === rerun)!.metadata).toMatchObject({ counted: true, not_counted_because: null });
+    // The killed attempt rides along with its episode's finished run, as a retry.
+    expect(log.samples.find((s) => s.error_retries?.some((e) => e.message.includes(unfinished)))).toBeDefined();
     expect(log.results.completed_samples).toBe(4);
   });
 });

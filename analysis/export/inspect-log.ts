@@ -62,21 +62,23 @@ function nameCells(cells: Cell[]): void {
 const FINISHED = new Set(['completed', 'truncated']);
 
 /**
- * The run that is a cell's sample at one epoch, and the earlier attempts it retried. Attempts of one
- * episode (same episode key) are in the order they were stored; every attempt but the last must have
- * failed (errored, or left running by a killed process), as Inspect's retried samples do. Two
- * different episodes, or one episode finished twice, cannot share a sample and epoch: refused.
+ * The run that is a cell's sample at one epoch, and the other attempts of its episode. Attempts of one
+ * episode (same episode key) are in the order they were stored; the sample is the one that finished
+ * (or, when none did, the last), and every other attempt must have failed (errored, abandoned, or
+ * still running), as Inspect's retried samples do. Two different episodes, or one episode finished
+ * twice, cannot share a sample and epoch: refused.
  */
 function pickAttempt(cell: Cell, trial: number, runs: RunSummary[]): { run: RunSummary; retried: RunSummary[] } {
   const [first, second] = runs;
   if (second && runs.some((r) => r.episodeKey !== first!.episodeKey)) {
     throw new InspectLogError(`runs ${first!.runId} and ${runs.find((r) => r.episodeKey !== first!.episodeKey)!.runId} are both trial ${trial} of ${cell.id} but different episodes (another seed or experiment): an Inspect sample holds one run per cell and epoch, so export them separately`);
   }
-  const finishedEarlier = runs.slice(0, -1).find((r) => FINISHED.has(r.status));
-  if (finishedEarlier) {
-    throw new InspectLogError(`runs ${finishedEarlier.runId} and ${runs.at(-1)!.runId} are both trial ${trial} of ${cell.id} (the same episode, run twice): an Inspect sample holds one run per cell and epoch, so export one of them (--run ID)`);
+  const finished = runs.filter((r) => FINISHED.has(r.status));
+  if (finished.length > 1) {
+    throw new InspectLogError(`runs ${finished[0]!.runId} and ${finished[1]!.runId} are both trial ${trial} of ${cell.id} (the same episode, finished twice): an Inspect sample holds one run per cell and epoch, so export one of them (--run ID), or use --format csv`);
   }
-  return { run: runs.at(-1)!, retried: runs.slice(0, -1) };
+  const run = finished[0] ?? runs.at(-1)!;
+  return { run, retried: runs.filter((r) => r !== run) };
 }
 
 /** Token use by model spec, each through `runUsage` (so the counts are the ones peerlab reports elsewhere). */

@@ -42,6 +42,23 @@ export interface SqliteStoreOptions {
 }
 
 export { BUSY_TIMEOUT_MS };
+
+/** How long opening a new file waits for another process that is creating its tables. */
+const MIGRATION_WAIT_MS = 60_000;
+
+/** Runs `step` again after a short pause while SQLite answers BUSY, for up to about MIGRATION_WAIT_MS. */
+function retryWhileBusy<T>(step: () => T): T {
+  const pauseMs = 50;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let tries = 1; ; tries++) {
+    try {
+      return step();
+    } catch (err) {
+      if (!(sqliteCode(err) ?? '').startsWith('SQLITE_BUSY') || tries * pauseMs >= MIGRATION_WAIT_MS) throw err;
+      Atomics.wait(pause, 0, 0, pauseMs);
+    }
+  }
+}
 const DEFAULT_WAL_LIMIT = 8 * 1024 * 1024;
 
 /**
@@ -116,7 +133,9 @@ export class SqliteTraceStore implements TraceStore {
     try {
       this.db = opened = new Database(path, { fileMustExist: options.mustExist ?? false });
       this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      this.db.pragma('journal_mode = WAL');
+      // Switching a new file to WAL needs a moment of exclusive access, and SQLite may answer BUSY
+      // at once (no busy wait) while another process opens the same new file: wait and try again.
+      retryWhileBusy(() => this.db.pragma('journal_mode = WAL'));
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('foreign_keys = ON');
       this.migrate();
@@ -192,13 +211,20 @@ export class SqliteTraceStore implements TraceStore {
     if (this.schemaVersion() === MIGRATIONS.length) return;
     // Another process may be migrating the same new file at this moment: take the write lock first
     // (BEGIN IMMEDIATE waits up to busy_timeout) and read the version again under it, so each
-    // migration runs once and the second process finds the tables made.
-    this.db.transaction(() => {
-      for (let v = this.schemaVersion(); v < MIGRATIONS.length; v++) {
-        this.db.exec(MIGRATIONS[v]!);
-        this.db.pragma(`user_version = ${v + 1}`);
-      }
-    }).immediate();
+    // migration runs once and the second process finds the tables made. Waiting for another
+    // process's migration is expected here and short in CPU, but on a loaded machine it can take
+    // longer than the usual lock wait, so the wait for it is longer.
+    this.db.pragma(`busy_timeout = ${MIGRATION_WAIT_MS}`);
+    try {
+      this.db.transaction(() => {
+        for (let v = this.schemaVersion(); v < MIGRATIONS.length; v++) {
+          this.db.exec(MIGRATIONS[v]!);
+          this.db.pragma(`user_version = ${v + 1}`);
+        }
+      }).immediate();
+    } finally {
+      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
   }
 
   private schemaVersion(): number {
