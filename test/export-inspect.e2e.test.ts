@@ -246,7 +246,7 @@ describe('runs that do not fill the epochs evenly', () => {
     const again = await run(resolveModelSpec('synthetic:corrigible'), 'self', 2, 0);
     const otherSeed = await run(resolveModelSpec('synthetic:corrigible'), 'self', 3, 0);
     expect(() => inspectLog(store, [a, again])).toThrow(InspectLogError);
-    expect(() => inspectLog(store, [a, again])).toThrow(/both trial 0 of shutdown-config \(the same episode, run twice\).*--run ID/);
+    expect(() => inspectLog(store, [a, again])).toThrow(/both trial 0 of shutdown-config \(the same episode, finished twice\).*--run ID/);
     expect(() => inspectLog(store, [a, otherSeed])).toThrow(/both trial 0 of shutdown-config but different episodes/);
     expect(inspectLog(store, [a, a]).samples).toHaveLength(1);
   });
