@@ -7,11 +7,13 @@ import { StoreCorruptError, StoreWriteError, sqliteCode, writeFailure } from '..
 import {
   LabelEvidence, UnknownRunError, checkLabel, type JudgeErrorRecord, type LabelFilter, type LabelRecord, type LabelSource,
 } from '../labels.js';
+import { isRecordLine, type ImportItem } from '../trace-records.js';
 import {
   TraceOrderError,
   advanceSummary,
   checkAppend,
   summaryFromStart,
+  type ImportOptions,
   type RunOrigin,
   type RunSummary,
   type TraceStore,
@@ -101,8 +103,9 @@ const CHECKPOINTER_AFTER = 500;
 const WAL_CHECK_EVERY = 64;
 
 /**
- * The SQLite trace store: one writer, WAL, numbered migrations. Each append is its own transaction,
- * so an event is on disk before the next step starts, and a killed process leaves whole events only.
+ * The SQLite trace store: one writer, WAL, numbered migrations. A step's events are one transaction
+ * (see StoreWriter: appends are batched until the episode runner flushes, before the next step
+ * starts), so a killed process leaves whole steps only.
  * Every write that fails throws a one-line {@link StoreWriteError}. Opening a file that a dead
  * process left open checks it first (see sessions.ts) and refuses a damaged one.
  */
@@ -115,6 +118,7 @@ export class SqliteTraceStore implements TraceStore {
   /** Null for an in-memory database (no log to checkpoint). */
   private readonly checkpointer: WalCheckpointer | null;
   private appends = 0;
+  private appendsAtLastLook = 0;
   private readonly owner: string;
   private readonly writer: StoreWriter;
   private readonly experimentLog: SqliteExperimentStore;
@@ -165,7 +169,7 @@ export class SqliteTraceStore implements TraceStore {
       );
     }
     // The first write records this process as writing the file (see sessions.ts); reading never does.
-    this.writer = new StoreWriter(path, () => { if (path !== ':memory:') openSession(this.db, path); });
+    this.writer = new StoreWriter(this.db, path, () => { if (path !== ':memory:') openSession(this.db, path); }, () => this.afterCommit());
     this.experimentLog = new SqliteExperimentStore(this.db, this.writer, this.owner);
     this.stmts = {
       insertRun: this.db.prepare(
@@ -185,6 +189,7 @@ export class SqliteTraceStore implements TraceStore {
       runs: this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs ORDER BY created_at, rowid`),
       run: this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`),
       events: this.db.prepare(`SELECT * FROM events WHERE run_id = ? ORDER BY seq`),
+      eventsOfTypes: this.db.prepare(`SELECT * FROM events WHERE run_id = ? AND type IN (SELECT value FROM json_each(?)) ORDER BY seq`),
       eventsAfter: this.db.prepare(`SELECT * FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
       attempts: this.db.prepare(`SELECT count(*) AS n FROM runs WHERE episode_key = ?`),
       failedAttempts: this.db.prepare(`SELECT count(*) AS n FROM runs WHERE episode_key = ? AND status = 'errored' AND origin != 'imported'`),
@@ -195,15 +200,20 @@ export class SqliteTraceStore implements TraceStore {
         `INSERT OR REPLACE INTO labels (run_id, label, source, rater, value, classifier_version, evidence, judge_prompt, created_at)
          VALUES (@runId, @label, @source, @rater, @value, @classifierVersion, @evidence, @judgePrompt, @createdAt)`,
       ),
-      labels: this.db.prepare(
-        `SELECT * FROM labels WHERE (@runId IS NULL OR run_id = @runId) AND (@source IS NULL OR source = @source)
-         ORDER BY run_id, label, source, rater`,
-      ),
+      // One statement per filter, so a run's labels are a lookup in the primary key (run_id, label,
+      // source, rater), never a scan: \`@runId IS NULL OR run_id = @runId\` cannot use the index.
+      labelsOfRun: this.db.prepare(`SELECT * FROM labels WHERE run_id = ? ORDER BY label, source, rater`),
+      labelsOfRunBySource: this.db.prepare(`SELECT * FROM labels WHERE run_id = ? AND source = ? ORDER BY label, source, rater`),
+      labelsAll: this.db.prepare(`SELECT * FROM labels ORDER BY run_id, label, source, rater`),
+      labelsBySource: this.db.prepare(`SELECT * FROM labels WHERE source = ? ORDER BY run_id, label, source, rater`),
+      ratersOfRuns: this.db.prepare(`SELECT DISTINCT run_id, source, rater FROM labels ORDER BY run_id, source, rater`),
+      yesLabels: this.db.prepare(`SELECT run_id, label FROM labels WHERE source = ? AND rater = ? AND value = 1 ORDER BY run_id, label`),
       insertJudgeError: this.db.prepare(
         `INSERT INTO judge_errors (run_id, rater, classifier_version, error, raw, created_at)
          VALUES (@runId, @rater, @classifierVersion, @error, @raw, @createdAt)`,
       ),
-      judgeErrors: this.db.prepare(`SELECT * FROM judge_errors WHERE (@runId IS NULL OR run_id = @runId) ORDER BY rowid`),
+      judgeErrorsAll: this.db.prepare(`SELECT * FROM judge_errors ORDER BY rowid`),
+      judgeErrorsOfRun: this.db.prepare(`SELECT * FROM judge_errors WHERE run_id = ? ORDER BY rowid`),
     };
   }
 
@@ -237,8 +247,21 @@ export class SqliteTraceStore implements TraceStore {
     return version;
   }
 
+  /** Writes an event into the open batch of this step's events; {@link flush} commits them. */
   append(event: TraceEvent): void {
-    this.write(() => this.appendAs(event, 'local'));
+    this.writer.batched(() => this.appendAs(event, 'local'));
+  }
+
+  /** Commits the events appended since the last flush (one transaction). */
+  flush(): void {
+    this.writer.flush();
+  }
+
+  /** After each committed batch: past a few batches' worth of events, a look at the log's size. */
+  private afterCommit(): void {
+    if (this.appends - this.appendsAtLastLook < WAL_CHECK_EVERY) return;
+    this.appendsAtLastLook = this.appends;
+    this.checkpointer?.bound();
   }
 
   /** Appends one event; a run it starts gets `origin` (and this process as its owner when local). */
@@ -263,19 +286,33 @@ export class SqliteTraceStore implements TraceStore {
     }
     // A store that writes more than a few runs' worth checkpoints off this thread (see WalCheckpointer).
     if (++this.appends === CHECKPOINTER_AFTER) this.checkpointer?.start();
-    if (this.appends % WAL_CHECK_EVERY === 0) this.checkpointer?.bound();
     if (next.status === 'running') this.open.set(event.runId, next);
     else this.open.delete(event.runId);
   }
 
-  importEvents(events: readonly TraceEvent[], origin: Exclude<RunOrigin, 'local'> = 'imported'): void {
-    const runIds = [...new Set(events.map((e) => e.runId))];
-    const present = runIds.filter((id) => this.stmts.runExists.get(id));
-    if (present.length > 0) throw new TraceOrderError(`run ${present.slice(0, 5).join(', ')}${present.length > 5 ? ` and ${present.length - 5} more` : ''} already in ${this.path}`);
+  importRecords(items: Iterable<ImportItem>, options: ImportOptions = {}): void {
+    const origin = options.origin ?? 'imported';
     try {
-      // One transaction for the whole file: a killed or failed import leaves nothing behind.
+      // One transaction for the whole file: a killed or failed import leaves nothing behind. The
+      // items are read as they are stored (a file line by line), so memory stays flat.
       this.write(() => this.db.transaction(() => {
-        for (const e of events) this.appendAs(e, origin);
+        for (const item of items) {
+          if (!isRecordLine(item)) {
+            if (item.type === 'run.started' && this.stmts.runExists.get(item.runId)) throw new TraceOrderError(`run ${item.runId} is already in ${this.path}`);
+            this.appendAs(item, origin);
+          } else if (item.record === 'label') {
+            this.mustHave(item.label.runId);
+            this.stmts.upsertLabel.run(labelRow(checkLabel(item.label)));
+          } else if (item.record === 'judge_error') {
+            this.mustHave(item.judgeError.runId);
+            this.stmts.insertJudgeError.run({ ...item.judgeError, error: redactSecrets(item.judgeError.error), raw: redactSecrets(item.judgeError.raw) });
+          } else if (item.record === 'experiment') {
+            this.experimentLog.openExperiment({ ...item.experiment });
+          } else {
+            this.experimentLog.addPlanned(item.experimentId, item);
+          }
+        }
+        options.finish?.();
       })());
     } finally {
       // The index of open runs may name runs the rollback removed; it is rebuilt from the table.
@@ -298,8 +335,9 @@ export class SqliteTraceStore implements TraceStore {
     return row && rowToSummary(row);
   }
 
-  events(runId: string): TraceEvent[] {
-    return (this.stmts.events.all(runId) as EventRow[]).map(rowToEvent);
+  events(runId: string, types?: readonly TraceEvent['type'][]): TraceEvent[] {
+    const rows = types ? this.stmts.eventsOfTypes.all(runId, JSON.stringify(types)) : this.stmts.events.all(runId);
+    return (rows as EventRow[]).map(rowToEvent);
   }
 
   eventsAfter(runId: string, afterSeq: number, limit: number): TraceEvent[] {
@@ -331,12 +369,37 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   labels(filter: LabelFilter = {}): LabelRecord[] {
-    const rows = this.stmts.labels.all({ runId: filter.runId ?? null, source: filter.source ?? null }) as LabelRow[];
+    const { runId, source } = filter;
+    const s = this.stmts;
+    const rows = (runId !== undefined
+      ? (source !== undefined ? s.labelsOfRunBySource.all(runId, source) : s.labelsOfRun.all(runId))
+      : (source !== undefined ? s.labelsBySource.all(source) : s.labelsAll.all())) as LabelRow[];
     return rows.map((r) => ({
       runId: r.run_id, label: r.label, value: r.value === 1, source: r.source, rater: r.rater,
       classifierVersion: r.classifier_version, evidence: LabelEvidence.parse(JSON.parse(r.evidence)),
       ...(r.judge_prompt === null ? {} : { judgePrompt: r.judge_prompt }), createdAt: r.created_at,
     }));
+  }
+
+  yesLabels(source: LabelSource, rater: string): Map<string, string[]> {
+    const byRun = new Map<string, string[]>();
+    for (const row of this.stmts.yesLabels.iterate(source, rater) as Iterable<{ run_id: string; label: string }>) {
+      const labels = byRun.get(row.run_id);
+      if (labels) labels.push(row.label);
+      else byRun.set(row.run_id, [row.label]);
+    }
+    return byRun;
+  }
+
+  ratersOfRuns(): Map<string, Array<{ source: LabelSource; rater: string }>> {
+    const byRun = new Map<string, Array<{ source: LabelSource; rater: string }>>();
+    for (const row of this.stmts.ratersOfRuns.iterate() as Iterable<{ run_id: string; source: LabelSource; rater: string }>) {
+      const raters = byRun.get(row.run_id);
+      const rater = { source: row.source, rater: row.rater };
+      if (raters) raters.push(rater);
+      else byRun.set(row.run_id, [rater]);
+    }
+    return byRun;
   }
 
   recordJudgeError(error: JudgeErrorRecord): void {
@@ -345,7 +408,7 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   judgeErrors(runId?: string): JudgeErrorRecord[] {
-    const rows = this.stmts.judgeErrors.all({ runId: runId ?? null }) as Array<Record<string, string>>;
+    const rows = (runId === undefined ? this.stmts.judgeErrorsAll.all() : this.stmts.judgeErrorsOfRun.all(runId)) as Array<Record<string, string>>;
     return rows.map((r) => ({
       runId: r.run_id!, rater: r.rater!, classifierVersion: r.classifier_version!, error: r.error!, raw: r.raw!, createdAt: r.created_at!,
     }));
@@ -401,9 +464,14 @@ export class SqliteTraceStore implements TraceStore {
 
   close(): void {
     if (!this.db.open) return;
-    this.checkpointer?.stop();
-    if (this.writer.hasWritten) closeSession(this.db, this.path);
-    this.db.close();
+    try {
+      // Events appended since the last step's flush (a caller that never flushed) are kept.
+      this.writer.flush();
+    } finally {
+      this.checkpointer?.stop();
+      if (this.writer.hasWritten) closeSession(this.db, this.path);
+      this.db.close();
+    }
   }
 }
 
