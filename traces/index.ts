@@ -14,3 +14,4 @@ export { fileLines, readTraceFile, MAX_LINE_BYTES, type FileLine } from './trace
 export { eventDifference, firstDifference, carriesWorldHash, type TraceDifference, type SideNames } from './compare-events.js';
 export { eventSummary } from './event-summary.js';
 export { registerSecret, redactSecrets, redactDeep, REDACTED } from './secrets.js';
+export { mergeDatabases, MergeConflictError, type MergeSummary } from './sqlite/merge.js';
