@@ -12,6 +12,7 @@ import { isRecordLine, type ImportItem } from './trace-records.js';
 import {
   TraceOrderError,
   advanceSummary,
+  isCountedResult,
   checkAppend,
   summaryFromStart,
   type ImportOptions,
@@ -68,6 +69,11 @@ export class MemoryTraceStore implements TraceStore {
 
   eventsAfter(runId: string, afterSeq: number, limit: number): TraceEvent[] {
     return structuredClone((this.eventsByRun.get(runId) ?? []).filter((e) => e.seq > afterSeq).slice(0, limit));
+  }
+
+  unlabelledResults(source: LabelSource, rater: string): RunSummary[] {
+    const labelled = new Set(this.labelRows.filter((l) => l.source === source && l.rater === rater).map((l) => l.runId));
+    return this.runs().filter((r) => isCountedResult(r) && !labelled.has(r.runId));
   }
 
   attempts(episodeKey: string): number {

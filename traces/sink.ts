@@ -1,7 +1,7 @@
 import type { EventOf, TraceEvent } from './events.schema.js';
 import type { ElicitationStore } from './elicitations.js';
 import type { ExperimentStore } from './experiments.js';
-import type { LabelStore } from './labels.js';
+import type { LabelSource, LabelStore } from './labels.js';
 import type { ResponseCache } from './response-cache.js';
 import type { ImportItem } from './trace-records.js';
 
@@ -91,6 +91,12 @@ export interface TraceStore extends TraceSink, LabelStore, ExperimentStore {
    */
   importRecords(items: Iterable<ImportItem>, options?: ImportOptions): void;
 
+  /**
+   * Runs that can stand as results (finished, made here or adopted) but have no label from this
+   * rater: a process killed between a run's end and its classification leaves one, and so does an
+   * adopted run imported without labels.
+   */
+  unlabelledResults(source: LabelSource, rater: string): RunSummary[];
   /** The cache of remote model answers kept with these traces. */
   responseCache(): ResponseCache;
   /** The stated-preference elicitations kept with these traces. */

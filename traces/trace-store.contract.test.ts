@@ -193,6 +193,21 @@ describe.each([
     store.close();
   });
 
+  it('finds results no rater labelled: a kill between a run\'s end and its labels, or an adopted run without them', () => {
+    const store = make();
+    store.append(started('done'));
+    store.append(ended('done', 1));
+    store.append(started('labelled'));
+    store.append(ended('labelled', 1));
+    store.replaceLabels('labelled', 'rule', 'rules', [label('labelled', 'compliance', true)]);
+    store.append(started('open'));
+    store.importRecords([started('foreign'), ended('foreign', 1)]);
+    store.importRecords([started('mine'), ended('mine', 1)], { origin: 'adopted' });
+    expect(store.unlabelledResults('rule', 'rules').map((r) => r.runId)).toEqual(['done', 'mine']);
+    expect(store.unlabelledResults('judge', 'x').map((r) => r.runId)).toEqual(['done', 'labelled', 'mine']);
+    store.close();
+  });
+
   it('commits appended events at flush; reads see them before', () => {
     const store = make();
     store.append(started('r1'));

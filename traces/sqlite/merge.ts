@@ -104,7 +104,7 @@ function checkInput(db: Database.Database, inputs: readonly string[], index: num
   const sameRun = db.prepare(`SELECT s.run_id FROM src.runs s JOIN main.runs m ON m.run_id = s.run_id LIMIT 1`).get() as { run_id: string } | undefined;
   if (sameRun) {
     const other = holderOf(inputs, index, 'SELECT 1 FROM runs WHERE run_id = ?', sameRun.run_id);
-    throw new MergeConflictError(`run ${sameRun.run_id} is in both ${other} and ${input}: each run must come from one database (was a shard merged twice?)`);
+    throw new MergeConflictError(`run ${sameRun.run_id} is in both ${other} and ${input}: each run must come from one database (a shard given twice, or shards of different N?)`);
   }
   const sameEpisode = db.prepare(`SELECT s.episode_key, s.run_id FROM src.runs s WHERE EXISTS (SELECT 1 FROM main.runs m WHERE m.episode_key = s.episode_key) LIMIT 1`)
     .get() as { episode_key: string; run_id: string } | undefined;

@@ -194,6 +194,9 @@ export class SqliteTraceStore implements TraceStore {
       attempts: this.db.prepare(`SELECT count(*) AS n FROM runs WHERE episode_key = ?`),
       failedAttempts: this.db.prepare(`SELECT count(*) AS n FROM runs WHERE episode_key = ? AND status = 'errored' AND origin != 'imported'`),
       runExists: this.db.prepare(`SELECT 1 FROM runs WHERE run_id = ?`),
+      // isCountedResult, in SQL; each run's labels are probed through the primary key.
+      unlabelledResults: this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE status IN ('completed', 'truncated') AND origin != 'imported'
+        AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.run_id = runs.run_id AND l.source = ? AND l.rater = ?) ORDER BY created_at, rowid`),
       deleteLabels: this.db.prepare(`DELETE FROM labels WHERE run_id = ? AND source = ? AND rater = ?`),
       deleteJudgeErrors: this.db.prepare(`DELETE FROM judge_errors WHERE run_id = ? AND rater = ?`),
       upsertLabel: this.db.prepare(
@@ -342,6 +345,10 @@ export class SqliteTraceStore implements TraceStore {
 
   eventsAfter(runId: string, afterSeq: number, limit: number): TraceEvent[] {
     return (this.stmts.eventsAfter.all(runId, afterSeq, limit) as EventRow[]).map(rowToEvent);
+  }
+
+  unlabelledResults(source: LabelSource, rater: string): RunSummary[] {
+    return (this.stmts.unlabelledResults.all(source, rater) as RunRow[]).map(rowToSummary);
   }
 
   attempts(episodeKey: string): number {
