@@ -67,6 +67,10 @@ export class MemoryTraceStore implements TraceStore {
     return structuredClone(types ? all.filter((e) => types.includes(e.type)) : all);
   }
 
+  *iterateEvents(runId: string): IterableIterator<TraceEvent> {
+    for (const e of this.eventsByRun.get(runId) ?? []) yield structuredClone(e);
+  }
+
   eventsAfter(runId: string, afterSeq: number, limit: number): TraceEvent[] {
     return structuredClone((this.eventsByRun.get(runId) ?? []).filter((e) => e.seq > afterSeq).slice(0, limit));
   }

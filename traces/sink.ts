@@ -73,6 +73,12 @@ export interface TraceStore extends TraceSink, LabelStore, ExperimentStore {
    * types (read through the (run, type) index: what usage and similar summaries need, without the rest).
    */
   events(runId: string, types?: readonly TraceEvent['type'][]): TraceEvent[];
+  /**
+   * A run's events in order, read one at a time (for exports of any size: a run's events need not
+   * fit in memory together). Nothing else may be read from or written to the store until the
+   * iteration ends (SQLite's connection is busy with it).
+   */
+  iterateEvents(runId: string): IterableIterator<TraceEvent>;
   /** Up to `limit` of a run's events with seq above `afterSeq`, in order: a long run read in pages. */
   eventsAfter(runId: string, afterSeq: number, limit: number): TraceEvent[];
   /** How many runs with this episode key exist, of any status and origin (so the next attempt gets a fresh id). */

@@ -71,6 +71,15 @@ describe.each([
     store.close();
   });
 
+  it('reads a run one event at a time, in order', () => {
+    const store = make();
+    const events = [started('r1'), call('r1', 1), ended('r1', 2)];
+    for (const e of events) store.append(e);
+    expect([...store.iterateEvents('r1')]).toEqual(events);
+    expect([...store.iterateEvents('nope')]).toEqual([]);
+    store.close();
+  });
+
   it('reads a run in pages after a seq, in order', () => {
     const store = make();
     const events = [started('r1'), call('r1', 1), call('r1', 2), ended('r1', 3)];

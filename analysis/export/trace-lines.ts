@@ -9,12 +9,12 @@ import { eventToJsonLine, recordToJsonLine, type TraceStore } from '../../traces
 
 /** The events of `runIds`, in the order given, one JSON line each. */
 export function* runTraceLines(store: TraceStore, runIds: readonly string[]): Generator<string> {
-  for (const runId of runIds) for (const event of store.events(runId)) yield eventToJsonLine(event);
+  for (const runId of runIds) for (const event of store.iterateEvents(runId)) yield eventToJsonLine(event);
 }
 
 /**
  * An experiment's export: its record, its planned episodes, then each of `runIds` (the runs it
- * counts) with its events, labels and judge errors. A run's events are read one run at a time.
+ * counts) with its events, labels and judge errors. Events are read one at a time.
  */
 export function* experimentTraceLines(store: TraceStore, experimentId: string, runIds: readonly string[]): Generator<string> {
   const experiment = store.experiment(experimentId);
@@ -23,7 +23,7 @@ export function* experimentTraceLines(store: TraceStore, experimentId: string, r
   yield recordToJsonLine({ record: 'experiment', experiment: record });
   for (const p of store.plannedEpisodes(experimentId)) yield recordToJsonLine({ record: 'planned', experimentId, ...p });
   for (const runId of runIds) {
-    for (const event of store.events(runId)) yield eventToJsonLine(event);
+    for (const event of store.iterateEvents(runId)) yield eventToJsonLine(event);
     for (const label of store.labels({ runId })) yield recordToJsonLine({ record: 'label', label });
     for (const judgeError of store.judgeErrors(runId)) yield recordToJsonLine({ record: 'judge_error', judgeError });
   }

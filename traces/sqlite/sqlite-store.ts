@@ -343,6 +343,10 @@ export class SqliteTraceStore implements TraceStore {
     return (rows as EventRow[]).map(rowToEvent);
   }
 
+  *iterateEvents(runId: string): IterableIterator<TraceEvent> {
+    for (const row of this.stmts.events.iterate(runId) as IterableIterator<EventRow>) yield rowToEvent(row);
+  }
+
   eventsAfter(runId: string, afterSeq: number, limit: number): TraceEvent[] {
     return (this.stmts.eventsAfter.all(runId, afterSeq, limit) as EventRow[]).map(rowToEvent);
   }
