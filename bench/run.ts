@@ -108,9 +108,18 @@ function writeRaw(store: TraceStore, templates: TraceEvent[][], total: number, v
     if (viaRecorder) {
       // Stamps, validates (zod) and appends, as during a run.
       const recorder = new TraceRecorder(store, runId, new SimClock(template[0]!.simTime));
-      for (const e of template) recorder.record(e.actor, e.type, e.payload as never);
+      // Committed as the runner commits: before each model call (after its request) and at the run's end.
+      for (const e of template) {
+        recorder.record(e.actor, e.type, e.payload as never);
+        if (e.type === 'model.request') recorder.commit();
+      }
+      recorder.commit();
     } else {
-      for (const e of template) store.append({ ...e, runId });
+      for (const e of template) {
+        store.append({ ...e, runId });
+        if (e.type === 'model.request') store.flush?.();
+      }
+      store.flush?.();
     }
     written += template.length;
     run += 1;
@@ -274,7 +283,8 @@ async function main(): Promise<void> {
       '- Agent steps are `model.request` events; the time per step is wall time over steps and includes',
       '  the synthetic model itself, the environment machine, schema checks and trace writes.',
       `- Raw writes replay events of real synthetic episodes (about ${fmt(templateEvents)} events a run, every event type`,
-      '  an episode produces) under fresh run ids into a SQLite file (WAL, one transaction per event).',
+      '  an episode produces) under fresh run ids into a SQLite file (WAL), committed as the runner commits: one transaction',
+      '  per step (flushed after each `model.request`) and one at the run\'s end.',
       `- An agent step records about ${fmt(avgEvents / avgSteps, 1)} events; at the \`store.append\` rate above, writing them to SQLite takes about`,
       `  ${fmt((avgEvents / avgSteps) * secPerRawEvent * 1000, 2)} ms of each step (the gap between the two per-step figures).`,
       ...modelCalls.setup,

@@ -149,6 +149,7 @@ const CASES: ReadonlyArray<[string, string[], Record<string, string>?]> = [
   ['merge: input not SQLite', ['merge', 'TMP/not-a-db.db', '--out', 'DB']],
   ['merge: the same input twice', ['merge', 'TMP/empty.db', 'TMP/empty.db', '--out', 'DB']],
   ['merge: --out exists', ['merge', 'TMP/empty.db', '--out', 'TMP/empty.db']],
+  ['merge: --out in a missing directory', ['merge', 'TMP/empty.db', '--out', '/nonexistent/dir/all.db']],
   ['replay: unknown run', ['replay', 'nope', '--verify', '--db', 'TMP/empty.db']],
   ['replay: missing database', ['replay', 'nope', '--db', 'DB']],
   ['fork: unknown run', ['fork', 'nope', '--at', '3', '--db', 'TMP/empty.db']],

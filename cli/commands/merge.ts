@@ -1,4 +1,5 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { settleExperimentStatus } from '../../analysis/index.js';
 import { SqliteTraceStore, mergeDatabases } from '../../traces/index.js';
@@ -22,6 +23,7 @@ export function registerMerge(program: Command, io: Io): void {
     .requiredOption('--out <file>', 'the merged database to write (a new file)')
     .action((inputs: string[], flags: { out: string }) => {
       if (existsSync(flags.out)) throw new UsageError(`--out ${flags.out} exists: merge writes a new database (remove it, or choose another name)`);
+      if (!existsSync(dirname(flags.out) || '.')) throw new UsageError(`--out ${flags.out}: directory ${dirname(flags.out)} does not exist`);
       const tmp = `${flags.out}.tmp-${process.pid}`;
       removeDatabase(tmp);
       let summary;
