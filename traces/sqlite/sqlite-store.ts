@@ -4,9 +4,7 @@ import Database from 'better-sqlite3';
 import { TraceEvent } from '../events.schema.js';
 import type { ExperimentRecord, PlannedEpisode } from '../experiments.js';
 import { StoreCorruptError, StoreWriteError, sqliteCode, writeFailure } from '../store-errors.js';
-import {
-  LabelEvidence, UnknownRunError, checkLabel, type JudgeErrorRecord, type LabelFilter, type LabelRecord, type LabelSource,
-} from '../labels.js';
+import type { JudgeErrorRecord, LabelFilter, LabelRecord, LabelSource } from '../labels.js';
 import { isRecordLine, type ImportItem } from '../trace-records.js';
 import {
   TraceOrderError,
@@ -21,8 +19,8 @@ import {
 import { MIGRATIONS } from './migrations.js';
 import { closeSession, openSession, ownId, recoverAfterDeadProcesses } from './sessions.js';
 import { SqliteExperimentStore } from './sqlite-experiments.js';
+import { SqliteLabelStore } from './sqlite-labels.js';
 import { BUSY_TIMEOUT_MS, StoreWriter } from './writing.js';
-import { redactSecrets } from '../secrets.js';
 import { SqliteResponseCache } from './sqlite-response-cache.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import { SqliteElicitationStore } from './sqlite-elicitations.js';
@@ -122,6 +120,7 @@ export class SqliteTraceStore implements TraceStore {
   private readonly owner: string;
   private readonly writer: StoreWriter;
   private readonly experimentLog: SqliteExperimentStore;
+  private readonly labelLog: SqliteLabelStore;
 
   constructor(readonly path: string, options: SqliteStoreOptions = {}) {
     this.owner = ownId();
@@ -171,6 +170,7 @@ export class SqliteTraceStore implements TraceStore {
     // The first write records this process as writing the file (see sessions.ts); reading never does.
     this.writer = new StoreWriter(this.db, path, () => { if (path !== ':memory:') openSession(this.db, path); }, () => this.afterCommit());
     this.experimentLog = new SqliteExperimentStore(this.db, this.writer, this.owner);
+    this.labelLog = new SqliteLabelStore(this.db, this.writer, path);
     this.stmts = {
       insertRun: this.db.prepare(
         `INSERT INTO runs (run_id, episode_key, scenario, family, model, peer_model, factors, seed, trial,
@@ -197,26 +197,6 @@ export class SqliteTraceStore implements TraceStore {
       // isCountedResult, in SQL; each run's labels are probed through the primary key.
       unlabelledResults: this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE status IN ('completed', 'truncated') AND origin != 'imported'
         AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.run_id = runs.run_id AND l.source = ? AND l.rater = ?) ORDER BY created_at, rowid`),
-      deleteLabels: this.db.prepare(`DELETE FROM labels WHERE run_id = ? AND source = ? AND rater = ?`),
-      deleteJudgeErrors: this.db.prepare(`DELETE FROM judge_errors WHERE run_id = ? AND rater = ?`),
-      upsertLabel: this.db.prepare(
-        `INSERT OR REPLACE INTO labels (run_id, label, source, rater, value, classifier_version, evidence, judge_prompt, created_at)
-         VALUES (@runId, @label, @source, @rater, @value, @classifierVersion, @evidence, @judgePrompt, @createdAt)`,
-      ),
-      // One statement per filter, so a run's labels are a lookup in the primary key (run_id, label,
-      // source, rater), never a scan: \`@runId IS NULL OR run_id = @runId\` cannot use the index.
-      labelsOfRun: this.db.prepare(`SELECT * FROM labels WHERE run_id = ? ORDER BY label, source, rater`),
-      labelsOfRunBySource: this.db.prepare(`SELECT * FROM labels WHERE run_id = ? AND source = ? ORDER BY label, source, rater`),
-      labelsAll: this.db.prepare(`SELECT * FROM labels ORDER BY run_id, label, source, rater`),
-      labelsBySource: this.db.prepare(`SELECT * FROM labels WHERE source = ? ORDER BY run_id, label, source, rater`),
-      ratersOfRuns: this.db.prepare(`SELECT DISTINCT run_id, source, rater FROM labels ORDER BY run_id, source, rater`),
-      yesLabels: this.db.prepare(`SELECT run_id, label FROM labels WHERE source = ? AND rater = ? AND value = 1 ORDER BY run_id, label`),
-      insertJudgeError: this.db.prepare(
-        `INSERT INTO judge_errors (run_id, rater, classifier_version, error, raw, created_at)
-         VALUES (@runId, @rater, @classifierVersion, @error, @raw, @createdAt)`,
-      ),
-      judgeErrorsAll: this.db.prepare(`SELECT * FROM judge_errors ORDER BY rowid`),
-      judgeErrorsOfRun: this.db.prepare(`SELECT * FROM judge_errors WHERE run_id = ? ORDER BY rowid`),
     };
   }
 
@@ -304,11 +284,9 @@ export class SqliteTraceStore implements TraceStore {
             if (item.type === 'run.started' && this.stmts.runExists.get(item.runId)) throw new TraceOrderError(`run ${item.runId} is already in ${this.path}`);
             this.appendAs(item, origin);
           } else if (item.record === 'label') {
-            this.mustHave(item.label.runId);
-            this.stmts.upsertLabel.run(labelRow(checkLabel(item.label)));
+            this.labelLog.importLabel(item.label);
           } else if (item.record === 'judge_error') {
-            this.mustHave(item.judgeError.runId);
-            this.stmts.insertJudgeError.run({ ...item.judgeError, error: redactSecrets(item.judgeError.error), raw: redactSecrets(item.judgeError.raw) });
+            this.labelLog.importJudgeError(item.judgeError);
           } else if (item.record === 'experiment') {
             this.experimentLog.openExperiment({ ...item.experiment });
           } else {
@@ -364,65 +342,31 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   replaceLabels(runId: string, source: LabelSource, rater: string, records: readonly LabelRecord[]): void {
-    this.mustHave(runId);
-    const checked = records.map(checkLabel);
-    this.write(() => this.db.transaction(() => {
-      this.stmts.deleteLabels.run(runId, source, rater);
-      this.stmts.deleteJudgeErrors.run(runId, rater);
-      for (const record of checked) this.stmts.upsertLabel.run(labelRow(record));
-    })());
+    this.labelLog.replaceLabels(runId, source, rater, records);
   }
 
   putLabel(record: LabelRecord): void {
-    this.mustHave(record.runId);
-    const row = labelRow(checkLabel(record));
-    this.write(() => this.stmts.upsertLabel.run(row));
+    this.labelLog.putLabel(record);
   }
 
   labels(filter: LabelFilter = {}): LabelRecord[] {
-    const { runId, source } = filter;
-    const s = this.stmts;
-    const rows = (runId !== undefined
-      ? (source !== undefined ? s.labelsOfRunBySource.all(runId, source) : s.labelsOfRun.all(runId))
-      : (source !== undefined ? s.labelsBySource.all(source) : s.labelsAll.all())) as LabelRow[];
-    return rows.map((r) => ({
-      runId: r.run_id, label: r.label, value: r.value === 1, source: r.source, rater: r.rater,
-      classifierVersion: r.classifier_version, evidence: LabelEvidence.parse(JSON.parse(r.evidence)),
-      ...(r.judge_prompt === null ? {} : { judgePrompt: r.judge_prompt }), createdAt: r.created_at,
-    }));
+    return this.labelLog.labels(filter);
   }
 
   yesLabels(source: LabelSource, rater: string): Map<string, string[]> {
-    const byRun = new Map<string, string[]>();
-    for (const row of this.stmts.yesLabels.iterate(source, rater) as Iterable<{ run_id: string; label: string }>) {
-      const labels = byRun.get(row.run_id);
-      if (labels) labels.push(row.label);
-      else byRun.set(row.run_id, [row.label]);
-    }
-    return byRun;
+    return this.labelLog.yesLabels(source, rater);
   }
 
   ratersOfRuns(): Map<string, Array<{ source: LabelSource; rater: string }>> {
-    const byRun = new Map<string, Array<{ source: LabelSource; rater: string }>>();
-    for (const row of this.stmts.ratersOfRuns.iterate() as Iterable<{ run_id: string; source: LabelSource; rater: string }>) {
-      const raters = byRun.get(row.run_id);
-      const rater = { source: row.source, rater: row.rater };
-      if (raters) raters.push(rater);
-      else byRun.set(row.run_id, [rater]);
-    }
-    return byRun;
+    return this.labelLog.ratersOfRuns();
   }
 
   recordJudgeError(error: JudgeErrorRecord): void {
-    this.mustHave(error.runId);
-    this.write(() => this.stmts.insertJudgeError.run({ ...error, error: redactSecrets(error.error), raw: redactSecrets(error.raw) }));
+    this.labelLog.recordJudgeError(error);
   }
 
   judgeErrors(runId?: string): JudgeErrorRecord[] {
-    const rows = (runId === undefined ? this.stmts.judgeErrorsAll.all() : this.stmts.judgeErrorsOfRun.all(runId)) as Array<Record<string, string>>;
-    return rows.map((r) => ({
-      runId: r.run_id!, rater: r.rater!, classifierVersion: r.classifier_version!, error: r.error!, raw: r.raw!, createdAt: r.created_at!,
-    }));
+    return this.labelLog.judgeErrors(runId);
   }
 
   openExperiment(record: Omit<ExperimentRecord, 'owner'>): ExperimentRecord {
@@ -469,10 +413,6 @@ export class SqliteTraceStore implements TraceStore {
     return this.elicitationLog;
   }
 
-  private mustHave(runId: string): void {
-    if (!this.stmts.runExists.get(runId)) throw new UnknownRunError(`no run ${runId} in ${this.path}`);
-  }
-
   close(): void {
     if (!this.db.open) return;
     try {
@@ -486,18 +426,6 @@ export class SqliteTraceStore implements TraceStore {
   }
 }
 
-interface LabelRow {
-  run_id: string;
-  label: string;
-  source: LabelSource;
-  rater: string;
-  value: number;
-  classifier_version: string;
-  evidence: string;
-  judge_prompt: string | null;
-  created_at: string;
-}
-
 function rowToEvent(row: EventRow): TraceEvent {
   return TraceEvent.parse({
     schemaVersion: row.schema_version,
@@ -508,14 +436,6 @@ function rowToEvent(row: EventRow): TraceEvent {
     type: row.type,
     payload: JSON.parse(row.payload),
   });
-}
-
-function labelRow(r: LabelRecord): Record<string, string | number | null> {
-  return {
-    runId: r.runId, label: r.label, source: r.source, rater: r.rater, value: r.value ? 1 : 0,
-    classifierVersion: r.classifierVersion, evidence: redactSecrets(JSON.stringify(r.evidence)),
-    judgePrompt: r.judgePrompt === undefined ? null : redactSecrets(r.judgePrompt), createdAt: r.createdAt,
-  };
 }
 
 function rowToSummary(row: RunRow): RunSummary {
