@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
@@ -43,19 +43,22 @@ function start(args: string[]): { exited: Promise<number | null>; kill: () => vo
   return { exited, kill: () => child.kill('SIGKILL'), done: () => done };
 }
 
-/** Finished runs in a database another process is writing (0 until its tables exist). */
-function finishedRuns(path: string): number {
+/** Runs in a database another process is writing, whose status is one of `statuses` (0 until its tables exist). */
+function countRuns(path: string, statuses: string[]): number {
   if (!existsSync(path)) return 0;
   let conn: Database.Database | undefined;
   try {
     conn = new Database(path, { readonly: true, fileMustExist: true });
-    return (conn.prepare(`SELECT count(*) AS n FROM runs WHERE status IN ('completed', 'truncated')`).get() as { n: number }).n;
+    return (conn.prepare(`SELECT count(*) AS n FROM runs WHERE status IN (SELECT value FROM json_each(?))`).get(JSON.stringify(statuses)) as { n: number }).n;
   } catch {
     return 0;
   } finally {
     conn?.close();
   }
 }
+const finishedRuns = (path: string) => countRuns(path, ['completed', 'truncated']);
+/** Runs started and not ended (after a kill: the ones it cut off, which the next process marks abandoned). */
+const runsInFlight = (path: string) => countRuns(path, ['running']);
 
 /** The same view of one database's experiment, with what differs by construction (run ids, times, who ran it) left out. */
 async function tables(path: string): Promise<{ amplification: string; revealed: string; cells: string }> {
@@ -76,13 +79,21 @@ describe('an experiment in shards', () => {
     expect({ code: single.code, stderr: single.stderr }).toEqual({ code: 0, stderr: '' });
     experimentId = (JSON.parse(single.stdout) as { experiment: { experimentId: string } }).experiment.experimentId;
 
-    // Shards 0 and 2 run through; shard 1 is killed once it has finished a few episodes, then run again.
+    // Shards 0 and 2 run through; shard 1 is killed in the middle of an episode once it has finished
+    // a few, then run again. A kill can land between two episodes (nothing to cut off): then the
+    // shard starts over from nothing and is killed again, so the rerun below always has a run to abandon.
     const others = [0, 2].map((i) => start(['experiment', 'run', file, '--shard', `${i}/${SHARDS}`, '--db', db(`shard${i}`)]));
-    const killed = start(['experiment', 'run', file, '--shard', `1/${SHARDS}`, '--db', db('shard1')]);
-    while (!killed.done() && finishedRuns(db('shard1')) < 3) await sleep(5);
-    expect(killed.done()).toBe(false);
-    killed.kill();
-    await killed.exited;
+    let cutOff = 0;
+    for (let attempt = 0; attempt < 5 && cutOff === 0; attempt++) {
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${db('shard1')}${suffix}`, { force: true });
+      const killed = start(['experiment', 'run', file, '--shard', `1/${SHARDS}`, '--db', db('shard1')]);
+      while (!killed.done() && !(finishedRuns(db('shard1')) >= 3 && runsInFlight(db('shard1')) > 0)) await sleep(1);
+      expect(killed.done()).toBe(false);
+      killed.kill();
+      await killed.exited;
+      cutOff = runsInFlight(db('shard1'));
+    }
+    expect(cutOff).toBeGreaterThan(0);
     expect(await Promise.all(others.map((o) => o.exited))).toEqual([0, 0]);
     const rerun = await peerlab(['experiment', 'run', file, '--shard', `1/${SHARDS}`, '--db', db('shard1'), '--json']);
     expect({ code: rerun.code, stderr: rerun.stderr }).toEqual({ code: 0, stderr: '' });
