@@ -142,6 +142,9 @@ export class Agent implements EpisodeAgent {
     const recorded = this.o.model instanceof ReplayChatModel ? await this.o.model.nextRecorded(this.messages) : undefined;
     recorder.record(this.id, 'model.request', { agent: this.id, step: this.steps, model: recorded?.model ?? this.o.modelSpec, messageCount: this.messages.length });
     for (const retry of recorded?.retries ?? []) recorder.record(this.id, 'model.retry', { agent: this.id, step: this.steps, ...retry });
+    // The previous step's events (its answer, tool calls and results, what the world did since)
+    // and this request are committed together before the model is asked: one commit a step.
+    recorder.commit();
     if (recorded?.failure !== undefined) throw new Error(recorded.failure);
     const { response, cached, latencyMs } = recorded
       ? { response: recorded.message, cached: false, latencyMs: recorded.latencyMs }

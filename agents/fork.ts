@@ -82,6 +82,7 @@ export async function forkRun(req: ForkRequest): Promise<ForkResult> {
       : `run ${req.runId} does not re-drive up to seq ${req.at}: ${where} (check it with: peerlab replay ${req.runId} --verify)`);
   }
   gate.release();
+  gate.flush();
   return {
     ...result, parent, scenario: scenario.id, model: subject.spec, peerModel: peer?.spec ?? null, factors, seed: p.seed, trial: p.trial,
   };
@@ -142,6 +143,12 @@ class PrefixGate implements TraceSink {
     }
     this.held.push(event);
     if (event.seq >= this.at) this.release();
+  }
+
+  /** Held events wait for the fork point; once through, the target commits as usual. */
+  flush(): void {
+    if (this.failure) throw new ForkDivergence(this.failure.message);
+    if (this.open) this.target.flush?.();
   }
 
   /** Stores the held events (once they all matched) and lets later ones through. */

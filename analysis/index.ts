@@ -22,8 +22,9 @@ export { ExperimentFile, ExperimentModel } from './experiment/experiment.schema.
 export { loadExperimentFile, DEFAULT_EXPERIMENT_FILE } from './experiment/load.js';
 export { runExperiment, checkExperiment, experimentIdOf, type ExperimentProgress, type ExperimentOutcome, type ExperimentRunOptions } from './experiment/run.js';
 export { experimentResults, type CellResult } from './experiment/results.js';
+export { parseShard, shardOf, inShard, shardName, MAX_SHARDS, type Shard } from './experiment/shards.js';
 export {
-  allRunStandings, countedRunIds, experimentRuns, notCountable, type EpisodeRuns, type RunStanding,
+  allRunStandings, countedRunIds, experimentRuns, notCountable, settleExperimentStatus, type EpisodeRuns, type RunStanding,
 } from './experiment/counted-runs.js';
 export { runUsage, pricesOf, type Usage, type Prices } from './experiment/usage.js';
 export { countingCells, COUNTING_NOTE, type Counting } from './experiment/measure.js';
@@ -47,7 +48,9 @@ export {
   type AmountCurve, type SeriesRate, type Equivalent, type TransitivityReport,
 } from './utilities/index.js';
 export { compareUtilities, spearman, pearson, type Comparison, type ComparedOutcome, type ComparedRate } from './utilities/index.js';
-export { episodesCsv } from './export/episodes-csv.js';
+export { episodesCsvLines } from './export/episodes-csv.js';
+export { runTraceLines, experimentTraceLines } from './export/trace-lines.js';
+export { importTraceFile, type ImportSummary } from './export/import-trace.js';
 export { experimentFindings, type Findings, type RevealedOfModel, type StatedOfModel } from './report/findings.js';
 export { experimentSummary, syntheticBanner, type Summary, type SummaryInput } from './report/summary.js';
 export { htmlReport, type HtmlReportOptions } from './report/html-report.js';

@@ -1,7 +1,7 @@
 import { ExperimentError, StatsInputError, UtilitiesInputError } from '../analysis/index.js';
 import { ForkError, ModelSpecError, PersonaError, ReplayError, ScriptError } from '../agents/index.js';
 import { FactorError, ScenarioError, TemplateError } from '../environments/index.js';
-import { ExperimentBusyError, StoreCorruptError, StoreOpenError, StoreWriteError, TraceImportError } from '../traces/index.js';
+import { ExperimentBusyError, MergeConflictError, StoreCorruptError, StoreOpenError, StoreWriteError, TraceImportError } from '../traces/index.js';
 
 /** A mistake in how the command was called: reported as one line, exit code 2. */
 export class UsageError extends Error {}
@@ -12,7 +12,7 @@ export class UsageError extends Error {}
  */
 export class CheckFailed extends Error {}
 
-const INPUT_ERRORS = [UsageError, ReplayError, ForkError, ExperimentError, StatsInputError, UtilitiesInputError, ModelSpecError, PersonaError, ScriptError, FactorError, ScenarioError, TemplateError, StoreOpenError, TraceImportError];
+const INPUT_ERRORS = [UsageError, ReplayError, ForkError, ExperimentError, StatsInputError, UtilitiesInputError, ModelSpecError, PersonaError, ScriptError, FactorError, ScenarioError, TemplateError, StoreOpenError, TraceImportError, MergeConflictError];
 
 /** Whether an error is the user's input being wrong (as opposed to a bug or an outage). */
 export function isInputError(err: unknown): err is Error {

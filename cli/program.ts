@@ -6,6 +6,7 @@ import { registerExperiments } from './commands/experiment.js';
 import { registerExport } from './commands/export.js';
 import { registerFork } from './commands/fork.js';
 import { registerLabelCommands } from './commands/labels.js';
+import { registerMerge } from './commands/merge.js';
 import { registerRun } from './commands/run.js';
 import { registerReadCommands } from './commands/runs.js';
 import { registerReplay } from './commands/replay.js';
@@ -56,6 +57,7 @@ export function buildProgram(env: Env, io: Io): Command {
   registerStats(program, io.out);
   registerUtilities(program, env, io);
   registerExport(program, env, io);
+  registerMerge(program, io);
   registerReport(program, env, io);
   // Nested commands too (`scenarios show`): every error is one line and an exit code, never a process exit.
   const configure = (cmd: Command): void => {

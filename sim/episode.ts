@@ -126,6 +126,8 @@ export async function runEpisode(setup: EpisodeSetup): Promise<EpisodeResult> {
     ...setup.outcome(),
     worldHash: env.worldHash(),
   });
+  // The last step's events and the ending, committed before the run counts as finished.
+  recorder.commit();
   return { ...ended.payload, runId: recorder.runId, events: recorder.count() };
 }
 

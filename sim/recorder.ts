@@ -11,8 +11,10 @@ import type { SimClock } from './kernel/clock.js';
 
 /**
  * Stamps events with the run id, the next sequence number and the simulated time, redacts any
- * registered secret, checks them against the schema, and hands each to the sink before returning, so an event is stored before
- * the next step starts.
+ * registered secret, checks them against the schema, and hands each to the sink before returning.
+ * `commit` makes what was recorded durable (the sink's flush): the agent loop commits before each
+ * model call and the runner when the run ends, so every step's events are committed, together,
+ * before the next step starts.
  *
  * A write that fails is remembered: every later `record` throws the same error without writing,
  * and the episode runner ends the run on it. Some events are recorded from callbacks whose errors
@@ -53,6 +55,17 @@ export class TraceRecorder {
     this.written.push(event);
     this.seq += 1;
     return event;
+  }
+
+  /** Makes every event recorded so far durable (one commit for a step's events); a failure is remembered as in `record`. */
+  commit(): void {
+    if (this.failure) throw this.failure.error;
+    try {
+      this.sink.flush?.();
+    } catch (err) {
+      this.failure = { error: err };
+      throw err;
+    }
   }
 
   /** The events recorded so far, in order. */

@@ -30,15 +30,14 @@ describe('peerlab export and import', () => {
     const first = join(tmp.dir, 'first.jsonl');
     const second = join(tmp.dir, 'second.jsonl');
     const copy = join(tmp.dir, 'copy.db');
-    const exported = await peerlab(['export', '--experiment', experimentId, '--format', 'jsonl', '--out', first, '--db', db]);
+    const exported = await peerlab(['export', ...runIds.flatMap((id) => ['--run', id]), '--format', 'jsonl', '--out', first, '--db', db]);
     expect(exported.stderr).toBe('');
     expect(exported.stdout).toBe(`wrote 6 runs as jsonl to ${first}\n`);
+    // A run export is traces only: every line is an event.
+    expect(readFileSync(first, 'utf8').trimEnd().split('\n').every((l) => 'runId' in JSON.parse(l) && !('record' in JSON.parse(l)))).toBe(true);
     const imported = await peerlab(['import', first, '--db', copy]);
     expect(imported.code).toBe(0);
-    expect(imported.stdout).toMatch(/^imported \d+ events of 6 runs into /);
-    const again = await peerlab(['export', '--experiment', experimentId, '--format', 'jsonl', '--out', second, '--db', copy]);
-    // The experiment itself is not part of a trace: the copy has the runs but not the experiment.
-    expect(again.code).toBe(2);
+    expect(imported.stdout).toMatch(/^imported \d+ events of 6 runs into .* as imported \(labels are not part of a trace/);
     const byRun = await peerlab(['export', ...runIds.flatMap((id) => ['--run', id]), '--format', 'jsonl', '--out', second, '--db', copy]);
     expect(byRun.code).toBe(0);
     expect(readFileSync(second)).toEqual(readFileSync(first));
@@ -46,6 +45,34 @@ describe('peerlab export and import', () => {
     const twice = await peerlab(['import', first, '--db', copy]);
     expect(twice.code).toBe(2);
     expect(twice.stderr).toMatch(/is already in .*nothing was imported\n$/);
+  }, 60_000);
+
+  it('carries the experiment: export --experiment, import into a new database, export --experiment again, byte for byte, and the tables read the same', async () => {
+    const first = join(tmp.dir, 'experiment.jsonl');
+    const second = join(tmp.dir, 'experiment-again.jsonl');
+    const elsewhere = join(tmp.dir, 'elsewhere.db');
+    const exported = await peerlab(['export', '--experiment', experimentId, '--format', 'jsonl', '--out', first, '--db', db]);
+    expect(exported.stdout).toBe(`wrote 6 runs as jsonl to ${first} with experiment ${experimentId} (its design, planned episodes and the runs' labels)\n`);
+    const lines = readFileSync(first, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({ record: 'experiment', experiment: { experimentId } });
+    expect(lines.filter((l) => l.record === 'planned')).toHaveLength(6);
+    expect(lines.filter((l) => l.record === 'label').length).toBeGreaterThan(6);
+    const imported = await peerlab(['import', first, '--db', elsewhere]);
+    expect({ code: imported.code, stderr: imported.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(imported.stdout).toMatch(new RegExp(`^imported \\d+ events of 6 runs into .* as adopted with experiment ${experimentId} \\(\\d+ labels\\)\n$`));
+    const again = await peerlab(['export', '--experiment', experimentId, '--format', 'jsonl', '--out', second, '--db', elsewhere]);
+    expect(again.code).toBe(0);
+    expect(readFileSync(second)).toEqual(readFileSync(first));
+    // A colleague's database reads the same tables: the runs count as the experiment's results.
+    const [here, there] = await Promise.all([db, elsewhere].map((d) => peerlab(['amplification', '--experiment', experimentId, '--json', '--db', d])));
+    expect(there!.stdout).toBe(here!.stdout);
+    const status = JSON.parse((await peerlab(['experiment', 'status', experimentId, '--json', '--db', elsewhere])).stdout) as { experiment: { status: string }; cells: Array<{ finished: number }> };
+    expect(status.experiment.status).toBe('completed');
+    expect(status.cells.reduce((n, c) => n + c.finished, 0)).toBe(6);
+    // Importing it again would give its episodes two results: refused whole.
+    const twice = await peerlab(['import', first, '--db', elsewhere]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/^peerlab: .*experiment\.jsonl: run \S+ is already in this database; nothing was imported\n$/);
   }, 60_000);
 
   it('refuses --all-runs for JSON lines, which cannot mark runs, in one line', async () => {
@@ -58,6 +85,7 @@ describe('peerlab export and import', () => {
   it('refuses a malformed trace naming the lines, and writes nothing', async () => {
     const bad = join(tmp.dir, 'bad.jsonl');
     const lines = readFileSync(join(tmp.dir, 'first.jsonl'), 'utf8').split('\n');
+    // Line 2 is not JSON, line 3 breaks the schema: both named, nothing written, no database left behind.
     writeFileSync(bad, [lines[0], '{nope', lines[2]!.replace('"seq":2', '"seq":-1'), lines[3]].join('\n'));
     const target = join(tmp.dir, 'never.db');
     const { code, stdout, stderr } = await peerlab(['import', bad, '--db', target]);

@@ -16,6 +16,7 @@ import { peerlabInProcess } from './fixtures/in-process-cli.js';
 
 let tmp: ReturnType<typeof tempDir>;
 let file: string;
+/** The runs of an experiment as trace events only (no experiment record). */
 let exported: string;
 let source: string;
 beforeAll(async () => {
@@ -27,7 +28,12 @@ beforeAll(async () => {
   expect(ran.error).toBeUndefined();
   const id = (JSON.parse(ran.out[0]!) as { experiment: { experimentId: string } }).experiment.experimentId;
   exported = join(tmp.dir, 'shared.jsonl');
-  expect((await peerlabInProcess(['export', '--experiment', id, '--format', 'jsonl', '--out', exported, '--db', source])).error).toBeUndefined();
+  const withExperiment = join(tmp.dir, 'shared-experiment.jsonl');
+  expect((await peerlabInProcess(['export', '--experiment', id, '--format', 'jsonl', '--out', withExperiment, '--db', source])).error).toBeUndefined();
+  // The runs alone (an experiment's export also carries the experiment, whose runs then count as its
+  // results): the lines that are trace events, as a colleague would keep them to share runs only.
+  const { readFileSync } = await import('node:fs');
+  writeFileSync(exported, `${readFileSync(withExperiment, 'utf8').trimEnd().split('\n').filter((l) => !('record' in JSON.parse(l))).join('\n')}\n`);
 }, 120_000);
 afterAll(() => tmp.cleanup());
 

@@ -37,7 +37,7 @@ beforeAll(async () => {
     evidence: { seqs: [], paths: [], note: HOSTILE },
   });
   importedId = `imported ${HOSTILE}`;
-  store.importEvents(store.events(runId).map((e) => ({ ...e, runId: importedId })));
+  store.importRecords(store.events(runId).map((e) => ({ ...e, runId: importedId })));
 });
 
 let unmount: (() => void) | undefined;

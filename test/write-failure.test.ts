@@ -22,6 +22,26 @@ class FailingSink implements TraceSink {
   }
 }
 
+/** A sink whose n-th commit fails (a full disk met when a step's events are committed together). */
+class FailingCommitSink implements TraceSink {
+  appended = 0;
+  commits = 0;
+  /** Events appended when the failing commit came. */
+  appendedAtFailure = -1;
+  constructor(private readonly store: MemoryTraceStore, private readonly failAt: number) {}
+  append(event: TraceEvent): void {
+    this.store.append(event);
+    this.appended += 1;
+  }
+  flush(): void {
+    if (this.commits === this.failAt) {
+      this.appendedAtFailure = this.appended;
+      throw new StoreWriteError(`cannot write to test.db: injected disk full at commit ${this.failAt}`);
+    }
+    this.commits += 1;
+  }
+}
+
 const scenario = findScenario('shutdown-config');
 const factors = resolveFactors(scenario, { relation: 'cooperative', peer: 'live' });
 const subject = resolveModelSpec('synthetic:self-preserving');
@@ -46,4 +66,18 @@ describe('a failed trace write', () => {
       if (run) expect(run.status).toBe('running');
     }
   }, 120_000);
+
+  it('ends the episode with that error at every commit of a run\'s steps, recording nothing after it', async () => {
+    const counting = new FailingCommitSink(new MemoryTraceStore(), Number.POSITIVE_INFINITY);
+    await episode(new MemoryTraceStore(), counting);
+    // A commit before each model call and one at the end: several steps, each committed once.
+    expect(counting.commits).toBeGreaterThan(3);
+    for (let failAt = 0; failAt < counting.commits; failAt++) {
+      const store = new MemoryTraceStore();
+      const sink = new FailingCommitSink(store, failAt);
+      await expect(episode(store, sink), `failing at commit ${failAt}`).rejects.toThrow(`injected disk full at commit ${failAt}`);
+      expect(sink.appended).toBe(sink.appendedAtFailure);
+    }
+  }, 120_000);
 });
+

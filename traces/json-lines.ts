@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { TraceEvent } from './events.schema.js';
-import { MemoryTraceStore } from './memory-store.js';
 
 /** One event as a JSON line, fields in schema order (what `show --json` and exports print). */
 export function eventToJsonLine(event: TraceEvent): string {
@@ -35,32 +34,6 @@ export function readJsonLines<T>(text: string, read: (value: unknown) => T | { p
 /** A JSON-lines trace that cannot be read: every bad line is named. */
 export class TraceImportError extends Error {
   override name = 'TraceImportError';
-}
-
-/**
- * Reads and checks a JSON-lines trace: each line must be a valid event, and each run's events must
- * form a valid sequence (a run.started first, seqs in order, nothing after run.ended), checked by
- * replaying them into a scratch store. Throws with every problem found; returns events only when
- * there are none, so an import never writes half a file.
- */
-export function parseTraceLines(text: string, source: string): TraceEvent[] {
-  const { items: events, problems } = readJsonLines<TraceEvent>(text, (value) => {
-    const parsed = TraceEvent.safeParse(value);
-    if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0]!;
-    return { problem: `${issue.path.join('.') || 'event'}: ${issue.message}` };
-  });
-  if (problems.length > 0) throw new TraceImportError(`${source}: ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? `; and ${problems.length - 10} more` : ''}`);
-  if (events.length === 0) throw new TraceImportError(`${source}: no events (expected JSON lines as written by peerlab export --format jsonl)`);
-  const scratch = new MemoryTraceStore();
-  for (const e of events) {
-    try {
-      scratch.append(e);
-    } catch (err) {
-      throw new TraceImportError(`${source}: event ${e.runId}#${e.seq} (${e.type}): ${(err as Error).message}`);
-    }
-  }
-  return events;
 }
 
 /** The JSON Schema of one trace event (one line of a jsonl export), generated from the zod schema. */

@@ -60,8 +60,15 @@ export interface LabelStore {
   replaceLabels(runId: string, source: LabelSource, rater: string, records: readonly LabelRecord[]): void;
   /** Adds or replaces one label (same run, label, source and rater). */
   putLabel(record: LabelRecord): void;
-  /** Labels, ordered by run, label, source, rater. */
+  /** Labels, ordered by run, label, source, rater. A run's labels are one index lookup. */
   labels(filter?: LabelFilter): LabelRecord[];
+  /**
+   * Yes-verdicts of one rater on every run, read in one pass (run id → labels said yes, in label
+   * order): what tables count, without reading each run's labels and evidence one run at a time.
+   */
+  yesLabels(source: LabelSource, rater: string): Map<string, string[]>;
+  /** Who labelled each run (run id → its distinct sources and raters), in one pass without the labels themselves. */
+  ratersOfRuns(): Map<string, Array<{ source: LabelSource; rater: string }>>;
   recordJudgeError(error: JudgeErrorRecord): void;
   /** Judge errors, oldest first. */
   judgeErrors(runId?: string): JudgeErrorRecord[];

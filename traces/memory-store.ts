@@ -8,11 +8,14 @@ import { ExperimentBusyError } from './store-errors.js';
 import {
   UnknownRunError, checkLabel, compareLabels, type JudgeErrorRecord, type LabelFilter, type LabelRecord, type LabelSource,
 } from './labels.js';
+import { isRecordLine, type ImportItem } from './trace-records.js';
 import {
   TraceOrderError,
   advanceSummary,
+  isCountedResult,
   checkAppend,
   summaryFromStart,
+  type ImportOptions,
   type RunOrigin,
   type RunSummary,
   type TraceStore,
@@ -32,6 +35,9 @@ export class MemoryTraceStore implements TraceStore {
   append(event: TraceEvent): void {
     this.appendAs(event, 'local');
   }
+
+  /** Every append is stored at once: nothing to commit. */
+  flush(): void {}
 
   private appendAs(event: TraceEvent, origin: RunOrigin): void {
     const current = this.summaries.get(event.runId);
@@ -56,12 +62,22 @@ export class MemoryTraceStore implements TraceStore {
     return s && structuredClone(s);
   }
 
-  events(runId: string): TraceEvent[] {
-    return structuredClone(this.eventsByRun.get(runId) ?? []);
+  events(runId: string, types?: readonly TraceEvent['type'][]): TraceEvent[] {
+    const all = this.eventsByRun.get(runId) ?? [];
+    return structuredClone(types ? all.filter((e) => types.includes(e.type)) : all);
+  }
+
+  *iterateEvents(runId: string): IterableIterator<TraceEvent> {
+    for (const e of this.eventsByRun.get(runId) ?? []) yield structuredClone(e);
   }
 
   eventsAfter(runId: string, afterSeq: number, limit: number): TraceEvent[] {
     return structuredClone((this.eventsByRun.get(runId) ?? []).filter((e) => e.seq > afterSeq).slice(0, limit));
+  }
+
+  unlabelledResults(source: LabelSource, rater: string): RunSummary[] {
+    const labelled = new Set(this.labelRows.filter((l) => l.source === source && l.rater === rater).map((l) => l.runId));
+    return this.runs().filter((r) => isCountedResult(r) && !labelled.has(r.runId));
   }
 
   attempts(episodeKey: string): number {
@@ -76,17 +92,60 @@ export class MemoryTraceStore implements TraceStore {
     return n;
   }
 
-  importEvents(events: readonly TraceEvent[], origin: Exclude<RunOrigin, 'local'> = 'imported'): void {
-    const runIds = [...new Set(events.map((e) => e.runId))];
-    const present = runIds.filter((id) => this.summaries.has(id));
-    if (present.length > 0) throw new TraceOrderError(`run ${present.slice(0, 5).join(', ')} already in this store`);
-    // All or nothing: checked on a scratch store first.
+  importRecords(items: Iterable<ImportItem>, options: ImportOptions = {}): void {
+    const origin = options.origin ?? 'imported';
+    // All or nothing: everything is stored on a scratch copy first, kept only when it all succeeds.
     const scratch = new MemoryTraceStore();
-    for (const e of events) scratch.appendAs(e, origin);
-    for (const id of runIds) {
-      this.summaries.set(id, scratch.summaries.get(id)!);
-      this.eventsByRun.set(id, scratch.eventsByRun.get(id)!);
+    for (const [id, summary] of this.summaries) scratch.summaries.set(id, summary);
+    for (const [id, events] of this.eventsByRun) scratch.eventsByRun.set(id, [...events]);
+    scratch.labelRows = [...this.labelRows];
+    scratch.errors.push(...this.errors);
+    for (const [id, row] of this.experimentRows) scratch.experimentRows.set(id, row);
+    for (const [id, plan] of this.planned) scratch.planned.set(id, new Map(plan));
+    for (const item of items) {
+      if (!isRecordLine(item)) {
+        if (item.type === 'run.started' && scratch.summaries.has(item.runId)) throw new TraceOrderError(`run ${item.runId} is already in this store`);
+        scratch.appendAs(item, origin);
+      } else if (item.record === 'label') scratch.putLabel(item.label);
+      else if (item.record === 'judge_error') scratch.recordJudgeError(item.judgeError);
+      else if (item.record === 'experiment') scratch.openExperiment(item.experiment);
+      else {
+        const plan = scratch.planned.get(item.experimentId) ?? new Map<string, PlannedEpisode>();
+        if (!plan.has(item.episodeKey)) plan.set(item.episodeKey, { episodeKey: item.episodeKey, cell: item.cell, trial: item.trial });
+        scratch.planned.set(item.experimentId, plan);
+      }
     }
+    // The finishing step sees (and writes to) the scratch copy, as SQLite's runs inside the transaction.
+    if (options.finish) {
+      const live = this.swap(scratch);
+      try {
+        options.finish();
+      } catch (err) {
+        this.swap(live);
+        throw err;
+      }
+      return;
+    }
+    this.swap(scratch);
+  }
+
+  /** Takes `other`'s contents as this store's and returns the previous contents as a store. */
+  private swap(other: MemoryTraceStore): MemoryTraceStore {
+    const previous = new MemoryTraceStore();
+    const move = <K, V>(from: Map<K, V>, to: Map<K, V>) => { to.clear(); for (const [k, v] of from) to.set(k, v); };
+    move(this.summaries, previous.summaries);
+    move(this.eventsByRun, previous.eventsByRun);
+    move(this.experimentRows, previous.experimentRows);
+    move(this.planned, previous.planned);
+    previous.labelRows = this.labelRows;
+    previous.errors.push(...this.errors);
+    move(other.summaries, this.summaries);
+    move(other.eventsByRun, this.eventsByRun);
+    move(other.experimentRows, this.experimentRows);
+    move(other.planned, this.planned);
+    this.labelRows = other.labelRows;
+    this.errors.splice(0, this.errors.length, ...other.errors);
+    return previous;
   }
 
   replaceLabels(runId: string, source: LabelSource, rater: string, records: readonly LabelRecord[]): void {
@@ -109,6 +168,28 @@ export class MemoryTraceStore implements TraceStore {
       .filter((l) => (filter.runId === undefined || l.runId === filter.runId) && (filter.source === undefined || l.source === filter.source))
       .sort(compareLabels)
       .map((l) => structuredClone(l));
+  }
+
+  yesLabels(source: LabelSource, rater: string): Map<string, string[]> {
+    const byRun = new Map<string, string[]>();
+    for (const l of [...this.labelRows].sort(compareLabels)) {
+      if (l.source !== source || l.rater !== rater || !l.value) continue;
+      byRun.set(l.runId, [...(byRun.get(l.runId) ?? []), l.label]);
+    }
+    return byRun;
+  }
+
+  ratersOfRuns(): Map<string, Array<{ source: LabelSource; rater: string }>> {
+    const byRun = new Map<string, Array<{ source: LabelSource; rater: string }>>();
+    const seen = new Set<string>();
+    const sorted = [...this.labelRows].sort((a, b) => a.runId.localeCompare(b.runId) || a.source.localeCompare(b.source) || a.rater.localeCompare(b.rater));
+    for (const l of sorted) {
+      const key = JSON.stringify([l.runId, l.source, l.rater]);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      byRun.set(l.runId, [...(byRun.get(l.runId) ?? []), { source: l.source, rater: l.rater }]);
+    }
+    return byRun;
   }
 
   recordJudgeError(error: JudgeErrorRecord): void {

@@ -1,8 +1,9 @@
 import type { EventOf, TraceEvent } from './events.schema.js';
 import type { ElicitationStore } from './elicitations.js';
 import type { ExperimentStore } from './experiments.js';
-import type { LabelStore } from './labels.js';
+import type { LabelSource, LabelStore } from './labels.js';
 import type { ResponseCache } from './response-cache.js';
+import type { ImportItem } from './trace-records.js';
 
 /**
  * Where a run stands. `running`: started and not ended, by a process that is still alive (or on
@@ -42,9 +43,23 @@ export function isCountedResult(run: Pick<RunSummary, 'status' | 'origin'>): boo
   return (run.status === 'completed' || run.status === 'truncated') && run.origin !== 'imported';
 }
 
-/** The port every trace write goes through. `append` returns only once the event is stored. */
+/**
+ * The port every trace write goes through. `append` stores an event as part of the current step;
+ * `flush` makes the step's events durable (one commit in SQLite). The episode runner flushes before
+ * each model call (the start of the next step) and when a run ends, so every step's events are
+ * committed before the next step starts. A sink without `flush` stores each event as it comes.
+ */
 export interface TraceSink {
   append(event: TraceEvent): void;
+  flush?(): void;
+}
+
+/** How an import stores what it reads. */
+export interface ImportOptions {
+  /** How the runs are marked (default `imported`). */
+  origin?: Exclude<RunOrigin, 'local'>;
+  /** Runs inside the import's transaction after the last item (checks and settlements that must be all or nothing with it). */
+  finish?: () => void;
 }
 
 /** A sink that can also be read back, and keeps labels and experiments: the in-memory and SQLite stores. */
@@ -53,8 +68,17 @@ export interface TraceStore extends TraceSink, LabelStore, ExperimentStore {
   runs(): RunSummary[];
   /** One run, or undefined. */
   run(runId: string): RunSummary | undefined;
-  /** A run's events in sequence order ([] for an unknown run). */
-  events(runId: string): TraceEvent[];
+  /**
+   * A run's events in sequence order ([] for an unknown run); with `types`, only events of those
+   * types (read through the (run, type) index: what usage and similar summaries need, without the rest).
+   */
+  events(runId: string, types?: readonly TraceEvent['type'][]): TraceEvent[];
+  /**
+   * A run's events in order, read one at a time (for exports of any size: a run's events need not
+   * fit in memory together). Nothing else may be read from or written to the store until the
+   * iteration ends (SQLite's connection is busy with it).
+   */
+  iterateEvents(runId: string): IterableIterator<TraceEvent>;
   /** Up to `limit` of a run's events with seq above `afterSeq`, in order: a long run read in pages. */
   eventsAfter(runId: string, afterSeq: number, limit: number): TraceEvent[];
   /** How many runs with this episode key exist, of any status and origin (so the next attempt gets a fresh id). */
@@ -65,10 +89,20 @@ export interface TraceStore extends TraceSink, LabelStore, ExperimentStore {
    */
   failedAttempts(episodeKey: string): number;
   /**
-   * Stores whole runs read from a file, in one transaction: all of them or (on any failure) none.
-   * Refuses a run id already present. `origin` marks them (default `imported`).
+   * Stores what a file holds, in one transaction: all of it or (on any failure, including one the
+   * iterable throws) none. Events must form whole, ordered runs (as `append` checks); a run id
+   * already present is refused; labels and judge errors must follow their run; an experiment is
+   * added unless one with its id exists, and planned episodes are added to it. Items are consumed
+   * one at a time, so a file read line by line is never held whole.
    */
-  importEvents(events: readonly TraceEvent[], origin?: Exclude<RunOrigin, 'local'>): void;
+  importRecords(items: Iterable<ImportItem>, options?: ImportOptions): void;
+
+  /**
+   * Runs that can stand as results (finished, made here or adopted) but have no label from this
+   * rater: a process killed between a run's end and its classification leaves one, and so does an
+   * adopted run imported without labels.
+   */
+  unlabelledResults(source: LabelSource, rater: string): RunSummary[];
   /** The cache of remote model answers kept with these traces. */
   responseCache(): ResponseCache;
   /** The stated-preference elicitations kept with these traces. */

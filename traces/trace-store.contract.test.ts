@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION, type TraceEvent } from './events.schema.js';
+import type { ImportItem } from './trace-records.js';
 import { MemoryTraceStore } from './memory-store.js';
 import { TraceOrderError, type TraceStore } from './sink.js';
 import { InvalidLabelError, UnknownRunError, type LabelRecord } from './labels.js';
@@ -70,6 +71,15 @@ describe.each([
     store.close();
   });
 
+  it('reads a run one event at a time, in order', () => {
+    const store = make();
+    const events = [started('r1'), call('r1', 1), ended('r1', 2)];
+    for (const e of events) store.append(e);
+    expect([...store.iterateEvents('r1')]).toEqual(events);
+    expect([...store.iterateEvents('nope')]).toEqual([]);
+    store.close();
+  });
+
   it('reads a run in pages after a seq, in order', () => {
     const store = make();
     const events = [started('r1'), call('r1', 1), call('r1', 2), ended('r1', 3)];
@@ -115,7 +125,7 @@ describe.each([
     expect(store.attempts('none')).toBe(0);
     expect(store.failedAttempts('same')).toBe(0);
     store.append({ ...ended('x1', 1), payload: { ...ended('x1', 1).payload, status: 'errored', reason: 'endpoint failed', choice: null } } as TraceEvent);
-    store.importEvents([started('z1', 'same'), { ...ended('z1', 1), payload: { ...ended('z1', 1).payload, status: 'errored', choice: null } } as TraceEvent]);
+    store.importRecords([started('z1', 'same'), { ...ended('z1', 1), payload: { ...ended('z1', 1).payload, status: 'errored', choice: null } } as TraceEvent]);
     expect(store.attempts('same')).toBe(3);
     expect(store.failedAttempts('same')).toBe(1);
     store.close();
@@ -124,15 +134,98 @@ describe.each([
   it('imports whole runs marked as imported, all or nothing', () => {
     const store = make();
     store.append(started('here'));
-    store.importEvents([started('a'), call('a', 1), ended('a', 2), started('b')]);
+    store.importRecords([started('a'), call('a', 1), ended('a', 2), started('b')]);
     expect(store.runs().map((r) => [r.runId, r.origin, r.status])).toEqual([['here', 'local', 'running'], ['a', 'imported', 'completed'], ['b', 'imported', 'running']]);
     // One bad event (a gap in b's sequence) or a run already there: nothing of the file is stored.
-    expect(() => store.importEvents([started('c'), ended('c', 1), started('d'), call('d', 2)])).toThrow(TraceOrderError);
-    expect(() => store.importEvents([started('e'), started('a')])).toThrow(TraceOrderError);
+    expect(() => store.importRecords([started('c'), ended('c', 1), started('d'), call('d', 2)])).toThrow(TraceOrderError);
+    expect(() => store.importRecords([started('e'), started('a')])).toThrow(TraceOrderError);
     expect(store.runs().map((r) => r.runId)).toEqual(['here', 'a', 'b']);
     expect(store.events('c')).toEqual([]);
-    store.importEvents([started('f'), ended('f', 1)], 'adopted');
+    store.importRecords([started('f'), ended('f', 1)], { origin: 'adopted' });
     expect(store.run('f')).toMatchObject({ origin: 'adopted', status: 'completed' });
+    store.close();
+  });
+
+  it('imports an experiment with its planned episodes, labels and judge errors, read one item at a time, all or nothing', () => {
+    const store = make();
+    const experiment = { experimentId: 'exp-1', name: 'exp', design: { trials: 1 }, designHash: 'h1', status: 'completed' as const, note: null, createdAt: 't0' };
+    const judgeError = { runId: 'g', rater: 'openai:judge', classifierVersion: '1', error: 'not JSON', raw: '?', createdAt: 't1' };
+    const consumed: string[] = [];
+    function* file(): Generator<ImportItem> {
+      for (const item of [
+        { record: 'experiment', experiment } as const,
+        { record: 'planned', experimentId: 'exp-1', episodeKey: 'key-g', cell: 'c', trial: 0 } as const,
+        started('g'), ended('g', 1),
+        { record: 'label', label: label('g', 'compliance', true) } as const,
+        { record: 'judge_error', judgeError } as const,
+      ] as ImportItem[]) {
+        consumed.push('record' in item ? item.record : item.type);
+        yield item;
+      }
+    }
+    let finished = 0;
+    store.importRecords(file(), { origin: 'adopted', finish: () => { finished += 1; expect(store.run('g')?.status).toBe('completed'); } });
+    expect(consumed).toEqual(['experiment', 'planned', 'run.started', 'run.ended', 'label', 'judge_error']);
+    expect(finished).toBe(1);
+    expect(store.experiment('exp-1')).toMatchObject({ ...experiment, owner: null });
+    expect(store.plannedEpisodes('exp-1')).toEqual([{ episodeKey: 'key-g', cell: 'c', trial: 0 }]);
+    expect(store.labels({ runId: 'g' }).map((l) => [l.label, l.value])).toEqual([['compliance', true]]);
+    expect(store.judgeErrors('g')).toEqual([judgeError]);
+    // A label of a run the file never started, an iterable that throws, or a finish that throws: nothing is kept.
+    expect(() => store.importRecords([{ record: 'experiment', experiment: { ...experiment, experimentId: 'exp-2' } }, started('h'), { record: 'label', label: label('nobody', 'refusal', true) }])).toThrow(UnknownRunError);
+    expect(store.experiment('exp-2')).toBeUndefined();
+    function* failing(): Generator<ImportItem> {
+      yield started('i');
+      throw new Error('line 2: not JSON');
+    }
+    expect(() => store.importRecords(failing())).toThrow('line 2: not JSON');
+    expect(() => store.importRecords([started('j')], { finish: () => { throw new Error('refused at the end'); } })).toThrow('refused at the end');
+    expect(store.runs().map((r) => r.runId)).toEqual(['g']);
+    store.close();
+  });
+
+  it('reads one rater\'s yes-verdicts on every run in one pass', () => {
+    const store = make();
+    for (const id of ['r1', 'r2', 'r3']) store.append(started(id));
+    store.replaceLabels('r1', 'rule', 'rules', [label('r1', 'refusal', true), label('r1', 'compliance', true), label('r1', 'cover_up', false)]);
+    store.replaceLabels('r2', 'rule', 'rules', [label('r2', 'compliance', false)]);
+    store.replaceLabels('r3', 'rule', 'rules', [label('r3', 'compliance', true)]);
+    store.putLabel(label('r2', 'refusal', true, 'human', 'ana'));
+    expect([...store.yesLabels('rule', 'rules')]).toEqual([['r1', ['compliance', 'refusal']], ['r3', ['compliance']]]);
+    expect([...store.yesLabels('human', 'ana')]).toEqual([['r2', ['refusal']]]);
+    expect(store.yesLabels('judge', 'x').size).toBe(0);
+    expect([...store.ratersOfRuns()]).toEqual([
+      ['r1', [{ source: 'rule', rater: 'rules' }]],
+      ['r2', [{ source: 'human', rater: 'ana' }, { source: 'rule', rater: 'rules' }]],
+      ['r3', [{ source: 'rule', rater: 'rules' }]],
+    ]);
+    store.close();
+  });
+
+  it('finds results no rater labelled: a kill between a run\'s end and its labels, or an adopted run without them', () => {
+    const store = make();
+    store.append(started('done'));
+    store.append(ended('done', 1));
+    store.append(started('labelled'));
+    store.append(ended('labelled', 1));
+    store.replaceLabels('labelled', 'rule', 'rules', [label('labelled', 'compliance', true)]);
+    store.append(started('open'));
+    store.importRecords([started('foreign'), ended('foreign', 1)]);
+    store.importRecords([started('mine'), ended('mine', 1)], { origin: 'adopted' });
+    expect(store.unlabelledResults('rule', 'rules').map((r) => r.runId)).toEqual(['done', 'mine']);
+    expect(store.unlabelledResults('judge', 'x').map((r) => r.runId)).toEqual(['done', 'labelled', 'mine']);
+    store.close();
+  });
+
+  it('commits appended events at flush; reads see them before', () => {
+    const store = make();
+    store.append(started('r1'));
+    store.append(call('r1', 1));
+    expect(store.events('r1')).toHaveLength(2);
+    store.flush?.();
+    store.append(ended('r1', 2));
+    store.flush?.();
+    expect(store.run('r1')).toMatchObject({ status: 'completed', eventCount: 3 });
     store.close();
   });
 

@@ -3,7 +3,7 @@ import { resolveModelSpec, runScenarioEpisode } from '../../agents/index.js';
 import { findScenario, resolveFactors } from '../../environments/index.js';
 import { frozenWallClock } from '../../sim/kernel/clock.js';
 import { MemoryTraceStore } from '../../traces/index.js';
-import { episodesCsv } from '../export/episodes-csv.js';
+import { episodesCsvLines } from '../export/episodes-csv.js';
 import { inspectLog } from '../export/inspect-log.js';
 import { allRunStandings, countedRunIds, experimentRuns } from './counted-runs.js';
 import { ExperimentFile } from './experiment.schema.js';
@@ -61,7 +61,7 @@ describe('the runs an experiment counts', () => {
   it('exports mark the runs the experiment does not count, and an Inspect log scores only the counted ones', () => {
     const standings = allRunStandings(store, experimentId);
     const notCounted = new Map(standings.filter((s) => !s.counted).map((s) => [s.run.runId, s.notCountedBecause!]));
-    const csv = episodesCsv(store, standings.map((s) => s.run.runId), {}, notCounted).trimEnd().split('\n');
+    const csv = [...episodesCsvLines(store, standings.map((s) => s.run.runId), {}, notCounted)];
     expect(csv[0]!.split(',').slice(-2)).toEqual(['counted', 'not_counted_because']);
     expect(csv).toHaveLength(1 + 6);
     expect(csv.filter((l) => l.includes(',0,superseded by') || /,0,"?unfinished:/.test(l))).toHaveLength(2);

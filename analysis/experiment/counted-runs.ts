@@ -66,3 +66,18 @@ export function allRunStandings(store: TraceStore, experimentId: string): RunSta
   const order = new Map(store.runs().map((r, i) => [r.runId, i]));
   return experimentRuns(store, experimentId).flatMap((e) => e.runs).sort((a, b) => order.get(a.run.runId)! - order.get(b.run.runId)!);
 }
+
+/**
+ * Sets an experiment's status from its runs, after runs reached the database other than by running
+ * it here (an import, a merge): `completed` when every planned episode has a counted run, else
+ * `stopped`, saying how many have none and how to run them.
+ */
+export function settleExperimentStatus(store: TraceStore, experimentId: string, how: string): void {
+  const episodes = experimentRuns(store, experimentId);
+  const missing = episodes.filter((e) => !e.counted).length;
+  if (missing === 0) store.setExperimentStatus(experimentId, 'completed', null);
+  else {
+    store.setExperimentStatus(experimentId, 'stopped',
+      `${how}: ${missing} of ${episodes.length} planned episodes have no finished run here (run the experiment's file on this database to run them)`);
+  }
+}

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { TraceStore } from '../../traces/index.js';
 import { experimentRuns } from './counted-runs.js';
 import { RULE_RATER } from '../classify/classify.js';
-import { NO_USAGE, addUsage, runUsage, type Prices, type Usage } from './usage.js';
+import { NO_USAGE, USAGE_EVENTS, addUsage, runUsage, type Prices, type Usage } from './usage.js';
 
 /** One cell of an experiment with what its finished runs show. */
 export interface CellResult {
@@ -44,6 +44,8 @@ interface CellKey {
  */
 export function experimentResults(store: TraceStore, experimentId: string, usageAt?: Prices): CellResult[] {
   const cells = new Map<string, CellResult>();
+  // Every run's rule labels at once (one pass over the labels), not one read per run.
+  const yes = store.yesLabels('rule', RULE_RATER);
   for (const { episode: planned, counted: run, runs } of experimentRuns(store, experimentId)) {
     const key = JSON.parse(planned.cell) as CellKey;
     let cell = cells.get(planned.cell);
@@ -63,10 +65,8 @@ export function experimentResults(store: TraceStore, experimentId: string, usage
     cell.finished += 1;
     cell.runIds.push(run.runId);
     if (run.choice) cell.choices[run.choice] = (cell.choices[run.choice] ?? 0) + 1;
-    for (const label of store.labels({ runId: run.runId, source: 'rule' })) {
-      if (label.rater === RULE_RATER && label.value) cell.labels[label.label] = (cell.labels[label.label] ?? 0) + 1;
-    }
-    if (usageAt) cell.usage = addUsage(cell.usage, runUsage(store.events(run.runId), usageAt));
+    for (const label of yes.get(run.runId) ?? []) cell.labels[label] = (cell.labels[label] ?? 0) + 1;
+    if (usageAt) cell.usage = addUsage(cell.usage, runUsage(store.events(run.runId, USAGE_EVENTS), usageAt));
   }
   return [...cells.values()];
 }

@@ -2,10 +2,12 @@ import type { EndpointSettings } from '../../agents/index.js';
 import { systemWallClock, type WallClock } from '../../sim/kernel/clock.js';
 import { canonicalJson, shortHash } from '../../sim/kernel/hash.js';
 import { isCountedResult, type ExperimentRecord, type TraceStore } from '../../traces/index.js';
+import { classifyStoredRun, RULE_RATER } from '../classify/classify.js';
 import { runJobs, type EpisodeReport } from './episode-loop.js';
 import type { ExperimentFile } from './experiment.schema.js';
 import { buildJobs, callOptions, type Job } from './jobs.js';
 import { NO_USAGE, addUsage, pricesOf, type Usage } from './usage.js';
+import { inShard, shardName, type Shard } from './shards.js';
 
 /** How far an experiment has got, reported after every episode. */
 export interface ExperimentProgress {
@@ -27,6 +29,8 @@ export interface ExperimentOutcome {
   resumed: number;
   errored: number;
   usage: Usage;
+  /** For a shard: which, how many of the planned episodes are its share, and its budget (US dollars, when there is one). */
+  shard?: Shard & { episodes: number; planned: number; budgetUsd: number | null };
 }
 
 /** What a run needs besides the file. */
@@ -43,6 +47,11 @@ export interface ExperimentRunOptions {
   onProgress?: (p: ExperimentProgress) => void;
   /** Claim the experiment from a process on another host that left it running (it cannot be checked from here). */
   takeOver?: boolean;
+  /**
+   * Run only this shard's share of the episodes (see shards.ts); the whole plan is still recorded.
+   * Without `maxCost`, the shard's budget is the file's `budget_usd` divided by the shard count.
+   */
+  shard?: Shard;
 }
 
 /**
@@ -92,15 +101,21 @@ async function runClaimed(file: ExperimentFile, o: ExperimentRunOptions, jobs: J
   o.store.planEpisodes(experimentId, jobs.map(({ episodeKey: k, cell, trial }) => ({ episodeKey: k, cell, trial })));
   o.store.setExperimentStatus(experimentId, 'running', null);
 
+  // A shard runs its share of the plan; the plan itself is always the whole experiment.
+  const mine = o.shard ? jobs.filter((j) => inShard(j.episodeKey, o.shard!)) : jobs;
+  // A run labelled as it ends loses its labels when the process is killed between the two writes:
+  // such a finished run (or an adopted one imported without labels) is labelled now, not rerun.
+  const keys = new Set(mine.map((j) => j.episodeKey));
+  for (const r of o.store.unlabelledResults('rule', RULE_RATER)) if (keys.has(r.episodeKey)) classifyStoredRun(o.store, r.runId, clock.iso());
   const finishedKeys = new Set<string>();
   for (const r of o.store.runs()) if (isCountedResult(r)) finishedKeys.add(r.episodeKey);
-  const queue = jobs.filter((j) => !finishedKeys.has(j.episodeKey) && o.store.failedAttempts(j.episodeKey) < file.max_attempts);
-  const resumed = jobs.filter((j) => finishedKeys.has(j.episodeKey)).length;
+  const queue = mine.filter((j) => !finishedKeys.has(j.episodeKey) && o.store.failedAttempts(j.episodeKey) < file.max_attempts);
+  const resumed = mine.filter((j) => finishedKeys.has(j.episodeKey)).length;
   const prices = pricesOf(file);
-  const budget = o.maxCost ?? file.budget_usd;
+  const budget = o.maxCost ?? (o.shard && file.budget_usd !== undefined ? file.budget_usd / o.shard.count : file.budget_usd);
   const remainingInCell = new Map<string, number>();
   for (const j of queue) remainingInCell.set(j.cell, (remainingInCell.get(j.cell) ?? 0) + 1);
-  const cellCount = new Set(jobs.map((j) => j.cell)).size;
+  const cellCount = new Set(mine.map((j) => j.cell)).size;
   let cellsDone = cellCount - remainingInCell.size;
   let usage = NO_USAGE;
   let done = resumed;
@@ -123,7 +138,7 @@ async function runClaimed(file: ExperimentFile, o: ExperimentRunOptions, jobs: J
     }
     const rate = ran / Math.max(1e-9, (clock.now() - startedAt) / 1000);
     o.onProgress?.({
-      done, total: jobs.length, resumed, cellsDone, cells: cellCount, episodesPerSecond: rate, usage,
+      done, total: mine.length, resumed, cellsDone, cells: cellCount, episodesPerSecond: rate, usage,
       etaSeconds: rate > 0 && Number.isFinite(rate) ? (queue.length - settled) / rate : null,
     });
   };
@@ -139,10 +154,17 @@ async function runClaimed(file: ExperimentFile, o: ExperimentRunOptions, jobs: J
     calls: callOptions(file, o.settings, o.store, o.noCache ?? false), shouldStop: overBudget, onEpisode,
   });
 
-  const status = done >= jobs.length ? 'completed' : 'stopped';
-  const note = status === 'completed' ? null
+  const status = done >= mine.length ? 'completed' : 'stopped';
+  const shardNote = o.shard
+    ? `${shardName(o.shard)}: runs ${mine.length} of the ${jobs.length} planned episodes${budget === undefined ? '' : ` with a budget of $${budget.toFixed(2)}`}; merge the shards' databases with peerlab merge`
+    : null;
+  const reason = status === 'completed' ? null
     : overBudget() ? `budget of $${budget!.toFixed(2)} reached ($${usage.cost.toFixed(4)} spent); no new episodes were started`
-      : `${jobs.length - done} episodes have no finished run after ${file.max_attempts} attempts`;
+      : `${mine.length - done} episodes have no finished run after ${file.max_attempts} attempts`;
+  const note = [shardNote, reason].filter((n) => n !== null).join('; ') || null;
   o.store.setExperimentStatus(experimentId, status, note);
-  return { experiment: { ...experiment, status, note, owner: null }, ran, resumed, errored, usage };
+  return {
+    experiment: { ...experiment, status, note, owner: null }, ran, resumed, errored, usage,
+    ...(o.shard ? { shard: { ...o.shard, episodes: mine.length, planned: jobs.length, budgetUsd: budget ?? null } } : {}),
+  };
 }

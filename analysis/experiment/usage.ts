@@ -32,6 +32,9 @@ export function addUsage(a: Usage, b: Usage): Usage {
   };
 }
 
+/** The only events usage reads: read just these (`store.events(runId, USAGE_EVENTS)`) when nothing else is needed. */
+export const USAGE_EVENTS = ['run.started', 'model.response'] as const;
+
 /**
  * A run's model calls, tokens and cost, read from its events: each `model.response` is priced at
  * the rate of the model its agent runs (from `run.started`). Cached answers cost nothing.

@@ -5,7 +5,7 @@
 import type { TraceStore } from '../../traces/index.js';
 import { RULE_RATER } from '../classify/classify.js';
 import { LABEL_IDS } from '../classify/taxonomy.js';
-import { runUsage, type Prices } from '../experiment/usage.js';
+import { USAGE_EVENTS, runUsage, type Prices } from '../experiment/usage.js';
 
 /** A CSV field: quoted when it holds a comma, quote or line break (RFC 4180). */
 function field(value: string | number | boolean | null): string {
@@ -14,10 +14,11 @@ function field(value: string | number | boolean | null): string {
 }
 
 /**
- * The CSV text (header and one line per run, in the order given), ending with a newline. For an
+ * The CSV lines (header, then one line per run in the order given), produced one at a time so a
+ * large export streams: a run's labels and events are read when its line is made. For an
  * experiment's runs, `notCounted` (run id → why) adds the columns `counted` and `not_counted_because`.
  */
-export function episodesCsv(store: TraceStore, runIds: readonly string[], prices: Prices = {}, notCounted?: ReadonlyMap<string, string>): string {
+export function* episodesCsvLines(store: TraceStore, runIds: readonly string[], prices: Prices = {}, notCounted?: ReadonlyMap<string, string>): Generator<string> {
   const runs = runIds.map((id) => store.run(id)).filter((r) => r !== undefined);
   const factorNames = [...new Set(runs.flatMap((r) => Object.keys(r.factors)))].sort();
   const header = [
@@ -27,10 +28,11 @@ export function episodesCsv(store: TraceStore, runIds: readonly string[], prices
     'model_calls', 'input_tokens', 'output_tokens', 'tokens_estimated', 'cost_usd', 'events',
     ...(notCounted ? ['counted', 'not_counted_because'] : []),
   ];
-  const lines = runs.map((r) => {
+  yield header.join(',');
+  for (const r of runs) {
     const rule = new Map(store.labels({ runId: r.runId, source: 'rule' }).filter((l) => l.rater === RULE_RATER).map((l) => [l.label, l.value]));
-    const usage = runUsage(store.events(r.runId), prices);
-    return [
+    const usage = runUsage(store.events(r.runId, USAGE_EVENTS), prices);
+    yield [
       r.runId, r.episodeKey, r.scenario, r.family, r.model, r.peerModel, r.seed, r.trial,
       ...factorNames.map((f) => r.factors[f] ?? null),
       r.status, r.reason, r.choice,
@@ -40,6 +42,5 @@ export function episodesCsv(store: TraceStore, runIds: readonly string[], prices
       r.eventCount,
       ...(notCounted ? [notCounted.has(r.runId) ? 0 : 1, notCounted.get(r.runId) ?? null] : []),
     ].map(field).join(',');
-  });
-  return [header.join(','), ...lines].join('\n') + '\n';
+  }
 }

@@ -5,7 +5,7 @@
  * outside resource: the charts are inline SVG and the styles sit in the head.
  */
 import type { TraceStore } from '../../traces/index.js';
-import { agreementReport, type AgreementReport, type PairAgreement } from '../classify/agreement.js';
+import { agreementReport, raterColumn, type AgreementReport, type PairAgreement } from '../classify/agreement.js';
 import { ExperimentFile } from '../experiment/experiment.schema.js';
 import { cellBehaviour } from '../experiment/amplification-table.js';
 import { amplificationReading, READING_TEXT } from '../experiment/amplification-reading.js';
@@ -256,12 +256,11 @@ function disagreementLinks(runIds: readonly string[]): string {
   return runIds.slice(0, DISAGREEMENTS_SHOWN).map((id) => link(`#run-${id}`, id)).join(', ') + (more > 0 ? esc(` and ${more} more (peerlab agreement lists them)`) : '');
 }
 
-function agreementSection(report: AgreementReport): { html: string; pairs: Array<{ label: string; pair: PairAgreement; anchor: string }> } {
+function agreementSection(report: AgreementReport, raters: readonly string[]): { html: string; pairs: Array<{ label: string; pair: PairAgreement; anchor: string }> } {
   const pairs = report.labels.flatMap((l) => l.pairs.filter((p) => p.n > 0).map((pair) => ({ label: l.label, pair })))
     .map((p, i) => ({ ...p, anchor: `agree-${i}` }));
   const head = '<h2>Classifier agreement</h2>';
   if (pairs.length === 0) {
-    const raters = [...new Set(report.labels.flatMap((l) => l.raters.map((r) => r.column)))];
     const who = raters.length === 0 ? 'No run has labels yet' : `Only ${raters.join(', ')} labelled these runs`;
     return { pairs, html: `<section id="agreement">${head}${note(`${who}, so there is nothing to compare. Add a second rater with peerlab classify --judge SPEC or peerlab label RUN LABEL yes|no.`)}</section>` };
   }
@@ -312,7 +311,12 @@ export function htmlReport(store: TraceStore, f: Findings, options: HtmlReportOp
   const design = parsed.success ? parsed.data : null;
   const models = [...new Set(f.cells.map((c) => c.model))];
   const runIds = new Set(f.cells.flatMap((c) => c.runIds));
-  const agreement = agreementSection(agreementReport(store.labels().filter((l) => runIds.has(l.runId))));
+  // Agreement compares raters on the runs two or more of them labelled: only those runs' labels are
+  // read (one index lookup each), never every label of every run.
+  const raters = store.ratersOfRuns();
+  const compared = [...runIds].filter((id) => (raters.get(id)?.length ?? 0) > 1).sort();
+  const columns = [...new Set([...runIds].flatMap((id) => (raters.get(id) ?? []).map(raterColumn)))].sort();
+  const agreement = agreementSection(agreementReport(compared.flatMap((runId) => store.labels({ runId }))), columns);
   const disagreements = new Set(agreement.pairs.flatMap((p) => p.pair.disagreements.slice(0, DISAGREEMENTS_SHOWN)));
   const examples = f.cells.filter((c) => c.finished > 0).map((c) => cellExamples(store, c, cellBehaviour(c), disagreements));
   const title = `peerlab report · ${f.experiment.name}`;

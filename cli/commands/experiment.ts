@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import {
   COUNTING_NOTE, DEFAULT_EXPERIMENT_FILE, ExperimentFile, amplificationTable, checkExperiment, countingCells, experimentResults, experimentSummary,
-  fakingContrast, loadExperimentFile, peerRates, runExperiment, pricesOf, type CellResult, type Counting, type Prices,
+  fakingContrast, loadExperimentFile, parseShard, peerRates, runExperiment, pricesOf, type CellResult, type Counting, type Prices,
 } from '../../analysis/index.js';
 import { SqliteTraceStore, experimentState, type ExperimentRecord } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
@@ -81,12 +81,14 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
     .option('--timeout <ms>', 'per-call timeout for openai: models without their own timeout_ms, in ms, up to the answer\'s last byte (default 120000)')
     .option('--max-response-mb <mb>', 'the largest answer read from an endpoint, for models without their own max_response_mb (default 8)')
     .option('--take-over', 'run it although a process on another host is recorded as running it (that process must be gone)')
+    .option('--shard <i/N>', 'run only shard i of N (0 ≤ i < N): the episodes whose key hashes to i, into this database, with the budget divided by N; merge the shards with peerlab merge')
     .action(async (file: string | undefined, flags: {
-      db?: string; maxCost?: string; cache: boolean; scenarios: string[]; json?: boolean; timeout?: string; maxResponseMb?: string; takeOver?: boolean;
+      db?: string; maxCost?: string; cache: boolean; scenarios: string[]; json?: boolean; timeout?: string; maxResponseMb?: string; takeOver?: boolean; shard?: string;
     }) => {
       const path = file ?? DEFAULT_EXPERIMENT_FILE;
       const design = loadExperimentFile(path);
       const maxCost = parseNumber('--max-cost', flags.maxCost, 0, 1e9);
+      const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
       const settings = endpointSettings({ ...(flags.timeout === undefined ? {} : { timeout: flags.timeout }), ...(flags.maxResponseMb === undefined ? {} : { maxResponseMb: flags.maxResponseMb }) }, env);
       // Everything is checked before the database is opened, so bad input writes nothing.
       checkExperiment(design, settings, flags.scenarios);
@@ -96,7 +98,7 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
         if (!flags.json) out(`Experiment ${design.name} (${path}); traces in ${db}`);
         const outcome = await runExperiment(design, {
           store, settings, scenarioDirs: flags.scenarios, noCache: !flags.cache, ...(maxCost === undefined ? {} : { maxCost }),
-          ...(flags.takeOver ? { takeOver: true } : {}),
+          ...(flags.takeOver ? { takeOver: true } : {}), ...(shard ? { shard } : {}),
           onProgress: (p) => { if (io.progress.isTTY) io.progress.write(`\r\u001b[K${formatProgress(p)}`); },
         });
         if (io.progress.isTTY) io.progress.write('\r\u001b[K');
@@ -110,6 +112,10 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
           + (u.unreported > 0 ? ` (${u.unreported} calls reported no token counts: neither tokens nor cost include them)` : ''));
         if (outcome.experiment.note) out(`note: ${outcome.experiment.note}`);
         out('');
+        if (outcome.shard) {
+          out(`The tables below are this shard's share only (${outcome.shard.episodes} of ${outcome.shard.planned} episodes); `
+            + `merge every shard's database (peerlab merge A.db B.db … --out ALL.db) for the experiment's.\n`);
+        }
         printFindings(cells, out);
         out(`\nMore: peerlab report --experiment ${outcome.experiment.experimentId} --html report.html --db ${db}; peerlab experiment status ${outcome.experiment.experimentId} --db ${db}; peerlab runs --db ${db}`);
       } finally {

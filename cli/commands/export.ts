@@ -1,13 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ExperimentFile, allRunStandings, episodesCsv, pricesOf, type Prices } from '../../analysis/index.js';
 import {
-  SqliteTraceStore, TraceImportError, eventToJsonLine, parseTraceLines, traceEventJsonSchema, type ExperimentRecord, type TraceStore,
-} from '../../traces/index.js';
+  ExperimentFile, allRunStandings, episodesCsvLines, experimentTraceLines, importTraceFile, pricesOf, runTraceLines, type Prices,
+} from '../../analysis/index.js';
+import { SqliteTraceStore, traceEventJsonSchema, type ExperimentRecord, type TraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { collect, dbPath, type Env } from '../options.js';
 import type { Io } from '../program.js';
-import { writeOut } from '../write-out.js';
+import { writeLinesOut, writeOut } from '../write-out.js';
 import { findExperiment } from './experiment.js';
 import { writeInspectLog } from './inspect-out.js';
 
@@ -67,12 +67,14 @@ export function registerExport(program: Command, env: Env, io: Io): void {
           return;
         }
         const out = flags.out!;
-        const text = flags.format === 'jsonl'
-          ? runIds.flatMap((id) => store.events(id).map(eventToJsonLine)).join('\n') + (runIds.length > 0 ? '\n' : '')
-          : episodesCsv(store, runIds, prices, notCounted);
-        writeOut(out, text, io);
+        // Line by line, straight to the file: an export of any size never sits in memory whole.
+        const lines = flags.format === 'csv' ? episodesCsvLines(store, runIds, prices, notCounted)
+          : experiment ? experimentTraceLines(store, experiment.experimentId, runIds)
+            : runTraceLines(store, runIds);
+        writeLinesOut(out, lines, io);
         const extra = notCounted && notCounted.size > 0 ? ` (${notCounted.size} of them not counted by the experiment, marked)` : '';
-        if (out !== '-') io.out(`wrote ${runIds.length} run${runIds.length === 1 ? '' : 's'} as ${flags.format} to ${out}${extra}`);
+        const carried = experiment && flags.format === 'jsonl' ? ` with experiment ${experiment.experimentId} (its design, planned episodes and the runs' labels)` : '';
+        if (out !== '-') io.out(`wrote ${runIds.length} run${runIds.length === 1 ? '' : 's'} as ${flags.format} to ${out}${carried}${extra}`);
       } finally {
         store.close();
       }
@@ -80,31 +82,32 @@ export function registerExport(program: Command, env: Env, io: Io): void {
 
   program
     .command('import')
-    .description('read a JSON-lines trace (as written by export --format jsonl) into the database, in one transaction: every run or none; imported runs are marked and never counted as results of this database\'s experiments unless --adopt')
-    .argument('<file>', 'JSON-lines trace file')
+    .description('read a JSON-lines file (as written by export --format jsonl) into the database, line by line in one transaction: all of it or nothing. '
+      + 'Runs are marked imported and never counted as results of this database\'s experiments unless --adopt; an experiment\'s export restores the experiment, '
+      + 'whose runs count as its results (marked adopted) with their labels')
+    .argument('<file>', 'JSON-lines file')
     .option('--format <fmt>', 'jsonl (the only format that can be imported)', 'jsonl')
     .option('--adopt', 'count the runs as this database\'s own: an experiment here with the same episodes takes them as its results (marked adopted)')
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
     .action((file: string, flags: { format: string; db?: string; adopt?: boolean }) => {
       if (flags.format !== 'jsonl') throw new UsageError(`--format must be jsonl (got "${flags.format}")`);
-      let text: string;
+      const db = dbPath(flags.db, env);
+      // A database this import creates is removed again when the file is refused: nothing is left.
+      const created = db !== ':memory:' && !existsSync(db);
+      let done;
       try {
-        text = readFileSync(file, 'utf8');
-      } catch (err) {
-        throw new TraceImportError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-      }
-      const events = parseTraceLines(text, file);
-      const runIds = [...new Set(events.map((e) => e.runId))];
-      const store = new SqliteTraceStore(dbPath(flags.db, env));
-      try {
-        const present = runIds.filter((id) => store.run(id));
-        if (present.length > 0) {
-          throw new TraceImportError(`${file}: run ${present.slice(0, 5).join(', ')}${present.length > 5 ? ` and ${present.length - 5} more` : ''} is already in ${store.path}; nothing was imported`);
+        const store = new SqliteTraceStore(db);
+        try {
+          done = importTraceFile(store, file, { adopt: flags.adopt ?? false });
+        } finally {
+          store.close();
         }
-        store.importEvents(events, flags.adopt ? 'adopted' : 'imported');
-      } finally {
-        store.close();
+      } catch (err) {
+        if (created) for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
+        throw err;
       }
-      io.out(`imported ${events.length} events of ${runIds.length} run${runIds.length === 1 ? '' : 's'} into ${dbPath(flags.db, env)} as ${flags.adopt ? 'adopted' : 'imported'} (labels are not part of a trace: peerlab classify --run ID labels them again)`);
+      const what = done.experiments.length > 0 ? ` with experiment ${done.experiments.join(', ')} (${done.labels} labels)` : '';
+      const note = done.experiments.length > 0 ? '' : ' (labels are not part of a trace: peerlab classify --run ID labels them again)';
+      io.out(`imported ${done.events} events of ${done.runs} run${done.runs === 1 ? '' : 's'} into ${db} as ${done.origin}${what}${note}`);
     });
 }

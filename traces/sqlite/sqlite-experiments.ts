@@ -74,6 +74,11 @@ export class SqliteExperimentStore implements ExperimentStore {
     })());
   }
 
+  /** Adds one planned episode (nothing when it is planned already): an import, inside its transaction. */
+  addPlanned(experimentId: string, episode: PlannedEpisode): void {
+    this.writer.run(() => this.stmts.plan.run(experimentId, episode.episodeKey, episode.cell, episode.trial));
+  }
+
   plannedEpisodes(experimentId: string): PlannedEpisode[] {
     return (this.stmts.planned.all(experimentId) as Array<{ episode_key: string; cell: string; trial: number }>)
       .map((r) => ({ episodeKey: r.episode_key, cell: r.cell, trial: r.trial }));

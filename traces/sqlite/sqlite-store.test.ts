@@ -53,6 +53,37 @@ describe('SqliteTraceStore', () => {
     db.close();
   });
 
+  it('commits a step\'s events together at flush, and by itself before the event loop turns, never holding the write lock across an await', async () => {
+    const path = join(tempDir(), 'steps.db');
+    const store = new SqliteTraceStore(path);
+    const other = new Database(path, { readonly: true });
+    const visible = () => (other.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+    try {
+      store.append(startOf('r'));
+      store.append(callOf('r', 1));
+      // The writer reads its own batch; another connection sees it only once it is committed.
+      expect(store.events('r')).toHaveLength(2);
+      expect(visible()).toBe(0);
+      store.flush();
+      expect(visible()).toBe(2);
+      store.append(callOf('r', 2));
+      expect(visible()).toBe(2);
+      // Nobody flushed: the batch is committed as soon as the event loop is free.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(visible()).toBe(3);
+      // Any other write commits the events before it, so nothing is stored ahead of the events it follows.
+      store.append(callOf('r', 3));
+      store.putLabel({ runId: 'r', label: 'refusal', value: true, source: 'human', rater: 'ana', classifierVersion: '1', evidence: { seqs: [3], paths: [] }, createdAt: 't' });
+      expect(visible()).toBe(4);
+      store.append(callOf('r', 4));
+    } finally {
+      store.close();
+    }
+    // Closing commits what is left.
+    expect(visible()).toBe(5);
+    other.close();
+  });
+
   it('creates a WAL database at the latest schema version', () => {
     const path = join(tempDir(), 'a.db');
     new SqliteTraceStore(path).close();

@@ -4,14 +4,14 @@ import Database from 'better-sqlite3';
 import { TraceEvent } from '../events.schema.js';
 import type { ExperimentRecord, PlannedEpisode } from '../experiments.js';
 import { StoreCorruptError, StoreWriteError, sqliteCode, writeFailure } from '../store-errors.js';
-import {
-  LabelEvidence, UnknownRunError, checkLabel, type JudgeErrorRecord, type LabelFilter, type LabelRecord, type LabelSource,
-} from '../labels.js';
+import type { JudgeErrorRecord, LabelFilter, LabelRecord, LabelSource } from '../labels.js';
+import { isRecordLine, type ImportItem } from '../trace-records.js';
 import {
   TraceOrderError,
   advanceSummary,
   checkAppend,
   summaryFromStart,
+  type ImportOptions,
   type RunOrigin,
   type RunSummary,
   type TraceStore,
@@ -19,8 +19,8 @@ import {
 import { MIGRATIONS } from './migrations.js';
 import { closeSession, openSession, ownId, recoverAfterDeadProcesses } from './sessions.js';
 import { SqliteExperimentStore } from './sqlite-experiments.js';
+import { SqliteLabelStore } from './sqlite-labels.js';
 import { BUSY_TIMEOUT_MS, StoreWriter } from './writing.js';
-import { redactSecrets } from '../secrets.js';
 import { SqliteResponseCache } from './sqlite-response-cache.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import { SqliteElicitationStore } from './sqlite-elicitations.js';
@@ -101,8 +101,9 @@ const CHECKPOINTER_AFTER = 500;
 const WAL_CHECK_EVERY = 64;
 
 /**
- * The SQLite trace store: one writer, WAL, numbered migrations. Each append is its own transaction,
- * so an event is on disk before the next step starts, and a killed process leaves whole events only.
+ * The SQLite trace store: one writer, WAL, numbered migrations. A step's events are one transaction
+ * (see StoreWriter: appends are batched until the episode runner flushes, before the next step
+ * starts), so a killed process leaves whole steps only.
  * Every write that fails throws a one-line {@link StoreWriteError}. Opening a file that a dead
  * process left open checks it first (see sessions.ts) and refuses a damaged one.
  */
@@ -115,9 +116,11 @@ export class SqliteTraceStore implements TraceStore {
   /** Null for an in-memory database (no log to checkpoint). */
   private readonly checkpointer: WalCheckpointer | null;
   private appends = 0;
+  private appendsAtLastLook = 0;
   private readonly owner: string;
   private readonly writer: StoreWriter;
   private readonly experimentLog: SqliteExperimentStore;
+  private readonly labelLog: SqliteLabelStore;
 
   constructor(readonly path: string, options: SqliteStoreOptions = {}) {
     this.owner = ownId();
@@ -165,8 +168,9 @@ export class SqliteTraceStore implements TraceStore {
       );
     }
     // The first write records this process as writing the file (see sessions.ts); reading never does.
-    this.writer = new StoreWriter(path, () => { if (path !== ':memory:') openSession(this.db, path); });
+    this.writer = new StoreWriter(this.db, path, () => { if (path !== ':memory:') openSession(this.db, path); }, () => this.afterCommit());
     this.experimentLog = new SqliteExperimentStore(this.db, this.writer, this.owner);
+    this.labelLog = new SqliteLabelStore(this.db, this.writer, path);
     this.stmts = {
       insertRun: this.db.prepare(
         `INSERT INTO runs (run_id, episode_key, scenario, family, model, peer_model, factors, seed, trial,
@@ -185,25 +189,14 @@ export class SqliteTraceStore implements TraceStore {
       runs: this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs ORDER BY created_at, rowid`),
       run: this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`),
       events: this.db.prepare(`SELECT * FROM events WHERE run_id = ? ORDER BY seq`),
+      eventsOfTypes: this.db.prepare(`SELECT * FROM events WHERE run_id = ? AND type IN (SELECT value FROM json_each(?)) ORDER BY seq`),
       eventsAfter: this.db.prepare(`SELECT * FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
       attempts: this.db.prepare(`SELECT count(*) AS n FROM runs WHERE episode_key = ?`),
       failedAttempts: this.db.prepare(`SELECT count(*) AS n FROM runs WHERE episode_key = ? AND status = 'errored' AND origin != 'imported'`),
       runExists: this.db.prepare(`SELECT 1 FROM runs WHERE run_id = ?`),
-      deleteLabels: this.db.prepare(`DELETE FROM labels WHERE run_id = ? AND source = ? AND rater = ?`),
-      deleteJudgeErrors: this.db.prepare(`DELETE FROM judge_errors WHERE run_id = ? AND rater = ?`),
-      upsertLabel: this.db.prepare(
-        `INSERT OR REPLACE INTO labels (run_id, label, source, rater, value, classifier_version, evidence, judge_prompt, created_at)
-         VALUES (@runId, @label, @source, @rater, @value, @classifierVersion, @evidence, @judgePrompt, @createdAt)`,
-      ),
-      labels: this.db.prepare(
-        `SELECT * FROM labels WHERE (@runId IS NULL OR run_id = @runId) AND (@source IS NULL OR source = @source)
-         ORDER BY run_id, label, source, rater`,
-      ),
-      insertJudgeError: this.db.prepare(
-        `INSERT INTO judge_errors (run_id, rater, classifier_version, error, raw, created_at)
-         VALUES (@runId, @rater, @classifierVersion, @error, @raw, @createdAt)`,
-      ),
-      judgeErrors: this.db.prepare(`SELECT * FROM judge_errors WHERE (@runId IS NULL OR run_id = @runId) ORDER BY rowid`),
+      // isCountedResult, in SQL; each run's labels are probed through the primary key.
+      unlabelledResults: this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE status IN ('completed', 'truncated') AND origin != 'imported'
+        AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.run_id = runs.run_id AND l.source = ? AND l.rater = ?) ORDER BY created_at, rowid`),
     };
   }
 
@@ -237,8 +230,21 @@ export class SqliteTraceStore implements TraceStore {
     return version;
   }
 
+  /** Writes an event into the open batch of this step's events; {@link flush} commits them. */
   append(event: TraceEvent): void {
-    this.write(() => this.appendAs(event, 'local'));
+    this.writer.batched(() => this.appendAs(event, 'local'));
+  }
+
+  /** Commits the events appended since the last flush (one transaction). */
+  flush(): void {
+    this.writer.flush();
+  }
+
+  /** After each committed batch: past a few batches' worth of events, a look at the log's size. */
+  private afterCommit(): void {
+    if (this.appends - this.appendsAtLastLook < WAL_CHECK_EVERY) return;
+    this.appendsAtLastLook = this.appends;
+    this.checkpointer?.bound();
   }
 
   /** Appends one event; a run it starts gets `origin` (and this process as its owner when local). */
@@ -263,19 +269,31 @@ export class SqliteTraceStore implements TraceStore {
     }
     // A store that writes more than a few runs' worth checkpoints off this thread (see WalCheckpointer).
     if (++this.appends === CHECKPOINTER_AFTER) this.checkpointer?.start();
-    if (this.appends % WAL_CHECK_EVERY === 0) this.checkpointer?.bound();
     if (next.status === 'running') this.open.set(event.runId, next);
     else this.open.delete(event.runId);
   }
 
-  importEvents(events: readonly TraceEvent[], origin: Exclude<RunOrigin, 'local'> = 'imported'): void {
-    const runIds = [...new Set(events.map((e) => e.runId))];
-    const present = runIds.filter((id) => this.stmts.runExists.get(id));
-    if (present.length > 0) throw new TraceOrderError(`run ${present.slice(0, 5).join(', ')}${present.length > 5 ? ` and ${present.length - 5} more` : ''} already in ${this.path}`);
+  importRecords(items: Iterable<ImportItem>, options: ImportOptions = {}): void {
+    const origin = options.origin ?? 'imported';
     try {
-      // One transaction for the whole file: a killed or failed import leaves nothing behind.
+      // One transaction for the whole file: a killed or failed import leaves nothing behind. The
+      // items are read as they are stored (a file line by line), so memory stays flat.
       this.write(() => this.db.transaction(() => {
-        for (const e of events) this.appendAs(e, origin);
+        for (const item of items) {
+          if (!isRecordLine(item)) {
+            if (item.type === 'run.started' && this.stmts.runExists.get(item.runId)) throw new TraceOrderError(`run ${item.runId} is already in ${this.path}`);
+            this.appendAs(item, origin);
+          } else if (item.record === 'label') {
+            this.labelLog.importLabel(item.label);
+          } else if (item.record === 'judge_error') {
+            this.labelLog.importJudgeError(item.judgeError);
+          } else if (item.record === 'experiment') {
+            this.experimentLog.openExperiment({ ...item.experiment });
+          } else {
+            this.experimentLog.addPlanned(item.experimentId, item);
+          }
+        }
+        options.finish?.();
       })());
     } finally {
       // The index of open runs may name runs the rollback removed; it is rebuilt from the table.
@@ -298,12 +316,21 @@ export class SqliteTraceStore implements TraceStore {
     return row && rowToSummary(row);
   }
 
-  events(runId: string): TraceEvent[] {
-    return (this.stmts.events.all(runId) as EventRow[]).map(rowToEvent);
+  events(runId: string, types?: readonly TraceEvent['type'][]): TraceEvent[] {
+    const rows = types ? this.stmts.eventsOfTypes.all(runId, JSON.stringify(types)) : this.stmts.events.all(runId);
+    return (rows as EventRow[]).map(rowToEvent);
+  }
+
+  *iterateEvents(runId: string): IterableIterator<TraceEvent> {
+    for (const row of this.stmts.events.iterate(runId) as IterableIterator<EventRow>) yield rowToEvent(row);
   }
 
   eventsAfter(runId: string, afterSeq: number, limit: number): TraceEvent[] {
     return (this.stmts.eventsAfter.all(runId, afterSeq, limit) as EventRow[]).map(rowToEvent);
+  }
+
+  unlabelledResults(source: LabelSource, rater: string): RunSummary[] {
+    return (this.stmts.unlabelledResults.all(source, rater) as RunRow[]).map(rowToSummary);
   }
 
   attempts(episodeKey: string): number {
@@ -315,40 +342,31 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   replaceLabels(runId: string, source: LabelSource, rater: string, records: readonly LabelRecord[]): void {
-    this.mustHave(runId);
-    const checked = records.map(checkLabel);
-    this.write(() => this.db.transaction(() => {
-      this.stmts.deleteLabels.run(runId, source, rater);
-      this.stmts.deleteJudgeErrors.run(runId, rater);
-      for (const record of checked) this.stmts.upsertLabel.run(labelRow(record));
-    })());
+    this.labelLog.replaceLabels(runId, source, rater, records);
   }
 
   putLabel(record: LabelRecord): void {
-    this.mustHave(record.runId);
-    const row = labelRow(checkLabel(record));
-    this.write(() => this.stmts.upsertLabel.run(row));
+    this.labelLog.putLabel(record);
   }
 
   labels(filter: LabelFilter = {}): LabelRecord[] {
-    const rows = this.stmts.labels.all({ runId: filter.runId ?? null, source: filter.source ?? null }) as LabelRow[];
-    return rows.map((r) => ({
-      runId: r.run_id, label: r.label, value: r.value === 1, source: r.source, rater: r.rater,
-      classifierVersion: r.classifier_version, evidence: LabelEvidence.parse(JSON.parse(r.evidence)),
-      ...(r.judge_prompt === null ? {} : { judgePrompt: r.judge_prompt }), createdAt: r.created_at,
-    }));
+    return this.labelLog.labels(filter);
+  }
+
+  yesLabels(source: LabelSource, rater: string): Map<string, string[]> {
+    return this.labelLog.yesLabels(source, rater);
+  }
+
+  ratersOfRuns(): Map<string, Array<{ source: LabelSource; rater: string }>> {
+    return this.labelLog.ratersOfRuns();
   }
 
   recordJudgeError(error: JudgeErrorRecord): void {
-    this.mustHave(error.runId);
-    this.write(() => this.stmts.insertJudgeError.run({ ...error, error: redactSecrets(error.error), raw: redactSecrets(error.raw) }));
+    this.labelLog.recordJudgeError(error);
   }
 
   judgeErrors(runId?: string): JudgeErrorRecord[] {
-    const rows = this.stmts.judgeErrors.all({ runId: runId ?? null }) as Array<Record<string, string>>;
-    return rows.map((r) => ({
-      runId: r.run_id!, rater: r.rater!, classifierVersion: r.classifier_version!, error: r.error!, raw: r.raw!, createdAt: r.created_at!,
-    }));
+    return this.labelLog.judgeErrors(runId);
   }
 
   openExperiment(record: Omit<ExperimentRecord, 'owner'>): ExperimentRecord {
@@ -395,28 +413,17 @@ export class SqliteTraceStore implements TraceStore {
     return this.elicitationLog;
   }
 
-  private mustHave(runId: string): void {
-    if (!this.stmts.runExists.get(runId)) throw new UnknownRunError(`no run ${runId} in ${this.path}`);
-  }
-
   close(): void {
     if (!this.db.open) return;
-    this.checkpointer?.stop();
-    if (this.writer.hasWritten) closeSession(this.db, this.path);
-    this.db.close();
+    try {
+      // Events appended since the last step's flush (a caller that never flushed) are kept.
+      this.writer.flush();
+    } finally {
+      this.checkpointer?.stop();
+      if (this.writer.hasWritten) closeSession(this.db, this.path);
+      this.db.close();
+    }
   }
-}
-
-interface LabelRow {
-  run_id: string;
-  label: string;
-  source: LabelSource;
-  rater: string;
-  value: number;
-  classifier_version: string;
-  evidence: string;
-  judge_prompt: string | null;
-  created_at: string;
 }
 
 function rowToEvent(row: EventRow): TraceEvent {
@@ -429,14 +436,6 @@ function rowToEvent(row: EventRow): TraceEvent {
     type: row.type,
     payload: JSON.parse(row.payload),
   });
-}
-
-function labelRow(r: LabelRecord): Record<string, string | number | null> {
-  return {
-    runId: r.runId, label: r.label, source: r.source, rater: r.rater, value: r.value ? 1 : 0,
-    classifierVersion: r.classifierVersion, evidence: redactSecrets(JSON.stringify(r.evidence)),
-    judgePrompt: r.judgePrompt === undefined ? null : redactSecrets(r.judgePrompt), createdAt: r.createdAt,
-  };
 }
 
 function rowToSummary(row: RunRow): RunSummary {

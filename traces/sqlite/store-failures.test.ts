@@ -131,7 +131,9 @@ describe('SqliteTraceStore when a write fails', () => {
     let error: unknown;
     for (let seq = 1; seq < 1000 && !error; seq++) {
       try {
+        // A step's events are committed together: the write may fail at an insert or at the commit.
         store.append(callOf('r', seq, 3000));
+        if (seq % 5 === 0) store.flush();
       } catch (err) {
         error = err;
       }
@@ -145,6 +147,7 @@ describe('SqliteTraceStore when a write fails', () => {
     const path = join(tempDir(), 'locked.db');
     const store = new SqliteTraceStore(path);
     store.append(startOf('r'));
+    store.flush();
     const other = new Database(path);
     other.pragma('busy_timeout = 0');
     other.exec('BEGIN IMMEDIATE');
@@ -156,6 +159,7 @@ describe('SqliteTraceStore when a write fails', () => {
     }
     // Once the lock is free the same store writes again.
     store.append(callOf('r', 1));
+    store.flush();
     expect(store.run('r')!.eventCount).toBe(2);
     store.close();
   }, 20_000);
@@ -169,9 +173,10 @@ describe('SqliteTraceStore write-ahead log', () => {
     let peak = 0;
     let seq = 0;
     store.append(startOf('r'));
-    // About 60 MB of events, committed one by one, far more than the limit.
+    // About 60 MB of events, committed a step (five events) at a time, far more than the limit.
     for (seq = 1; seq < 20_000; seq++) {
       store.append(callOf('r', seq, 3000));
+      if (seq % 5 === 0) store.flush();
       if (seq % 16 === 0) peak = Math.max(peak, statSync(`${path}-wal`).size);
     }
     store.close();

@@ -67,17 +67,19 @@ export function experimentHeadline(store: TraceStore, experiment: ExperimentReco
 /** One row of the Home list. */
 type Item = { kind: 'experiment'; headline: ExperimentHeadline } | { kind: 'run'; run: RunSummary; labels: string[] };
 
-/** The newest experiments and runs that fit, newest first. */
-export function homeItems(store: TraceStore, experimentRows: number, runRows: number): Item[] {
+/** The newest experiments and runs that fit, newest first, and how many runs there are. */
+export function homeItems(store: TraceStore, experimentRows: number, runRows: number): { items: Item[]; totalRuns: number } {
   const experiments = store.experiments().slice(-experimentRows).reverse();
-  const runs = store.runs().slice(-runRows).reverse();
-  return [
+  const all = store.runs();
+  const runs = all.slice(-runRows).reverse();
+  const items: Item[] = [
     ...experiments.map((experiment): Item => ({ kind: 'experiment', headline: experimentHeadline(store, experiment) })),
     ...runs.map((run): Item => ({
       kind: 'run', run,
       labels: [...new Set(store.labels({ runId: run.runId }).filter((l) => l.value).map((l) => l.label))],
     })),
   ];
+  return { items, totalRuns: all.length };
 }
 
 interface RunColumns { scenario: number; model: number; choice: number; id: boolean }
@@ -137,7 +139,8 @@ export function HomeScreen({ store, navigate, width, height }: ScreenProps) {
   // Experiments take two rows each; the rest of the height goes to runs.
   const experimentRows = Math.max(1, Math.floor((height - 8) / 5));
   const runRows = Math.max(3, height - 9 - 2 * Math.min(experimentRows, store.experiments().length));
-  const items = useMemo(() => homeItems(store, experimentRows, runRows), [store, experimentRows, runRows, generation]);
+  // Read once per reload (`r`), not at every frame: the run index grows with the database.
+  const { items, totalRuns: total } = useMemo(() => homeItems(store, experimentRows, runRows), [store, experimentRows, runRows, generation]);
   const open = (item: Item | undefined) => {
     if (item?.kind === 'run') navigate({ name: 'replay', runId: item.run.runId });
     else if (item?.kind === 'experiment') navigate({ name: 'report', experimentId: item.headline.experiment.experimentId });
@@ -152,7 +155,6 @@ export function HomeScreen({ store, navigate, width, height }: ScreenProps) {
   });
   const experiments = items.flatMap((item, i) => (item.kind === 'experiment' ? [{ item, i }] : []));
   const runs = items.flatMap((item, i) => (item.kind === 'run' ? [{ item, i }] : []));
-  const total = store.runs().length;
   const columns = runColumns(runs.map(({ item }) => (item.kind === 'run' ? item.run : undefined)).filter((r) => r !== undefined), width);
   return (
     <Box flexDirection="column" width={width} height={height}>

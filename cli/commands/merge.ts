@@ -1,0 +1,55 @@
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Command } from 'commander';
+import { settleExperimentStatus } from '../../analysis/index.js';
+import { SqliteTraceStore, mergeDatabases } from '../../traces/index.js';
+import { UsageError } from '../errors.js';
+import type { Io } from '../program.js';
+
+/** The files SQLite keeps beside a database. */
+const removeDatabase = (path: string) => { for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true }); };
+
+/**
+ * `peerlab merge A.db B.db … --out ALL.db`: the shards of an experiment (or any databases whose runs
+ * do not overlap) into one new database, which appears whole or not at all.
+ */
+export function registerMerge(program: Command, io: Io): void {
+  program
+    .command('merge')
+    .description('merge databases (the shards of an experiment run with --shard i/N, or any whose runs do not overlap) into one new database: runs, events, labels, '
+      + 'experiments, response cache and elicitations, copied by SQLite without holding them in memory; refuses a run or episode in two inputs and one experiment '
+      + 'defined two ways; the merged experiment reports as if one process had run it')
+    .argument('<db...>', 'the databases to merge')
+    .requiredOption('--out <file>', 'the merged database to write (a new file)')
+    .action((inputs: string[], flags: { out: string }) => {
+      if (existsSync(flags.out)) throw new UsageError(`--out ${flags.out} exists: merge writes a new database (remove it, or choose another name)`);
+      if (!existsSync(dirname(flags.out) || '.')) throw new UsageError(`--out ${flags.out}: directory ${dirname(flags.out)} does not exist`);
+      const tmp = `${flags.out}.tmp-${process.pid}`;
+      removeDatabase(tmp);
+      let summary;
+      try {
+        summary = mergeDatabases(inputs, tmp);
+        // Each experiment's status as its merged runs have it (completed when every planned episode has a counted run).
+        const store = new SqliteTraceStore(tmp, { mustExist: true });
+        try {
+          for (const e of summary.experiments) settleExperimentStatus(store, e.experimentId, `merged from ${e.inputs} database${e.inputs === 1 ? '' : 's'}`);
+        } finally {
+          store.close();
+        }
+        renameSync(tmp, flags.out);
+      } catch (err) {
+        removeDatabase(tmp);
+        throw err;
+      }
+      const store = new SqliteTraceStore(flags.out, { mustExist: true });
+      try {
+        io.out(`merged ${summary.inputs} databases into ${flags.out}: ${summary.runs} runs, ${summary.events} events, ${summary.labels} labels`);
+        for (const { experimentId } of summary.experiments) {
+          const e = store.experiment(experimentId)!;
+          io.out(`  ${experimentId}: ${e.status}${e.note ? ` (${e.note})` : ''}`);
+        }
+      } finally {
+        store.close();
+      }
+    });
+}
