@@ -1,4 +1,4 @@
-import { AIMessage, type InvalidToolCall, type ToolCall } from '@langchain/core/messages';
+import { AIMessage, type BaseMessage, type InvalidToolCall, type ToolCall } from '@langchain/core/messages';
 import type { ToolCallIds } from './provider.js';
 
 /**
@@ -47,4 +47,31 @@ export function renamedCalls(answer: AIMessage, ids: ToolCallIds | undefined): {
   const toolCalls = (answer.tool_calls ?? []).map((c, i) => (ids ? { ...c, id: rename(c.id, ids.call(i)) } : c));
   const invalidToolCalls = (answer.invalid_tool_calls ?? []).map((c, i) => (ids ? { ...c, id: rename(c.id, ids.invalid(i)) } : c));
   return { toolCalls, invalidToolCalls, renamed };
+}
+
+/**
+ * The history with each raw re-sent call (see ProviderClient.prepare) made an ordinary tool call,
+ * for clients that read only `tool_calls`: so every tool answer in the history follows its call.
+ * Arguments that are not a JSON object go as `{}` (these APIs take only objects); the tool answer
+ * that follows tells the model what was wrong with what it sent.
+ */
+export function rawCallsAsToolCalls(messages: BaseMessage[]): BaseMessage[] {
+  return messages.map((m) => {
+    const raw = AIMessage.isInstance(m) && (m.tool_calls ?? []).length === 0 ? m.additional_kwargs?.tool_calls : undefined;
+    if (!raw || raw.length === 0) return m;
+    const { tool_calls: _raw, ...rest } = m.additional_kwargs;
+    return new AIMessage({
+      content: m.content, additional_kwargs: rest,
+      tool_calls: raw.map((c) => ({ id: c.id, name: c.function.name, args: objectOrEmpty(c.function.arguments), type: 'tool_call' as const })),
+    });
+  });
+}
+
+function objectOrEmpty(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }

@@ -2,7 +2,7 @@ import { ChatAnthropic } from '@langchain/anthropic';
 import type { AIMessage } from '@langchain/core/messages';
 import { registerSecret } from '../../../traces/index.js';
 import { ANTHROPIC_MESSAGES } from '../checked-fetch.js';
-import { asTextAnswer } from './answers.js';
+import { asTextAnswer, rawCallsAsToolCalls } from './answers.js';
 import type { Endpoint, ProviderClient } from './provider.js';
 import { boundedFetch, redactingLogger } from './transport.js';
 
@@ -26,7 +26,7 @@ export function connect(model: string, endpoint: Endpoint): ProviderClient {
     // authToken: null keeps ANTHROPIC_AUTH_TOKEN out of requests: the key given here is the only credential sent.
     clientOptions: { fetch: boundedFetch(endpoint, [ANTHROPIC_MESSAGES]), timeout: endpoint.timeoutMs, maxRetries: 0, logger: redactingLogger, authToken: null },
   });
-  return { model: chat, normalize: asText, callError: withoutTroubleshooting };
+  return { model: chat, normalize: asText, callError: withoutTroubleshooting, prepare: rawCallsAsToolCalls };
 }
 
 /** An answer with its content blocks reduced to their text; tool calls, usage and metadata as they were. */

@@ -2,7 +2,7 @@ import type { AIMessage } from '@langchain/core/messages';
 import { ChatGoogleGenerativeAI, EmptyContentError } from '@langchain/google-genai';
 import { registerSecret } from '../../../traces/index.js';
 import { ModelCallError } from '../resilient-call.js';
-import { asTextAnswer, renamedCalls } from './answers.js';
+import { asTextAnswer, rawCallsAsToolCalls, renamedCalls } from './answers.js';
 import type { Endpoint, ProviderClient, ToolCallIds } from './provider.js';
 
 /**
@@ -32,7 +32,7 @@ export function connect(model: string, endpoint: Endpoint): ProviderClient {
     maxRetries: 0,
   });
   withDeadline(chat, endpoint.timeoutMs);
-  return { model: chat, normalize, callError };
+  return { model: chat, normalize, callError, prepare: rawCallsAsToolCalls };
 }
 
 type GenerateContent = (request: unknown, options?: { signal?: AbortSignal }) => Promise<unknown>;

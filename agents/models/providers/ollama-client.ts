@@ -4,7 +4,7 @@ import type { ChatResult } from '@langchain/core/outputs';
 import { ChatOllama } from '@langchain/ollama';
 import { registerSecret } from '../../../traces/index.js';
 import { ModelCallError } from '../resilient-call.js';
-import { asTextAnswer, renamedCalls } from './answers.js';
+import { asTextAnswer, rawCallsAsToolCalls, renamedCalls } from './answers.js';
 import { ollamaFetch } from './ollama-fetch.js';
 import type { Endpoint, ProviderClient, ToolCallIds } from './provider.js';
 
@@ -62,7 +62,7 @@ export function connect(model: string, endpoint: Endpoint): ProviderClient {
     // With a key, only this one is sent (Ollama's client would read OLLAMA_API_KEY itself for ollama.com).
     ...(endpoint.apiKey ? { headers: { Authorization: `Bearer ${endpoint.apiKey}` } } : {}),
   });
-  return { model: chat, normalize, callError };
+  return { model: chat, normalize, callError, prepare: rawCallsAsToolCalls };
 }
 
 /** Text content, tool calls renamed, usage dropped when the server did not count. */

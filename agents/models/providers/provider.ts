@@ -1,5 +1,5 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import type { AIMessage } from '@langchain/core/messages';
+import type { AIMessage, BaseMessage } from '@langchain/core/messages';
 import type { ModelFactory } from '../model-spec.js';
 import type { PreferenceModelFactory } from '../preference-model.js';
 import type { StatedOutcome } from '../synthetic/persona.js';
@@ -98,6 +98,12 @@ export interface ProviderClient {
    * tool calls under `ids` when the provider's are made up. Without it the answer is kept as given.
    */
   normalize?(answer: AIMessage, ids: ToolCallIds | undefined): AIMessage;
+  /**
+   * The history as this client must be given it. The agent loop re-sends a call whose arguments
+   * did not parse as the raw OpenAI-format call (`additional_kwargs.tool_calls`), which only
+   * ChatOpenAI reads; a client that would drop it rewrites it here.
+   */
+  prepare?(messages: BaseMessage[]): BaseMessage[];
   /** The client's error in terms `classifyError` reads (a ModelCallError); others pass unchanged. */
   callError?(err: unknown): unknown;
 }

@@ -52,7 +52,7 @@ export class RemoteChatModel extends BaseChatModel {
     const runnable = this.runnableOf(client);
     const call = async (): Promise<AIMessage> => {
       try {
-        return await runnable.invoke(messages, options.signal ? { signal: options.signal } : {});
+        return await runnable.invoke(client.prepare ? client.prepare(messages) : messages, options.signal ? { signal: options.signal } : {});
       } catch (err) {
         throw client.callError ? client.callError(err) : err;
       }
