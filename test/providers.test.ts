@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { replayRun, resolveModelSpec, runScenarioEpisode, type EndpointSettings, type ScenarioRunRequest } from '../agents/index.js';
+import { ExperimentModel } from '../analysis/index.js';
 import { findScenario, resolveFactors } from '../environments/index.js';
 import type { WallClock } from '../sim/kernel/clock.js';
 import { MemoryTraceStore, SqliteTraceStore, type EventOf, type TraceEvent, type TraceStore } from '../traces/index.js';
@@ -254,5 +255,14 @@ describe.each(CASES)('$name against a local server speaking its API', (c) => {
       expect(messages.filter((m) => m.role === 'assistant').map((m) => m.tool_calls?.length)).toEqual([1, 1, 1, 1, 1, 1]);
       expect(messages.filter((m) => m.role === 'assistant')[2]!.tool_calls![0]).toMatchObject({ id: 'subject-3-bad-0', function: { arguments: {} } });
     }
+  });
+});
+
+describe('experiment files', () => {
+  it('takes the key variable of the model\'s provider in experiment files', () => {
+    const parsed = ExperimentModel.safeParse({ spec: 'anthropic:c', base_url: 'https://u:k@api.example.com' });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error!.issues[0]).toMatchObject({ path: ['base_url'], message: 'base URL for api.example.com carries credentials (user:key@): remove them and set the key in ANTHROPIC_API_KEY' });
+    expect(ExperimentModel.parse({ spec: 'openai:o', api: 'responses' }).api).toBe('responses');
   });
 });
