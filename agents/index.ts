@@ -5,6 +5,7 @@ export {
   PROVIDERS, PROVIDER_VARIABLES, KEY_VARIABLES, typedProviders, providerOf, isRemoteSpec, resolveModelSpec, resolvePreferenceModel,
   createJudgeModel, checkModel, keyVariableOf,
 } from './models/providers/registry.js';
+export { REMOTE_PROVIDERS } from './models/providers/remote-providers.js';
 export type { Provider, LocalProvider, RemoteProvider } from './models/providers/provider.js';
 export { EndpointGate, GateRegistry, Semaphore, type GateLimits, type GatePermit, type CallOutcome } from './models/endpoint-gate.js';
 export {

@@ -158,4 +158,20 @@ describe.each(CASES)('$name from the command line', (c) => {
     expect(result.utilities.map((u: { outcome: string }) => u.outcome)).toEqual(RANKED);
     for (const r of server.requests) expect(c.dialect.settings(r.body)).toEqual({ temperature: 1, maxTokens: 10 });
   });
+
+  it('runs in an experiment: every cell\'s episodes finish, and running the file again resumes with no request', async () => {
+    const server = await mock(c, scripted(SCRIPT));
+    const file = join(dir, `experiment-${c.dialect.provider}.yaml`);
+    const api = c.extraArgs ? '\n    api: responses' : '';
+    writeFileSync(file, `name: providers-${c.dialect.provider.replace(/[^a-z]/g, '')}\nmodels:\n  - spec: ${spec}\n    max_concurrency: 2${api}\nscenarios: [shutdown-config]\ntrials: 2\nconcurrency: 2\n`);
+    const db = join(dir, `experiment-${c.dialect.provider}.db`);
+    const first = await peerlabInProcess(['experiment', 'run', file, '--db', db, '--json'], c.env(server));
+    expect(first.error).toBeUndefined();
+    const outcome = JSON.parse(first.out.join('\n'));
+    expect([outcome.ran, outcome.errored, outcome.experiment.status]).toEqual([2, 0, 'completed']);
+    expect(server.requests).toHaveLength(2 * SCRIPT.length);
+    const again = await peerlabInProcess(['experiment', 'run', file, '--db', db, '--json'], c.env(server));
+    expect(JSON.parse(again.out.join('\n')).resumed).toBe(2);
+    expect(server.requests).toHaveLength(2 * SCRIPT.length);
+  });
 });

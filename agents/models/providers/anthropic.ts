@@ -18,6 +18,7 @@ export const anthropic: RemoteProvider = {
   temperatureRange: [0, 1],
   defaultMaxTokens: 4096,
   options: {},
+  inspectApi: 'anthropic',
   renamesToolCalls: false,
   load: () => import('./anthropic-client.js'),
 };

@@ -19,6 +19,7 @@ export const googleGenai: RemoteProvider = {
   exampleBaseUrl: 'https://generativelanguage.googleapis.com',
   temperatureRange: [0, 2],
   options: {},
+  inspectApi: 'google',
   renamesToolCalls: true,
   load: () => import('./google-genai-client.js'),
 };

@@ -19,6 +19,7 @@ export const ollama: RemoteProvider = {
   exampleBaseUrl: 'http://127.0.0.1:11434',
   temperatureRange: [0, 2],
   options: {},
+  inspectApi: 'ollama',
   renamesToolCalls: true,
   load: () => import('./ollama-client.js'),
 };

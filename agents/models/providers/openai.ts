@@ -17,6 +17,7 @@ export const openai: RemoteProvider = {
   exampleBaseUrl: 'https://api.openai.com/v1 or http://127.0.0.1:11434/v1',
   temperatureRange: [0, 2],
   options: { api: ['chat', 'responses'] },
+  inspectApi: 'openai',
   renamesToolCalls: false,
   load: () => import('./openai-client.js'),
 };

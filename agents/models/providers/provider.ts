@@ -66,6 +66,8 @@ export interface RemoteProvider extends ProviderBase {
    * that the same answers give the same trace, cache keys and replay.
    */
   readonly renamesToolCalls: boolean;
+  /** Inspect AI's name for this model API (`@modelapi(name=…)`), for model names in exported logs. */
+  readonly inspectApi: string;
   /** Imports the provider's client module (and with it its SDK): only when a model is first called. */
   load(): Promise<ClientModule>;
 }
