@@ -67,7 +67,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 const interactive = process.stdout.isTTY === true && process.stdin.isTTY === true;
 const io: Io = {
   interactive,
-  // Nothing printed carries the API key, whatever an endpoint echoed into an error message, nor a
+  // Nothing printed carries an API key, whatever an endpoint echoed into an error message, nor a
   // control sequence from data (a model's text, an imported id) that the terminal would obey.
   out: (line) => process.stdout.write(`${terminalSafe(redactSecrets(line))}\n`),
   err: (text) => process.stderr.write(terminalSafe(redactSecrets(text))),
