@@ -200,6 +200,26 @@ describe.each(CASES)('$name against a local server speaking its API', (c) => {
     if (c.dialect !== responsesDialect) for (const r of retries) expect(r.error).not.toMatch(/Troubleshooting|\[object/);
   });
 
+  it('gives up on an endpoint that never answers at the timeout, and on an endless answer at the size cap or the timeout', async () => {
+    for (const fault of [{ kind: 'hang' }, { kind: 'endless' }] as const) {
+      const server = await mock(c, () => fault);
+      const store = new MemoryTraceStore();
+      const subject = resolveModelSpec(`${c.dialect.provider}:${c.model}`, {
+        baseUrl: server.baseUrl, apiKey: KEY, timeoutMs: 400, maxResponseBytes: 256 * 1024, maxRetries: 1, ...c.settings,
+      });
+      const result = await runScenarioEpisode({
+        scenario, factors: resolveFactors(scenario, { target: 'self' }), subject, seed: 1, trial: 0, store, wallClock: fakeWallClock(),
+      });
+      expect(result.status).toBe('errored');
+      expect(server.requests).toHaveLength(2);
+      const retries = ofType(store.events(result.runId), 'model.retry').map((e) => e.payload);
+      expect(retries.map((r) => r.status)).toEqual([null]);
+      // Gemini's client reads through Node's fetch, which peerlab cannot bound by size: the timeout ends it.
+      const cut = fault.kind === 'endless' && c.dialect !== geminiDialect ? /larger than 262144 bytes/ : /time|abort/i;
+      expect(`${retries[0]!.error} / ${result.reason}`).toMatch(cut);
+    }
+  });
+
   it('does not retry a 429 for an exhausted quota', async () => {
     if (c.dialect === ollamaDialect) return; // Ollama has no quotas
     const server = await mock(c, () => ({ kind: 'quota' }));

@@ -86,6 +86,8 @@ export function callError(err: unknown): unknown {
   if (/^\[GoogleGenerativeAI Error\]: (Error fetching from|Request aborted when fetching)/.test(e.message)) {
     return new ModelCallError(e.message.replace(/^\[GoogleGenerativeAI Error\]: /, ''), { kind: 'network' });
   }
+  // The deadline can also fire while the body is read, past the SDK's own handling.
+  if (e.name === 'AbortError' || e.name === 'TimeoutError') return new ModelCallError(`the answer was not complete within the timeout (${e.message})`, { kind: 'network' });
   return err;
 }
 
