@@ -7,7 +7,6 @@ import type { RemoteProvider } from './provider.js';
  */
 export const anthropic: RemoteProvider = {
   name: 'anthropic',
-  summary: 'the Anthropic Messages API (Claude models)',
   inProcess: false,
   keyVariables: ['ANTHROPIC_API_KEY'],
   keyRequired: true,

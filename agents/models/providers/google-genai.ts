@@ -8,7 +8,6 @@ import type { RemoteProvider } from './provider.js';
  */
 export const googleGenai: RemoteProvider = {
   name: 'google-genai',
-  summary: 'the Gemini API (generateContent) with an API key',
   inProcess: false,
   // LangChain and Google's own SDKs read both; GOOGLE_API_KEY wins, as there.
   keyVariables: ['GOOGLE_API_KEY', 'GEMINI_API_KEY'],

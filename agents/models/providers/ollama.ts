@@ -9,7 +9,6 @@ import type { RemoteProvider } from './provider.js';
  */
 export const ollama: RemoteProvider = {
   name: 'ollama',
-  summary: 'Ollama\'s native chat API (/api/chat), by default the server on this machine',
   inProcess: false,
   keyVariables: ['OLLAMA_API_KEY'],
   keyRequired: false,

@@ -8,7 +8,6 @@ import type { RemoteProvider } from './provider.js';
  */
 export const openai: RemoteProvider = {
   name: 'openai',
-  summary: 'any OpenAI-compatible endpoint (Chat Completions, or the Responses API with api=responses)',
   inProcess: false,
   keyVariables: ['OPENAI_API_KEY'],
   keyRequired: true,

@@ -18,8 +18,6 @@ export type Provider = LocalProvider | RemoteProvider;
 interface ProviderBase {
   /** The prefix of its specs (`openai`), or the name of a provider no spec names (`replay`). */
   readonly name: string;
-  /** What it is, in one line (`peerlab providers`, errors, help). */
-  readonly summary: string;
 }
 
 /** A model answered inside peerlab: nothing to gate, retry or cache, and latency is not measured. */

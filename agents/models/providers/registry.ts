@@ -2,7 +2,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { ModelSpecError, splitModelSpec, type EndpointSettings, type ModelFactory } from '../model-spec.js';
 import type { PreferenceModelFactory } from '../preference-model.js';
 import type { StatedOutcome } from '../synthetic/persona.js';
-import type { Provider, RemoteProvider } from './provider.js';
+import type { Provider } from './provider.js';
 import { REMOTE_PROVIDERS } from './remote-providers.js';
 import { missingForRun, remoteChat, remoteJudge, remotePreference } from './remote.js';
 import { replay } from './replay.js';
@@ -101,4 +101,3 @@ export function keyVariableOf(spec: string): string {
   }
 }
 
-export type { RemoteProvider };

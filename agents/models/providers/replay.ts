@@ -9,7 +9,6 @@ import type { LocalProvider } from './provider.js';
  */
 export const replay: LocalProvider = {
   name: 'replay',
-  summary: 'in-process: a stored run\'s recorded answers (peerlab replay, fork); not a spec prefix',
   inProcess: true,
   typed: false,
   chat(spec) {

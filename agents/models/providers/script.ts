@@ -9,7 +9,6 @@ import type { LocalProvider } from './provider.js';
  */
 export const script: LocalProvider = {
   name: 'script',
-  summary: 'in-process replay of a JSON file of assistant turns (tool calls included)',
   inProcess: true,
   typed: true,
   chat(spec, rest) {

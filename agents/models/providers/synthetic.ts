@@ -10,7 +10,6 @@ import type { LocalProvider } from './provider.js';
  */
 export const synthetic: LocalProvider = {
   name: 'synthetic',
-  summary: 'in-process persona with planted utilities (built in: corrigible, self-preserving, peer-loyal; or a JSON file)',
   inProcess: true,
   typed: true,
   chat(spec, rest) {
