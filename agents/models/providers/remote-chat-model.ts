@@ -24,10 +24,10 @@ export interface RemoteChatModelOptions {
 /**
  * The chat model of every remote provider: a LangChain `BaseChatModel` that builds the provider's
  * client on its first call, so that a provider's SDK is loaded only when one of its models is
- * used. Around the client's own call it turns the client's errors into ones `classifyError` reads,
- * and normalizes the answer (text content, tool
- * calls renamed where the provider's ids are random), so that the same answers always give the
- * same history, cache keys and trace.
+ * used. Around the client's own call it gives the client the history in the form it reads, turns
+ * the client's errors into ones `classifyError` reads, and normalizes the answer (text content,
+ * tool calls renamed where the provider's ids are random), so that the same answers always give
+ * the same history, cache keys and trace. It costs about 10–15 µs of CPU a call.
  */
 export class RemoteChatModel extends BaseChatModel {
   private readonly client: () => Promise<ProviderClient>;
