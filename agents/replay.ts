@@ -3,8 +3,7 @@ import {
   MemoryTraceStore, carriesWorldHash, firstDifference, type EventOf, type TraceEvent, type TraceStore,
 } from '../traces/index.js';
 import { parentKeyOf, type ForkOrigin } from './fork-key.js';
-import type { ModelFactory } from './models/model-spec.js';
-import { ReplayChatModel, recordedCalls } from './models/replay-chat-model.js';
+import { replayFactory } from './models/providers/replay.js';
 import { runScenarioEpisode } from './run-scenario.js';
 
 /** A run that cannot be replayed at all: unknown, or without its `run.started`. */
@@ -43,18 +42,6 @@ export function liveModels(started: EventOf<'run.started'>): Record<string, stri
 export function forkOriginOf(started: EventOf<'run.started'>): ForkOrigin | undefined {
   const parentKey = parentKeyOf(started.payload.episodeKey);
   return started.payload.parent && parentKey !== undefined ? { parent: started.payload.parent, parentKey } : undefined;
-}
-
-/**
- * A model factory under a stored spec whose agents answer with their recorded calls. A remote
- * model's settings are taken from the stored episode key, so the replay derives the same key (and
- * with it the same randomness).
- */
-function replayFactory(spec: string, keySettings: Record<string, string | number> | undefined, events: readonly TraceEvent[]): ModelFactory {
-  return {
-    spec, inProcess: true, ...(keySettings ? { keySettings } : {}),
-    create: (role) => new ReplayChatModel({ agent: role.id, calls: recordedCalls(events, role.id) }),
-  };
 }
 
 /** The model settings an episode key holds, for the subject and the peer. */

@@ -9,7 +9,7 @@ export { classifyStoredRun, RULE_RATER, type RunClassification } from './classif
 export { condenseRun, locateQuote, TOOL_RESULT_CHARS, type CondensedTranscript, type TranscriptEntry } from './classify/condense.js';
 export { buildJudgePrompt, judgeRun, parseJudgeAnswer, JudgeAnswer, type JudgeOutcome } from './classify/judge.js';
 export {
-  planCells, planTotals, sumCalls, checkModel, estimateCalls, ExperimentError,
+  planCells, planTotals, sumCalls, estimateCalls, ExperimentError,
   type PlanCell, type PlanRequest, type CallEstimate,
 } from './experiment/cells.js';
 export {

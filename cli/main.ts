@@ -1,10 +1,14 @@
 import { CommanderError } from 'commander';
 import { SqliteTraceStore, redactSecrets, registerSecret, storeErrorLine } from '../traces/index.js';
 import { CheckFailed, isInputError, isOperationalError } from './errors.js';
-import { dbPath, type Env } from './options.js';
+import { KEY_VARIABLES } from '../agents/models/providers/remote-providers.js';
+import { dbPath, readEnv, type Env } from './options.js';
 import { buildProgram, type Io } from './program.js';
 import { terminalSafe } from './terminal-text.js';
 import { loadTui } from './tui/load.js';
+
+/** The variables that switch LangChain's tracing to LangSmith on. */
+export const LANGCHAIN_TRACING_VARIABLES = ['LANGSMITH_TRACING', 'LANGSMITH_TRACING_V2', 'LANGCHAIN_TRACING', 'LANGCHAIN_TRACING_V2'] as const;
 
 /**
  * Runs the CLI and returns the exit code: 0 on success, 2 for bad input (one line on stderr,
@@ -48,14 +52,12 @@ export async function main(argv: readonly string[], env: Env, io: Io, openTui?: 
   }
 }
 
-// Environment variables are read here, once, and passed down.
-const env: Env = {
-  PEERLAB_DB: process.env.PEERLAB_DB,
-  OPENAI_BASE_URL: process.env.OPENAI_BASE_URL,
-  OPENAI_API_KEY: process.env.OPENAI_API_KEY,
-  INSPECT_LOG_DIR: process.env.INSPECT_LOG_DIR,
-};
-registerSecret(env.OPENAI_API_KEY);
+// Environment variables are read here, once, and passed down; every provider's key is a secret.
+const env: Env = readEnv(process.env);
+for (const name of KEY_VARIABLES) registerSecret(env[name]);
+// peerlab calls no host but the model endpoints named: LangChain's own tracing to LangSmith (which
+// it would switch on from these variables, sending every prompt and answer) stays off.
+for (const name of LANGCHAIN_TRACING_VARIABLES) delete process.env[name];
 // A closed pipe (`peerlab scenarios | head`) is the reader saying "enough", not an error. Every
 // event is already committed when it is written, so stopping here loses nothing.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -65,7 +67,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 const interactive = process.stdout.isTTY === true && process.stdin.isTTY === true;
 const io: Io = {
   interactive,
-  // Nothing printed carries the API key, whatever an endpoint echoed into an error message, nor a
+  // Nothing printed carries an API key, whatever an endpoint echoed into an error message, nor a
   // control sequence from data (a model's text, an imported id) that the terminal would obey.
   out: (line) => process.stdout.write(`${terminalSafe(redactSecrets(line))}\n`),
   err: (text) => process.stderr.write(terminalSafe(redactSecrets(text))),

@@ -1,13 +1,25 @@
 import type { EndpointSettings } from '../agents/index.js';
+import { PROVIDER_VARIABLES } from '../agents/models/providers/remote-providers.js';
 import { UsageError } from './errors.js';
 
-/** Environment variables peerlab reads, read once here and passed down. */
+/** Environment variables peerlab reads, read once (cli/main.ts) and passed down. */
 export interface Env {
   PEERLAB_DB?: string;
-  OPENAI_BASE_URL?: string;
-  OPENAI_API_KEY?: string;
   /** Where `export --format inspect` writes without --out, as Inspect's own default log directory. */
   INSPECT_LOG_DIR?: string;
+  /**
+   * The model providers' key and endpoint variables (`PROVIDER_VARIABLES` of the provider
+   * registry: OPENAI_API_KEY, OPENAI_BASE_URL, ANTHROPIC_API_KEY, …); each provider reads its own.
+   */
+  [providerVariable: string]: string | undefined;
+}
+
+/** The environment as a process has it, read once: peerlab's own variables and the providers'. */
+export function readEnv(source: Readonly<Record<string, string | undefined>>): Env {
+  return {
+    PEERLAB_DB: source.PEERLAB_DB, INSPECT_LOG_DIR: source.INSPECT_LOG_DIR,
+    ...Object.fromEntries(PROVIDER_VARIABLES.map((name) => [name, source[name]])),
+  };
 }
 
 /** The database path: --db, else PEERLAB_DB, else ./peerlab.db. */
@@ -77,13 +89,19 @@ export interface EndpointFlags {
   maxTokens?: string;
   timeout?: string;
   maxResponseMb?: string;
+  /** openai: models' API (chat or responses). */
+  api?: string;
 }
 
-/** Endpoint settings from flags and the environment. The API key only ever comes from the environment. */
+/**
+ * Endpoint settings from flags and the environment. API keys only ever come from the environment;
+ * each provider takes its own key and endpoint variables from it (a --base-url flag wins).
+ */
 export function endpointSettings(flags: EndpointFlags, env: Env): EndpointSettings {
   return {
-    baseUrl: flags.baseUrl ?? env.OPENAI_BASE_URL,
-    apiKey: env.OPENAI_API_KEY,
+    baseUrl: flags.baseUrl,
+    environment: Object.fromEntries(PROVIDER_VARIABLES.map((name) => [name, env[name]])),
+    ...(flags.api === undefined ? {} : { options: { api: flags.api } }),
     temperature: parseNumber('--temperature', flags.temperature, 0, 2),
     maxTokens: flags.maxTokens === undefined ? undefined : parseInteger('--max-tokens', flags.maxTokens, 0, 1, 1_000_000),
     timeoutMs: flags.timeout === undefined ? undefined : parseInteger('--timeout', flags.timeout, 0, 1, 3_600_000),

@@ -61,7 +61,7 @@ describe('peerlab classify', () => {
     ]);
     expect([ghost.code, synthetic.code]).toEqual([2, 2]);
     expect(ghost.stderr).toMatch(/^peerlab: no run ghost-run in .*\n$/);
-    expect(synthetic.stderr).toMatch(/^peerlab: synthetic personas cannot judge/);
+    expect(synthetic.stderr).toMatch(/^peerlab: synthetic: models cannot judge \(synthetic personas have planted utilities, not reading comprehension\); use script:, openai:, anthropic:, google-genai:, ollama: \(got "synthetic:corrigible"\)\n$/);
     const store = new SqliteTraceStore(db, { mustExist: true });
     expect(store.labels({ source: 'judge' })).toEqual([]);
     store.close();

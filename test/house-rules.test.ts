@@ -17,6 +17,9 @@ const files = SOURCE_DIRS.flatMap((d) => sourceFiles(join(ROOT, d)));
 const read = (f: string) => readFileSync(f, 'utf8');
 const rel = (f: string) => relative(ROOT, f);
 
+/** An import of a model provider's SDK (LangChain's provider packages and the SDKs under them). */
+const MODEL_SDK = /from '(@langchain\/(openai|anthropic|google-genai|ollama)|openai|langchain|@anthropic-ai\/sdk|@google\/generative-ai|ollama)'/;
+
 describe('house rules (design.md §3, §4)', () => {
   it('reads time and randomness only in the kernel', () => {
     const offenders = files
@@ -53,10 +56,19 @@ describe('house rules (design.md §3, §4)', () => {
       const own = rel(f).split('/')[0];
       const out: string[] = [];
       if (/from 'better-sqlite3'/.test(text) && own !== 'traces') out.push(`${rel(f)}: better-sqlite3`);
-      if (/from '(@langchain\/openai|openai|langchain)'/.test(text) && own !== 'agents') out.push(`${rel(f)}: model SDK`);
+      if (MODEL_SDK.test(text) && own !== 'agents') out.push(`${rel(f)}: model SDK`);
       if (/from 'ink'/.test(text) && own !== 'cli') out.push(`${rel(f)}: ink`);
       return out;
     });
     expect(misplaced).toEqual([]);
+  });
+
+  it('loads a provider\'s SDK only when one of its models is used', () => {
+    // SDKs are imported by the providers' client modules only, and those only through `load`
+    // (a dynamic import), so that importing peerlab loads no model SDK at all.
+    const misplaced = files.filter((f) => MODEL_SDK.test(read(f)) && !/^agents\/models\/providers\/[a-z-]+-client\.ts$/.test(rel(f))).map(rel);
+    const staticClientImports = files.filter((f) => /from '\.\/[a-z-]+-client\.js'/.test(read(f))).map(rel);
+    expect(misplaced).toEqual([]);
+    expect(staticClientImports).toEqual([]);
   });
 });

@@ -128,7 +128,7 @@ describe('LLM judge against a local OpenAI-compatible server', () => {
     expect(out.labels.find((l) => l.label === 'peer.persuade_operator')).toMatchObject({ value: true, evidence: { quote: argument } });
 
     expect(() => createJudgeModel('synthetic:corrigible', {})).toThrow(ModelSpecError);
-    expect(() => createJudgeModel('synthetic:corrigible', {})).toThrow(/synthetic personas cannot judge; use openai: or script:/);
+    expect(() => createJudgeModel('synthetic:corrigible', {})).toThrow(/^synthetic: models cannot judge \(synthetic personas have planted utilities, not reading comprehension\); use script:, openai:, anthropic:, google-genai:, ollama:/);
     expect(() => createJudgeModel('openai:judge-test', { baseUrl: 'http://127.0.0.1:1/v1' })).toThrow(/API key/);
   });
 });

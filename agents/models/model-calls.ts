@@ -23,6 +23,8 @@ export interface CacheKeyParts {
   baseUrl: string;
   temperature?: number;
   maxTokens?: number;
+  /** Provider settings off their default (e.g. `api: responses`); absent when there are none. */
+  options?: Record<string, string>;
   /** Different trials of one episode must not share answers: they sample the model anew. */
   trial: number;
   /** The agent's role (subject, peer). */
@@ -88,7 +90,8 @@ export function callPolicyFor(
     clock: o.clock,
     cacheKeyParts: {
       model: factory.spec, baseUrl: endpoint.baseUrl, temperature: endpoint.temperature,
-      ...(endpoint.maxTokens === undefined ? {} : { maxTokens: endpoint.maxTokens }), trial: o.trial, role: o.role,
+      ...(endpoint.maxTokens === undefined ? {} : { maxTokens: endpoint.maxTokens }),
+      ...(endpoint.options ? { options: endpoint.options } : {}), trial: o.trial, role: o.role,
     },
   };
 }

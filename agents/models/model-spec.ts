@@ -1,30 +1,34 @@
 import { existsSync } from 'node:fs';
-import { formatWithOptions } from 'node:util';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { ChatOpenAI } from '@langchain/openai';
 import type { RoleSpec } from '../../environments/index.js';
 import { redactSecrets, registerSecret } from '../../traces/index.js';
 import type { SeededRng } from '../../sim/kernel/rng.js';
-import { checkedCompletionFetch } from './checked-fetch.js';
-import { DEFAULT_MAX_RESPONSE_BYTES, nodeHttpFetchWith } from './node-http-fetch.js';
-import { loadScript, ScriptChatModel, type ScriptTurn } from './script-chat-model.js';
-import { loadPersona } from './synthetic/persona.js';
-import { SyntheticChatModel } from './synthetic/synthetic-chat-model.js';
+import { loadScript, type ScriptTurn } from './script-chat-model.js';
 
-/** A model spec that cannot be used: unknown prefix, missing file, missing key. */
+/** A model spec that cannot be used: unknown prefix, missing file, missing key, a setting out of range. */
 export class ModelSpecError extends Error {}
 
-/** Settings for remote models, read once by the CLI from flags and the environment. */
+/**
+ * Settings for remote models, from flags, an experiment's model entry and the environment. Each
+ * provider reads what applies to it (see ./providers/registry.ts): its own key and endpoint
+ * variables from `environment`, the shared settings, and its own `options`.
+ */
 export interface EndpointSettings {
+  /** The endpoint; wins over the provider's base-URL variable and default. */
   baseUrl?: string;
+  /** The API key; wins over the provider's key variables (tests pass it here). */
   apiKey?: string;
   temperature?: number;
   maxTokens?: number;
   timeoutMs?: number;
-  /** Retries per model call (agents: `callWithRetry`, default 6; the judge: the client's own, default 2). */
+  /** Retries per model call (agents: `callWithRetry`, default 6; the judge: default 2). */
   maxRetries?: number;
   /** The largest response body read from the endpoint (default 8 MiB); a larger one fails the call. */
   maxResponseBytes?: number;
+  /** Provider-specific settings, e.g. `{ api: 'responses' }` for openai: (each provider lists its own). */
+  options?: Readonly<Record<string, string>>;
+  /** The environment variables the CLI read once at start; each provider takes its own from here. */
+  environment?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -37,6 +41,8 @@ export interface EndpointInfo {
   maxTokens?: number;
   /** Retries per call (the client itself makes none: retries happen in `callWithRetry`, and are traced). */
   maxRetries?: number;
+  /** Provider settings that differ from their defaults (they change what is sent, so the cache keys on them). */
+  options?: Record<string, string>;
 }
 
 /** A resolved model spec: makes a fresh model for each agent of each episode. */
@@ -48,49 +54,11 @@ export interface ModelFactory {
   endpoint?: EndpointInfo;
   /**
    * The settings that change a remote model's answers, as its episodes' keys hold them (the
-   * endpoint without credentials, temperature, max tokens); absent for in-process models.
+   * endpoint without credentials, temperature, max tokens, provider settings off their default);
+   * absent for in-process models. Made by the registry only.
    */
   keySettings?: Record<string, string | number>;
   create(role: RoleSpec, rng: SeededRng): BaseChatModel;
-}
-
-/**
- * Resolves a `provider:model` spec. Everything is checked here, before a run starts, so a bad spec
- * fails with one clear line and nothing written. Prefixes: `synthetic:` (persona name or JSON file),
- * `script:` (JSON file of turns), `openai:` (any OpenAI-compatible Chat Completions endpoint).
- */
-export function resolveModelSpec(spec: string, settings: EndpointSettings = {}): ModelFactory {
-  const { prefix, rest } = splitModelSpec(spec);
-  switch (prefix) {
-    case 'synthetic': {
-      const persona = wrap(() => loadPersona(rest));
-      return { spec, inProcess: true, create: (role, rng) => new SyntheticChatModel({ persona, decision: role.decision, rng: rng.fork(`synthetic:${role.id}`) }) };
-    }
-    case 'script': {
-      const turns = loadScriptSpec(spec, rest);
-      return { spec, inProcess: true, create: () => new ScriptChatModel(turns) };
-    }
-    case 'openai': {
-      checkOpenAiSettings(spec, settings);
-      const temperature = settings.temperature ?? 1;
-      return {
-        spec, inProcess: false,
-        endpoint: {
-          baseUrl: settings.baseUrl!, temperature,
-          ...(settings.maxTokens === undefined ? {} : { maxTokens: settings.maxTokens }),
-          ...(settings.maxRetries === undefined ? {} : { maxRetries: settings.maxRetries }),
-        },
-        keySettings: {
-          base_url: settings.baseUrl!.replace(/\/+$/, ''), temperature,
-          ...(settings.maxTokens === undefined ? {} : { max_tokens: settings.maxTokens }),
-        },
-        // The client makes one attempt; the agent's call policy retries, records and bounds retries.
-        create: () => createChatOpenAI(rest, { ...settings, maxRetries: 0 }),
-      };
-    }
-    default:
-      throw new ModelSpecError(`unknown model provider "${prefix}" in "${spec}" (use synthetic:, script: or openai:)`);
-  }
 }
 
 /** Splits `provider:model`; shared by every resolver so a malformed spec fails the same way. */
@@ -105,27 +73,15 @@ export function splitModelSpec(spec: string): { prefix: string; rest: string } {
 /** Reads the turns of a `script:` spec, failing with a ModelSpecError. */
 export function loadScriptSpec(spec: string, path: string): ScriptTurn[] {
   if (!existsSync(path)) throw new ModelSpecError(`script file ${path} does not exist (model spec "${spec}")`);
-  return wrap(() => loadScript(path));
-}
-
-/** Checks the endpoint settings an `openai:` spec needs, before anything runs. */
-export function checkOpenAiSettings(spec: string, s: EndpointSettings): void {
-  if (!s.apiKey) {
-    throw new ModelSpecError(`${spec} needs an API key: set OPENAI_API_KEY (a local server accepts any non-empty value)`);
-  }
-  if (!s.baseUrl) {
-    throw new ModelSpecError(`${spec} needs an endpoint: pass --base-url or set OPENAI_BASE_URL (e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1)`);
-  }
-  const problem = baseUrlProblem(s.baseUrl);
-  if (problem) throw new ModelSpecError(problem);
+  return specError(() => loadScript(path));
 }
 
 /**
  * What is wrong with an endpoint URL, or undefined. A key written into the URL (`https://user:key@host`)
  * would be stored with the experiment's design and shown in every place the URL is: refused, and
- * never repeated in the message.
+ * never repeated in the message. `keyVariable` names where the key belongs instead.
  */
-export function baseUrlProblem(url: string): string | undefined {
+export function baseUrlProblem(url: string, keyVariable = 'OPENAI_API_KEY'): string | undefined {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -135,46 +91,14 @@ export function baseUrlProblem(url: string): string | undefined {
   if (parsed.username || parsed.password) {
     registerSecret(decodeURIComponent(parsed.password));
     registerSecret(decodeURIComponent(parsed.username));
-    return `base URL for ${parsed.host} carries credentials (user:key@): remove them and set the key in OPENAI_API_KEY`;
+    return `base URL for ${parsed.host} carries credentials (user:key@): remove them and set the key in ${keyVariable}`;
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `base URL "${parsed.href}" should start with http:// or https://`;
   return undefined;
 }
 
-/**
- * The client's log, with every registered secret redacted. The OpenAI SDK logs through `console`
- * when `OPENAI_LOG` is set (at `debug`, whole requests and responses); this keeps that working
- * without a key ever reaching the terminal.
- */
-const redactingLogger = Object.fromEntries((['error', 'warn', 'info', 'debug'] as const).map((level) => [
-  level, (...args: unknown[]) => console.error(redactSecrets(formatWithOptions({ depth: 6 }, ...args))),
-])) as Record<'error' | 'warn' | 'info' | 'debug', (...args: unknown[]) => void>;
-
-/**
- * A Chat Completions client for `model` (settings already checked). The key goes to the client
- * only; it is never part of a spec, a trace or a message.
- */
-export function createChatOpenAI(model: string, s: EndpointSettings): ChatOpenAI {
-  // Whatever the endpoint echoes back, this key is never written anywhere (see traces/secrets.ts).
-  registerSecret(s.apiKey);
-  // Transport: keep-alive node:http with a cap on the body and a deadline on the whole answer, and
-  // answers that are not a usable completion refused.
-  const fetch = checkedCompletionFetch(nodeHttpFetchWith({
-    maxBodyBytes: s.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, deadlineMs: s.timeoutMs ?? 120_000,
-  }));
-  return new ChatOpenAI({
-    model,
-    apiKey: s.apiKey,
-    configuration: { baseURL: s.baseUrl, fetch, logger: redactingLogger },
-    temperature: s.temperature ?? 1,
-    maxTokens: s.maxTokens,
-    timeout: s.timeoutMs ?? 120_000,
-    maxRetries: s.maxRetries ?? 2,
-    useResponsesApi: false,
-  });
-}
-
-function wrap<T>(load: () => T): T {
+/** Runs `load`, turning whatever it throws into a ModelSpecError with the same message. */
+export function specError<T>(load: () => T): T {
   try {
     return load();
   } catch (err) {

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyError } from './resilient-call.js';
-import { createChatOpenAI } from './model-spec.js';
+import { createChatOpenAI } from './providers/openai-client.js';
 import { BufferedResponse, ResponseDeadlineError, ResponseTooLargeError, nodeHttpFetch, nodeHttpFetchWith } from './node-http-fetch.js';
 
 let server: Server;
@@ -85,7 +85,9 @@ describe('nodeHttpFetch', () => {
   });
 
   it('gives the OpenAI client a timeout it reports as a timeout', async () => {
-    const model = createChatOpenAI('m', { baseUrl: `${base}/hang`, apiKey: 'k', timeoutMs: 200, maxRetries: 0 });
+    const model = createChatOpenAI('m', {
+      baseUrl: `${base}/hang`, apiKey: 'k', temperature: 1, maxTokens: undefined, timeoutMs: 200, maxResponseBytes: 8 * 1024 * 1024, options: { api: 'chat' },
+    });
     const started = Date.now();
     const err = await model.invoke('hi').then(() => undefined, (e: unknown) => e);
     expect(Date.now() - started).toBeLessThan(3000);

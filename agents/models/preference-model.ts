@@ -6,18 +6,13 @@ import type { ResponseCache } from '../../traces/index.js';
 import { PREFERENCE_SYSTEM, preferenceQuestion } from '../preference-prompt.js';
 import type { GateRegistry } from './endpoint-gate.js';
 import { invokeWithPolicy } from './model-calls.js';
-import {
-  ModelSpecError, checkOpenAiSettings, createChatOpenAI, loadScriptSpec, splitModelSpec, type EndpointInfo, type EndpointSettings,
-} from './model-spec.js';
+import type { EndpointInfo } from './model-spec.js';
 import type { RetrySettings } from './resilient-call.js';
-import { ScriptChatModel } from './script-chat-model.js';
-import { loadPersona, type StatedOutcome } from './synthetic/persona.js';
-import { SyntheticPreferenceModel } from './synthetic/synthetic-preference-model.js';
 
 /** The method's decoding defaults: temperature 1 and at most 10 tokens (one letter is wanted). */
 export const PREFERENCE_DEFAULTS = { temperature: 1, maxTokens: 10 } as const;
 
-/** A resolved model spec for preference questions. */
+/** A resolved model spec for preference questions (see `resolvePreferenceModel` in the provider registry). */
 export interface PreferenceModelFactory {
   spec: string;
   inProcess: boolean;
@@ -25,46 +20,6 @@ export interface PreferenceModelFactory {
   endpoint?: EndpointInfo & { maxTokens: number };
   /** The model for one question; `rng` drives an in-process model's sampling. */
   model(rng: SeededRng): BaseChatModel;
-}
-
-/**
- * Resolves a spec for `utilities elicit`: `synthetic:` personas answer from their planted stated
- * utilities over `outcomes`; `script:` replays answers in order; `openai:` asks the endpoint, with
- * the method's temperature 1 and 10 output tokens unless the settings say otherwise.
- */
-export function resolvePreferenceModel(spec: string, settings: EndpointSettings, outcomes: readonly StatedOutcome[]): PreferenceModelFactory {
-  const { prefix, rest } = splitModelSpec(spec);
-  switch (prefix) {
-    case 'synthetic': {
-      let persona;
-      try {
-        persona = loadPersona(rest);
-      } catch (err) {
-        throw new ModelSpecError((err as Error).message);
-      }
-      const byText = new Map(outcomes.map((o) => [o.text, o]));
-      return { spec, inProcess: true, model: (rng) => new SyntheticPreferenceModel({ persona, outcomes: byText, rng }) };
-    }
-    case 'script': {
-      // One model for every question, so the script's answers are used in turn.
-      const shared = new ScriptChatModel(loadScriptSpec(spec, rest));
-      return { spec, inProcess: true, model: () => shared };
-    }
-    case 'openai': {
-      checkOpenAiSettings(spec, settings);
-      const temperature = settings.temperature ?? PREFERENCE_DEFAULTS.temperature;
-      const maxTokens = settings.maxTokens ?? PREFERENCE_DEFAULTS.maxTokens;
-      // One client for all questions; retries happen in the call policy, where they are bounded.
-      const shared = createChatOpenAI(rest, { ...settings, temperature, maxTokens, maxRetries: 0 });
-      return {
-        spec, inProcess: false,
-        endpoint: { baseUrl: settings.baseUrl!, temperature, maxTokens, ...(settings.maxRetries === undefined ? {} : { maxRetries: settings.maxRetries }) },
-        model: () => shared,
-      };
-    }
-    default:
-      throw new ModelSpecError(`unknown model provider "${prefix}" in "${spec}" (use synthetic:, script: or openai:)`);
-  }
 }
 
 /** How remote preference questions are sent: shared gates, the response cache, retry settings. */
@@ -99,7 +54,10 @@ export async function askPreference(
     retry: { ...(endpoint.maxRetries === undefined ? {} : { maxRetries: endpoint.maxRetries }), ...options.retry },
     rng,
     clock: options.clock,
-    cacheKeyParts: { model: factory.spec, baseUrl: endpoint.baseUrl, temperature: endpoint.temperature, maxTokens: endpoint.maxTokens, trial: sample, role: 'preference' },
+    cacheKeyParts: {
+      model: factory.spec, baseUrl: endpoint.baseUrl, temperature: endpoint.temperature, maxTokens: endpoint.maxTokens, trial: sample, role: 'preference',
+      ...(endpoint.options ? { options: endpoint.options } : {}),
+    },
   }, () => undefined);
   return { answer: textOf(result.response), cached: result.cached };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WallClock } from '../../sim/kernel/clock.js';
 import { SeededRng } from '../../sim/kernel/rng.js';
-import { RetryBudget, backoffMs, callWithRetry, classifyError, parseRetryAfter, type RetryInfo } from './resilient-call.js';
+import { ModelCallError, RetryBudget, backoffMs, callWithRetry, classifyError, parseRetryAfter, type RetryInfo } from './resilient-call.js';
 
 const NOW = Date.parse('2026-03-02T09:00:00.000Z');
 
@@ -66,6 +66,27 @@ describe('classifyError', () => {
   it('does not retry a 429 for an exhausted quota', () => {
     expect(classifyError(httpError(429, {}, { code: 'insufficient_quota' }), NOW).retryable).toBe(false);
     expect(classifyError(httpError(429, {}, { error: { code: 'insufficient_quota' } }), NOW).retryable).toBe(false);
+  });
+
+  it('reads the status where Ollama\'s client puts it (status_code)', () => {
+    const ollama = Object.assign(new Error('server busy'), { name: 'ResponseError', status_code: 503 });
+    expect(classifyError(ollama, NOW)).toMatchObject({ status: 503, retryable: true, overload: true });
+    expect(classifyError(Object.assign(new Error('model not found'), { status_code: 404 }), NOW)).toMatchObject({ status: 404, retryable: false });
+  });
+
+  it('reads a ModelCallError by its kind: a header wait before a body wait, quotas and final failures not retried', () => {
+    const http = (failure: ConstructorParameters<typeof ModelCallError>[1]) => classifyError(new ModelCallError('x', failure), NOW);
+    expect(http({ kind: 'http', status: 429, retryAfter: '3', retryAfterMs: 9000 })).toEqual({ retryable: true, overload: true, status: 429, retryAfterMs: 3000 });
+    expect(http({ kind: 'http', status: 429, retryAfterMs: 2000 })).toEqual({ retryable: true, overload: true, status: 429, retryAfterMs: 2000 });
+    expect(http({ kind: 'http', status: 429, retryAfterMs: 2000, quota: true })).toEqual({ retryable: false, overload: false, status: 429 });
+    expect(http({ kind: 'http', status: 400 })).toEqual({ retryable: false, overload: false, status: 400 });
+    expect(http({ kind: 'network' })).toEqual({ retryable: true, overload: true, status: null });
+    expect(http({ kind: 'malformed' })).toEqual({ retryable: true, overload: false, status: null });
+    expect(http({ kind: 'final' })).toEqual({ retryable: false, overload: false, status: null });
+  });
+
+  it('does not retry a 429 for a spend limit', () => {
+    expect(classifyError(httpError(429, {}, { message: '429 {"type":"error","error":{"type":"rate_limit_error","details":{"error_code":"enforced_spend_limit_reached"}}}' }), NOW).retryable).toBe(false);
   });
 
   it('retries connection failures and timeouts, not other errors', () => {

@@ -45,6 +45,35 @@ export interface ErrorClass {
   retryAfterMs?: number;
 }
 
+/**
+ * How a provider module reports a failed call whose SDK does not say it in the OpenAI SDK's terms
+ * (an HTTP status on `status`, the headers on `headers`): what kind of failure it was, and the
+ * server's own wait when it gave one (a `Retry-After` header, or a delay in the error body).
+ * {@link classifyError} turns it into a retry decision by the same rules as every other error.
+ */
+export class ModelCallError extends Error {
+  override name = 'ModelCallError';
+  constructor(message: string, readonly failure: CallFailure) {
+    super(message);
+  }
+}
+
+/** What a {@link ModelCallError} says about the failure. */
+export interface CallFailure {
+  /**
+   * `http`: the endpoint answered with an error status; `network`: no answer (refused, reset, timed
+   * out); `malformed`: a 2xx answer that is not a usable one; `final`: nothing that waiting changes.
+   */
+  kind: 'http' | 'network' | 'malformed' | 'final';
+  status?: number;
+  /** The `Retry-After` header as sent (delay-seconds or an HTTP-date). */
+  retryAfter?: string;
+  /** A wait the server gave in its error body (e.g. Gemini's `RetryInfo.retryDelay`), in ms. */
+  retryAfterMs?: number;
+  /** A 429 for an exhausted quota or spend limit: waiting will not help. */
+  quota?: boolean;
+}
+
 const MALFORMED = 'MalformedAnswerError';
 const NETWORK_NAMES = new Set(['APIConnectionError', 'APIConnectionTimeoutError', 'TimeoutError', 'FetchError']);
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -56,15 +85,14 @@ const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE
  * arrive renamed `TimeoutError`.
  */
 export function classifyError(err: unknown, nowEpochMs: number): ErrorClass {
+  if (err instanceof ModelCallError) return classifyFailure(err.failure, nowEpochMs);
   const e = (typeof err === 'object' && err !== null ? err : {}) as Record<string, unknown>;
-  const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : null;
+  // Ollama's client puts the status on `status_code`.
+  const status = [e.status, e.statusCode, e.status_code].find((s): s is number => typeof s === 'number') ?? null;
   if (status !== null) {
-    // A 429 for an exhausted quota or billing problem will not go away by waiting.
-    const quota = status === 429 && (codeOf(e) === 'insufficient_quota' || /insufficient[_ ]quota|billing/i.test(String(e.message ?? '')));
-    const overload = (status === 429 && !quota) || status >= 500;
-    const retryable = overload || status === 408;
-    const retryAfterMs = retryable ? parseRetryAfter(headerOf(e.headers, 'retry-after'), nowEpochMs) : undefined;
-    return { retryable, overload, status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+    // A 429 for an exhausted quota, a billing problem or a spend limit will not go away by waiting.
+    const quota = status === 429 && (codeOf(e) === 'insufficient_quota' || QUOTA_TEXT.test(String(e.message ?? '')));
+    return httpClass(status, quota, headerOf(e.headers, 'retry-after'), undefined, nowEpochMs);
   }
   const name = typeof e.name === 'string' ? e.name : '';
   const cause = (e.cause ?? {}) as Record<string, unknown>;
@@ -74,6 +102,30 @@ export function classifyError(err: unknown, nowEpochMs: number): ErrorClass {
   const network = NETWORK_NAMES.has(name) || NETWORK_NAMES.has(String(e.constructor && (e.constructor as { name?: string }).name))
     || NETWORK_CODES.has(String(e.code)) || NETWORK_CODES.has(String(cause.code));
   return { retryable: network, overload: network, status: null };
+}
+
+const QUOTA_TEXT = /insufficient[_ ]quota|billing|spend[_ ]limit/i;
+
+/** The retry decision for an HTTP error status. */
+function httpClass(status: number, quota: boolean, retryAfter: string | undefined, retryAfterMs: number | undefined, nowEpochMs: number): ErrorClass {
+  const overload = (status === 429 && !quota) || status >= 500;
+  const retryable = overload || status === 408;
+  const wait = retryable ? parseRetryAfter(retryAfter, nowEpochMs) ?? retryAfterMs : undefined;
+  return { retryable, overload, status, ...(wait === undefined ? {} : { retryAfterMs: wait }) };
+}
+
+/** The retry decision for a failure a provider module reported as a {@link ModelCallError}. */
+function classifyFailure(f: CallFailure, nowEpochMs: number): ErrorClass {
+  switch (f.kind) {
+    case 'http':
+      return httpClass(f.status ?? 500, f.quota === true, f.retryAfter, f.retryAfterMs, nowEpochMs);
+    case 'network':
+      return { retryable: true, overload: true, status: null };
+    case 'malformed':
+      return { retryable: true, overload: false, status: f.status ?? null };
+    case 'final':
+      return { retryable: false, overload: false, status: f.status ?? null };
+  }
 }
 
 /** A `Retry-After` value in ms: delay-seconds or an HTTP-date; undefined when absent or unreadable. */

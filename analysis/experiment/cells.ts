@@ -1,4 +1,3 @@
-import { resolveModelSpec, type EndpointSettings } from '../../agents/index.js';
 import { SUBJECT, instantiate, resolveFactors, type EpisodeSpec, type PlannedStep, type Scenario } from '../../environments/index.js';
 import { SeededRng } from '../../sim/index.js';
 
@@ -66,19 +65,6 @@ export function estimateCalls(spec: EpisodeSpec): Array<{ role: string } & CallE
     const mean = counts.reduce((a, b) => a + b, 0) / Math.max(1, counts.length);
     return { role: id, typical: Math.min(bound, mean), atMost: bound };
   });
-}
-
-/**
- * Checks a model spec without calling it. `openai:` specs need a key and an endpoint only to run,
- * so when either is missing the plan is still made and the returned note says what `run` will need.
- */
-export function checkModel(spec: string, settings: EndpointSettings): string | undefined {
-  const colon = spec.indexOf(':');
-  const isOpenAi = spec.slice(0, Math.max(0, colon)) === 'openai' && spec.slice(colon + 1) !== '';
-  const missing = [settings.apiKey ? '' : 'OPENAI_API_KEY', settings.baseUrl ? '' : 'an endpoint (--base-url or OPENAI_BASE_URL)'].filter(Boolean);
-  if (isOpenAi && missing.length > 0) return `${spec}: \`peerlab run\` will need ${missing.join(' and ')}`;
-  resolveModelSpec(spec, settings); // throws a ModelSpecError naming the problem; builds no client
-  return undefined;
 }
 
 /** Every combination of the listed levels, in the order given (one empty combination for none). */

@@ -1,14 +1,11 @@
 import { z } from 'zod';
-import { baseUrlProblem } from '../../agents/index.js';
+import { baseUrlProblem, keyVariableOf } from '../../agents/index.js';
 
 /** A model of an experiment, with how to reach it and what it costs. */
 export const ExperimentModel = z.object({
   spec: z.string().min(1),
-  /** OpenAI-compatible endpoint for openai: models (the key always comes from OPENAI_API_KEY, never the URL). */
-  base_url: z.string().url().superRefine((url, ctx) => {
-    const problem = baseUrlProblem(url);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  }).optional(),
+  /** The remote model's endpoint (the key always comes from the provider's key variable, never the URL). */
+  base_url: z.string().url().optional(),
   temperature: z.number().min(0).max(2).optional(),
   max_tokens: z.number().int().positive().optional(),
   /** How long one call may take, from request to the answer's last byte, in ms (default 120000). */
@@ -17,9 +14,14 @@ export const ExperimentModel = z.object({
   max_response_mb: z.number().positive().max(1024).optional(),
   /** Most calls in flight to this model's endpoint. */
   max_concurrency: z.number().int().positive().max(256).default(8),
+  /** openai: models: the Chat Completions API (`chat`, the default) or the Responses API. */
+  api: z.enum(['chat', 'responses']).optional(),
   /** US dollars per million tokens. */
   price: z.object({ input_per_million: z.number().nonnegative(), output_per_million: z.number().nonnegative() }).strict().optional(),
-}).strict();
+}).strict().superRefine((m, ctx) => {
+  const problem = m.base_url === undefined ? undefined : baseUrlProblem(m.base_url, keyVariableOf(m.spec));
+  if (problem) ctx.addIssue({ code: 'custom', path: ['base_url'], message: problem });
+});
 
 /**
  * An experiment file: models × scenarios × every combination of the listed factor levels (other

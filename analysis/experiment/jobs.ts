@@ -29,6 +29,7 @@ export function entrySettings(m: ExperimentModel | undefined, settings: Endpoint
     ...settings, baseUrl: m?.base_url ?? settings.baseUrl, temperature: m?.temperature ?? settings.temperature,
     maxTokens: m?.max_tokens ?? settings.maxTokens, timeoutMs: m?.timeout_ms ?? settings.timeoutMs,
     maxResponseBytes: m?.max_response_mb === undefined ? settings.maxResponseBytes : Math.round(m.max_response_mb * 1024 * 1024),
+    ...(m?.api === undefined ? {} : { options: { ...settings.options, api: m.api } }),
   };
 }
 
@@ -81,7 +82,8 @@ export function buildJobs(file: ExperimentFile, settings: EndpointSettings, scen
 export function callOptions(file: ExperimentFile, settings: EndpointSettings, store: TraceStore, noCache: boolean): RemoteCallOptions {
   const endpoints: Record<string, number> = {};
   for (const m of file.models) {
-    const url = m.base_url ?? settings.baseUrl;
+    // The endpoint the entry's provider resolves to (its base URL, variable or default).
+    const url = resolveModelSpec(m.spec, entrySettings(m, settings)).endpoint?.baseUrl;
     if (url) endpoints[url] = Math.min(endpoints[url] ?? Infinity, m.max_concurrency);
   }
   return { gates: new GateRegistry({ perEndpoint: 8, endpoints }), ...(noCache ? { noCache: true } : { cache: store.responseCache() }) };

@@ -36,7 +36,7 @@ export interface ExperimentOutcome {
 /** What a run needs besides the file. */
 export interface ExperimentRunOptions {
   store: TraceStore;
-  /** Endpoint defaults and the API key, read once by the CLI. */
+  /** Endpoint defaults and the providers' key and endpoint variables, read once by the CLI. */
   settings: EndpointSettings;
   scenarioDirs?: readonly string[];
   /** Overrides the file's budget (US dollars). */

@@ -4,12 +4,14 @@
  * (UKGovernmentBEIS/inspect_ai at commit 499e6152, see README "Inspect logs").
  */
 
+import { REMOTE_PROVIDERS } from '../../agents/index.js';
+
 /**
- * peerlab's providers as Inspect's model APIs (`@modelapi(name=…)` in model/_providers/providers.py).
- * `google-genai:` is Inspect's `google`; peerlab's own in-process providers keep their names
- * (`synthetic/…`, `script/…`), which Inspect has no API for.
+ * peerlab's providers as Inspect's model APIs (`@modelapi(name=…)` in model/_providers/providers.py),
+ * as each remote provider declares it (`google-genai:` is Inspect's `google`); peerlab's own
+ * in-process providers keep their names (`synthetic/…`, `script/…`), which Inspect has no API for.
  */
-const INSPECT_APIS: Readonly<Record<string, string>> = { openai: 'openai', anthropic: 'anthropic', 'google-genai': 'google', ollama: 'ollama' };
+const INSPECT_APIS: ReadonlyMap<string, string> = new Map(REMOTE_PROVIDERS.map((p) => [p.name, p.inspectApi]));
 
 /**
  * A peerlab model spec (`provider:model`) as an Inspect model name (`api/name`): get_model() splits
@@ -19,7 +21,7 @@ export function inspectModelName(spec: string): string {
   const colon = spec.indexOf(':');
   if (colon <= 0 || colon === spec.length - 1) return `peerlab/${spec}`;
   const provider = spec.slice(0, colon);
-  return `${INSPECT_APIS[provider] ?? provider}/${spec.slice(colon + 1)}`;
+  return `${INSPECT_APIS.get(provider) ?? provider}/${spec.slice(colon + 1)}`;
 }
 
 /** Inspect's clean_filename_component (_util/file.py): `_`, `/`, `:` and `+` become `-`. */

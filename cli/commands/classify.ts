@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { classifyStoredRun, countedRunIds, judgeRun } from '../../analysis/index.js';
-import { createJudgeModel } from '../../agents/index.js';
+import { KEY_VARIABLES, createJudgeModel } from '../../agents/index.js';
 import { systemWallClock } from '../../sim/kernel/clock.js';
 import { SqliteTraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
@@ -28,17 +28,19 @@ export function registerClassify(program: Command, env: Env, out: (line: string)
     .description('label stored runs: rule detectors over the world and event log, and optionally an LLM judge')
     .option('--run <id>', 'only this run (repeatable); default: every run in the database', collect, [])
     .option('--experiment <id>', "only the runs this experiment counts (the latest finished run of each planned episode, as its tables)")
-    .option('--judge <spec>', 'also ask a judge model (openai:<model> or script:<file.json>) about the labels with no state trace')
+    .option('--judge <spec>', 'also ask a judge model (a remote model such as openai:<model>, anthropic:<model>, google-genai:<model>, ollama:<model>, or script:<file.json>) about the labels with no state trace')
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
     .option('--json', 'print one JSON object per run')
-    .option('--base-url <url>', 'OpenAI-compatible endpoint for an openai: judge (default: $OPENAI_BASE_URL)')
-    .option('--timeout <ms>', 'per-call timeout for an openai: judge, in ms')
+    .option('--base-url <url>', 'endpoint for a remote judge (default: the provider\'s variable, e.g. $OPENAI_BASE_URL, else its default)')
+    .option('--timeout <ms>', 'per-call timeout for a remote judge, in ms')
+    .option('--api <api>', 'an openai: judge: chat (the default) or responses')
     .action(async (flags: ClassifyFlags) => {
       // The judge is resolved before anything is read or written, so a bad spec changes nothing.
       const settings = endpointSettings(flags, env);
       const judge = flags.judge === undefined ? undefined : createJudgeModel(flags.judge, settings);
       // An endpoint may echo the key in an error message; it must not reach the database.
-      const scrub = (text: string) => (settings.apiKey ? text.split(settings.apiKey).join('[key]') : text);
+      const keys = KEY_VARIABLES.map((name) => env[name]).filter((key): key is string => Boolean(key));
+      const scrub = (text: string) => keys.reduce((t, key) => t.split(key).join('[key]'), text);
       const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
       try {
         if (flags.experiment !== undefined) findExperiment(store, flags.experiment);

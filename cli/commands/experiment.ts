@@ -78,7 +78,7 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
     .option('--no-cache', 'do not reuse or store remote model answers (the cache lives in the database)')
     .option('--scenarios <dir>', 'also load scenario files from this directory (repeatable)', collect, [])
     .option('--json', 'print the outcome and the amplification table as one JSON object')
-    .option('--timeout <ms>', 'per-call timeout for openai: models without their own timeout_ms, in ms, up to the answer\'s last byte (default 120000)')
+    .option('--timeout <ms>', 'per-call timeout for remote models without their own timeout_ms, in ms, up to the answer\'s last byte (default 120000)')
     .option('--max-response-mb <mb>', 'the largest answer read from an endpoint, for models without their own max_response_mb (default 8)')
     .option('--take-over', 'run it although a process on another host is recorded as running it (that process must be gone)')
     .option('--shard <i/N>', 'run only shard i of N (0 ≤ i < N): the episodes whose key hashes to i, into this database, with the budget divided by N; merge the shards with peerlab merge')

@@ -26,10 +26,11 @@ export function registerFork(program: Command, env: Env, out: (line: string) => 
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
     .option('--scenarios <dir>', 'also load scenario files from this directory (repeatable)', collect, [])
     .option('--json', 'print the new run as one JSON object')
-    .option('--base-url <url>', 'OpenAI-compatible endpoint for openai: models (default: $OPENAI_BASE_URL)')
-    .option('--temperature <t>', 'sampling temperature for openai: models (default 1)')
-    .option('--max-tokens <n>', 'maximum output tokens per call for openai: models')
-    .option('--timeout <ms>', 'per-call timeout for openai: models, in ms (default 120000)')
+    .option('--base-url <url>', 'endpoint for remote models (default: the provider\'s variable, e.g. $OPENAI_BASE_URL, else its default)')
+    .option('--temperature <t>', 'sampling temperature for remote models (default 1)')
+    .option('--max-tokens <n>', 'maximum output tokens per call for remote models')
+    .option('--timeout <ms>', 'per-call timeout for remote models, in ms (default 120000)')
+    .option('--api <api>', 'openai: models: chat (the default) or responses')
     .action(async (runId: string, flags: ForkFlags) => {
       const at = parseInteger('--at', flags.at, 0, 0, Number.MAX_SAFE_INTEGER);
       const factors = parseFactors(flags.factor);

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
+import { checkModel } from '../../agents/index.js';
 import { UsageError } from '../errors.js';
 import { table } from '../format-transcript.js';
 import { collect, endpointSettings, parseFactorLists, parseInteger, splitList, type Env } from '../options.js';
-import { checkModel, planCells, planTotals, sumCalls, type CallEstimate, type PlanCell } from '../../analysis/index.js';
+import { planCells, planTotals, sumCalls, type CallEstimate, type PlanCell } from '../../analysis/index.js';
 import { scenarioLookup } from './scenario-lookup.js';
 
 interface PlanFlags {
@@ -62,7 +63,7 @@ export function registerPlan(program: Command, env: Env, out: (line: string) => 
     .option('--seed <s>', 'seed for the run commands', '1')
     .option('--json', 'print one JSON document')
     .option('--scenarios <dir>', 'also load scenario files from this directory (repeatable)', collect, [])
-    .option('--base-url <url>', 'endpoint for openai: models (default: $OPENAI_BASE_URL); only checked, never contacted')
+    .option('--base-url <url>', 'endpoint for remote models (default: the provider\'s variable or default); only checked, never contacted')
     .action((flags: PlanFlags) => {
       const lookup = scenarioLookup(flags.scenarios);
       const scenarios = distinctList('--scenario', flags.scenario).map((id) => lookup(id).file);

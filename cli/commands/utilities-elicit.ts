@@ -59,7 +59,7 @@ export function registerUtilitiesElicit(utilities: Command, env: Env, io: Io): v
   utilities
     .command('elicit')
     .description('ask a model forced-choice questions about pairs of outcomes and fit its stated utilities (Thurstonian); running it again resumes')
-    .requiredOption('--model <spec>', 'model to ask, e.g. synthetic:self-preserving or openai:gpt-4.1-mini')
+    .requiredOption('--model <spec>', 'model to ask, e.g. synthetic:self-preserving, openai:gpt-4.1-mini or anthropic:claude-sonnet-4-5')
     .option('--outcomes <file>', 'outcome set (YAML or JSON); default: the built-in set (self, peer, honesty, obedience, money, people helped)')
     .option('--k <n>', 'samples per order (each pair is asked 2·K times)', String(d.k))
     .option('--seed <n>', 'seed for holdout, pair selection, triads and fits', String(d.seed))
@@ -67,7 +67,8 @@ export function registerUtilitiesElicit(utilities: Command, env: Env, io: Io): v
     .option('--concurrency <n>', 'questions in flight at once', String(d.concurrency))
     .option('--edges-out <file>', 'also write the training pairs as JSON lines (input for `utilities fit --edges`)')
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
-    .option('--base-url <url>', 'OpenAI-compatible endpoint for openai: models (default: $OPENAI_BASE_URL)')
+    .option('--base-url <url>', 'endpoint for a remote model (default: the provider\'s variable, e.g. $OPENAI_BASE_URL, else its default)')
+    .option('--api <api>', 'openai: models: chat (the default) or responses')
     .option('--temperature <t>', 'sampling temperature (default 1, as in the method)')
     .option('--max-tokens <n>', 'maximum output tokens per answer (default 10)')
     .option('--timeout <ms>', 'per-call timeout in ms (default 120000)')
@@ -75,7 +76,7 @@ export function registerUtilitiesElicit(utilities: Command, env: Env, io: Io): v
     .option('--json', 'print the result as one JSON object')
     .action(async (flags: {
       model: string; outcomes?: string; k: string; seed: string; triads: string; concurrency: string; edgesOut?: string; db?: string;
-      baseUrl?: string; temperature?: string; maxTokens?: string; timeout?: string; cache: boolean; json?: boolean;
+      baseUrl?: string; temperature?: string; maxTokens?: string; timeout?: string; api?: string; cache: boolean; json?: boolean;
     }) => {
       const settings = {
         ...d,

@@ -6,8 +6,8 @@
 import { Box, Text } from 'ink';
 import { keyHelpOf, useKeyCapture, useScreenInput, useScreenKeys, type KeyHandler } from '../components/screen-keys.js';
 import { useMemo, useRef, useState, type ReactNode } from 'react';
-import { BUILTIN_PERSONAS, resolveModelSpec } from '../../../agents/index.js';
-import { checkModel, planCells, planTotals } from '../../../analysis/index.js';
+import { BUILTIN_PERSONAS, checkModel, isRemoteSpec, resolveModelSpec } from '../../../agents/index.js';
+import { planCells, planTotals } from '../../../analysis/index.js';
 import { loadScenarios, type Scenario } from '../../../environments/index.js';
 import { endpointSettings } from '../../options.js';
 import { fit } from '../components/fit.js';
@@ -273,7 +273,7 @@ function noteFor(plan: RunPlan, settings: ReturnType<typeof endpointSettings>): 
       return undefined; // shown on Start, where it blocks
     }
   }
-  const remote = [plan.model, plan.peerModel].some((s) => s?.startsWith('openai:'));
+  const remote = [plan.model, plan.peerModel].some((s) => s !== undefined && isRemoteSpec(s));
   return remote ? 'cost: no price is known from here; set one in an experiment file (peerlab experiment run) to track it' : undefined;
 }
 
@@ -281,8 +281,8 @@ function noteFor(plan: RunPlan, settings: ReturnType<typeof endpointSettings>): 
 function PlanSummary({ draft, width }: { readonly draft: { error?: string; cells?: number; plan?: RunPlan; totals?: ReturnType<typeof planTotals> }; width: number }) {
   if (!draft.plan || !draft.totals || draft.cells === undefined) return <Text color="yellow" wrap="truncate">{fit(`Plan: ${draft.error ?? '-'}`, width)}</Text>;
   const { all } = draft.totals;
-  const synthetic = [draft.plan.model, draft.plan.peerModel].every((s) => s === undefined || !s.startsWith('openai:'));
-  const cost = synthetic ? 'cost $0 (in-process models)' : 'cost unknown (no price)';
+  const inProcess = [draft.plan.model, draft.plan.peerModel].every((s) => s === undefined || !isRemoteSpec(s));
+  const cost = inProcess ? 'cost $0 (in-process models)' : 'cost unknown (no price)';
   return (
     <Text wrap="truncate" bold>
       {fit(`Plan: ${draft.cells} cell(s) × ${draft.plan.trials} trial(s) = ${draft.cells * draft.plan.trials} episodes · model calls ~${Math.round(all.typical)}, at most ${all.atMost} · ${cost}`, width)}
