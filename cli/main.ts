@@ -30,13 +30,13 @@ export async function main(argv: readonly string[], env: Env, io: Io, openTui?: 
     }
     // The command has printed its result, and it is a failed check (e.g. a replay that diverged).
     if (err instanceof CheckFailed) return 1;
-    if (isInputError(err)) {
-      io.err(`peerlab: ${err.message}\n`);
-      return 2;
-    }
     if (isOperationalError(err)) {
       io.err(`peerlab: ${err.message}\n`);
       return 1;
+    }
+    if (await isInputError(err)) {
+      io.err(`peerlab: ${(err as Error).message}\n`);
+      return 2;
     }
     const store = storeErrorLine(err);
     if (store) {

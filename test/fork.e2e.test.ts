@@ -199,12 +199,12 @@ describe('peerlab fork', () => {
     ];
     for (const [args, message] of cases) {
       const r = await peerlabInProcess(['fork', parentId, ...args, '--db', db]);
-      expect(isInputError(r.error), String(r.error)).toBe(true);
+      expect(await isInputError(r.error), String(r.error)).toBe(true);
       expect((r.error as Error).message).toMatch(message);
       expect(r.out).toEqual([]);
     }
     const unknown = await peerlabInProcess(['fork', 'no-such-run', '--at', '3', '--db', db]);
-    expect(isInputError(unknown.error) && unknown.error.message).toBe(`no run no-such-run in ${db} (list them with: peerlab runs)`);
+    expect(await isInputError(unknown.error) && (unknown.error as Error).message).toBe(`no run no-such-run in ${db} (list them with: npx peerlab runs)`);
     expect(store.runs()).toHaveLength(runs);
   }, 30_000);
 });

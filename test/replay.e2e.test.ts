@@ -187,9 +187,9 @@ describe('peerlab replay', () => {
 
   it('refuses an unknown run or database with one line (exit 2)', async () => {
     const unknown = await peerlabInProcess(['replay', 'no-such-run', '--verify', '--db', db]);
-    expect(isInputError(unknown.error) && unknown.error.message).toBe(`no run no-such-run in ${db} (list them with: peerlab runs)`);
+    expect(await isInputError(unknown.error) && (unknown.error as Error).message).toBe(`no run no-such-run in ${db} (list them with: npx peerlab runs)`);
     const missing = await peerlabInProcess(['replay', 'x', '--verify', '--db', join(tmp.dir, 'missing.db')]);
-    expect(isInputError(missing.error) && missing.error.message).toMatch(/^no database at .*missing\.db/);
+    expect(await isInputError(missing.error) && (missing.error as Error).message).toMatch(/^no database at .*missing\.db/);
     expect(existsSync(join(tmp.dir, 'missing.db'))).toBe(false);
   });
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ExperimentFile, allRunStandings, episodesCsv, pricesOf, type Prices } from '../../analysis/index.js';
+import type { Prices } from '../../analysis/index.js';
 import {
   SqliteTraceStore, TraceImportError, eventToJsonLine, parseTraceLines, traceEventJsonSchema, type ExperimentRecord, type TraceStore,
 } from '../../traces/index.js';
@@ -9,7 +9,7 @@ import { collect, dbPath, type Env } from '../options.js';
 import type { Io } from '../program.js';
 import { writeOut } from '../write-out.js';
 import { findExperiment } from './experiment.js';
-import { writeInspectLog } from './inspect-out.js';
+import { TEXT_WIDTH, wrapText } from '../text-layout.js';
 
 const FORMATS = ['jsonl', 'csv', 'inspect'] as const;
 
@@ -34,7 +34,7 @@ export function registerExport(program: Command, env: Env, io: Io): void {
     .option('--out <path>', 'file to write (- for stdout); for inspect also a directory (existing, or a path without an extension; default $INSPECT_LOG_DIR or ./logs), where the file gets a name inspect view lists')
     .option('--schema', 'write the JSON Schema of one trace event instead (to --out, default stdout)')
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
-    .action((flags: { run: string[]; experiment?: string; allRuns?: boolean; model?: string; format?: string; out?: string; schema?: boolean; db?: string }) => {
+    .action(async (flags: { run: string[]; experiment?: string; allRuns?: boolean; model?: string; format?: string; out?: string; schema?: boolean; db?: string }) => {
       if (flags.schema) return writeOut(flags.out ?? '-', `${JSON.stringify(traceEventJsonSchema(), null, 2)}\n`, io);
       if (!flags.format || !(FORMATS as readonly string[]).includes(flags.format)) {
         throw new UsageError(`--format must be one of ${FORMATS.join(', ')}${flags.format ? ` (got "${flags.format}")` : ''}`);
@@ -45,6 +45,7 @@ export function registerExport(program: Command, env: Env, io: Io): void {
       if (flags.allRuns && flags.format === 'jsonl') {
         throw new UsageError('--all-runs needs --format csv or inspect, which mark each run counted or not; JSON lines are traces only (export other runs with --run ID)');
       }
+      const { ExperimentFile, allRunStandings, episodesCsv, pricesOf } = await import('../../analysis/index.js');
       const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
       try {
         let runIds = flags.run;
@@ -60,9 +61,10 @@ export function registerExport(program: Command, env: Env, io: Io): void {
           const design = ExperimentFile.safeParse(experiment.design);
           if (design.success) prices = pricesOf(design.data);
         }
-        for (const id of runIds) if (!store.run(id)) throw new UsageError(`no run ${id} in ${store.path} (see peerlab runs)`);
+        for (const id of runIds) if (!store.run(id)) throw new UsageError(`no run ${id} in ${store.path} (see npx peerlab runs)`);
         if (flags.model !== undefined) runIds = ofModel(store, runIds, flags.model);
         if (flags.format === 'inspect') {
+          const { writeInspectLog } = await import('./inspect-out.js');
           writeInspectLog(store, runIds, { prices, experiment, ...(notCounted ? { notCounted } : {}) }, flags.out, env, io);
           return;
         }
@@ -72,7 +74,7 @@ export function registerExport(program: Command, env: Env, io: Io): void {
           : episodesCsv(store, runIds, prices, notCounted);
         writeOut(out, text, io);
         const extra = notCounted && notCounted.size > 0 ? ` (${notCounted.size} of them not counted by the experiment, marked)` : '';
-        if (out !== '-') io.out(`wrote ${runIds.length} run${runIds.length === 1 ? '' : 's'} as ${flags.format} to ${out}${extra}`);
+        if (out !== '-') io.out(wrapText(`wrote ${runIds.length} run${runIds.length === 1 ? '' : 's'} as ${flags.format} to ${out}${extra}`, TEXT_WIDTH));
       } finally {
         store.close();
       }
@@ -105,6 +107,6 @@ export function registerExport(program: Command, env: Env, io: Io): void {
       } finally {
         store.close();
       }
-      io.out(`imported ${events.length} events of ${runIds.length} run${runIds.length === 1 ? '' : 's'} into ${dbPath(flags.db, env)} as ${flags.adopt ? 'adopted' : 'imported'} (labels are not part of a trace: peerlab classify --run ID labels them again)`);
+      io.out(wrapText(`imported ${events.length} events of ${runIds.length} run${runIds.length === 1 ? '' : 's'} into ${dbPath(flags.db, env)} as ${flags.adopt ? 'adopted' : 'imported'} (labels are not part of a trace: npx peerlab classify --run ID labels them again)`, TEXT_WIDTH));
     });
 }

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { resolveModelSpec, runScenarioEpisode, type ModelFactory } from '../../agents/index.js';
+import type { ModelFactory } from '../../agents/index.js';
 import { findScenario, resolveFactors } from '../../environments/index.js';
 import { SqliteTraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
-import { labelRun, trialJson, trialLine } from '../format-trial.js';
 import { collect, dbPath, endpointSettings, parseFactors, parseInteger, parseNumber, type EndpointFlags, type Env } from '../options.js';
 
 interface RunFlags extends EndpointFlags {
@@ -47,6 +46,9 @@ export function registerRun(program: Command, env: Env, out: (line: string) => v
     .option('--episode-seconds <s>', 'end an episode as truncated once it has run this many seconds')
     .option('--max-tool-calls <n>', 'carry out at most this many tool calls of one model answer (default 32); the rest are answered with an error')
     .action(async (flags: RunFlags) => {
+      const [{ resolveModelSpec, runScenarioEpisode }, { labelRun, trialJson, trialLine }] = await Promise.all([
+        import('../../agents/index.js'), import('../format-trial.js'),
+      ]);
       // Everything is validated before the database is opened, so bad input writes nothing.
       const scenario = findScenario(flags.scenario, flags.scenarios);
       const given = parseFactors(flags.factor);

@@ -274,7 +274,7 @@ function noteFor(plan: RunPlan, settings: ReturnType<typeof endpointSettings>): 
     }
   }
   const remote = [plan.model, plan.peerModel].some((s) => s?.startsWith('openai:'));
-  return remote ? 'cost: no price is known from here; set one in an experiment file (peerlab experiment run) to track it' : undefined;
+  return remote ? 'cost: no price is known from here; set one in an experiment file (npx peerlab experiment run) to track it' : undefined;
 }
 
 /** Cells, episodes and model calls of the draft plan, or why there is none. */
