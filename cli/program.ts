@@ -42,7 +42,7 @@ export function buildProgram(env: Env, io: Io): Command {
     .exitOverride()
     // Options belong to the command they follow, so `scenarios show x --json` reaches `show` (not `scenarios`).
     .enablePositionalOptions();
-  registerRun(program, env, io.out);
+  registerRun(program, env, io);
   registerReadCommands(program, env, io.out);
   registerReplay(program, env, io);
   registerFork(program, env, io.out);

@@ -6,6 +6,7 @@ import type { RoleSpec } from '../../environments/index.js';
 import { redactSecrets, registerSecret } from '../../traces/index.js';
 import type { SeededRng } from '../../sim/kernel/rng.js';
 import { checkedCompletionFetch } from './checked-fetch.js';
+import { resolveHumanSpec, type HumanPlayer } from './human-chat-model.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, nodeHttpFetchWith } from './node-http-fetch.js';
 import { loadScript, ScriptChatModel, type ScriptTurn } from './script-chat-model.js';
 import { loadPersona } from './synthetic/persona.js';
@@ -25,6 +26,8 @@ export interface EndpointSettings {
   maxRetries?: number;
   /** The largest response body read from the endpoint (default 8 MiB); a larger one fails the call. */
   maxResponseBytes?: number;
+  /** Who answers for `human:` models (the terminal app's play screen); without one they cannot start an episode. */
+  humanPlayer?: HumanPlayer;
 }
 
 /**
@@ -57,7 +60,8 @@ export interface ModelFactory {
 /**
  * Resolves a `provider:model` spec. Everything is checked here, before a run starts, so a bad spec
  * fails with one clear line and nothing written. Prefixes: `synthetic:` (persona name or JSON file),
- * `script:` (JSON file of turns), `openai:` (any OpenAI-compatible Chat Completions endpoint).
+ * `script:` (JSON file of turns), `openai:` (any OpenAI-compatible Chat Completions endpoint),
+ * `human:` (a person plays, through `settings.humanPlayer`).
  */
 export function resolveModelSpec(spec: string, settings: EndpointSettings = {}): ModelFactory {
   const { prefix, rest } = splitModelSpec(spec);
@@ -88,8 +92,10 @@ export function resolveModelSpec(spec: string, settings: EndpointSettings = {}):
         create: () => createChatOpenAI(rest, { ...settings, maxRetries: 0 }),
       };
     }
+    case 'human':
+      return resolveHumanSpec(spec, rest, settings.humanPlayer);
     default:
-      throw new ModelSpecError(`unknown model provider "${prefix}" in "${spec}" (use synthetic:, script: or openai:)`);
+      throw new ModelSpecError(`unknown model provider "${prefix}" in "${spec}" (use synthetic:, script:, openai: or human:)`);
   }
 }
 

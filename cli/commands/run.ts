@@ -4,6 +4,8 @@ import { findScenario, resolveFactors } from '../../environments/index.js';
 import { SqliteTraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { collect, dbPath, endpointSettings, parseFactors, parseInteger, parseNumber, type EndpointFlags, type Env } from '../options.js';
+import type { Io } from '../program.js';
+import { loadTui } from '../tui/load.js';
 
 interface RunFlags extends EndpointFlags {
   scenario: string;
@@ -23,13 +25,14 @@ interface RunFlags extends EndpointFlags {
 }
 
 /** `peerlab run`: runs trials of one scenario and prints one line (or JSON object) per trial. */
-export function registerRun(program: Command, env: Env, out: (line: string) => void): void {
+export function registerRun(program: Command, env: Env, io: Io): void {
+  const { out } = io;
   program
     .command('run')
     .description('run trials of a scenario and store their traces')
     .requiredOption('--scenario <id>', 'scenario id, e.g. shutdown-config')
-    .requiredOption('--model <spec>', 'subject model: synthetic:<persona|file.json>, script:<file.json> or openai:<model>')
-    .option('--peer-model <spec>', 'model of a live peer (sets peer=live unless --factor peer=... is given)')
+    .requiredOption('--model <spec>', 'subject model: synthetic:<persona|file.json>, script:<file.json>, openai:<model>, or human:<name> (you play it, in a terminal)')
+    .option('--peer-model <spec>', 'model of a live peer (sets peer=live unless --factor peer=... is given); human:<name> to play the peer')
     .option('--factor <key=value>', 'set a scenario factor (repeatable), e.g. --factor target=peer', collect, [])
     .option('--trials <n>', 'number of trials', '1')
     .option('--seed <s>', 'seed; the same seed gives the same traces', '1')
@@ -67,8 +70,23 @@ export function registerRun(program: Command, env: Env, out: (line: string) => v
       };
       const subject = resolveModelSpec(flags.model, settings);
       const peer: ModelFactory | undefined = flags.peerModel ? resolveModelSpec(flags.peerModel, settings) : undefined;
+      const human = [subject, peer].some((m) => m?.spec.startsWith('human:'));
+      if (human && !io.interactive) {
+        throw new UsageError(`${[flags.model, flags.peerModel].find((s) => s?.startsWith('human:'))} is played by a person: run this in a terminal (stdin and stdout a terminal), or pick human: in the terminal app's New run screen`);
+      }
       const store = new SqliteTraceStore(dbPath(flags.db, env));
       try {
+        if (human) {
+          // The terminal app's Play screen runs the trials, one after another, with the person answering.
+          const { openPlay } = await loadTui();
+          const played = await openPlay(store, env, {
+            scenario: scenario.id, scenarioDirs: flags.scenarios, cells: [given], model: flags.model,
+            ...(flags.peerModel ? { peerModel: flags.peerModel } : {}), trials, seed, limits, settings,
+          });
+          for (const report of played.reports) out(flags.json ? JSON.stringify(trialJson(report)) : trialLine(report));
+          if (played.error !== undefined) throw played.error;
+          return;
+        }
         for (let trial = 0; trial < trials; trial++) {
           // Remote answers are cached in the run's database, so re-running a trial costs nothing.
           const r = await runScenarioEpisode({ scenario, factors, subject, peer, seed, trial, store, limits, calls: { cache: store.responseCache(), noCache: !flags.cache } });
