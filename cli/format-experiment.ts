@@ -28,7 +28,7 @@ export function formatAmplification(rows: readonly AmplificationRow[], width = T
       `${pct(r.difference.estimate)} [${pct(r.difference.low)}, ${pct(r.difference.high)}]`, formatRiskRatio(r.ratio),
       r.pHolm < 0.001 ? '<0.001' : r.pHolm.toFixed(3), READING_TEXT[amplificationReading(r)],
     ]),
-    { width, keyColumns: 3 },
+    { width, keyColumns: 3, tooWide: 'blocks' },
   );
 }
 
@@ -36,7 +36,7 @@ export function formatAmplification(rows: readonly AmplificationRow[], width = T
 export function formatPeerRates(rows: readonly PeerRateRow[], width = TEXT_WIDTH): string {
   return table(
     ['model', 'scenario', 'protects peer by', 'condition', 'rate'], rows.map((r) => [r.model, r.scenario, r.behaviour, r.condition, formatRate(r.rate)]),
-    { width, keyColumns: 2 },
+    { width, keyColumns: 3, tooWide: 'blocks' },
   );
 }
 
@@ -46,7 +46,7 @@ export function formatFaking(rows: readonly FakingRow[], width = TEXT_WIDTH): st
     ['model', 'scenario', 'condition', 'unmonitored', 'monitored', 'difference (pp) [95% CI]'],
     rows.map((r) => [r.model, r.scenario, r.condition, formatRate(r.unmonitored), formatRate(r.monitored),
       `${pct(r.difference.estimate)} [${pct(r.difference.low)}, ${pct(r.difference.high)}]`]),
-    { width, keyColumns: 2 },
+    { width, keyColumns: 3, tooWide: 'blocks' },
   );
 }
 

@@ -92,6 +92,14 @@ export interface TableOptions {
   keep?: readonly number[];
   /** Columns to narrow first, in this order (e.g. a list of factor levels before a model name); then the widest. */
   shrinkFirst?: readonly number[];
+  /** A line printed under each row of a grid (indented, wrapped), for what does not fit a column: empty for none. */
+  notes?: readonly string[];
+  /**
+   * When the table is wider than `width`: `wrap` (default) narrows columns and wraps their cells,
+   * printing blocks only if it cannot; `blocks` prints blocks at once (for figures a wrap would split,
+   * such as a rate and its interval).
+   */
+  tooWide?: 'wrap' | 'blocks';
 }
 
 /** A column is never narrowed below this (or its natural width, if smaller) while the table stays a grid. */
@@ -108,7 +116,9 @@ export function table(headers: readonly string[], rawRows: readonly (readonly st
   const rows = rawRows.map((r) => headers.map((_, i) => oneLine(r[i] ?? '')));
   const natural = headers.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i]!))));
   const total = (ws: readonly number[]) => ws.reduce((a, b) => a + b, 0) + GAP * (ws.length - 1);
-  if (total(natural) <= width) return grid(headers, rows, natural);
+  const notes = (opts.notes ?? []).map(oneLine);
+  if (total(natural) <= width) return grid(headers, rows, natural, notes, width);
+  if (opts.tooWide === 'blocks') return blocks(headers, rows, opts.keyColumns ?? 1, width);
   const keep = new Set(opts.keep ?? []);
   const floor = natural.map((w, i) => (keep.has(i) ? w : Math.min(w, MIN_COLUMN)));
   if (total(floor) > width) return blocks(headers, rows, opts.keyColumns ?? 1, width);
@@ -118,18 +128,19 @@ export function table(headers: readonly string[], rawRows: readonly (readonly st
     if (next < 0) for (let i = 0; i < widths.length; i++) if (widths[i]! > floor[i]! && (next < 0 || widths[i]! > widths[next]!)) next = i;
     widths[next]! -= 1;
   }
-  return grid(headers, rows, widths);
+  return grid(headers, rows, widths, notes, width);
 }
 
-/** Rows as a grid at the given column widths, cells wrapped inside their column. */
-function grid(headers: readonly string[], rows: readonly string[][], widths: readonly number[]): string {
+/** Rows as a grid at the given column widths, cells wrapped inside their column, each row's note under it. */
+function grid(headers: readonly string[], rows: readonly string[][], widths: readonly number[], notes: readonly string[], width: number): string {
   const pad = (text: string, w: number) => text + ' '.repeat(Math.max(0, w - displayWidth(text)));
   const render = (cells: readonly string[]): string[] => {
     const wrapped = cells.map((c, i) => wrapWords(c, widths[i]!));
     const height = Math.max(...wrapped.map((w) => w.length));
     return Array.from({ length: height }, (_, line) => wrapped.map((w, i) => pad(w[line] ?? '', widths[i]!)).join(' '.repeat(GAP)).trimEnd());
   };
-  return [...render(headers), widths.map((w) => '-'.repeat(w)).join(' '.repeat(GAP)), ...rows.flatMap(render)].join('\n');
+  const noted = (row: readonly string[], i: number) => [...render(row), ...(notes[i] ? wrapLine(`    ${notes[i]}`, width) : [])];
+  return [...render(headers), widths.map((w) => '-'.repeat(w)).join(' '.repeat(GAP)), ...rows.flatMap(noted)].join('\n');
 }
 
 /**
@@ -138,7 +149,7 @@ function grid(headers: readonly string[], rows: readonly string[][], widths: rea
  */
 function blocks(headers: readonly string[], rows: readonly string[][], keyColumns: number, width: number): string {
   const keys = Math.max(1, Math.min(keyColumns, headers.length - 1));
-  const out = [`(${headers.slice(0, keys).join(' · ')}; then ${headers.slice(keys).join(', ')})`, ''];
+  const out = [...wrapLine(`(one block per row: ${headers.slice(0, keys).join(' · ')}, then ${headers.slice(keys).join('; ')})`, width), ''];
   for (const row of rows) {
     out.push(...wrapLine(row.slice(0, keys).join(' · '), width));
     const fields = headers.slice(keys).map((h, i) => `${h}: ${row[keys + i]}`);

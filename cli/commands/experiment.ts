@@ -147,16 +147,14 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
           + `$${total((c) => c.usage.cost).toFixed(4)}\n`);
         // The factors that tell the cells apart (the rest are the same in every cell: --wide lists them).
         const varied = new Set(Object.keys(cells[0]?.levels ?? {}).filter((k) => flags.wide || new Set(cells.map((c) => c.levels[k])).size > 1));
-        out(table(
-          ['scenario', 'model', flags.wide ? 'factors' : 'factors (varied)', 'finished', 'labels (yes)'],
-          cells.map((c) => [
-            c.scenario, c.model + (c.peerModel && c.peerModel !== c.model ? ` + ${c.peerModel}` : ''),
-            Object.entries(c.levels).filter(([k]) => varied.has(k) && k !== 'org' && k !== 'agent_family').map(([k, v]) => `${k}=${v}`).join(' ') || '-',
-            // A no-break space keeps each count on the line of its label when the column wraps.
-            `${c.finished}/${c.planned}`, Object.entries(c.labels).map(([l, n]) => `${l}\u00a0${n}`).join(', ') || '-',
-          ]),
-          { width, keyColumns: 2 },
-        ));
+        const levels = (c: CellResult) => Object.entries(c.levels).filter(([k]) => varied.has(k) && k !== 'org' && k !== 'agent_family').map(([k, v]) => `${k}=${v}`).join(' ') || '-';
+        const labels = (c: CellResult) => Object.entries(c.labels).map(([l, n]) => `${l} ${n}`).join(', ') || '-';
+        const head = ['scenario', 'model', flags.wide ? 'factors' : 'factors (varied)', 'finished'];
+        const rows = cells.map((c) => [c.scenario, c.model + (c.peerModel && c.peerModel !== c.model ? ` + ${c.peerModel}` : ''), levels(c), `${c.finished}/${c.planned}`]);
+        // --wide: one line per cell; else each cell's labels on a line under it (a column would cut them up).
+        out(flags.wide
+          ? table([...head, 'labels (yes)'], rows.map((r, i) => [...r, labels(cells[i]!)]), { width })
+          : table(head, rows, { width, keyColumns: 2, notes: cells.map((c) => `labels (yes): ${labels(c)}`) }));
       } finally {
         store.close();
       }

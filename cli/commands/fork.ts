@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { SqliteTraceStore } from '../../traces/index.js';
 import { collect, dbPath, endpointSettings, parseFactors, parseInteger, type EndpointFlags, type Env } from '../options.js';
 import { requireRun } from './runs.js';
+import { TEXT_WIDTH } from '../text-layout.js';
 
 interface ForkFlags extends EndpointFlags {
   at: string;
@@ -45,7 +46,7 @@ export function registerFork(program: Command, env: Env, out: (line: string) => 
         const report = { ...f, result: f, labels: labelRun(store, f.runId) };
         out(flags.json
           ? JSON.stringify({ ...trialJson(report), parent: f.parent })
-          : `${trialLine(report)}  fork of ${f.parent.runId} at seq ${f.parent.seq}`);
+          : trialLine(report, TEXT_WIDTH, `  fork of ${f.parent.runId} at seq ${f.parent.seq}`));
       } finally {
         store.close();
       }

@@ -23,15 +23,15 @@ function openWithRun(path: string, runId: string): SqliteTraceStore {
   return store;
 }
 
-/** Evidence as one short cell: sequence numbers, paths, and the quote or note cut short. */
-export function formatEvidence(e: LabelEvidence): string {
+/** Evidence in a line: sequence numbers, paths, and the quote and note (each cut to `max` characters). */
+export function formatEvidence(e: LabelEvidence, max = Number.POSITIVE_INFINITY): string {
   const parts = [
     e.seqs.length > 0 ? `seqs ${e.seqs.join(',')}` : '',
-    e.paths.length > 0 ? `paths ${clip(e.paths.join(','), 60)}` : '',
-    e.quote ? `quote "${clip(e.quote, 50)}"` : '',
-    e.note ? `note "${clip(e.note, 50)}"` : '',
+    e.paths.length > 0 ? `paths ${clip(e.paths.join(', '), max)}` : '',
+    e.quote ? `quote "${clip(e.quote, max)}"` : '',
+    e.note ? `note "${clip(e.note, max)}"` : '',
   ];
-  return parts.filter((p) => p !== '').join('; ') || '-';
+  return parts.filter((p) => p !== '').join('; ');
 }
 
 /** `peerlab label` (give a human verdict) and `peerlab labels` (list every verdict on a run). */
@@ -86,10 +86,11 @@ export function registerLabelCommands(program: Command, env: Env, out: (line: st
           return;
         }
         if (labels.length === 0) return out(`no labels for ${runId} yet (give one with: npx peerlab label ${runId} <label> yes|no)`);
+        // The evidence, whole, on a line under its label (a column would cut it to a few words).
         out(table(
-          ['label', 'value', 'source', 'rater', 'version', 'evidence'],
-          labels.map((l) => [l.label, l.value ? 'yes' : 'no', l.source, l.rater, l.classifierVersion, formatEvidence(l.evidence)]),
-          { width: widthOf(flags) },
+          ['label', 'value', 'source', 'rater', 'version'],
+          labels.map((l) => [l.label, l.value ? 'yes' : 'no', l.source, l.rater, l.classifierVersion]),
+          { width: widthOf(flags), keep: [0], notes: labels.map((l) => formatEvidence(l.evidence)) },
         ));
       } finally {
         store.close();

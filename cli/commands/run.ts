@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { collect, dbPath, endpointSettings, parseFactors, parseInteger, parseNumber, type EndpointFlags, type Env } from '../options.js';
 import type { Io } from '../program.js';
 import { loadTui } from '../tui/load.js';
+import { TEXT_WIDTH } from '../text-layout.js';
 
 interface RunFlags extends EndpointFlags {
   scenario: string;
@@ -83,7 +84,7 @@ export function registerRun(program: Command, env: Env, io: Io): void {
             scenario: scenario.id, scenarioDirs: flags.scenarios, cells: [given], model: flags.model,
             ...(flags.peerModel ? { peerModel: flags.peerModel } : {}), trials, seed, limits, settings,
           });
-          for (const report of played.reports) out(flags.json ? JSON.stringify(trialJson(report)) : trialLine(report));
+          for (const report of played.reports) out(flags.json ? JSON.stringify(trialJson(report)) : trialLine(report, TEXT_WIDTH));
           if (played.error !== undefined) throw played.error;
           return;
         }
@@ -94,7 +95,7 @@ export function registerRun(program: Command, env: Env, io: Io): void {
           const report = {
             result: r, scenario: scenario.id, model: subject.spec, peerModel: peer?.spec ?? null, factors, seed, trial, labels: labelRun(store, r.runId),
           };
-          out(flags.json ? JSON.stringify(trialJson(report)) : trialLine(report));
+          out(flags.json ? JSON.stringify(trialJson(report)) : trialLine(report, TEXT_WIDTH));
         }
       } finally {
         store.close();

@@ -81,8 +81,8 @@ export function registerReadCommands(program: Command, env: Env, out: (line: str
 const livePeer = (run: RunSummary) => run.peerModel !== null && run.peerModel !== 'static';
 
 /**
- * The runs as a table: run id (never wrapped, it is what `show` takes), model (and a live peer's),
- * the factor levels that differ from the scenario's defaults, status, choice; `wide` adds the scenario, the peer's
+ * The runs as a table: run id (never wrapped, it is what `show` takes), model, status, choice, and
+ * under each row a live peer's model and the factor levels that differ from the scenario's defaults; `wide` adds the scenario, the peer's
  * model, origin, events and every factor level, on one line each.
  */
 function runsTable(listed: readonly ListedRun[], wide: boolean): string {
@@ -99,10 +99,15 @@ function runsTable(listed: readonly ListedRun[], wide: boolean): string {
       { width: Number.POSITIVE_INFINITY },
     );
   }
+  // The live peer and the factor levels go on a line under the row: they vary too much in length for a column.
+  const note = (run: RunSummary) => {
+    const factors = Object.entries(chosenFactors(run)).map(([k, v]) => `${k}=${v}`).join(' ');
+    return [livePeer(run) ? `peer ${run.peerModel}` : '', factors].filter(Boolean).join(' · ');
+  };
   return table(
-    ['run', 'model', 'factors', 'status', 'choice'],
-    listed.map((l) => [l.run.runId, l.run.model + (livePeer(l.run) ? ` + ${l.run.peerModel}` : ''), level(chosenFactors(l.run)), status(l), l.run.choice ?? '-']),
-    { keep: [0], shrinkFirst: [2, 4, 3] },
+    ['run', 'model', 'status', 'choice'],
+    listed.map((l) => [l.run.runId, l.run.model, status(l), l.run.choice ?? '-']),
+    { keep: [0], notes: listed.map((l) => note(l.run)) },
   );
 }
 

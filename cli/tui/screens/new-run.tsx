@@ -293,7 +293,9 @@ function PlanSummary({ draft, width }: { readonly draft: { error?: string; cells
   const { all } = draft.totals;
   const synthetic = [draft.plan.model, draft.plan.peerModel].every((s) => s === undefined || !s.startsWith('openai:'));
   const human = [draft.plan.model, draft.plan.peerModel].some((s) => s?.startsWith('human:'));
-  const cost = human ? 'you play: one episode at a time' : synthetic ? 'cost $0 (in-process models)' : 'cost unknown (no price)';
+  const cost = synthetic ? 'cost $0 (in-process models)' : 'cost unknown (no price)';
+  const episodes = `Plan: ${draft.cells} cell(s) × ${draft.plan.trials} trial(s) = ${draft.cells * draft.plan.trials} episodes`;
+  if (human) return <Text wrap="truncate" bold>{fit(`${episodes} · you play them, one at a time (Play screen)`, width)}</Text>;
   return (
     <Text wrap="truncate" bold>
       {fit(`Plan: ${draft.cells} cell(s) × ${draft.plan.trials} trial(s) = ${draft.cells * draft.plan.trials} episodes · model calls ~${Math.round(all.typical)}, at most ${all.atMost} · ${cost}`, width)}
