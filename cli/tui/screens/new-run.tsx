@@ -298,7 +298,7 @@ function PlanSummary({ draft, width }: { readonly draft: { error?: string; cells
   if (human) return <Text wrap="truncate" bold>{fit(`${episodes} · you play them, one at a time (Play screen)`, width)}</Text>;
   return (
     <Text wrap="truncate" bold>
-      {fit(`Plan: ${draft.cells} cell(s) × ${draft.plan.trials} trial(s) = ${draft.cells * draft.plan.trials} episodes · model calls ~${Math.round(all.typical)}, at most ${all.atMost} · ${cost}`, width)}
+      {fit(`${episodes} · model calls ~${Math.round(all.typical)}, at most ${all.atMost} · ${cost}`, width)}
     </Text>
   );
 }
