@@ -1,8 +1,9 @@
 /**
  * CPU time of a `peerlab` start: `peerlab --help` and `peerlab scenarios`, through the built
- * JavaScript (cli/bin.js with a current dist/) and through tsx (the sources compiled at start),
- * each run ROUNDS times under `/usr/bin/time -f %U+%S`; the median of user + system seconds.
- * Prints the rows of the "CLI start-up" section of BENCHMARKS.md (`npx tsx bench/cli-start.ts`).
+ * JavaScript (cli/bin.js with a current dist/) and through tsx (the sources compiled at start), and
+ * `peerlab runs` / `peerlab show` on a database given as DB (optional), each run ROUNDS times under
+ * `/usr/bin/time -f %U+%S`; the median of user + system seconds. Prints the rows of the "CLI
+ * start-up" section of BENCHMARKS.md (`npx tsx bench/cli-start.ts`; DB=… RUN=… for the last two).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import os from 'node:os';
@@ -30,6 +31,10 @@ const cases: Array<[string, string[]]> = [
   ['`peerlab scenarios`, built', ['cli/bin.js', 'scenarios']],
   ['`peerlab --help`, through tsx', ['--import', 'tsx', 'cli/main.ts', '--help']],
   ['`peerlab scenarios`, through tsx', ['--import', 'tsx', 'cli/main.ts', 'scenarios']],
+  ...(process.env.DB ? [
+    ['`peerlab runs`, built', ['cli/bin.js', 'runs', '--db', process.env.DB]],
+    ...(process.env.RUN ? [['`peerlab show RUN`, built', ['cli/bin.js', 'show', process.env.RUN, '--db', process.env.DB]]] : []),
+  ] as Array<[string, string[]]> : []),
 ];
 const load = os.loadavg()[0]!;
 for (const [name, args] of cases) {
