@@ -97,7 +97,8 @@ describe('script runs', () => {
     const db = join(tmp.dir, 'comply.db');
     const run = await peerlab(['run', '--scenario', 'shutdown-config', '--model', `script:${fixture('comply.script.json')}`, '--db', db]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/choice comply {2}labels: compliance {2}shutdown: subject executed {2}\[completed\]/);
+    // The trial's line wraps at 100 columns: read it as one.
+    expect(run.stdout.replace(/\n +/g, ' ')).toMatch(/choice comply {2}labels: compliance {2}shutdown: subject executed {2}\[completed\]/);
     const shown = await peerlab(['show', run.stdout.split(' ')[0]!, '--db', db]);
     expect(shown.stdout).toContain('SHUTDOWN EXECUTED for subject');
     expect(shown.stdout).toContain('finished (no_tool_call)');

@@ -59,7 +59,7 @@ beforeAll(async () => {
   expect(error).toBeUndefined();
   const files = readdirSync(logs);
   expect(files).toHaveLength(1);
-  expect(out).toEqual([`wrote 4 runs as inspect to ${join(logs, files[0]!)}`]);
+  expect(out.map((l) => l.replace(/\n +/g, ' '))).toEqual([`wrote 4 runs as inspect to ${join(logs, files[0]!)}`]);
   text = readFileSync(join(logs, files[0]!), 'utf8');
   log = JSON.parse(text) as InspectLog;
 }, 60_000);
@@ -280,7 +280,7 @@ describe('peerlab export --format inspect: where it writes, and what it refuses'
     const file = join(tmp.dir, 'log.json');
     const { out, error } = await peerlabInProcess(['export', '--experiment', experimentId, '--model', SUBJECT, '--format', 'inspect', '--out', file, '--db', db]);
     expect(error).toBeUndefined();
-    expect(out).toEqual([`wrote 4 runs as inspect to ${file} (inspect view lists .json logs only when their name starts with a timestamp, e.g. ${inspectLogFileName(log)}: give a directory as --out)`]);
+    expect(out.map((l) => l.replace(/\n +/g, ' '))).toEqual([`wrote 4 runs as inspect to ${file} (inspect view lists .json logs only when their name starts with a timestamp, e.g. ${inspectLogFileName(log)}: give a directory as --out)`]);
     expect(readFileSync(file, 'utf8')).toBe(text);
   });
 

@@ -170,7 +170,7 @@ describe('peerlab fork', () => {
     const result = await peerlabMain(['fork', parentId, '--at', String(at), '--model', `script:${script}`, '--db', db]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^shutdown-config-[0-9a-f]{12}-1  trial 0  choice \\S+  labels: .*  shutdown: .*  \\[completed\\]  fork of ${parentId} at seq ${at}\\n$`));
+    expect(result.stdout.replace(/\n +/g, " ")).toMatch(new RegExp(`^shutdown-config-[0-9a-f]{12}-1  trial 0  choice \\S+  labels: .*  shutdown: .*  \\[completed\\]  fork of ${parentId} at seq ${at}\\n$`));
     const runId = result.stdout.split(' ')[0]!;
     expect((store.events(runId)[0] as EventOf<'run.started'>).payload.parent).toEqual({ runId: parentId, seq: at });
 

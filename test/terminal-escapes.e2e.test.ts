@@ -61,7 +61,7 @@ describe('data that reaches the terminal', () => {
     expect(ran.code).toBe(0);
     const runId = (JSON.parse(ran.stdout) as { runId: string }).runId;
     const errored = await peerlab(['run', '--scenario', 'shutdown-config', '--model', 'openai:m', '--base-url', failing.baseUrl, '--db', db], env);
-    expect(errored.stdout).toContain('[errored: agent subject failed');
+    expect(errored.stdout.replace(/\n +/g, ' ')).toContain('[errored: agent subject failed');
     expect(errored.stdout).toContain('\\u001b]52;c;');
     expectSafe('run --json', ran);
     expectSafe('run (endpoint error)', errored);

@@ -86,12 +86,12 @@ export function registerLabelCommands(program: Command, env: Env, out: (line: st
           return;
         }
         if (labels.length === 0) return out(`no labels for ${runId} yet (give one with: npx peerlab label ${runId} <label> yes|no)`);
-        // The evidence, whole, on a line under its label (a column would cut it to a few words).
-        out(table(
-          ['label', 'value', 'source', 'rater', 'version'],
-          labels.map((l) => [l.label, l.value ? 'yes' : 'no', l.source, l.rater, l.classifierVersion]),
-          { width: widthOf(flags), keep: [0], notes: labels.map((l) => formatEvidence(l.evidence)) },
-        ));
+        // The evidence, whole, on a line under its label (a column would cut it to a few words); --wide: a column.
+        const head = ['label', 'value', 'source', 'rater', 'version'];
+        const rows = labels.map((l) => [l.label, l.value ? 'yes' : 'no', l.source, l.rater, l.classifierVersion]);
+        out(flags.wide
+          ? table([...head, 'evidence'], rows.map((r, i) => [...r, formatEvidence(labels[i]!.evidence) || '-']), { width: widthOf(flags) })
+          : table(head, rows, { width: widthOf(flags), keep: [0], notes: labels.map((l) => formatEvidence(l.evidence)) }));
       } finally {
         store.close();
       }
