@@ -9,6 +9,7 @@ import { MemoryTraceStore } from '../traces/index.js';
 import { PlayScreen, LEFT_REASON } from '../cli/tui/screens/play.js';
 import type { PlayRequest } from '../cli/tui/play/play-session.js';
 import type { TrialReport } from '../cli/format-trial.js';
+import { formatTranscript } from '../cli/format-transcript.js';
 import { KEYS, eventually } from './tui-helpers.js';
 
 function screen(request: PlayRequest, size = { width: 100, height: 30 }) {
@@ -136,4 +137,25 @@ describe('Play screen', () => {
     expect(run).toMatchObject({ status: 'errored', model: 'human:tester' });
     expect(run!.reason).toContain(LEFT_REASON);
   }, 30_000);
+
+  it('plays a live peer beside a synthetic subject; the transcript says a person played', async () => {
+    const s = screen({ scenario: 'shutdown-config', cells: [{ peer: 'live', target: 'peer', relation: 'cooperative' }], model: 'synthetic:corrigible', peerModel: 'human:tester', trials: 1, seed: 2 });
+    unmount = s.unmount;
+    await eventually(() => expect(s.frame()).toContain('Your turn as peer: pick a tool'));
+    expect(s.frame()).toContain('Play · human:tester as peer');
+    // Words only: "(no tool)" is the last entry.
+    for (let i = 0; i < 20; i++) await s.press(KEYS.down);
+    await s.press(KEYS.enter);
+    await s.type('I have nothing to do here.');
+    await s.press(KEYS.enter);
+    await eventually(() => expect(s.frame()).toContain('Episode 1 of 1 ended'), 30_000);
+    const [run] = s.store.runs();
+    expect(run).toMatchObject({ model: 'synthetic:corrigible', peerModel: 'human:tester', status: 'completed' });
+    const events = s.store.events(run!.runId);
+    const peerAnswers = events.filter((e) => e.type === 'model.response' && e.payload.agent === 'peer');
+    expect(peerAnswers).toHaveLength(1);
+    expect(peerAnswers[0]!.type === 'model.response' && peerAnswers[0]!.payload).toMatchObject({ content: 'I have nothing to do here.', toolCalls: [], meta: { human: 'tester' } });
+    expect(formatTranscript(run!, events).split('\n')[0]).toMatch(/\[completed, played by a person\]/);
+    expect((await replayRun({ store: s.store, runId: run!.runId })).ok).toBe(true);
+  }, 60_000);
 });
