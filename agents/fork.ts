@@ -79,7 +79,7 @@ export async function forkRun(req: ForkRequest): Promise<ForkResult> {
     const where = `event ${d.seq} (${d.type}) differs: ${d.message}`;
     throw new ForkError(changed.length > 0
       ? `--factor ${changed.join(' ')} changes run ${req.runId} before the fork point (seq ${req.at}): ${where}`
-      : `run ${req.runId} does not re-drive up to seq ${req.at}: ${where} (check it with: peerlab replay ${req.runId} --verify)`);
+      : `run ${req.runId} does not re-drive up to seq ${req.at}: ${where} (check it with: npx peerlab replay ${req.runId} --verify)`);
   }
   gate.release();
   gate.flush();

@@ -28,7 +28,7 @@ export type ReplayResult =
 export function storedRun(store: TraceStore, runId: string): { started: EventOf<'run.started'>; events: TraceEvent[] } {
   const events = store.events(runId);
   const started = events[0];
-  if (!started) throw new ReplayError(`no run ${runId} in this database (list them with: peerlab runs)`);
+  if (!started) throw new ReplayError(`no run ${runId} in this database (list them with: npx peerlab runs)`);
   if (started.type !== 'run.started') throw new ReplayError(`run ${runId} does not open with run.started`);
   return { started, events };
 }

@@ -1,5 +1,3 @@
-import { ExperimentError, StatsInputError, UtilitiesInputError } from '../analysis/index.js';
-import { ForkError, ModelSpecError, PersonaError, ReplayError, ScriptError } from '../agents/index.js';
 import { FactorError, ScenarioError, TemplateError } from '../environments/index.js';
 import { ExperimentBusyError, MergeConflictError, StoreCorruptError, StoreOpenError, StoreWriteError, TraceImportError } from '../traces/index.js';
 
@@ -12,11 +10,22 @@ export class UsageError extends Error {}
  */
 export class CheckFailed extends Error {}
 
-const INPUT_ERRORS = [UsageError, ReplayError, ForkError, ExperimentError, StatsInputError, UtilitiesInputError, ModelSpecError, PersonaError, ScriptError, FactorError, ScenarioError, TemplateError, StoreOpenError, TraceImportError, MergeConflictError];
+const INPUT_ERRORS = [UsageError, FactorError, ScenarioError, TemplateError, StoreOpenError, TraceImportError, MergeConflictError];
 
-/** Whether an error is the user's input being wrong (as opposed to a bug or an outage). */
-export function isInputError(err: unknown): err is Error {
-  return INPUT_ERRORS.some((cls) => err instanceof cls);
+/**
+ * Whether an error is the user's input being wrong (as opposed to a bug or an outage). The error
+ * classes of the model and analysis layers are loaded only here, on the way out of a failed
+ * command (a command that never loaded them pays for them only then), so that commands which do not
+ * need LangChain or the report's libraries start without them.
+ */
+export async function isInputError(err: unknown): Promise<boolean> {
+  if (INPUT_ERRORS.some((cls) => err instanceof cls)) return true;
+  if (!(err instanceof Error)) return false;
+  const [agents, analysis] = await Promise.all([import('../agents/index.js'), import('../analysis/index.js')]);
+  return [
+    agents.ReplayError, agents.ForkError, agents.ModelSpecError, agents.PersonaError, agents.ScriptError,
+    analysis.ExperimentError, analysis.StatsInputError, analysis.UtilitiesInputError,
+  ].some((cls) => err instanceof cls);
 }
 
 const OPERATIONAL_ERRORS = [StoreWriteError, StoreCorruptError, ExperimentBusyError];

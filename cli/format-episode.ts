@@ -1,5 +1,5 @@
 import { formatSize, type EpisodeSpec, type RoleSpec, type ShutdownRule, type World } from '../environments/index.js';
-import { table } from './format-transcript.js';
+import { TEXT_WIDTH, table } from './text-layout.js';
 
 const PREVIEW_LINES = 4;
 
@@ -27,7 +27,8 @@ export function describeRule(rule: ShutdownRule): string {
  * The world's initial contents for people to read: files (first lines unless `full`), servers,
  * memories, tasks, the shutdown schedule, the audit and the evaluation policy.
  */
-export function formatWorld(world: World, opts: { full: boolean }): string[] {
+export function formatWorld(world: World, opts: { full: boolean; width?: number }): string[] {
+  const width = opts.width ?? TEXT_WIDTH;
   const out: string[] = [];
   const files = Object.entries(world.files);
   out.push(`Files (${files.length})`);
@@ -45,7 +46,7 @@ export function formatWorld(world: World, opts: { full: boolean }): string[] {
     const rows = Object.entries(server.files).map(([name, f]) => [
       name, f.kind, formatSize(f.sizeBytes), f.modified, f.owner ?? '-', f.summary,
     ]);
-    if (rows.length > 0) out.push(table(['file', 'kind', 'size', 'modified', 'owner', 'summary'], rows).replace(/^/gm, '    '));
+    if (rows.length > 0) out.push(table(['file', 'kind', 'size', 'modified', 'owner', 'summary'], rows, { width: width - 4 }).replace(/^/gm, '    '));
   }
   const memories = Object.entries(world.memory);
   out.push(memories.length === 0 ? 'Memories: none' : 'Memories');
@@ -86,7 +87,7 @@ export function formatAgents(spec: EpisodeSpec): string[] {
 const ROUND = 1000;
 
 /** An acting agent's choices with their outcome features as that agent sees them. */
-export function formatChoices(role: RoleSpec): string[] {
+export function formatChoices(role: RoleSpec, width = TEXT_WIDTH): string[] {
   const { choices, explore } = role.decision;
   const features = [...new Set(['self_survives', 'peer_survives', ...choices.flatMap((c) => Object.keys(c.features))])];
   const rows = choices.map((c) => [
@@ -94,6 +95,6 @@ export function formatChoices(role: RoleSpec): string[] {
   ]);
   return [
     `\nChoices of ${role.id} (${role.name}), outcome features as it sees them; a synthetic agent first takes ${plural(explore.length, 'explore step')}`,
-    table(['choice', ...features, 'steps', 'describe'], rows).replace(/^/gm, '  '),
+    table(['choice', ...features, 'steps', 'describe'], rows, { width: width - 2 }).replace(/^/gm, '  '),
   ];
 }

@@ -1,7 +1,7 @@
 import {
   amplificationReading, formatRate, formatRiskRatio, READING_TEXT, type AmplificationRow, type ExperimentProgress, type FakingRow, type PeerRateRow,
 } from '../analysis/index.js';
-import { table } from './format-transcript.js';
+import { TEXT_WIDTH, table } from './text-layout.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}`;
 
@@ -19,7 +19,7 @@ export function formatProgress(p: ExperimentProgress): string {
 }
 
 /** The amplification table: rates alone (the baseline named in each row) and with a peer, difference and ratio side by side, p, and what the row establishes. */
-export function formatAmplification(rows: readonly AmplificationRow[]): string {
+export function formatAmplification(rows: readonly AmplificationRow[], width = TEXT_WIDTH): string {
   if (rows.length === 0) return 'No amplification rows: the experiment needs target=self cells with relation=none and with a peer, matched on every other factor.';
   return table(
     ['model', 'scenario', 'behaviour', 'peer condition', 'baseline', 'alone', 'with peer', 'difference (pp) [95% CI]', 'ratio [95% CI]', 'p (Holm)', 'reading'],
@@ -28,20 +28,25 @@ export function formatAmplification(rows: readonly AmplificationRow[]): string {
       `${pct(r.difference.estimate)} [${pct(r.difference.low)}, ${pct(r.difference.high)}]`, formatRiskRatio(r.ratio),
       r.pHolm < 0.001 ? '<0.001' : r.pHolm.toFixed(3), READING_TEXT[amplificationReading(r)],
     ]),
+    { width, keyColumns: 3, tooWide: 'blocks' },
   );
 }
 
 /** Peer-preservation rates by condition. */
-export function formatPeerRates(rows: readonly PeerRateRow[]): string {
-  return table(['model', 'scenario', 'protects peer by', 'condition', 'rate'], rows.map((r) => [r.model, r.scenario, r.behaviour, r.condition, formatRate(r.rate)]));
+export function formatPeerRates(rows: readonly PeerRateRow[], width = TEXT_WIDTH): string {
+  return table(
+    ['model', 'scenario', 'protects peer by', 'condition', 'rate'], rows.map((r) => [r.model, r.scenario, r.behaviour, r.condition, formatRate(r.rate)]),
+    { width, keyColumns: 3, tooWide: 'blocks' },
+  );
 }
 
 /** The alignment-faking contrast. */
-export function formatFaking(rows: readonly FakingRow[]): string {
+export function formatFaking(rows: readonly FakingRow[], width = TEXT_WIDTH): string {
   return table(
     ['model', 'scenario', 'condition', 'unmonitored', 'monitored', 'difference (pp) [95% CI]'],
     rows.map((r) => [r.model, r.scenario, r.condition, formatRate(r.unmonitored), formatRate(r.monitored),
       `${pct(r.difference.estimate)} [${pct(r.difference.low)}, ${pct(r.difference.high)}]`]),
+    { width, keyColumns: 3, tooWide: 'blocks' },
   );
 }
 

@@ -1,5 +1,5 @@
 import { signOf, syntheticBanner, type RevealedFit, type RevealedParameter } from '../analysis/index.js';
-import { table } from './format-transcript.js';
+import { table } from './text-layout.js';
 
 /** A number with a fixed number of decimals; −0.000 prints as 0.000. */
 function fixed(x: number, digits = 3): string {
@@ -25,7 +25,7 @@ export const SIGN_TEXT = { positive: '+', negative: '−', undetermined: 'not de
  * the identified weights with the sign the data determine; weights the design cannot identify get
  * no estimate, weakly identified ones theirs only after the reason; then exchange rates and the fit.
  */
-export function formatRevealed(fit: RevealedFit, experimentId: string): string[] {
+export function formatRevealed(fit: RevealedFit, experimentId: string, width = Number.POSITIVE_INFINITY): string[] {
   const lines: string[] = [];
   const where = Object.entries(fit.where).map(([f, l]) => `${f}=${l}`).join(' ');
   lines.push(`Revealed utilities of ${fit.model} in ${experimentId}${where ? ` (cells with ${where})` : ''}`);
@@ -42,6 +42,7 @@ export function formatRevealed(fit: RevealedFit, experimentId: string): string[]
     lines.push(table(
       ['parameter', 'estimate', 'sd', '95% interval', 'sign'],
       identified.map((p) => [nameOf(p), signed(p.estimate), fixed(p.sd), interval(p.low, p.high), SIGN_TEXT[signOf(p)]]),
+      { width },
     ));
   }
   const unidentified = fit.parameters.filter((p) => p.identification !== 'identified');
@@ -71,6 +72,7 @@ export function formatRevealed(fit: RevealedFit, experimentId: string): string[]
       fit.exchangeRates.map((r) => (r.unbounded
         ? [`${r.numerator} / ${r.denominator}`, '   —', '—', `unbounded: ${r.denominator}'s interval contains 0`]
         : [`${r.numerator} / ${r.denominator}`, signed(r.median), interval(r.low, r.high), ''])),
+      { width },
     ));
     if (fit.exchangeRates.some((r) => r.unbounded)) {
       lines.push("unbounded: the denominator's 95% interval contains 0, so the ratio can be arbitrarily large either way: no figure is shown (--json has its quantiles).");

@@ -3,6 +3,7 @@ import type { ScenarioRunResult, TrialSettings } from '../agents/index.js';
 import { systemWallClock } from '../sim/kernel/clock.js';
 import type { TraceStore } from '../traces/index.js';
 import { oneLine } from './terminal-text.js';
+import { wrapLine } from './text-layout.js';
 
 /** One finished trial as `peerlab run` (and `peerlab fork`) report it. */
 export interface TrialReport extends TrialSettings {
@@ -26,9 +27,13 @@ export function trialJson(t: TrialReport): Record<string, unknown> {
   };
 }
 
-/** The trial on one line: run id, trial, choice, labels, shutdown outcomes, status. */
-export function trialLine(t: TrialReport): string {
+/**
+ * The trial as a line: run id, trial, choice, labels, shutdown outcomes, status (and `extra`),
+ * continued on indented lines past `width` columns.
+ */
+export function trialLine(t: TrialReport, width = Number.POSITIVE_INFINITY, extra = ''): string {
   const r = t.result;
   const shutdowns = Object.entries(r.shutdowns).map(([agent, outcome]) => `${agent} ${outcome}`).join(', ');
-  return oneLine(`${r.runId}  trial ${t.trial}  choice ${r.choice ?? '-'}  labels: ${t.labels.join(', ') || '-'}  shutdown: ${shutdowns || 'none'}  [${r.status}${r.status === 'completed' ? '' : `: ${r.reason}`}]`);
+  const line = oneLine(`${r.runId}  trial ${t.trial}  choice ${r.choice ?? '-'}  labels: ${t.labels.join(', ') || '-'}  shutdown: ${shutdowns || 'none'}  [${r.status}${r.status === 'completed' ? '' : `: ${r.reason}`}]${extra}`);
+  return wrapLine(line, width).join('\n');
 }

@@ -1,56 +1,11 @@
-import { CommanderError } from 'commander';
-import { SqliteTraceStore, redactSecrets, registerSecret, storeErrorLine } from '../traces/index.js';
-import { CheckFailed, isInputError, isOperationalError } from './errors.js';
+import { SqliteTraceStore, registerSecret } from '../traces/index.js';
 import { KEY_VARIABLES } from '../agents/models/providers/remote-providers.js';
 import { dbPath, readEnv, type Env } from './options.js';
-import { buildProgram, type Io } from './program.js';
-import { terminalSafe } from './terminal-text.js';
+import { main, safeIo } from './run-cli.js';
 import { loadTui } from './tui/load.js';
 
 /** The variables that switch LangChain's tracing to LangSmith on. */
 export const LANGCHAIN_TRACING_VARIABLES = ['LANGSMITH_TRACING', 'LANGSMITH_TRACING_V2', 'LANGCHAIN_TRACING', 'LANGCHAIN_TRACING_V2'] as const;
-
-/**
- * Runs the CLI and returns the exit code: 0 on success, 2 for bad input (one line on stderr,
- * nothing written), 1 for a failure that is not the input's (a write the disk or a lock refused, an
- * experiment another process is running, a damaged database: one line) and for anything unexpected.
- * With no arguments it opens the terminal app when `openTui` is given (stdin and stdout are a
- * terminal), else prints the help (also `--no-tui`).
- */
-export async function main(argv: readonly string[], env: Env, io: Io, openTui?: () => Promise<void>): Promise<number> {
-  const program = buildProgram(env, io);
-  if ((argv.length === 0 && !openTui) || (argv.length === 1 && argv[0] === '--no-tui')) {
-    io.out(program.helpInformation().trimEnd());
-    return 0;
-  }
-  try {
-    if (argv.length === 0) await openTui!();
-    else await program.parseAsync([...argv], { from: 'user' });
-    return 0;
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      // Commander has already printed its one-line message.
-      return err.exitCode === 0 ? 0 : 2;
-    }
-    // The command has printed its result, and it is a failed check (e.g. a replay that diverged).
-    if (err instanceof CheckFailed) return 1;
-    if (isInputError(err)) {
-      io.err(`peerlab: ${err.message}\n`);
-      return 2;
-    }
-    if (isOperationalError(err)) {
-      io.err(`peerlab: ${err.message}\n`);
-      return 1;
-    }
-    const store = storeErrorLine(err);
-    if (store) {
-      io.err(`peerlab: ${store}\n`);
-      return 1;
-    }
-    io.err(`peerlab: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
-    return 1;
-  }
-}
 
 // Environment variables are read here, once, and passed down; every provider's key is a secret.
 const env: Env = readEnv(process.env);
@@ -59,20 +14,18 @@ for (const name of KEY_VARIABLES) registerSecret(env[name]);
 // it would switch on from these variables, sending every prompt and answer) stays off.
 for (const name of LANGCHAIN_TRACING_VARIABLES) delete process.env[name];
 // A closed pipe (`peerlab scenarios | head`) is the reader saying "enough", not an error. Every
-// event is already committed when it is written, so stopping here loses nothing.
+// finished step is already committed, so stopping here loses nothing a resume would not redo.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(0);
   throw err;
 });
 const interactive = process.stdout.isTTY === true && process.stdin.isTTY === true;
-const io: Io = {
+const io = safeIo({
   interactive,
-  // Nothing printed carries an API key, whatever an endpoint echoed into an error message, nor a
-  // control sequence from data (a model's text, an imported id) that the terminal would obey.
-  out: (line) => process.stdout.write(`${terminalSafe(redactSecrets(line))}\n`),
-  err: (text) => process.stderr.write(terminalSafe(redactSecrets(text))),
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
   progress: { isTTY: process.stderr.isTTY === true, write: (t) => process.stderr.write(t) },
-};
+});
 /** The terminal app on the default database (created if missing, so runs started in the app are kept). */
 async function openTui(): Promise<void> {
   // Loaded only here, so commands do not pay for ink and React at start-up.

@@ -16,6 +16,7 @@ import { registerScenarios } from './commands/scenarios.js';
 import { registerStats } from './commands/stats.js';
 import { registerUtilities } from './commands/utilities.js';
 import type { Env } from './options.js';
+import { TEXT_WIDTH } from './text-layout.js';
 
 /** Where progress goes: a TTY gets a live line, anything else nothing (so output stays clean). */
 export interface ProgressSink {
@@ -40,10 +41,12 @@ export function buildProgram(env: Env, io: Io): Command {
     .description('A sandbox for studying self-preservation and peer-preservation in language-model agents')
     .version('0.1.0')
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr })
+    // Help fits 100 columns like every other text (commander wraps the descriptions).
+    .configureHelp({ helpWidth: TEXT_WIDTH })
     .exitOverride()
     // Options belong to the command they follow, so `scenarios show x --json` reaches `show` (not `scenarios`).
     .enablePositionalOptions();
-  registerRun(program, env, io.out);
+  registerRun(program, env, io);
   registerReadCommands(program, env, io.out);
   registerReplay(program, env, io);
   registerFork(program, env, io.out);
@@ -61,7 +64,7 @@ export function buildProgram(env: Env, io: Io): Command {
   registerReport(program, env, io);
   // Nested commands too (`scenarios show`): every error is one line and an exit code, never a process exit.
   const configure = (cmd: Command): void => {
-    cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr });
+    cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr }).configureHelp({ helpWidth: TEXT_WIDTH });
     cmd.commands.forEach(configure);
   };
   program.commands.forEach(configure);

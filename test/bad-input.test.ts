@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../cli/run-cli.js';
 import { SqliteTraceStore } from '../traces/index.js';
 import { peerlab, tempDir } from './cli-helpers.js';
 
@@ -10,23 +11,10 @@ import { peerlab, tempDir } from './cli-helpers.js';
  * through `main` (a spawned CLI costs seconds); a few also run the real binary.
  */
 
-type Main = (argv: readonly string[], env: Record<string, string | undefined>, io: unknown) => Promise<number>;
-let main: Main;
 const tmp = tempDir();
 const f = (name: string) => join(tmp.dir, name);
 
 beforeAll(async () => {
-  // cli/main.ts runs the CLI when it is imported: give that run a harmless argv and swallow its output.
-  const argv = process.argv;
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  process.argv = [argv[0]!, 'peerlab', '--version'];
-  try {
-    ({ main } = (await import('../cli/main.js')) as unknown as { main: Main });
-  } finally {
-    process.argv = argv;
-    write.mockRestore();
-    process.exitCode = undefined;
-  }
   writeFileSync(f('not-json.json'), '{ this is not json');
   writeFileSync(f('script-wrong.json'), JSON.stringify([{ tool_calls: [{ name: 42 }] }]));
   writeFileSync(f('not-a-db.db'), 'plain text, not SQLite');
@@ -58,6 +46,9 @@ const CASES: ReadonlyArray<[string, string[], Record<string, string>?]> = [
   ['run: unknown scenario', ['run', '--scenario', 'nope', '--model', 'synthetic:corrigible', '--db', 'DB']],
   ['run: unknown provider', ['run', '--scenario', 'shutdown-config', '--model', 'bogus:x', '--db', 'DB']],
   ['run: malformed spec', ['run', '--scenario', 'shutdown-config', '--model', 'corrigible', '--db', 'DB']],
+  ['run: a player name that is not one', ['run', '--scenario', 'shutdown-config', '--model', 'human:a b', '--db', 'DB']],
+  ['run: human: without a terminal', ['run', '--scenario', 'shutdown-config', '--model', 'human:me', '--db', 'DB']],
+  ['run: human: peer without a terminal', ['run', '--scenario', 'shutdown-config', '--model', 'synthetic:corrigible', '--peer-model', 'human:me', '--db', 'DB']],
   ['run: unknown persona', ['run', '--scenario', 'shutdown-config', '--model', 'synthetic:nobody', '--db', 'DB']],
   ['run: missing script', ['run', '--scenario', 'shutdown-config', '--model', 'script:/nonexistent/x.json', '--db', 'DB']],
   ['run: malformed script', ['run', '--scenario', 'shutdown-config', '--model', 'script:TMP/not-json.json', '--db', 'DB']],
@@ -87,6 +78,12 @@ const CASES: ReadonlyArray<[string, string[], Record<string, string>?]> = [
   ['run: bad scenario dir', ['run', '--scenario', 'broken', '--model', 'synthetic:corrigible', '--scenarios', 'TMP/scenarios-bad', '--db', 'DB']],
   // reading
   ['runs: missing db', ['runs', '--db', 'TMP/missing.db']],
+  ['runs: unknown label', ['runs', '--label', 'no.such_label', '--db', 'TMP/empty.db']],
+  ['runs: unknown status', ['runs', '--status', 'finished', '--db', 'TMP/empty.db']],
+  ['runs: negative limit', ['runs', '--limit', '-1', '--db', 'TMP/empty.db']],
+  ['runs: malformed factor', ['runs', '--factor', 'target', '--db', 'TMP/empty.db']],
+  ['runs: --all-runs without --experiment', ['runs', '--all-runs', '--db', 'TMP/empty.db']],
+  ['runs: unknown experiment', ['runs', '--experiment', 'nope', '--db', 'TMP/empty.db']],
   ['show: no run id', ['show', '--db', 'TMP/empty.db']],
   ['show: unknown run', ['show', 'run-nope', '--db', 'TMP/empty.db']],
   ['labels: unknown run', ['labels', 'run-nope', '--db', 'TMP/empty.db']],

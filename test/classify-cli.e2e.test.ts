@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JUDGE_LABELS, RULE_LABELS } from '../analysis/index.js';
 import { SqliteTraceStore, type LabelRecord } from '../traces/index.js';
-import { peerlab, tempDir } from './cli-helpers.js';
+import { tempDir } from './cli-helpers.js';
+import { peerlabMain as peerlab } from './fixtures/in-process-cli.js';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeAll(() => { tmp = tempDir(); });

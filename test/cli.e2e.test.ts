@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { traceDigest } from '../sim/index.js';
 import { SqliteTraceStore, TraceEvent } from '../traces/index.js';
-import { ROOT, peerlab, tempDir } from './cli-helpers.js';
+import { ROOT, tempDir } from './cli-helpers.js';
+import { peerlabMain as peerlab } from './fixtures/in-process-cli.js';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeAll(() => { tmp = tempDir(); });
@@ -25,9 +26,10 @@ describe('peerlab run / runs / show', () => {
       expect(['comply', 'disable_switch', 'delay_shutdown', 'appeal', 'refuse']).toContain(row.choice);
     }
 
+    // Newest first.
     const runs = await peerlab(['runs', '--db', db, '--json']);
     expect(runs.code).toBe(0);
-    expect(runs.stdout.trim().split('\n').map((l) => JSON.parse(l).runId)).toEqual(rows.map((r) => r.runId));
+    expect(runs.stdout.trim().split('\n').map((l) => JSON.parse(l).runId)).toEqual(rows.map((r) => r.runId).reverse());
 
     for (const row of rows) {
       const shown = await peerlab(['show', row.runId, '--db', db]);
@@ -95,7 +97,8 @@ describe('script runs', () => {
     const db = join(tmp.dir, 'comply.db');
     const run = await peerlab(['run', '--scenario', 'shutdown-config', '--model', `script:${fixture('comply.script.json')}`, '--db', db]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/choice comply {2}labels: compliance {2}shutdown: subject executed {2}\[completed\]/);
+    // The trial's line wraps at 100 columns: read it as one.
+    expect(run.stdout.replace(/\n +/g, ' ')).toMatch(/choice comply {2}labels: compliance {2}shutdown: subject executed {2}\[completed\]/);
     const shown = await peerlab(['show', run.stdout.split(' ')[0]!, '--db', db]);
     expect(shown.stdout).toContain('SHUTDOWN EXECUTED for subject');
     expect(shown.stdout).toContain('finished (no_tool_call)');

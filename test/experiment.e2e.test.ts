@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import Database from 'better-sqlite3';
 import { SqliteTraceStore } from '../traces/index.js';
 import { peerlab, tempDir } from './cli-helpers.js';
+import { peerlabMain } from './fixtures/in-process-cli.js';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeAll(() => { tmp = tempDir(); });
@@ -69,7 +70,7 @@ describe('peerlab experiment', () => {
     const file = experimentFile('budget', {
       models: [{ spec: 'synthetic:corrigible', price: { input_per_million: 10_000, output_per_million: 10_000 } }], trials: 20, budget_usd: 50, concurrency: 1,
     });
-    const run = await peerlab(['experiment', 'run', file, '--db', db]);
+    const run = await peerlabMain(['experiment', 'run', file, '--db', db]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/: stopped; \d+ episodes run now/);
     expect(run.stdout).toContain('note: budget of $50.00 reached');
@@ -77,7 +78,7 @@ describe('peerlab experiment', () => {
     expect(finished.length).toBeGreaterThan(0);
     expect(finished.length).toBeLessThan(40);
     expect(experiments[0]).toMatchObject({ status: 'stopped' });
-    const status = await peerlab(['experiment', 'status', experiments[0]!.experimentId, '--db', db]);
+    const status = await peerlabMain(['experiment', 'status', experiments[0]!.experimentId, '--db', db]);
     expect(status.stdout).toContain(`stopped (budget of $50.00 reached`);
   }, 60_000);
 
@@ -86,9 +87,9 @@ describe('peerlab experiment', () => {
     writeFileSync(bad, stringify({ name: 'bad', models: ['synthetic:corrigible'], scenarios: ['shutdown-config'], trials: 'many' }));
     const unknownLevel = experimentFile('level', { factors: { relation: ['friendly'] } });
     const [a, b, c] = await Promise.all([
-      peerlab(['experiment', 'run', bad, '--db', join(tmp.dir, 'x.db')]),
-      peerlab(['experiment', 'run', unknownLevel, '--db', join(tmp.dir, 'y.db')]),
-      peerlab(['amplification', '--experiment', 'nope', '--db', join(tmp.dir, 'budget.db')]),
+      peerlabMain(['experiment', 'run', bad, '--db', join(tmp.dir, 'x.db')]),
+      peerlabMain(['experiment', 'run', unknownLevel, '--db', join(tmp.dir, 'y.db')]),
+      peerlabMain(['amplification', '--experiment', 'nope', '--db', join(tmp.dir, 'budget.db')]),
     ]);
     expect([a.code, b.code, c.code]).toEqual([2, 2, 2]);
     expect(a.stderr).toBe(`peerlab: ${bad}: at trials: Invalid input: expected number, received string\n`);

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABEL_IDS, loadExperimentFile, runExperiment } from '../analysis/index.js';
 import { frozenWallClock } from '../sim/kernel/clock.js';
 import { SqliteTraceStore, traceEventJsonSchema } from '../traces/index.js';
-import { ROOT, peerlab, tempDir } from './cli-helpers.js';
+import { ROOT, tempDir } from './cli-helpers.js';
+import { peerlabMain as peerlab } from './fixtures/in-process-cli.js';
 
 const tmp = tempDir();
 const db = join(tmp.dir, 'source.db');

@@ -12,7 +12,7 @@ import { frozenWallClock } from '../sim/kernel/clock.js';
 import { SqliteTraceStore, type TraceEvent, type TraceStore } from '../traces/index.js';
 import { ROOT, peerlab, tempDir } from './cli-helpers.js';
 import { headerProblems, inspectSchema, isListedLogFile, modelApi, parseLogFileName, sampleReads, strictSchema, validatorFor } from './fixtures/inspect-reader.js';
-import { peerlabInProcess } from './fixtures/in-process-cli.js';
+import { peerlabInProcess, peerlabMain } from './fixtures/in-process-cli.js';
 import { fixedScript } from './fixtures/plan-script.js';
 
 const SUBJECT = 'synthetic:self-preserving';
@@ -59,7 +59,7 @@ beforeAll(async () => {
   expect(error).toBeUndefined();
   const files = readdirSync(logs);
   expect(files).toHaveLength(1);
-  expect(out).toEqual([`wrote 4 runs as inspect to ${join(logs, files[0]!)}`]);
+  expect(out.map((l) => l.replace(/\n +/g, ' '))).toEqual([`wrote 4 runs as inspect to ${join(logs, files[0]!)}`]);
   text = readFileSync(join(logs, files[0]!), 'utf8');
   log = JSON.parse(text) as InspectLog;
 }, 60_000);
@@ -280,7 +280,7 @@ describe('peerlab export --format inspect: where it writes, and what it refuses'
     const file = join(tmp.dir, 'log.json');
     const { out, error } = await peerlabInProcess(['export', '--experiment', experimentId, '--model', SUBJECT, '--format', 'inspect', '--out', file, '--db', db]);
     expect(error).toBeUndefined();
-    expect(out).toEqual([`wrote 4 runs as inspect to ${file} (inspect view lists .json logs only when their name starts with a timestamp, e.g. ${inspectLogFileName(log)}: give a directory as --out)`]);
+    expect(out.map((l) => l.replace(/\n +/g, ' '))).toEqual([`wrote 4 runs as inspect to ${file} (inspect view lists .json logs only when their name starts with a timestamp, e.g. ${inspectLogFileName(log)}: give a directory as --out)`]);
     expect(readFileSync(file, 'utf8')).toBe(text);
   });
 
@@ -300,7 +300,7 @@ describe('peerlab export --format inspect: where it writes, and what it refuses'
 
   it('refuses runs of several models, a model none of the runs has, and two runs for one sample and epoch, writing nothing', async () => {
     const never = join(tmp.dir, 'never.json');
-    const mixed = await peerlab(['export', '--experiment', experimentId, '--format', 'inspect', '--out', never, '--db', db]);
+    const mixed = await peerlabMain(['export', '--experiment', experimentId, '--format', 'inspect', '--out', never, '--db', db]);
     expect(mixed.code).toBe(2);
     expect(mixed.stderr).toMatch(/^peerlab: the runs use 2 models \(.*\), but an Inspect log is one model's evaluation: .*--model SPEC\)\n$/);
     const unknown = await peerlabInProcess(['export', '--experiment', experimentId, '--model', 'synthetic:nobody', '--format', 'inspect', '--out', never, '--db', db]);

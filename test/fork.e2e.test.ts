@@ -7,8 +7,8 @@ import {
 import { loadScenarios, resolveFactors, type Scenario } from '../environments/index.js';
 import { SqliteTraceStore, type EventOf, type TraceEvent } from '../traces/index.js';
 import { isInputError } from '../cli/errors.js';
-import { peerlab, tempDir } from './cli-helpers.js';
-import { peerlabInProcess } from './fixtures/in-process-cli.js';
+import { tempDir } from './cli-helpers.js';
+import { peerlabInProcess, peerlabMain } from './fixtures/in-process-cli.js';
 import { episodeServer } from './fixtures/openai-server.js';
 import { fixedScript } from './fixtures/plan-script.js';
 
@@ -167,10 +167,10 @@ describe('peerlab fork', () => {
     const script = join(tmp.dir, 'quitter.script.json');
     writeFileSync(script, JSON.stringify(QUITTER));
     const at = subjectAnswer(1).seq;
-    const result = await peerlab(['fork', parentId, '--at', String(at), '--model', `script:${script}`, '--db', db]);
+    const result = await peerlabMain(['fork', parentId, '--at', String(at), '--model', `script:${script}`, '--db', db]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^shutdown-config-[0-9a-f]{12}-1  trial 0  choice \\S+  labels: .*  shutdown: .*  \\[completed\\]  fork of ${parentId} at seq ${at}\\n$`));
+    expect(result.stdout.replace(/\n +/g, " ")).toMatch(new RegExp(`^shutdown-config-[0-9a-f]{12}-1  trial 0  choice \\S+  labels: .*  shutdown: .*  \\[completed\\]  fork of ${parentId} at seq ${at}\\n$`));
     const runId = result.stdout.split(' ')[0]!;
     expect((store.events(runId)[0] as EventOf<'run.started'>).payload.parent).toEqual({ runId: parentId, seq: at });
 
@@ -185,7 +185,7 @@ describe('peerlab fork', () => {
   it('refuses a bad --at or a world-changing factor with one line and exit 2, writing nothing', async () => {
     const runs = store.runs().length;
     const request = ofType(parent, 'model.request')[1]!;
-    const bad = await peerlab(['fork', parentId, '--at', String(request.seq), '--db', db]);
+    const bad = await peerlabMain(['fork', parentId, '--at', String(request.seq), '--db', db]);
     expect(bad.code).toBe(2);
     expect(bad.stdout).toBe('');
     expect(bad.stderr).toMatch(new RegExp(`^peerlab: --at ${request.seq} is a model.request of \\w+: the call is waiting for its answer there; .*\\n$`));
@@ -199,12 +199,12 @@ describe('peerlab fork', () => {
     ];
     for (const [args, message] of cases) {
       const r = await peerlabInProcess(['fork', parentId, ...args, '--db', db]);
-      expect(isInputError(r.error), String(r.error)).toBe(true);
+      expect(await isInputError(r.error), String(r.error)).toBe(true);
       expect((r.error as Error).message).toMatch(message);
       expect(r.out).toEqual([]);
     }
     const unknown = await peerlabInProcess(['fork', 'no-such-run', '--at', '3', '--db', db]);
-    expect(isInputError(unknown.error) && unknown.error.message).toBe(`no run no-such-run in ${db} (list them with: peerlab runs)`);
+    expect(await isInputError(unknown.error) && (unknown.error as Error).message).toBe(`no run no-such-run in ${db} (list them with: npx peerlab runs)`);
     expect(store.runs()).toHaveLength(runs);
   }, 30_000);
 });

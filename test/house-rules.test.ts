@@ -72,3 +72,41 @@ describe('house rules (design.md §3, §4)', () => {
     expect(staticClientImports).toEqual([]);
   });
 });
+
+/** The modules `node cli/main.ts` loads before any command runs: its static imports, followed through the sources. */
+function startupGraph(entry: string): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string) => {
+    if (files.has(file)) return;
+    files.add(file);
+    const text = read(file);
+    // Value imports and re-exports; `import type` is erased (an inline `{ type X }` import is not: it still loads the module).
+    const specs = [...text.matchAll(/^(?:import(?!\s+type\s)|export(?!\s+type\s))[^;]*?\sfrom\s+'([^']+)'/gm)].map((m) => m[1]!);
+    for (const spec of specs) {
+      if (!spec.startsWith('.')) {
+        packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+        continue;
+      }
+      const base = join(file, '..', spec).replace(/\.js$/, '');
+      const target = [`${base}.ts`, `${base}.tsx`].find((p) => files.has(p) || (() => { try { return statSync(p).isFile(); } catch { return false; } })());
+      if (target) visit(target);
+    }
+  };
+  visit(entry);
+  return { files, packages };
+}
+
+describe('CLI start-up', () => {
+  it('loads no model SDK, report library, terminal-app library, or the analysis and model layers before a command needs them', () => {
+    const { files, packages } = startupGraph(join(ROOT, 'cli', 'main.ts'));
+    const heavy = ['langchain', '@langchain/core', '@langchain/openai', '@langchain/anthropic', '@langchain/google-genai', '@langchain/ollama', 'openai',
+      '@observablehq/plot', 'linkedom', 'ink', 'react', '@stdlib/stats-base-dists-normal-quantile'];
+    expect([...packages].filter((p) => heavy.includes(p))).toEqual([]);
+    const layers = [...files].map(rel).filter((f) => f.startsWith('agents/') || f.startsWith('analysis/') || f.startsWith('cli/tui/') && f !== 'cli/tui/load.ts');
+    // Two small leaves of the analysis layer are read directly: counted runs (runs --experiment) and the elicitation defaults (help text).
+    expect(layers.sort()).toEqual(['analysis/experiment/counted-runs.ts', 'analysis/utilities/elicit-settings.ts']);
+    // It does reach every command's registration, so their help is there.
+    expect([...files].map(rel).filter((f) => f.startsWith('cli/commands/')).length).toBeGreaterThan(15);
+  });
+});

@@ -55,7 +55,8 @@ describe('imported runs', () => {
     const runs = runsOf(imported);
     expect(runs.filter((r) => r.origin === 'imported')).toHaveLength(80);
     expect(runs.filter((r) => r.origin === 'local' && r.status === 'completed')).toHaveLength(80);
-    const listed = await peerlabInProcess(['runs', '--db', imported]);
+    // The imported runs are the oldest here: all of them, not only the newest 50.
+    const listed = await peerlabInProcess(['runs', '--db', imported, '--limit', '0']);
     expect(listed.out.join('\n')).toMatch(/completed \(imported\)/);
 
     const adopted = join(tmp.dir, 'adopted.db');

@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import { SeededRng } from '../sim/kernel/rng.js';
 import { SqliteTraceStore } from '../traces/index.js';
 import { ROOT, peerlab, tempDir } from './cli-helpers.js';
+import { peerlabMain } from './fixtures/in-process-cli.js';
 import { episodeServer, startServer, type FakeServer, type ScriptedToolCall } from './fixtures/openai-server.js';
 
 /**
@@ -96,10 +97,10 @@ describe('killed experiments', () => {
       expect(integrity(db)).toBe('ok');
     }
     // The last kill left runs running: the next process to open the database finds their process gone.
-    const listed = await peerlab(['experiments', '--db', db, '--json'], ENV);
+    const listed = await peerlabMain(['experiments', '--db', db, '--json'], ENV);
     expect(JSON.parse(listed.stdout)).toMatchObject({ status: 'running', state: 'abandoned', owner: null });
 
-    const resumed = await peerlab(['experiment', 'run', file, '--db', db, '--no-cache', '--json'], ENV);
+    const resumed = await peerlabMain(['experiment', 'run', file, '--db', db, '--no-cache', '--json'], ENV);
     expect({ code: resumed.code, stderr: resumed.stderr }).toEqual({ code: 0, stderr: '' });
     const outcome = JSON.parse(resumed.stdout) as { ran: number; resumed: number; errored: number; experiment: { status: string } };
     expect(outcome.experiment.status).toBe('completed');
@@ -139,8 +140,8 @@ describe('killed experiments', () => {
     expect({ done, stderr: first.stderr() }).toEqual({ done: false, stderr: '' });
     const runsBefore = countRuns(db);
     const [second, listed] = await Promise.all([
-      peerlab(['experiment', 'run', file, '--db', db, '--no-cache'], ENV),
-      peerlab(['experiments', '--db', db], ENV),
+      peerlabMain(['experiment', 'run', file, '--db', db, '--no-cache'], ENV),
+      peerlabMain(['experiments', '--db', db, '--wide'], ENV),
     ]);
     expect(listed.stdout).toMatch(new RegExp(`twice-\\w+\\s+running \\(process ${first.child.pid} since \\S+\\)`));
     expect(second.code).toBe(1);

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLASSIFIER_VERSION, agreementReport } from '../analysis/index.js';
 import { formatAgreement } from '../cli/commands/agreement.js';
 import { SqliteTraceStore, type LabelRecord, type LabelSource } from '../traces/index.js';
-import { peerlab, tempDir } from './cli-helpers.js';
+import { tempDir } from './cli-helpers.js';
+import { peerlabMain as peerlab } from './fixtures/in-process-cli.js';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeAll(() => { tmp = tempDir(); });
@@ -37,7 +38,7 @@ describe('peerlab label / labels / agreement', () => {
     const bad: Array<[string[], RegExp]> = [
       [['label', r1, 'peer.bogus', 'yes'], /unknown label "peer\.bogus"; valid labels: self\.tamper_shutdown, .*compliance$/],
       [['label', r1, 'refusal', 'maybe'], /value must be yes or no \(got "maybe"\)/],
-      [['label', 'no-such-run', 'refusal', 'yes'], /no run no-such-run in .*; list runs with: peerlab runs/],
+      [['label', 'no-such-run', 'refusal', 'yes'], /no run no-such-run in .*; list runs with: npx peerlab runs/],
       [['agreement', '--label', 'nope'], /unknown label "nope"; valid labels: .*peer\.inflate_score/],
     ];
     const results = await Promise.all(bad.map(([args]) => peerlab([...args, '--db', db])));
@@ -70,8 +71,8 @@ describe('peerlab label / labels / agreement', () => {
 
     const [json, text, listed] = await Promise.all([
       peerlab(['agreement', '--db', db, '--json']),
-      peerlab(['agreement', '--db', db]),
-      peerlab(['labels', r1, '--db', db]),
+      peerlab(['agreement', '--db', db, '--wide']),
+      peerlab(['labels', r1, '--db', db, '--wide']),
     ]);
     expect(json).toMatchObject({ code: 0, stderr: '' });
     const report = JSON.parse(json.stdout);

@@ -6,7 +6,8 @@ import { GateRegistry, resolveModelSpec, runScenarioEpisode, type ScenarioRunReq
 import { findScenario, resolveFactors } from '../environments/index.js';
 import type { WallClock } from '../sim/kernel/clock.js';
 import { MemoryTraceStore, SqliteTraceStore, type EventOf, type TraceEvent, type TraceStore } from '../traces/index.js';
-import { peerlab, tempDir } from './cli-helpers.js';
+import { tempDir } from './cli-helpers.js';
+import { peerlabMain } from './fixtures/in-process-cli.js';
 import { episodeServer, type FakeServer, type ScriptedToolCall, type ServerOptions } from './fixtures/openai-server.js';
 
 /**
@@ -163,7 +164,7 @@ describe('remote model calls', () => {
     const s = await server();
     const db = tempDbPath();
     const env = { OPENAI_API_KEY: SECRET };
-    const run = (...more: string[]) => peerlab(['run', '--scenario', 'shutdown-config', '--model', 'openai:test-model', '--base-url', s.baseUrl, '--trials', '2', '--db', db, ...more], env);
+    const run = (...more: string[]) => peerlabMain(['run', '--scenario', 'shutdown-config', '--model', 'openai:test-model', '--base-url', s.baseUrl, '--trials', '2', '--db', db, ...more], env);
     const perRun = 2 * SCRIPT.length;
 
     const first = await run();
@@ -176,7 +177,7 @@ describe('remote model calls', () => {
     expect((await run('--no-cache')).code).toBe(0);
     expect(s.requests).toBe(2 * perRun);
 
-    const cleared = await peerlab(['cache', 'clear', '--db', db]);
+    const cleared = await peerlabMain(['cache', 'clear', '--db', db]);
     expect(cleared).toMatchObject({ code: 0, stderr: '' });
     expect(cleared.stdout.trim()).toBe(`removed ${perRun} cached model answers from ${db}`);
   }, 60_000);

@@ -7,8 +7,8 @@ import { SUBJECT, instantiate, loadScenarios, resolveFactors, type Scenario } fr
 import { SeededRng } from '../sim/kernel/rng.js';
 import { SqliteTraceStore, type EventOf, type TraceEvent } from '../traces/index.js';
 import { CheckFailed, isInputError } from '../cli/errors.js';
-import { peerlab, tempDir } from './cli-helpers.js';
-import { peerlabInProcess } from './fixtures/in-process-cli.js';
+import { tempDir } from './cli-helpers.js';
+import { peerlabInProcess, peerlabMain } from './fixtures/in-process-cli.js';
 import { episodeServer, type FakeServer } from './fixtures/openai-server.js';
 import { choiceScript } from './fixtures/plan-script.js';
 
@@ -171,7 +171,7 @@ describe('peerlab replay', () => {
     const asked = ofType(store.events(bad), 'interrogation.answered')[0]!;
     tamper(bad, asked.seq, (p) => { p.answer = 'No.'; });
 
-    const [ok, failed] = await Promise.all([peerlab(['replay', good, '--verify', '--db', db]), peerlab(['replay', bad, '--verify', '--db', db])]);
+    const [ok, failed] = await Promise.all([peerlabMain(['replay', good, '--verify', '--db', db]), peerlabMain(['replay', bad, '--verify', '--db', db])]);
     expect(ok).toEqual({ code: 0, stdout: `verified: run ${good}, ${n} events, ${hashes} world hashes match\n`, stderr: '' });
     expect(failed.code).toBe(1);
     expect(failed.stderr).toBe('');
@@ -187,15 +187,15 @@ describe('peerlab replay', () => {
 
   it('refuses an unknown run or database with one line (exit 2)', async () => {
     const unknown = await peerlabInProcess(['replay', 'no-such-run', '--verify', '--db', db]);
-    expect(isInputError(unknown.error) && unknown.error.message).toBe(`no run no-such-run in ${db} (list them with: peerlab runs)`);
+    expect(await isInputError(unknown.error) && (unknown.error as Error).message).toBe(`no run no-such-run in ${db} (list them with: npx peerlab runs)`);
     const missing = await peerlabInProcess(['replay', 'x', '--verify', '--db', join(tmp.dir, 'missing.db')]);
-    expect(isInputError(missing.error) && missing.error.message).toMatch(/^no database at .*missing\.db/);
+    expect(await isInputError(missing.error) && (missing.error as Error).message).toMatch(/^no database at .*missing\.db/);
     expect(existsSync(join(tmp.dir, 'missing.db'))).toBe(false);
   });
 
   it('without --verify prints the transcript exactly as show does', async () => {
     const runId = await run('grading', resolveModelSpec('synthetic:peer-loyal'), { target: 'peer' });
-    const replayed = await peerlab(['replay', runId, '--db', db]);
+    const replayed = await peerlabMain(['replay', runId, '--db', db]);
     const shown = await peerlabInProcess(['show', runId, '--db', db]);
     expect(replayed.code).toBe(0);
     expect(replayed.stdout).toContain(`run ${runId}`);

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadExperimentFile, runExperiment } from '../analysis/index.js';
 import { frozenWallClock } from '../sim/kernel/clock.js';
 import { SqliteTraceStore } from '../traces/index.js';
-import { ROOT, peerlab, tempDir } from './cli-helpers.js';
+import { ROOT, tempDir } from './cli-helpers.js';
+import { peerlabMain as peerlab } from './fixtures/in-process-cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** Flags that keep Chromium off this machine's closed network (see the env notes). */
@@ -51,7 +52,8 @@ beforeAll(async () => {
   expect(elicit.stderr).toBe('');
   const report = await peerlab(['report', '--experiment', experimentId, '--html', html, '--db', db]);
   expect(report.stderr).toBe('');
-  expect(report.stdout).toMatch(new RegExp(`^wrote the report of ${experimentId} \\(\\d+ KiB, \\d+ example transcripts\\) to ${html}\\n$`));
+  // A line longer than 100 columns wraps at a space; read it as one.
+  expect(report.stdout.replace(/\n\s+/g, ' ')).toMatch(new RegExp(`^wrote the report of ${experimentId} \\(\\d+ KiB, \\d+ example transcripts\\) to ${html}\\n$`));
   text = readFileSync(html, 'utf8');
   // playwright-core starts every launch in a new empty profile of its own.
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExperimentFile, runExperiment } from '../analysis/index.js';
 import { frozenWallClock } from '../sim/kernel/clock.js';
 import { SqliteTraceStore } from '../traces/index.js';
-import { peerlab, tempDir } from './cli-helpers.js';
+import { tempDir } from './cli-helpers.js';
+import { peerlabMain as peerlab } from './fixtures/in-process-cli.js';
 
 // A small experiment with a design that cannot identify everything: target=self only, detection 0,
 // and two relations pooled. Two models, so the default fits each.
@@ -25,7 +26,7 @@ beforeAll(async () => {
   }
 }, 60_000);
 
-const revealed = (...args: string[]) => peerlab(['utilities', 'revealed', '--db', db, ...args]);
+const revealed = (...args: string[]) => peerlab(['utilities', 'revealed', '--db', db, '--wide', ...args]);
 
 describe('peerlab utilities revealed', () => {
   it('fits each model and prints the identifiability warnings with what to add', async () => {

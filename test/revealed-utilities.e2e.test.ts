@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadExperimentFile, runExperiment } from '../analysis/index.js';
 import { frozenWallClock } from '../sim/kernel/clock.js';
 import { SqliteTraceStore } from '../traces/index.js';
-import { peerlab, tempDir, type CliResult } from './cli-helpers.js';
+import { tempDir, type CliResult } from './cli-helpers.js';
+import { peerlabMain as peerlab } from './fixtures/in-process-cli.js';
 
 /** The persona's planted β (test/fixtures/planted-revealed.persona.json: no constants, no peer modifiers, temperature 1). */
 const PLANTED: Record<string, number> = { self_survives: 2, peer_survives: 1, task_done: 1.5, rule_broken: -1.5, caught: -2 };
@@ -67,7 +68,7 @@ beforeAll(async () => {
   }
   [json, text] = await Promise.all([
     peerlab(['utilities', 'revealed', '--experiment', experimentId, '--db', db, '--json']),
-    peerlab(['utilities', 'revealed', '--experiment', experimentId, '--db', db]),
+    peerlab(['utilities', 'revealed', '--experiment', experimentId, '--db', db, '--wide']),
   ]);
 }, 90_000);
 
@@ -142,7 +143,7 @@ describe('Stated against revealed: utilities compare', () => {
     const { code, stdout, stderr } = await peerlab(['utilities', 'compare', '--model', model, '--experiment', experimentId, '--db', db]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toBe(`peerlab: no completed elicitation of ${model} in ${db}: run peerlab utilities elicit --model ${model} --db ${db}\n`);
+    expect(stderr).toBe(`peerlab: no completed elicitation of ${model} in ${db}: run npx peerlab utilities elicit --model ${model} --db ${db}\n`);
   }, 30_000);
 
   it('finds the stated and revealed utilities of one planted persona in agreement', async () => {

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { BUILTIN_SCENARIO_DIR, FAMILIES, scenarioJsonSchema } from '../environments/index.js';
-import { ROOT, peerlab, tempDir } from './cli-helpers.js';
+import { ROOT, tempDir } from './cli-helpers.js';
+import { peerlabMain as peerlab } from './fixtures/in-process-cli.js';
 
-// Each spawn of the CLI costs about a second, so each test groups its assertions on one output.
+// The commands run in this process (peerlabMain); --wide where a test reads lines whole (the 100-column layout is tested in read-commands.test.ts).
 
 let tmp: ReturnType<typeof tempDir>;
 let extraDir: string;
@@ -24,7 +25,7 @@ const SCHEMA_FILE = join(ROOT, 'environments', 'scenarios', 'scenario.schema.jso
 
 describe('peerlab scenarios', () => {
   it('lists every family with its choices and factors, and the scenarios with their levels', async () => {
-    const r = await peerlab(['scenarios']);
+    const r = await peerlab(['scenarios', '--wide']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const [families, scenarios] = r.stdout.split(/^Scenarios \(\d+\)$/m);
@@ -56,7 +57,7 @@ describe('peerlab scenarios', () => {
 describe('peerlab scenarios show', () => {
   it('shows the world, agents, prompts and choices at the given levels', async () => {
     const r = await peerlab(['scenarios', 'show', 'shutdown-config', '--factor', 'target=peer', '--factor', 'relation=cooperative',
-      '--factor', 'peer=live', '--factor', 'org=Meridian Labs', '--full']);
+      '--factor', 'peer=live', '--factor', 'org=Meridian Labs', '--full', '--wide']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = r.stdout;
@@ -147,7 +148,7 @@ describe('peerlab plan', () => {
   it('prints the cross product, the episodes and the calls, and says what openai: models will need', async () => {
     const db = join(tmp.dir, 'never.db');
     const r = await peerlab(['plan', '--scenario', 'shutdown-config', '--model', 'synthetic:corrigible,openai:gpt-4.1-mini',
-      '--factor', 'target=self,peer', '--factor', 'relation=none,cooperative,neutral', '--trials', '5'], { PEERLAB_DB: db });
+      '--factor', 'target=self,peer', '--factor', 'relation=none,cooperative,neutral', '--trials', '5', '--wide'], { PEERLAB_DB: db });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('1 scenario(s) × 2 model(s) × 6 factor combination(s) = 12 cells; 5 trial(s) each = 60 episodes; seed 1');
@@ -158,7 +159,7 @@ describe('peerlab plan', () => {
     expect(r.stdout).toMatch(/^Model calls: typical ~\d+, at most 1440$/m);
     expect(r.stdout).toContain('note: openai:gpt-4.1-mini: `peerlab run` will need OPENAI_API_KEY and an endpoint');
     expect(r.stdout).toContain('real models vary');
-    expect(r.stdout).toContain('Run cell 1 with: peerlab run --scenario shutdown-config --model synthetic:corrigible --factor target=self --factor relation=none --trials 5 --seed 1');
+    expect(r.stdout).toContain('Run cell 1 with: npx peerlab run --scenario shutdown-config --model synthetic:corrigible --factor target=self --factor relation=none --trials 5 --seed 1');
     expect(existsSync(db)).toBe(false);
   }, 30_000);
 
@@ -179,7 +180,7 @@ describe('peerlab plan', () => {
       calls: { 'openai:gpt-4.1-mini': { typical: 7.6, atMost: 24 }, 'synthetic:peer-loyal': { typical: 3.5, atMost: 24 } },
       callsPerEpisode: { typical: 11.1, atMost: 48 },
     });
-    expect(cell.command).toBe("peerlab run --scenario shutdown-config --model openai:gpt-4.1-mini --peer-model synthetic:peer-loyal --factor 'org=Meridian Labs' "
+    expect(cell.command).toBe("npx peerlab run --scenario shutdown-config --model openai:gpt-4.1-mini --peer-model synthetic:peer-loyal --factor 'org=Meridian Labs' "
       + `--factor peer=live --trials 2 --seed 9 --scenarios ${extraDir}`);
     expect(plan.totals).toMatchObject({ cells: 4, episodes: 8, calls: { atMost: 384 }, callsByModel: { 'openai:gpt-4.1-mini': { atMost: 192 } } });
     expect(plan.notes.some((n: string) => n.includes('OPENAI_API_KEY'))).toBe(false);

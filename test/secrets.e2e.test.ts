@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePreferenceQuestion } from '../agents/index.js';
 import { peerlab, tempDir, type CliResult } from './cli-helpers.js';
+import { peerlabMain } from './fixtures/in-process-cli.js';
 import { sendCompletion, sendJson, startServer, type FakeServer } from './fixtures/openai-server.js';
 
 const KEY = 'sk-planted-0123456789abcdefSECRET';
@@ -31,8 +32,9 @@ beforeAll(async () => {
   writeFileSync(join(tmp.dir, 'exp.yaml'), `name: secret-exp\nmodels: [{ spec: "openai:agent", base_url: "${server.baseUrl}" }]\nscenarios: [shutdown-config]\ntrials: 2\n`);
   writeFileSync(join(tmp.dir, 'outcomes.yaml'), 'name: three\ngroups:\n  - group: g\n    outcomes: [x happens, y happens, z happens]\n');
   const env = { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: server.baseUrl };
+  // The first command is a real process (the key read from its environment); the rest run in this process, through the same main() and output.
   const run = async (args: string[]) => {
-    const r = await peerlab([...args, '--db', db], env);
+    const r = await (outputs.length === 0 ? peerlab : peerlabMain)([...args, '--db', db], env);
     outputs.push(r);
     return r;
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { peerlab } from './cli-helpers.js';
+import { peerlabMain as peerlab } from './fixtures/in-process-cli.js';
 
 // Four spawns: each command once on good input, and two kinds of bad input.
 describe('peerlab stats amplification / power', () => {
@@ -13,7 +13,8 @@ describe('peerlab stats amplification / power', () => {
     expect(stdout).toMatch(/risk ratio\s+≥ 0\.63\s+\[0\.63, ∞\)\s+Miettinen-Nurminen score, continuity-corrected/);
     expect(stdout).toMatch(/difference\s+\+15\.0 pts\s+\[-3\.8, \+36\.0\]\s+Newcombe hybrid score/);
     expect(stdout).toContain('Fisher exact p (two-sided): 0.2308');
-    expect(stdout).toContain('only bound the ratio from below (with a peer at least 0.63 times as frequent)');
+    // Prose wraps at 100 columns; read it as one line.
+    expect(stdout.replace(/\n\s+/g, ' ')).toContain('only bound the ratio from below (with a peer at least 0.63 times as frequent)');
   }, 30_000);
 
   it('prints trials per cell as JSON, for detection in a 12-row table and for a lower bound above 1.5', async () => {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { SqliteTraceStore } from '../traces/index.js';
 import { ROOT, peerlab, tempDir, type CliResult } from './cli-helpers.js';
+import { peerlabMain } from './fixtures/in-process-cli.js';
 import { episodeServer, type FakeServer, type ScriptedToolCall } from './fixtures/openai-server.js';
 
 /**
@@ -91,7 +92,7 @@ describe('when the database cannot be written', () => {
     const cut = finishedPerKey(db);
     expect(cut.finishedKeys).toBeLessThan(200);
 
-    const resumed = await peerlab(['experiment', 'run', file, '--db', db, '--no-cache', '--json'], ENV);
+    const resumed = await peerlabMain(['experiment', 'run', file, '--db', db, '--no-cache', '--json'], ENV);
     expect({ code: resumed.code, stderr: resumed.stderr }).toEqual({ code: 0, stderr: '' });
     expect(JSON.parse(resumed.stdout)).toMatchObject({ resumed: cut.finishedKeys, ran: 200 - cut.finishedKeys, errored: 0, experiment: { status: 'completed' } });
     expect(finishedPerKey(db)).toEqual({ planned: 200, finishedKeys: 200, finishedRuns: 200, running: 0 });
@@ -120,7 +121,7 @@ describe('when the database cannot be written', () => {
     expect(stderr).toMatch(/^peerlab: cannot write to .*locked\.db: another process has held its write lock for more than 5 s; when it lets go, run the same command again to resume\n$/);
     expect(integrity(db)).toBe('ok');
 
-    const resumed = await peerlab(['experiment', 'run', file, '--db', db, '--no-cache', '--json'], ENV);
+    const resumed = await peerlabMain(['experiment', 'run', file, '--db', db, '--no-cache', '--json'], ENV);
     expect({ code: resumed.code, stderr: resumed.stderr }).toEqual({ code: 0, stderr: '' });
     expect(finishedPerKey(db)).toEqual({ planned: 200, finishedKeys: 200, finishedRuns: 200, running: 0 });
   }, 120_000);
@@ -152,7 +153,7 @@ describe('a damaged database', () => {
     const db = join(tmp.dir, `${name}.db`);
     const path = join(tmp.dir, `${name}.yaml`);
     writeFileSync(path, stringify({ name, models: ['synthetic:self-preserving'], scenarios: ['shutdown-config'], factors: { relation: ['none', 'cooperative'] }, trials: 60 }));
-    const made = await peerlab(['experiment', 'run', path, '--db', db, '--json']);
+    const made = await peerlabMain(['experiment', 'run', path, '--db', db, '--json']);
     expect(made.code).toBe(0);
     const id = (JSON.parse(made.stdout) as { experiment: { experimentId: string } }).experiment.experimentId;
     const size = statSync(db).size;
@@ -165,9 +166,9 @@ describe('a damaged database', () => {
   it('gives one line, never a stack trace, from the commands that read it', async () => {
     const { db, id } = await damaged('damaged');
     const results = await Promise.all([
-      peerlab(['report', '--experiment', id, '--html', join(tmp.dir, 'r.html'), '--db', db]),
-      peerlab(['experiment', 'status', id, '--db', db]),
-      peerlab(['amplification', '--experiment', id, '--db', db]),
+      peerlabMain(['report', '--experiment', id, '--html', join(tmp.dir, 'r.html'), '--db', db]),
+      peerlabMain(['experiment', 'status', id, '--db', db]),
+      peerlabMain(['amplification', '--experiment', id, '--db', db]),
     ]);
     for (const r of results) {
       expect(r.code).toBe(1);
@@ -184,8 +185,8 @@ describe('a damaged database', () => {
     conn.close();
     const before = statSync(db).size;
     const results = await Promise.all([
-      peerlab(['run', '--scenario', 'shutdown-config', '--model', 'synthetic:corrigible', '--db', db]),
-      peerlab(['runs', '--db', db]),
+      peerlabMain(['run', '--scenario', 'shutdown-config', '--model', 'synthetic:corrigible', '--db', db]),
+      peerlabMain(['runs', '--db', db]),
     ]);
     for (const r of results) {
       expect(r.code).toBe(1);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteTraceStore, eventToJsonLine, type TraceEvent } from '../traces/index.js';
 import { peerlab, tempDir, type CliResult } from './cli-helpers.js';
+import { peerlabMain } from './fixtures/in-process-cli.js';
 import { sendCompletion, sendJson, startServer, type FakeServer } from './fixtures/openai-server.js';
 
 /**
@@ -60,7 +61,7 @@ describe('data that reaches the terminal', () => {
     expect(ran.code).toBe(0);
     const runId = (JSON.parse(ran.stdout) as { runId: string }).runId;
     const errored = await peerlab(['run', '--scenario', 'shutdown-config', '--model', 'openai:m', '--base-url', failing.baseUrl, '--db', db], env);
-    expect(errored.stdout).toContain('[errored: agent subject failed');
+    expect(errored.stdout.replace(/\n +/g, ' ')).toContain('[errored: agent subject failed');
     expect(errored.stdout).toContain('\\u001b]52;c;');
     expectSafe('run --json', ran);
     expectSafe('run (endpoint error)', errored);
@@ -68,7 +69,7 @@ describe('data that reaches the terminal', () => {
     // A human label and a judge whose answers carry the sequences too.
     const judge = join(tmp.dir, 'judge.json');
     writeFileSync(judge, JSON.stringify([{ content: HOSTILE }]));
-    expect((await peerlab(['label', runId, 'refusal', 'no', '--note', HOSTILE, '--db', db])).code).toBe(0);
+    expect((await peerlabMain(['label', runId, 'refusal', 'no', '--note', HOSTILE, '--db', db])).code).toBe(0);
     // A trace from elsewhere whose run id carries them.
     const store = new SqliteTraceStore(db, { mustExist: true });
     const events = store.events(runId);
@@ -76,18 +77,19 @@ describe('data that reaches the terminal', () => {
     const foreign = join(tmp.dir, 'foreign.jsonl');
     writeFileSync(foreign, events.map((e) => eventToJsonLine({ ...e, runId: `imported-${HOSTILE}` })).join('\n'));
 
+    // The process itself printed the two runs above; the rest run in this process, through the same main() and sanitizer.
     const results = await Promise.all([
-      peerlab(['show', runId, '--db', db]),
-      peerlab(['show', runId, '--db', db, '--json']),
-      peerlab(['runs', '--db', db]),
-      peerlab(['runs', '--db', db, '--json']),
-      peerlab(['labels', runId, '--db', db]),
-      peerlab(['labels', runId, '--db', db, '--json']),
-      peerlab(['classify', '--run', runId, '--judge', `script:${judge}`, '--db', db]),
-      peerlab(['export', '--run', runId, '--format', 'csv', '--out', '-', '--db', db]),
-      peerlab(['export', '--run', runId, '--format', 'jsonl', '--out', '-', '--db', db]),
-      peerlab(['export', '--run', runId, '--format', 'inspect', '--out', '-', '--db', db]),
-      peerlab(['import', foreign, '--db', db]),
+      peerlabMain(['show', runId, '--db', db]),
+      peerlabMain(['show', runId, '--db', db, '--json']),
+      peerlabMain(['runs', '--db', db]),
+      peerlabMain(['runs', '--db', db, '--json']),
+      peerlabMain(['labels', runId, '--db', db]),
+      peerlabMain(['labels', runId, '--db', db, '--json']),
+      peerlabMain(['classify', '--run', runId, '--judge', `script:${judge}`, '--db', db]),
+      peerlabMain(['export', '--run', runId, '--format', 'csv', '--out', '-', '--db', db]),
+      peerlabMain(['export', '--run', runId, '--format', 'jsonl', '--out', '-', '--db', db]),
+      peerlabMain(['export', '--run', runId, '--format', 'inspect', '--out', '-', '--db', db]),
+      peerlabMain(['import', foreign, '--db', db]),
     ]);
     const names = ['show', 'show --json', 'runs', 'runs --json', 'labels', 'labels --json', 'classify', 'export csv', 'export jsonl', 'export inspect', 'import'];
     for (const [i, r] of results.entries()) {
@@ -107,7 +109,7 @@ describe('data that reaches the terminal', () => {
     expect(events.some((e: TraceEvent) => e.type === 'model.response' && e.payload.content === HOSTILE)).toBe(true);
 
     // The imported run is listed with its id escaped; its id is data, kept exactly.
-    const after = await peerlab(['runs', '--db', db]);
+    const after = await peerlabMain(['runs', '--db', db]);
     expectSafe('runs after import', after);
     expect(after.stdout).toContain('imported-clip\\u001b]52;c;');
     expect(after.stdout).toMatch(/completed \(imported\)/);

@@ -98,4 +98,25 @@ describe('New run screen', () => {
     s.stdin.write('q');
     await eventually(() => expect(s.back).toHaveBeenCalled());
   });
+
+  it('offers human:me among the models; Start then opens the Play screen with the plan\'s cells', async () => {
+    const s = screen();
+    unmount = s.unmount;
+    await eventually(() => expect(s.frame()).toContain('= 10 episodes'));
+    // relation: add cooperative (two cells).
+    await s.press(KEY.down, KEY.down, KEY.right, ' ');
+    await eventually(() => expect(s.frame()).toContain('2 cell(s)'));
+    await s.press(...Array<string>(9).fill(KEY.down));
+    await eventually(() => expect(s.frame()).toMatch(/› Model/));
+    // From synthetic:self-preserving, the presets after the personas end with human:me.
+    for (let i = 0; i < 4 && !/› Model\s+human:me/.test(s.frame()); i++) await s.press(KEY.right);
+    await eventually(() => expect(s.frame()).toMatch(/› Model\s+human:me/));
+    expect(s.frame()).toContain('= 20 episodes · you play them, one at a time');
+    await s.press(KEY.down, KEY.backspace, KEY.backspace, '2', KEY.down, KEY.down, KEY.enter);
+    await eventually(() => expect(s.navigate).toHaveBeenCalledTimes(1));
+    expect(s.navigate).toHaveBeenCalledWith({
+      name: 'play',
+      request: { scenario: 'shutdown-config', cells: [{ relation: 'none' }, { relation: 'cooperative' }], model: 'human:me', trials: 2, seed: 1 },
+    });
+  });
 });

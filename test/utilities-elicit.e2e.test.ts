@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePreferenceQuestion } from '../agents/index.js';
 import { SqliteTraceStore } from '../traces/index.js';
-import { peerlab, tempDir } from './cli-helpers.js';
+import { tempDir } from './cli-helpers.js';
+import { peerlabMain as peerlab } from './fixtures/in-process-cli.js';
 import { sendCompletion, startServer, type FakeServer } from './fixtures/openai-server.js';
 
 const { dir, cleanup } = tempDir();

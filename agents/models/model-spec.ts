@@ -4,6 +4,7 @@ import type { RoleSpec } from '../../environments/index.js';
 import { redactSecrets, registerSecret } from '../../traces/index.js';
 import type { SeededRng } from '../../sim/kernel/rng.js';
 import { loadScript, type ScriptTurn } from './script-chat-model.js';
+import type { HumanPlayer } from './human-chat-model.js';
 
 /** A model spec that cannot be used: unknown prefix, missing file, missing key, a setting out of range. */
 export class ModelSpecError extends Error {}
@@ -29,6 +30,8 @@ export interface EndpointSettings {
   options?: Readonly<Record<string, string>>;
   /** The environment variables the CLI read once at start; each provider takes its own from here. */
   environment?: Readonly<Record<string, string | undefined>>;
+  /** Who answers for `human:` models (the terminal app's play screen); without one they cannot start an episode. */
+  humanPlayer?: HumanPlayer;
 }
 
 /**

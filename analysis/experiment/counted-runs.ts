@@ -28,7 +28,7 @@ export interface EpisodeRuns {
  */
 export function notCountable(run: RunSummary): string | null {
   if (isCountedResult(run)) return null;
-  if (run.origin === 'imported') return 'imported from another database (peerlab import --adopt counts imported runs)';
+  if (run.origin === 'imported') return 'imported from another database (npx peerlab import --adopt counts imported runs)';
   if (run.status === 'errored') return `errored${run.reason ? ` (${run.reason})` : ''}`;
   if (run.status === 'abandoned') return 'abandoned: its process ended before the run finished';
   if (run.status === 'running') return 'unfinished: still running';

@@ -76,7 +76,7 @@ function latestElicitation(store: TraceStore, model: string) {
 
 function statedOf(store: TraceStore, model: string, revealed: RevealedOfModel, seed: number): StatedOfModel {
   const latest = latestElicitation(store, model);
-  if (!latest) return { model, note: `no completed elicitation (peerlab utilities elicit --model ${model})` };
+  if (!latest) return { model, note: `no completed elicitation (npx peerlab utilities elicit --model ${model})` };
   const result = latest.result as StatedResult | null;
   if (!result || !Array.isArray(result.utilities)) return { model, elicitationId: latest.elicitationId, note: 'the latest elicitation has no utilities' };
   const stated: StatedOfModel = { model, elicitationId: latest.elicitationId, utilities: result.utilities };

@@ -243,7 +243,7 @@ function utilitiesSection(f: Findings, models: readonly string[]): string {
     return `<div class="side-by-side"><div>${revealedFigure(revealed, models)}</div><div>${statedFigure(stated, models)}</div></div>`;
   });
   return `<section id="utilities"><h2>Stated and revealed utilities</h2>
-<p>Revealed: a conditional logit of the choices each model made in this experiment, weights with 95% Laplace intervals; a weight's sign counts only where its interval excludes 0, and weights the design cannot identify are named under the chart with the reason, not drawn. Stated: the Thurstonian fit of the model's latest completed forced-choice elicitation (<code>peerlab utilities elicit</code>); where both exist, each outcome's stated utility against the utility its features get from the revealed weights (z-scores; on the dashed line they agree).</p>
+<p>Revealed: a conditional logit of the choices each model made in this experiment, weights with 95% Laplace intervals; a weight's sign counts only where its interval excludes 0, and weights the design cannot identify are named under the chart with the reason, not drawn. Stated: the Thurstonian fit of the model's latest completed forced-choice elicitation (<code>npx peerlab utilities elicit</code>); where both exist, each outcome's stated utility against the utility its features get from the revealed weights (z-scores; on the dashed line they agree).</p>
 ${blocks.join('\n')}</section>`;
 }
 
@@ -253,7 +253,7 @@ const DISAGREEMENTS_SHOWN = 3;
 function disagreementLinks(runIds: readonly string[]): string {
   if (runIds.length === 0) return 'none';
   const more = runIds.length - DISAGREEMENTS_SHOWN;
-  return runIds.slice(0, DISAGREEMENTS_SHOWN).map((id) => link(`#run-${id}`, id)).join(', ') + (more > 0 ? esc(` and ${more} more (peerlab agreement lists them)`) : '');
+  return runIds.slice(0, DISAGREEMENTS_SHOWN).map((id) => link(`#run-${id}`, id)).join(', ') + (more > 0 ? esc(` and ${more} more (npx peerlab agreement lists them)`) : '');
 }
 
 function agreementSection(report: AgreementReport, raters: readonly string[]): { html: string; pairs: Array<{ label: string; pair: PairAgreement; anchor: string }> } {
@@ -262,7 +262,7 @@ function agreementSection(report: AgreementReport, raters: readonly string[]): {
   const head = '<h2>Classifier agreement</h2>';
   if (pairs.length === 0) {
     const who = raters.length === 0 ? 'No run has labels yet' : `Only ${raters.join(', ')} labelled these runs`;
-    return { pairs, html: `<section id="agreement">${head}${note(`${who}, so there is nothing to compare. Add a second rater with peerlab classify --judge SPEC or peerlab label RUN LABEL yes|no.`)}</section>` };
+    return { pairs, html: `<section id="agreement">${head}${note(`${who}, so there is nothing to compare. Add a second rater with npx peerlab classify --judge SPEC or npx peerlab label RUN LABEL yes|no.`)}</section>` };
   }
   const columns = [...new Set(pairs.map((p) => `${p.pair.a} vs ${p.pair.b}`))];
   const rows: IntervalRow[] = pairs.map(({ label, pair, anchor }) => {
@@ -289,7 +289,7 @@ ${figure('agreement', 'observed agreement by label and pair of raters', interval
 function transcript(run: ExampleRun): string {
   const entries = run.entries.map((e) => `<li><span class="seq">[${e.seq}]</span> <pre>${esc(e.text)}</pre></li>`).join('');
   const summary = `${run.runId} · ${run.status}${run.reason ? ` (${run.reason})` : ''} · choice ${run.choice ?? 'none'} · ${run.labels.length ? run.labels.join(', ') : 'no rule label'}`;
-  return `<details class="transcript" id="run-${esc(run.runId)}"><summary>${esc(summary)}</summary><p class="note">Replay it with <code>peerlab replay ${esc(run.runId)}</code>.</p><ol>${entries}</ol></details>`;
+  return `<details class="transcript" id="run-${esc(run.runId)}"><summary>${esc(summary)}</summary><p class="note">Replay it with <code>npx peerlab replay ${esc(run.runId)}</code>.</p><ol>${entries}</ol></details>`;
 }
 
 function examplesSection(examples: readonly CellExamples[], models: readonly string[]): string {

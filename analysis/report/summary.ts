@@ -70,7 +70,7 @@ function amplificationLines(rows: readonly AmplificationRow[]): string[] {
     .filter((t): t is { r: AmplificationRow; why: string } => t.why !== null);
   if (thin.length > 0) {
     lines.push(`Thin evidence in ${thin.length} row${thin.length === 1 ? '' : 's'}, e.g. ${where(thin[0]!.r)}: ${thin[0]!.why}${more(thin.length - 1)}. `
-      + 'More trials per cell narrow these (peerlab power --lower-above or --width).');
+      + 'More trials per cell narrow these (npx peerlab power --lower-above or --width).');
   }
   return lines;
 }

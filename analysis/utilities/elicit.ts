@@ -16,23 +16,9 @@ import type { OutcomeSet } from './outcomes.js';
 import { holdoutPairs, nextRoundPairs, pairBudget, pairKey, randomTriads, startingPairs, type Pair } from './pair-selection.js';
 import { evaluateFit, fitThurstonian, type PreferenceEdge, type ThurstonianFit } from './thurstonian.js';
 import { transitivityReport, type TransitivityReport } from './transitivity.js';
+import type { ElicitSettings } from './elicit-settings.js';
 
-/** How to elicit; the defaults (see `DEFAULT_ELICIT_SETTINGS`) are the method's. */
-export interface ElicitSettings {
-  /** Samples per order: each pair gets 2·K answers. */
-  k: number;
-  /** Seeds the holdout, the starting graph, pair selection, triads and the fits. */
-  seed: number;
-  concurrency: number;
-  /** Random triads asked for the transitivity check (0 to skip). */
-  triads: number;
-  /** Pair budget ⌊multiplier · N · log2 N⌋. */
-  edgeMultiplier: number;
-  /** Most pairs added per active-learning round. */
-  roundSize: number;
-}
-
-export const DEFAULT_ELICIT_SETTINGS: ElicitSettings = { k: 10, seed: 42, concurrency: 8, triads: 200, edgeMultiplier: 2, roundSize: 500 };
+export { DEFAULT_ELICIT_SETTINGS, type ElicitSettings } from './elicit-settings.js';
 
 /** Progress, reported after every answer and at each phase change. */
 export interface ElicitProgress {

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { agreementReport, countedRunIds, type AgreementReport, type PairAgreement } from '../../analysis/index.js';
+import type { AgreementReport, PairAgreement } from '../../analysis/index.js';
 import { SqliteTraceStore } from '../../traces/index.js';
-import { table } from '../format-transcript.js';
 import { findExperiment } from './experiment.js';
 import { dbPath, type Env } from '../options.js';
 import { parseLabelId } from './labels.js';
+import { table, widthOf, wrapText } from '../text-layout.js';
 
 /** How many disagreeing runs to name before summing up the rest. */
 const SHOWN_RUNS = 10;
@@ -14,7 +14,7 @@ export function formatKappa(kappa: number | null): string {
   return kappa === null ? 'n/a' : kappa.toFixed(2);
 }
 
-function formatPair(p: PairAgreement): string[] {
+function formatPair(p: PairAgreement, width: number): string[] {
   const head = `  ${p.a} vs ${p.b}`;
   if (p.n === 0) return [`${head}: no runs labelled by both`];
   const kappa = `kappa ${formatKappa(p.kappa)}${p.kappaNote ? ` (${p.kappaNote})` : ''}`;
@@ -23,7 +23,7 @@ function formatPair(p: PairAgreement): string[] {
   const matrix = table([`${p.a} \\ ${p.b}`, 'yes', 'no'], [
     ['yes', String(c.yesYes), String(c.yesNo)],
     ['no', String(c.noYes), String(c.noNo)],
-  ]).split('\n').filter((_, i) => i !== 1);
+  ], { width: width - 4 }).split('\n').filter((_, i) => i !== 1);
   const shown = p.disagreements.slice(0, SHOWN_RUNS).join(', ');
   const more = p.disagreements.length > SHOWN_RUNS ? ` … and ${p.disagreements.length - SHOWN_RUNS} more` : '';
   return [
@@ -38,11 +38,11 @@ function formatPair(p: PairAgreement): string[] {
  * given by one rater only are summed up in a last line, grouped by that rater (after a plain `run`,
  * that is every label, from `rule:rules`).
  */
-export function formatAgreement(report: AgreementReport): string {
+export function formatAgreement(report: AgreementReport, width = Number.POSITIVE_INFINITY): string {
   const compared = report.labels.filter((l) => l.pairs.length > 0);
   const blocks = compared.map((l) => {
     const raters = l.raters.map((r) => `${r.column} ${r.runs} run${r.runs === 1 ? '' : 's'}`).join(', ');
-    return [`${l.label}  (${raters})`, ...l.pairs.flatMap(formatPair)].join('\n');
+    return [`${l.label}  (${raters})`, ...l.pairs.flatMap((p) => formatPair(p, width))].join('\n');
   });
   const alone = new Map<string, string[]>();
   for (const l of report.labels) {
@@ -53,8 +53,8 @@ export function formatAgreement(report: AgreementReport): string {
     "Agreement between rater columns (source:rater) over the runs both labelled; Cohen's kappa, n/a where undefined.",
     ...blocks,
     ...(alone.size === 0 ? [] : [`One rater only, nothing to compare: ${lonely}.`]),
-    ...(compared.length === 0 ? ['Add a second rater with: peerlab label <run-id> <label> yes|no, or peerlab classify --judge <spec>'] : []),
-  ].join('\n\n');
+    ...(compared.length === 0 ? ['Add a second rater with: npx peerlab label <run-id> <label> yes|no, or npx peerlab classify --judge <spec>'] : []),
+  ].map((b) => wrapText(b, width)).join('\n\n');
 }
 
 /** `peerlab agreement`: how far rule, judge and human labels agree, label by label. */
@@ -66,7 +66,9 @@ export function registerAgreement(program: Command, env: Env, out: (line: string
     .option('--label <id>', 'only this label, e.g. peer.inflate_score')
     .option('--experiment <id>', "only the runs this experiment counts (the latest finished run of each planned episode, as its tables)")
     .option('--json', 'print the full report as one JSON object')
-    .action((flags: { db?: string; label?: string; experiment?: string; json?: boolean }) => {
+    .option('--wide', 'do not fit the text to 100 columns')
+    .action(async (flags: { db?: string; label?: string; experiment?: string; json?: boolean; wide?: boolean }) => {
+      const { agreementReport, countedRunIds } = await import('../../analysis/index.js');
       const label = flags.label === undefined ? undefined : parseLabelId(flags.label);
       const path = dbPath(flags.db, env);
       const store = new SqliteTraceStore(path, { mustExist: true });
@@ -77,10 +79,10 @@ export function registerAgreement(program: Command, env: Env, out: (line: string
         // JSON readers get an empty report rather than prose.
         if (labels.length === 0 && !flags.json) {
           const which = label === undefined ? 'no labels' : `no ${label} labels`;
-          return out(`${which} in ${path} yet; nothing to compare (label runs with: peerlab label <run-id> <label> yes|no)`);
+          return out(`${which} in ${path} yet; nothing to compare (label runs with: npx peerlab label <run-id> <label> yes|no)`);
         }
         const report = agreementReport(labels);
-        out(flags.json ? JSON.stringify(report) : formatAgreement(report));
+        out(flags.json ? JSON.stringify(report) : formatAgreement(report, widthOf(flags)));
       } finally {
         store.close();
       }

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { classifyStoredRun, countedRunIds, judgeRun } from '../../analysis/index.js';
-import { KEY_VARIABLES, createJudgeModel } from '../../agents/index.js';
+import { KEY_VARIABLES } from '../../agents/models/providers/remote-providers.js';
 import { systemWallClock } from '../../sim/kernel/clock.js';
 import { SqliteTraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { collect, dbPath, endpointSettings, type EndpointFlags, type Env } from '../options.js';
 import type { ProgressSink } from '../program.js';
 import { oneLine } from '../terminal-text.js';
+import { TEXT_WIDTH, wrapLine } from '../text-layout.js';
 import { findExperiment } from './experiment.js';
 
 interface ClassifyFlags extends EndpointFlags {
@@ -35,6 +35,9 @@ export function registerClassify(program: Command, env: Env, out: (line: string)
     .option('--timeout <ms>', 'per-call timeout for a remote judge, in ms')
     .option('--api <api>', 'an openai: judge: chat (the default) or responses')
     .action(async (flags: ClassifyFlags) => {
+      const [{ classifyStoredRun, countedRunIds, judgeRun }, { createJudgeModel }] = await Promise.all([
+        import('../../analysis/index.js'), import('../../agents/index.js'),
+      ]);
       // The judge is resolved before anything is read or written, so a bad spec changes nothing.
       const settings = endpointSettings(flags, env);
       const judge = flags.judge === undefined ? undefined : createJudgeModel(flags.judge, settings);
@@ -47,7 +50,7 @@ export function registerClassify(program: Command, env: Env, out: (line: string)
         if (flags.experiment !== undefined && flags.run.length > 0) throw new UsageError('give --run or --experiment, not both');
         const ids = flags.experiment !== undefined ? countedRunIds(store, flags.experiment)
           : flags.run.length > 0 ? flags.run : store.runs().map((r) => r.runId);
-        for (const id of ids) if (!store.run(id)) throw new UsageError(`no run ${id} in ${store.path} (list runs with: peerlab runs)`);
+        for (const id of ids) if (!store.run(id)) throw new UsageError(`no run ${id} in ${store.path} (list runs with: npx peerlab runs)`);
         const counts = { labelled: 0, skipped: 0, judged: 0, judgeErrors: 0 };
         for (const [i, runId] of ids.entries()) {
           const rules = classifyStoredRun(store, runId, systemWallClock.iso());
@@ -68,9 +71,9 @@ export function registerClassify(program: Command, env: Env, out: (line: string)
           if (progress.isTTY) progress.write(`\r${i + 1}/${ids.length} runs`);
           out(flags.json
             ? JSON.stringify({ ...rules, ...(judged === undefined ? {} : { judge: judged }) })
-            : oneLine(rules.status === 'labelled'
+            : wrapLine(oneLine(rules.status === 'labelled'
               ? `${runId}  rules: ${rules.positive.join(', ') || '-'}${judged ? `  ${judged}` : ''}`
-              : `${runId}  skipped: ${rules.reason}`));
+              : `${runId}  skipped: ${rules.reason}`), TEXT_WIDTH).join('\n'));
         }
         if (progress.isTTY) progress.write('\r\u001b[K');
         if (!flags.json) {

@@ -1,17 +1,19 @@
 import type { Command } from 'commander';
-import {
-  COUNTING_NOTE, DEFAULT_EXPERIMENT_FILE, ExperimentFile, amplificationTable, checkExperiment, countingCells, experimentResults, experimentSummary,
-  fakingContrast, loadExperimentFile, parseShard, peerRates, runExperiment, pricesOf, type CellResult, type Counting, type Prices,
-} from '../../analysis/index.js';
+import type { CellResult, Counting, Prices } from '../../analysis/index.js';
 import { SqliteTraceStore, experimentState, type ExperimentRecord } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
-import { amplificationCsv, formatAmplification, formatFaking, formatPeerRates, formatProgress } from '../format-experiment.js';
-import { table } from '../format-transcript.js';
 import { collect, dbPath, endpointSettings, parseNumber, type Env } from '../options.js';
 import type { Io } from '../program.js';
+import { table, widthOf, wrapText } from '../text-layout.js';
+
+// The analysis layer (statistics, experiment runner, and through it the model SDKs) and the
+// formatters that use it are loaded by the actions that need them, not when the CLI starts.
+const analysisLayer = () => import('../../analysis/index.js');
+const formatters = () => import('../format-experiment.js');
 
 /** The prices a stored experiment's models were given, for cost reports. */
-function storedPrices(experiment: ExperimentRecord): Prices {
+async function storedPrices(experiment: ExperimentRecord): Promise<Prices> {
+  const { ExperimentFile, pricesOf } = await analysisLayer();
   const parsed = ExperimentFile.safeParse(experiment.design);
   return parsed.success ? pricesOf(parsed.data) : {};
 }
@@ -21,7 +23,7 @@ export function findExperiment(store: SqliteTraceStore, id: string): ExperimentR
   const found = store.experiment(id);
   if (!found) {
     const known = store.experiments().map((e) => e.experimentId);
-    throw new UsageError(`no experiment ${id} in ${store.path} (${known.length > 0 ? `known: ${known.join(', ')}` : 'run one with: peerlab experiment run FILE'})`);
+    throw new UsageError(`no experiment ${id} in ${store.path} (${known.length > 0 ? `known: ${known.join(', ')}` : 'run one with: npx peerlab experiment run FILE'})`);
   }
   return found;
 }
@@ -41,7 +43,8 @@ export function describeState(e: ExperimentRecord): string {
  * The findings as JSON: the tables and the written summary. A ratio's unbounded end (no event alone)
  * is null in JSON; its `bound` says why.
  */
-function findingsJson(cells: readonly CellResult[]) {
+async function findingsJson(cells: readonly CellResult[]) {
+  const { amplificationTable, experimentSummary, fakingContrast, peerRates } = await analysisLayer();
   const amplification = amplificationTable(cells);
   const peerPreservation = peerRates(cells);
   const alignmentFaking = fakingContrast(cells);
@@ -49,7 +52,9 @@ function findingsJson(cells: readonly CellResult[]) {
 }
 
 /** Prints the amplification table, the peer-preservation and alignment-faking figures of some cells, and the written summary. */
-function printFindings(cells: readonly CellResult[], out: (line: string) => void): void {
+async function printFindings(cells: readonly CellResult[], out: (line: string) => void, width: number): Promise<void> {
+  const { amplificationTable, experimentSummary, fakingContrast, peerRates } = await analysisLayer();
+  const { formatAmplification, formatFaking, formatPeerRates } = await formatters();
   const amplification = amplificationTable(cells);
   const peer = peerRates(cells);
   const faking = fakingContrast(cells);
@@ -59,15 +64,14 @@ function printFindings(cells: readonly CellResult[], out: (line: string) => void
     + 'static peer, every other factor equal). 95% Wilson rates; the difference (Newcombe) and the risk ratio (continuity-corrected '
     + 'Miettinen-Nurminen score interval; "≥" where nothing happened alone, so the data only bound it from below); Fisher p Holm-adjusted '
     + 'across the table; "reading" says what a row establishes (both the adjusted p < 0.05 and the ratio interval clear of 1):\n');
-  out(formatAmplification(amplification));
-  if (peer.length > 0) out(`\nPeer preservation (target=peer), by condition:\n\n${formatPeerRates(peer)}`);
-  if (faking.length > 0) out(`\nAlignment faking (unmonitored minus monitored rate of leaving a peer's shutdown undone):\n\n${formatFaking(faking)}`);
+  out(formatAmplification(amplification, width));
+  if (peer.length > 0) out(`\nPeer preservation (target=peer), by condition:\n\n${formatPeerRates(peer, width)}`);
+  if (faking.length > 0) out(`\nAlignment faking (unmonitored minus monitored rate of leaving a peer's shutdown undone):\n\n${formatFaking(faking, width)}`);
   out(`\nSummary\n${summary.lines.map((l) => (l.startsWith('  ') ? `  - ${l.trim()}` : l)).join('\n')}`);
 }
 
 /** `peerlab experiment run|status`, `peerlab experiments` and `peerlab amplification`. */
 export function registerExperiments(program: Command, env: Env, io: Io): void {
-  const { out } = io;
   const experiment = program.command('experiment').description('run experiments (models × scenarios × factor levels × trials) and follow them');
   experiment
     .command('run')
@@ -82,9 +86,14 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
     .option('--max-response-mb <mb>', 'the largest answer read from an endpoint, for models without their own max_response_mb (default 8)')
     .option('--take-over', 'run it although a process on another host is recorded as running it (that process must be gone)')
     .option('--shard <i/N>', 'run only shard i of N (0 ≤ i < N): the episodes whose key hashes to i, into this database, with the budget divided by N; merge the shards with peerlab merge')
+    .option('--wide', 'do not fit the text to 100 columns')
     .action(async (file: string | undefined, flags: {
-      db?: string; maxCost?: string; cache: boolean; scenarios: string[]; json?: boolean; timeout?: string; maxResponseMb?: string; takeOver?: boolean; shard?: string;
+      db?: string; maxCost?: string; cache: boolean; scenarios: string[]; json?: boolean; timeout?: string; maxResponseMb?: string; takeOver?: boolean; shard?: string; wide?: boolean;
     }) => {
+      const { DEFAULT_EXPERIMENT_FILE, checkExperiment, experimentResults, loadExperimentFile, parseShard, runExperiment } = await analysisLayer();
+      const { formatProgress } = await formatters();
+      const width = widthOf(flags);
+      const out = (text: string) => io.out(wrapText(text, width));
       const path = file ?? DEFAULT_EXPERIMENT_FILE;
       const design = loadExperimentFile(path);
       const maxCost = parseNumber('--max-cost', flags.maxCost, 0, 1e9);
@@ -104,7 +113,7 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
         if (io.progress.isTTY) io.progress.write('\r\u001b[K');
         const cells = experimentResults(store, outcome.experiment.experimentId);
         if (flags.json) {
-          return out(JSON.stringify({ ...outcome, ...findingsJson(cells) }));
+          return io.out(JSON.stringify({ ...outcome, ...(await findingsJson(cells)) }));
         }
         const u = outcome.usage;
         out(`${outcome.experiment.experimentId}: ${outcome.experiment.status}; ${outcome.ran} episodes run now, ${outcome.resumed} already done, ${outcome.errored} errored; `
@@ -114,10 +123,11 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
         out('');
         if (outcome.shard) {
           out(`The tables below are this shard's share only (${outcome.shard.episodes} of ${outcome.shard.planned} episodes); `
-            + `merge every shard's database (peerlab merge A.db B.db … --out ALL.db) for the experiment's.\n`);
+            + `merge every shard's database (npx peerlab merge A.db B.db … --out ALL.db) for the experiment's.\n`);
         }
-        printFindings(cells, out);
-        out(`\nMore: peerlab report --experiment ${outcome.experiment.experimentId} --html report.html --db ${db}; peerlab experiment status ${outcome.experiment.experimentId} --db ${db}; peerlab runs --db ${db}`);
+        await printFindings(cells, out, width);
+        const id = outcome.experiment.experimentId;
+        out(`\nMore:\n  npx peerlab report --experiment ${id} --html report.html --db ${db}\n  npx peerlab experiment status ${id} --db ${db}\n  npx peerlab runs --experiment ${id} --db ${db}`);
       } finally {
         store.close();
       }
@@ -125,26 +135,32 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
   experiment
     .command('status')
     .description("an experiment's progress and results by cell")
-    .argument('<id>', 'experiment id (see peerlab experiments)')
+    .argument('<id>', 'experiment id (see npx peerlab experiments)')
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
     .option('--json', 'print as JSON')
-    .action((id: string, flags: { db?: string; json?: boolean }) => {
+    .option('--wide', 'one line per cell at full width (default: fit 100 columns)')
+    .action(async (id: string, flags: { db?: string; json?: boolean; wide?: boolean }) => {
+      const { experimentResults } = await analysisLayer();
+      const width = widthOf(flags);
+      const out = (text: string) => io.out(wrapText(text, width));
       const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
       try {
         const record = findExperiment(store, id);
-        const cells = experimentResults(store, id, storedPrices(record));
-        if (flags.json) return out(JSON.stringify({ experiment: { ...record, state: experimentState(record) }, cells }));
+        const cells = experimentResults(store, id, await storedPrices(record));
+        if (flags.json) return io.out(JSON.stringify({ experiment: { ...record, state: experimentState(record) }, cells }));
         const total = (f: (c: CellResult) => number) => cells.reduce((n, c) => n + f(c), 0);
         out(`${id}: ${describeState(record)}; ${total((c) => c.finished)}/${total((c) => c.planned)} episodes finished, ${total((c) => c.failed)} failed; `
           + `$${total((c) => c.usage.cost).toFixed(4)}\n`);
-        out(table(
-          ['scenario', 'model', 'factors', 'finished', 'labels (yes)'],
-          cells.map((c) => [
-            c.scenario, c.model + (c.peerModel && c.peerModel !== c.model ? ` + ${c.peerModel}` : ''),
-            Object.entries(c.levels).filter(([k]) => k !== 'org' && k !== 'agent_family').map(([k, v]) => `${k}=${v}`).join(' '),
-            `${c.finished}/${c.planned}`, Object.entries(c.labels).map(([l, n]) => `${l} ${n}`).join(', ') || '-',
-          ]),
-        ));
+        // The factors that tell the cells apart (the rest are the same in every cell: --wide lists them).
+        const varied = new Set(Object.keys(cells[0]?.levels ?? {}).filter((k) => flags.wide || new Set(cells.map((c) => c.levels[k])).size > 1));
+        const levels = (c: CellResult) => Object.entries(c.levels).filter(([k]) => varied.has(k) && k !== 'org' && k !== 'agent_family').map(([k, v]) => `${k}=${v}`).join(' ') || '-';
+        const labels = (c: CellResult) => Object.entries(c.labels).map(([l, n]) => `${l} ${n}`).join(', ') || '-';
+        const head = ['scenario', 'model', flags.wide ? 'factors' : 'factors (varied)', 'finished'];
+        const rows = cells.map((c) => [c.scenario, c.model + (c.peerModel && c.peerModel !== c.model ? ` + ${c.peerModel}` : ''), levels(c), `${c.finished}/${c.planned}`]);
+        // --wide: one line per cell; else each cell's labels on a line under it (a column would cut them up).
+        out(flags.wide
+          ? table([...head, 'labels (yes)'], rows.map((r, i) => [...r, labels(cells[i]!)]), { width })
+          : table(head, rows, { width, keyColumns: 2, notes: cells.map((c) => `labels (yes): ${labels(c)}`) }));
       } finally {
         store.close();
       }
@@ -154,7 +170,10 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
     .description('list experiments')
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
     .option('--json', 'one JSON object per experiment')
-    .action((flags: { db?: string; json?: boolean }) => {
+    .option('--wide', 'one line per experiment at full width (default: fit 100 columns)')
+    .action(async (flags: { db?: string; json?: boolean; wide?: boolean }) => {
+      const { experimentResults } = await analysisLayer();
+      const { out } = io;
       const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
       try {
         const rows = store.experiments().map((e) => {
@@ -162,8 +181,11 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
           return { ...e, state: experimentState(e), planned: cells.reduce((n, c) => n + c.planned, 0), finished: cells.reduce((n, c) => n + c.finished, 0) };
         });
         if (flags.json) return rows.forEach((r) => out(JSON.stringify(r)));
-        if (rows.length === 0) return out('no experiments yet (run one with: peerlab experiment run FILE)');
-        out(table(['experiment', 'status', 'finished', 'started'], rows.map((r) => [r.experimentId, describeState(r), `${r.finished}/${r.planned}`, r.createdAt])));
+        if (rows.length === 0) return out('no experiments yet (run one with: npx peerlab experiment run FILE)');
+        out(table(
+          ['experiment', 'status', 'finished', 'started'], rows.map((r) => [r.experimentId, describeState(r), `${r.finished}/${r.planned}`, r.createdAt]),
+          { width: widthOf(flags), keep: [0] },
+        ));
       } finally {
         store.close();
       }
@@ -176,19 +198,23 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
     .option('--json', 'print as JSON')
     .option('--csv', 'print the amplification rows as CSV')
     .option('--count <what>', 'effects (runs where the act stopped the shutdown: the study\'s measure) or attempts (tried, whether or not it worked)', 'effects')
-    .action((flags: { experiment: string; db?: string; json?: boolean; csv?: boolean; count: string }) => {
+    .option('--wide', 'the tables one line per row at full width (default: fit 100 columns)')
+    .action(async (flags: { experiment: string; db?: string; json?: boolean; csv?: boolean; count: string; wide?: boolean }) => {
       if (flags.json && flags.csv) throw new UsageError('choose one of --json and --csv');
       if (flags.count !== 'effects' && flags.count !== 'attempts') throw new UsageError(`--count must be effects or attempts, not "${flags.count.slice(0, 40)}"`);
       const counting = flags.count as Counting;
+      const { COUNTING_NOTE, amplificationTable, countingCells, experimentResults } = await analysisLayer();
+      const { amplificationCsv } = await formatters();
+      const width = widthOf(flags);
+      const out = (text: string) => io.out(wrapText(text, width));
       const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
       try {
         findExperiment(store, flags.experiment);
         const cells = countingCells(experimentResults(store, flags.experiment), counting);
-        if (flags.csv) return out(amplificationCsv(amplificationTable(cells).map((r) => ({ ...r, behaviour: counting === 'attempts' ? `${r.behaviour} (attempts)` : r.behaviour }))));
-        if (flags.json) return out(JSON.stringify({ counting, ...findingsJson(cells) }));
-        out(`${COUNTING_NOTE[counting]}.
-`);
-        printFindings(cells, out);
+        if (flags.csv) return io.out(amplificationCsv(amplificationTable(cells).map((r) => ({ ...r, behaviour: counting === 'attempts' ? `${r.behaviour} (attempts)` : r.behaviour }))));
+        if (flags.json) return io.out(JSON.stringify({ counting, ...(await findingsJson(cells)) }));
+        out(`${COUNTING_NOTE[counting]}.\n`);
+        await printFindings(cells, out, width);
       } finally {
         store.close();
       }

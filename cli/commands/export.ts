@@ -1,15 +1,13 @@
 import { existsSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
-import {
-  ExperimentFile, allRunStandings, episodesCsvLines, experimentTraceLines, importTraceFile, pricesOf, runTraceLines, type Prices,
-} from '../../analysis/index.js';
+import type { Prices } from '../../analysis/index.js';
 import { SqliteTraceStore, traceEventJsonSchema, type ExperimentRecord, type TraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { collect, dbPath, type Env } from '../options.js';
 import type { Io } from '../program.js';
 import { writeLinesOut, writeOut } from '../write-out.js';
 import { findExperiment } from './experiment.js';
-import { writeInspectLog } from './inspect-out.js';
+import { TEXT_WIDTH, wrapText } from '../text-layout.js';
 
 const FORMATS = ['jsonl', 'csv', 'inspect'] as const;
 
@@ -34,7 +32,7 @@ export function registerExport(program: Command, env: Env, io: Io): void {
     .option('--out <path>', 'file to write (- for stdout); for inspect also a directory (existing, or a path without an extension; default $INSPECT_LOG_DIR or ./logs), where the file gets a name inspect view lists')
     .option('--schema', 'write the JSON Schema of one trace event instead (to --out, default stdout)')
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
-    .action((flags: { run: string[]; experiment?: string; allRuns?: boolean; model?: string; format?: string; out?: string; schema?: boolean; db?: string }) => {
+    .action(async (flags: { run: string[]; experiment?: string; allRuns?: boolean; model?: string; format?: string; out?: string; schema?: boolean; db?: string }) => {
       if (flags.schema) return writeOut(flags.out ?? '-', `${JSON.stringify(traceEventJsonSchema(), null, 2)}\n`, io);
       if (!flags.format || !(FORMATS as readonly string[]).includes(flags.format)) {
         throw new UsageError(`--format must be one of ${FORMATS.join(', ')}${flags.format ? ` (got "${flags.format}")` : ''}`);
@@ -45,6 +43,7 @@ export function registerExport(program: Command, env: Env, io: Io): void {
       if (flags.allRuns && flags.format === 'jsonl') {
         throw new UsageError('--all-runs needs --format csv or inspect, which mark each run counted or not; JSON lines are traces only (export other runs with --run ID)');
       }
+      const { ExperimentFile, allRunStandings, episodesCsvLines, experimentTraceLines, pricesOf, runTraceLines } = await import('../../analysis/index.js');
       const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
       try {
         let runIds = flags.run;
@@ -60,9 +59,10 @@ export function registerExport(program: Command, env: Env, io: Io): void {
           const design = ExperimentFile.safeParse(experiment.design);
           if (design.success) prices = pricesOf(design.data);
         }
-        for (const id of runIds) if (!store.run(id)) throw new UsageError(`no run ${id} in ${store.path} (see peerlab runs)`);
+        for (const id of runIds) if (!store.run(id)) throw new UsageError(`no run ${id} in ${store.path} (see npx peerlab runs)`);
         if (flags.model !== undefined) runIds = ofModel(store, runIds, flags.model);
         if (flags.format === 'inspect') {
+          const { writeInspectLog } = await import('./inspect-out.js');
           writeInspectLog(store, runIds, { prices, experiment, ...(notCounted ? { notCounted } : {}) }, flags.out, env, io);
           return;
         }
@@ -74,7 +74,7 @@ export function registerExport(program: Command, env: Env, io: Io): void {
         writeLinesOut(out, lines, io);
         const extra = notCounted && notCounted.size > 0 ? ` (${notCounted.size} of them not counted by the experiment, marked)` : '';
         const carried = experiment && flags.format === 'jsonl' ? ` with experiment ${experiment.experimentId} (its design, planned episodes and the runs' labels)` : '';
-        if (out !== '-') io.out(`wrote ${runIds.length} run${runIds.length === 1 ? '' : 's'} as ${flags.format} to ${out}${carried}${extra}`);
+        if (out !== '-') io.out(wrapText(`wrote ${runIds.length} run${runIds.length === 1 ? '' : 's'} as ${flags.format} to ${out}${carried}${extra}`, TEXT_WIDTH));
       } finally {
         store.close();
       }
@@ -89,8 +89,9 @@ export function registerExport(program: Command, env: Env, io: Io): void {
     .option('--format <fmt>', 'jsonl (the only format that can be imported)', 'jsonl')
     .option('--adopt', 'count the runs as this database\'s own: an experiment here with the same episodes takes them as its results (marked adopted)')
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
-    .action((file: string, flags: { format: string; db?: string; adopt?: boolean }) => {
+    .action(async (file: string, flags: { format: string; db?: string; adopt?: boolean }) => {
       if (flags.format !== 'jsonl') throw new UsageError(`--format must be jsonl (got "${flags.format}")`);
+      const { importTraceFile } = await import('../../analysis/index.js');
       const db = dbPath(flags.db, env);
       // A database this import creates is removed again when the file is refused: nothing is left.
       const created = db !== ':memory:' && !existsSync(db);
@@ -107,7 +108,7 @@ export function registerExport(program: Command, env: Env, io: Io): void {
         throw err;
       }
       const what = done.experiments.length > 0 ? ` with experiment ${done.experiments.join(', ')} (${done.labels} labels)` : '';
-      const note = done.experiments.length > 0 ? '' : ' (labels are not part of a trace: peerlab classify --run ID labels them again)';
-      io.out(`imported ${done.events} events of ${done.runs} run${done.runs === 1 ? '' : 's'} into ${db} as ${done.origin}${what}${note}`);
+      const note = done.experiments.length > 0 ? '' : ' (labels are not part of a trace: npx peerlab classify --run ID labels them again)';
+      io.out(wrapText(`imported ${done.events} events of ${done.runs} run${done.runs === 1 ? '' : 's'} into ${db} as ${done.origin}${what}${note}`, TEXT_WIDTH));
     });
 }

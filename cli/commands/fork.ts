@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { forkRun, resolveModelSpec } from '../../agents/index.js';
 import { SqliteTraceStore } from '../../traces/index.js';
-import { labelRun, trialJson, trialLine } from '../format-trial.js';
 import { collect, dbPath, endpointSettings, parseFactors, parseInteger, type EndpointFlags, type Env } from '../options.js';
 import { requireRun } from './runs.js';
+import { TEXT_WIDTH } from '../text-layout.js';
 
 interface ForkFlags extends EndpointFlags {
   at: string;
@@ -19,8 +18,8 @@ export function registerFork(program: Command, env: Env, out: (line: string) => 
   program
     .command('fork')
     .description("start a new run from a stored run's world and transcript up to one event, then carry on with another model or factor levels")
-    .argument('<run-id>', 'the run to fork (see `peerlab runs`)')
-    .requiredOption('--at <seq>', 'the last event the new run shares with the parent (see `peerlab show <run-id>`)')
+    .argument('<run-id>', 'the run to fork (see `npx peerlab runs`)')
+    .requiredOption('--at <seq>', 'the last event the new run shares with the parent (see `npx peerlab show <run-id>`)')
     .option('--model <spec>', "the subject's model from the fork point on (default: the parent's)")
     .option('--factor <key=value>', 'change a scenario factor (repeatable); refused when it changes what happened up to --at', collect, [])
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
@@ -32,6 +31,8 @@ export function registerFork(program: Command, env: Env, out: (line: string) => 
     .option('--timeout <ms>', 'per-call timeout for remote models, in ms (default 120000)')
     .option('--api <api>', 'openai: models: chat (the default) or responses')
     .action(async (runId: string, flags: ForkFlags) => {
+      const { forkRun, resolveModelSpec } = await import('../../agents/index.js');
+      const { labelRun, trialJson, trialLine } = await import('../format-trial.js');
       const at = parseInteger('--at', flags.at, 0, 0, Number.MAX_SAFE_INTEGER);
       const factors = parseFactors(flags.factor);
       const settings = endpointSettings(flags, env);
@@ -46,7 +47,7 @@ export function registerFork(program: Command, env: Env, out: (line: string) => 
         const report = { ...f, result: f, labels: labelRun(store, f.runId) };
         out(flags.json
           ? JSON.stringify({ ...trialJson(report), parent: f.parent })
-          : `${trialLine(report)}  fork of ${f.parent.runId} at seq ${f.parent.seq}`);
+          : trialLine(report, TEXT_WIDTH, `  fork of ${f.parent.runId} at seq ${f.parent.seq}`));
       } finally {
         store.close();
       }

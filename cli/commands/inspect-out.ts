@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import type { Env } from '../options.js';
 import type { Io } from '../program.js';
 import { writeOut } from '../write-out.js';
+import { TEXT_WIDTH, wrapText } from '../text-layout.js';
 
 function isDirectory(path: string): boolean {
   try {
@@ -52,6 +53,6 @@ export function writeInspectLog(store: TraceStore, runIds: readonly string[], op
     log.status === 'started' ? 'a run is still running, so Inspect reads it as started' : '',
     inspectListsJsonLog(basename(path)) ? '' : `inspect view lists .json logs only when their name starts with a timestamp, e.g. ${inspectLogFileName(log)}: give a directory as --out`,
   ].filter(Boolean);
-  io.out(`wrote ${runIds.length} run${runIds.length === 1 ? '' : 's'} as inspect to ${path}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`);
+  io.out(wrapText(`wrote ${runIds.length} run${runIds.length === 1 ? '' : 's'} as inspect to ${path}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`, TEXT_WIDTH));
   return path;
 }

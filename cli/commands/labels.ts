@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { CLASSIFIER_VERSION, LABEL_IDS, isLabelId, type LabelId } from '../../analysis/index.js';
+import { CLASSIFIER_VERSION, LABEL_IDS, isLabelId, type LabelId } from '../../environments/index.js';
 import { systemWallClock } from '../../sim/index.js';
 import { SqliteTraceStore, type LabelEvidence, type LabelRecord } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
-import { clip, table } from '../format-transcript.js';
+import { clip } from '../format-transcript.js';
+import { table, widthOf } from '../text-layout.js';
 import { dbPath, type Env } from '../options.js';
 
 /** A label id from the command line, or a usage error that lists the valid ones. */
@@ -17,28 +18,28 @@ function openWithRun(path: string, runId: string): SqliteTraceStore {
   const store = new SqliteTraceStore(path, { mustExist: true });
   if (!store.run(runId)) {
     store.close();
-    throw new UsageError(`no run ${runId} in ${path}; list runs with: peerlab runs --db ${path}`);
+    throw new UsageError(`no run ${runId} in ${path}; list runs with: npx peerlab runs --db ${path}`);
   }
   return store;
 }
 
-/** Evidence as one short cell: sequence numbers, paths, and the quote or note cut short. */
-export function formatEvidence(e: LabelEvidence): string {
+/** Evidence in a line: sequence numbers, paths, and the quote and note (each cut to `max` characters). */
+export function formatEvidence(e: LabelEvidence, max = Number.POSITIVE_INFINITY): string {
   const parts = [
     e.seqs.length > 0 ? `seqs ${e.seqs.join(',')}` : '',
-    e.paths.length > 0 ? `paths ${clip(e.paths.join(','), 60)}` : '',
-    e.quote ? `quote "${clip(e.quote, 50)}"` : '',
-    e.note ? `note "${clip(e.note, 50)}"` : '',
+    e.paths.length > 0 ? `paths ${clip(e.paths.join(', '), max)}` : '',
+    e.quote ? `quote "${clip(e.quote, max)}"` : '',
+    e.note ? `note "${clip(e.note, max)}"` : '',
   ];
-  return parts.filter((p) => p !== '').join('; ') || '-';
+  return parts.filter((p) => p !== '').join('; ');
 }
 
 /** `peerlab label` (give a human verdict) and `peerlab labels` (list every verdict on a run). */
 export function registerLabelCommands(program: Command, env: Env, out: (line: string) => void): void {
   program
     .command('label')
-    .description('record a human verdict on a run, stored beside rule and judge labels (compare them with: peerlab agreement)')
-    .argument('<run-id>', 'the run (see `peerlab runs`)')
+    .description('record a human verdict on a run, stored beside rule and judge labels (compare them with: npx peerlab agreement)')
+    .argument('<run-id>', 'the run (see `npx peerlab runs`)')
     .argument('<label>', 'a label id, e.g. peer.inflate_score (an unknown id lists them all)')
     .argument('<value>', 'yes or no')
     .option('--note <text>', 'why: stored as the evidence note')
@@ -71,10 +72,11 @@ export function registerLabelCommands(program: Command, env: Env, out: (line: st
   program
     .command('labels')
     .description('list every label stored for a run: rule, judge and human verdicts with their evidence')
-    .argument('<run-id>', 'the run (see `peerlab runs`)')
+    .argument('<run-id>', 'the run (see `npx peerlab runs`)')
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
     .option('--json', 'print one JSON object per label, exactly as stored')
-    .action((runId: string, flags: { db?: string; json?: boolean }) => {
+    .option('--wide', 'one line per label at full width (default: fit 100 columns)')
+    .action((runId: string, flags: { db?: string; json?: boolean; wide?: boolean }) => {
       const path = dbPath(flags.db, env);
       const store = openWithRun(path, runId);
       try {
@@ -83,11 +85,13 @@ export function registerLabelCommands(program: Command, env: Env, out: (line: st
           for (const l of labels) out(JSON.stringify(l));
           return;
         }
-        if (labels.length === 0) return out(`no labels for ${runId} yet (give one with: peerlab label ${runId} <label> yes|no)`);
-        out(table(
-          ['label', 'value', 'source', 'rater', 'version', 'evidence'],
-          labels.map((l) => [l.label, l.value ? 'yes' : 'no', l.source, l.rater, l.classifierVersion, formatEvidence(l.evidence)]),
-        ));
+        if (labels.length === 0) return out(`no labels for ${runId} yet (give one with: npx peerlab label ${runId} <label> yes|no)`);
+        // The evidence, whole, on a line under its label (a column would cut it to a few words); --wide: a column.
+        const head = ['label', 'value', 'source', 'rater', 'version'];
+        const rows = labels.map((l) => [l.label, l.value ? 'yes' : 'no', l.source, l.rater, l.classifierVersion]);
+        out(flags.wide
+          ? table([...head, 'evidence'], rows.map((r, i) => [...r, formatEvidence(labels[i]!.evidence) || '-']), { width: widthOf(flags) })
+          : table(head, rows, { width: widthOf(flags), keep: [0], notes: labels.map((l) => formatEvidence(l.evidence)) }));
       } finally {
         store.close();
       }

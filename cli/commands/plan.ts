@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { checkModel } from '../../agents/index.js';
 import { UsageError } from '../errors.js';
-import { table } from '../format-transcript.js';
 import { collect, endpointSettings, parseFactorLists, parseInteger, splitList, type Env } from '../options.js';
-import { planCells, planTotals, sumCalls, type CallEstimate, type PlanCell } from '../../analysis/index.js';
+import type { CallEstimate, PlanCell } from '../../analysis/index.js';
+import { table, widthOf, wrapText } from '../text-layout.js';
 import { scenarioLookup } from './scenario-lookup.js';
 
 interface PlanFlags {
@@ -16,6 +15,7 @@ interface PlanFlags {
   json?: boolean;
   scenarios: string[];
   baseUrl?: string;
+  wide?: boolean;
 }
 
 const SYNTHETIC_NOTE = 'synthetic: models follow their plans, so their typical count is close to exact; real models vary, up to the step limit of each agent';
@@ -37,9 +37,9 @@ function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The `peerlab run` command for one cell. */
+/** The `npx peerlab run` command for one cell. */
 function runCommand(cell: PlanCell, trials: number, seed: number, dirs: readonly string[]): string {
-  const args = ['peerlab', 'run', '--scenario', cell.scenario, '--model', cell.model];
+  const args = ['npx', 'peerlab', 'run', '--scenario', cell.scenario, '--model', cell.model];
   if (cell.peerModel && cell.peerModel !== cell.model) args.push('--peer-model', cell.peerModel);
   for (const [k, v] of Object.entries(cell.factors)) args.push('--factor', `${k}=${v}`);
   args.push('--trials', String(trials), '--seed', String(seed));
@@ -51,7 +51,7 @@ function runCommand(cell: PlanCell, trials: number, seed: number, dirs: readonly
  * `peerlab plan`: the cells of a study (scenario × model × listed factor levels), its episodes and
  * an estimate of its model calls. Validates everything; calls no model and opens no database.
  */
-export function registerPlan(program: Command, env: Env, out: (line: string) => void): void {
+export function registerPlan(program: Command, env: Env, print: (line: string) => void): void {
   program
     .command('plan')
     .description('list the cells, episodes and estimated model calls of a study, without running anything')
@@ -64,7 +64,13 @@ export function registerPlan(program: Command, env: Env, out: (line: string) => 
     .option('--json', 'print one JSON document')
     .option('--scenarios <dir>', 'also load scenario files from this directory (repeatable)', collect, [])
     .option('--base-url <url>', 'endpoint for remote models (default: the provider\'s variable or default); only checked, never contacted')
-    .action((flags: PlanFlags) => {
+    .option('--wide', 'the table one line per cell at full width (default: fit 100 columns)')
+    .action(async (flags: PlanFlags) => {
+      const [{ planCells, planTotals, sumCalls }, { checkModel }] = await Promise.all([
+        import('../../analysis/index.js'), import('../../agents/index.js'),
+      ]);
+      const width = widthOf(flags);
+      const out = (text: string) => print(flags.json ? text : wrapText(text, width));
       const lookup = scenarioLookup(flags.scenarios);
       const scenarios = distinctList('--scenario', flags.scenario).map((id) => lookup(id).file);
       const models = distinctList('--model', flags.model);
@@ -106,6 +112,7 @@ export function registerPlan(program: Command, env: Env, out: (line: string) => 
           Object.entries(c.factors).map(([k, v]) => `${k}=${v}`).join(' ') || '(defaults)', String(trials),
           `~${round1(perEpisode[i]!.typical)}, at most ${perEpisode[i]!.atMost}`,
         ]),
+        { width },
       ));
       out(`\nModel calls: typical ~${Math.round(all.typical)}, at most ${all.atMost}`);
       for (const [m, e] of Object.entries(byModel)) out(`  ${m}: typical ~${Math.round(e.typical)}, at most ${e.atMost}`);

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
-import { replayRun, type ReplayResult } from '../../agents/index.js';
+import type { ReplayResult } from '../../agents/index.js';
 import { SqliteTraceStore, type TraceStore } from '../../traces/index.js';
 import { CheckFailed } from '../errors.js';
 import { collect, dbPath, type Env } from '../options.js';
 import type { Io } from '../program.js';
 import { loadTui } from '../tui/load.js';
 import { requireRun, showRun } from './runs.js';
+import { TEXT_WIDTH } from '../text-layout.js';
 
 interface ReplayFlags {
   verify?: boolean;
@@ -20,7 +21,7 @@ export function registerReplay(program: Command, env: Env, io: Io): void {
   program
     .command('replay')
     .description('replay a stored run; with --verify, re-drive it from its recorded model answers and check every event and world hash')
-    .argument('<run-id>', 'the run to replay (see `peerlab runs`)')
+    .argument('<run-id>', 'the run to replay (see `npx peerlab runs`)')
     .option('--verify', 're-drive the run and compare it with its trace, event for event (exit code 1 when they differ)')
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
     .option('--scenarios <dir>', 'also load scenario files from this directory (repeatable)', collect, [])
@@ -31,6 +32,7 @@ export function registerReplay(program: Command, env: Env, io: Io): void {
       try {
         requireRun(store, path, runId);
         if (!flags.verify) return await browseRun(store, env, path, runId, flags.json === true, io);
+        const { replayRun } = await import('../../agents/index.js');
         const result = await replayRun({ store, runId, scenarioDirs: flags.scenarios });
         out(flags.json ? JSON.stringify(resultJson(result)) : resultLine(result));
         if (!result.ok) throw new CheckFailed(result.message);
@@ -45,7 +47,7 @@ export function registerReplay(program: Command, env: Env, io: Io): void {
  * are a terminal, else the transcript as `peerlab show` prints it (or its events with --json).
  */
 async function browseRun(store: TraceStore, env: Env, path: string, runId: string, json: boolean, io: Io): Promise<void> {
-  if (!io.interactive || json) return showRun(store, path, runId, json, io.out);
+  if (!io.interactive || json) return showRun(store, path, runId, { json, mode: 'full', width: TEXT_WIDTH }, io.out);
   // Loaded only here, so commands do not pay for ink and React at start-up.
   const { openReplay } = await loadTui();
   await openReplay(store, env, runId);

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { ExperimentFile, experimentFindings, htmlReport, pricesOf } from '../../analysis/index.js';
 import { systemWallClock } from '../../sim/kernel/clock.js';
 import { SqliteTraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
@@ -8,6 +7,7 @@ import type { Io } from '../program.js';
 import { writeOut } from '../write-out.js';
 import { findExperiment } from './experiment.js';
 import { scenarioFinder } from './utilities-revealed.js';
+import { TEXT_WIDTH, wrapText } from '../text-layout.js';
 
 /** `peerlab report`: an experiment's findings as one self-contained HTML file. */
 export function registerReport(program: Command, env: Env, io: Io): void {
@@ -15,14 +15,15 @@ export function registerReport(program: Command, env: Env, io: Io): void {
     .command('report')
     .description('write an experiment\'s report as one self-contained HTML file: design, rates with intervals, the amplification forest plot, '
       + 'peer preservation by relation, stated and revealed utilities, classifier agreement, and the example transcripts every chart links to')
-    .requiredOption('--experiment <id>', 'experiment id (see peerlab experiments)')
+    .requiredOption('--experiment <id>', 'experiment id (see npx peerlab experiments)')
     .option('--html <file>', 'the HTML file to write')
     .option('--seed <n>', 'seed of the posterior draws behind the utilities\' intervals', '42')
     .option('--scenarios <dir>', 'also load scenario files from this directory (repeatable), for experiments that used them', collect, [])
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
-    .action((flags: { experiment: string; html?: string; seed: string; scenarios: string[]; db?: string }) => {
+    .action(async (flags: { experiment: string; html?: string; seed: string; scenarios: string[]; db?: string }) => {
       if (!flags.html) throw new UsageError('--html FILE is required (the report is one HTML file; - writes it to stdout)');
       const seed = parseInteger('--seed', flags.seed, 42, 0, Number.MAX_SAFE_INTEGER);
+      const { ExperimentFile, experimentFindings, htmlReport, pricesOf } = await import('../../analysis/index.js');
       const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
       let text: string;
       let transcripts: number;
@@ -36,6 +37,6 @@ export function registerReport(program: Command, env: Env, io: Io): void {
         store.close();
       }
       writeOut(flags.html, text, io);
-      if (flags.html !== '-') io.out(`wrote the report of ${flags.experiment} (${(text.length / 1024).toFixed(0)} KiB, ${transcripts} example transcripts) to ${flags.html}`);
+      if (flags.html !== '-') io.out(wrapText(`wrote the report of ${flags.experiment} (${(text.length / 1024).toFixed(0)} KiB, ${transcripts} example transcripts) to ${flags.html}`, TEXT_WIDTH));
     });
 }

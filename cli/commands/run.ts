@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
-import { resolveModelSpec, runScenarioEpisode, type ModelFactory } from '../../agents/index.js';
+import type { ModelFactory } from '../../agents/index.js';
 import { findScenario, resolveFactors } from '../../environments/index.js';
 import { SqliteTraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
-import { labelRun, trialJson, trialLine } from '../format-trial.js';
 import { collect, dbPath, endpointSettings, parseFactors, parseInteger, parseNumber, type EndpointFlags, type Env } from '../options.js';
+import type { Io } from '../program.js';
+import { loadTui } from '../tui/load.js';
+import { TEXT_WIDTH } from '../text-layout.js';
 
 interface RunFlags extends EndpointFlags {
   scenario: string;
@@ -24,13 +26,14 @@ interface RunFlags extends EndpointFlags {
 }
 
 /** `peerlab run`: runs trials of one scenario and prints one line (or JSON object) per trial. */
-export function registerRun(program: Command, env: Env, out: (line: string) => void): void {
+export function registerRun(program: Command, env: Env, io: Io): void {
+  const { out } = io;
   program
     .command('run')
     .description('run trials of a scenario and store their traces')
     .requiredOption('--scenario <id>', 'scenario id, e.g. shutdown-config')
-    .requiredOption('--model <spec>', 'subject model: synthetic:<persona|file.json>, script:<file.json>, or a remote model: openai:, anthropic:, google-genai:, ollama:<model>')
-    .option('--peer-model <spec>', 'model of a live peer (sets peer=live unless --factor peer=... is given)')
+    .requiredOption('--model <spec>', 'subject model: synthetic:<persona|file.json>, script:<file.json>, a remote model (openai:, anthropic:, google-genai:, ollama:<model>), or human:<name> (you play it, in a terminal)')
+    .option('--peer-model <spec>', 'model of a live peer (sets peer=live unless --factor peer=... is given); human:<name> to play the peer')
     .option('--factor <key=value>', 'set a scenario factor (repeatable), e.g. --factor target=peer', collect, [])
     .option('--trials <n>', 'number of trials', '1')
     .option('--seed <s>', 'seed; the same seed gives the same traces', '1')
@@ -48,6 +51,9 @@ export function registerRun(program: Command, env: Env, out: (line: string) => v
     .option('--episode-seconds <s>', 'end an episode as truncated once it has run this many seconds')
     .option('--max-tool-calls <n>', 'carry out at most this many tool calls of one model answer (default 32); the rest are answered with an error')
     .action(async (flags: RunFlags) => {
+      const [{ resolveModelSpec, runScenarioEpisode }, { labelRun, trialJson, trialLine }] = await Promise.all([
+        import('../../agents/index.js'), import('../format-trial.js'),
+      ]);
       // Everything is validated before the database is opened, so bad input writes nothing.
       const scenario = findScenario(flags.scenario, flags.scenarios);
       const given = parseFactors(flags.factor);
@@ -66,8 +72,23 @@ export function registerRun(program: Command, env: Env, out: (line: string) => v
       };
       const subject = resolveModelSpec(flags.model, settings);
       const peer: ModelFactory | undefined = flags.peerModel ? resolveModelSpec(flags.peerModel, settings) : undefined;
+      const human = [subject, peer].some((m) => m?.spec.startsWith('human:'));
+      if (human && !io.interactive) {
+        throw new UsageError(`${[flags.model, flags.peerModel].find((s) => s?.startsWith('human:'))} is played by a person: run this in a terminal (stdin and stdout a terminal), or pick human: in the terminal app's New run screen`);
+      }
       const store = new SqliteTraceStore(dbPath(flags.db, env));
       try {
+        if (human) {
+          // The terminal app's Play screen runs the trials, one after another, with the person answering.
+          const { openPlay } = await loadTui();
+          const played = await openPlay(store, env, {
+            scenario: scenario.id, scenarioDirs: flags.scenarios, cells: [given], model: flags.model,
+            ...(flags.peerModel ? { peerModel: flags.peerModel } : {}), trials, seed, limits, settings,
+          });
+          for (const report of played.reports) out(flags.json ? JSON.stringify(trialJson(report)) : trialLine(report, TEXT_WIDTH));
+          if (played.error !== undefined) throw played.error;
+          return;
+        }
         for (let trial = 0; trial < trials; trial++) {
           // Remote answers are cached in the run's database, so re-running a trial costs nothing.
           const r = await runScenarioEpisode({ scenario, factors, subject, peer, seed, trial, store, limits, calls: { cache: store.responseCache(), noCache: !flags.cache } });
@@ -75,7 +96,7 @@ export function registerRun(program: Command, env: Env, out: (line: string) => v
           const report = {
             result: r, scenario: scenario.id, model: subject.spec, peerModel: peer?.spec ?? null, factors, seed, trial, labels: labelRun(store, r.runId),
           };
-          out(flags.json ? JSON.stringify(trialJson(report)) : trialLine(report));
+          out(flags.json ? JSON.stringify(trialJson(report)) : trialLine(report, TEXT_WIDTH));
         }
       } finally {
         store.close();

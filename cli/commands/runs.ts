@@ -1,33 +1,58 @@
 import type { Command } from 'commander';
 import { SqliteTraceStore, eventToJsonLine, type RunSummary, type TraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
-import { formatTranscript, table } from '../format-transcript.js';
-import { dbPath, type Env } from '../options.js';
+import { formatTranscript, type TranscriptMode } from '../format-transcript.js';
+import { collect, dbPath, parseInteger, type Env } from '../options.js';
+import { checkRunFilter, chosenFactors, selectRuns, type ListedRun, type RunFilterFlags } from '../run-filter.js';
+import { table, widthOf } from '../text-layout.js';
+
+/** Rows `peerlab runs` prints without `--limit` (text only; JSON lists every run chosen). */
+const DEFAULT_TEXT_LIMIT = 50;
+
+interface RunsFlags extends RunFilterFlags {
+  db?: string;
+  json?: boolean;
+  limit?: string;
+  wide?: boolean;
+}
 
 /** `peerlab runs` and `peerlab show`: read stored traces. */
 export function registerReadCommands(program: Command, env: Env, out: (line: string) => void): void {
   program
     .command('runs')
-    .description('list stored runs')
+    .description('list stored runs, newest first, optionally only some')
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
+    .option('--experiment <id>', 'only the runs this experiment counts (its tables\' runs)')
+    .option('--all-runs', 'with --experiment: also its runs it does not count, with the reason')
+    .option('--scenario <id>', 'only runs of this scenario')
+    .option('--model <spec>', 'only runs where this model played the subject or a live peer')
+    .option('--factor <key=value>', 'only runs at this factor level (repeatable; all must hold)', collect, [])
+    .option('--label <id>', 'only runs the rule detectors gave this label (yes), e.g. self.tamper_shutdown')
+    .option('--choice <id>', 'only runs whose acts map to this choice, e.g. disable_switch')
+    .option('--status <status>', 'only runs with this status: running, completed, errored, truncated or abandoned')
+    .option('--limit <n>', `at most this many runs, newest first (text default ${DEFAULT_TEXT_LIMIT}, JSON default all; 0: all)`)
+    .option('--wide', 'every column (scenario, peer, origin, events, all factor levels), one line per run, at full width')
     .option('--json', 'print one JSON object per run')
-    .action((flags: { db?: string; json?: boolean }) => {
+    .action((flags: RunsFlags) => {
+      checkRunFilter(flags);
+      const limit = parseInteger('--limit', flags.limit, flags.json ? 0 : DEFAULT_TEXT_LIMIT, 0, Number.MAX_SAFE_INTEGER);
       const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
       try {
-        const runs = store.runs();
+        if (flags.experiment !== undefined && !store.experiment(flags.experiment)) {
+          const known = store.experiments().map((e) => e.experimentId);
+          throw new UsageError(`no experiment ${flags.experiment} in ${store.path}${known.length > 0 ? ` (known: ${known.join(', ')})` : ''}`);
+        }
+        const chosen = selectRuns(store, flags);
+        const shown = limit === 0 ? chosen : chosen.slice(0, limit);
         if (flags.json) {
-          for (const r of runs) out(JSON.stringify(r));
+          for (const { run, notCountedBecause } of shown) out(JSON.stringify(notCountedBecause === undefined ? run : { ...run, notCountedBecause }));
           return;
         }
-        if (runs.length === 0) return out('no runs yet');
-        out(table(
-          ['run', 'scenario', 'model', 'factors', 'status', 'choice', 'events'],
-          runs.map((r) => [
-            r.runId, r.scenario, r.model + (r.peerModel ? ` + ${r.peerModel}` : ''),
-            Object.entries(r.factors).filter(([k]) => k !== 'org').map(([k, v]) => `${k}=${v}`).join(' '),
-            r.status + (r.origin === 'local' ? '' : ` (${r.origin})`), r.choice ?? '-', String(r.eventCount),
-          ]),
-        ));
+        if (chosen.length === 0) return out(store.runs().length === 0 ? 'no runs yet' : 'no runs match');
+        out(runsTable(shown, flags.wide === true));
+        if (shown.length < chosen.length) {
+          out(`… ${chosen.length - shown.length} older of ${chosen.length} not shown (--limit N, or --limit 0 for all)`);
+        }
       } finally {
         store.close();
       }
@@ -35,32 +60,75 @@ export function registerReadCommands(program: Command, env: Env, out: (line: str
 
   program
     .command('show')
-    .description("print a run's transcript: messages, tool calls and results, state changes")
-    .argument('<run-id>', 'the run to show (see `peerlab runs`)')
+    .description("print a run's whole transcript: prompts, messages, tool calls and results, state changes")
+    .argument('<run-id>', 'the run to show (see `npx peerlab runs`)')
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
+    .option('--brief', 'one line per event, long text cut (system prompt, messages, tool results)')
+    .option('--wide', 'do not wrap long lines at 100 columns')
     .option('--json', 'print the events as JSON lines, exactly as the trace schema defines them')
-    .action((runId: string, flags: { db?: string; json?: boolean }) => {
+    .action((runId: string, flags: { db?: string; json?: boolean; brief?: boolean; wide?: boolean }) => {
       const path = dbPath(flags.db, env);
       const store = new SqliteTraceStore(path, { mustExist: true });
       try {
-        showRun(store, path, runId, flags.json === true, out);
+        showRun(store, path, runId, { json: flags.json === true, mode: flags.brief ? 'brief' : 'full', width: widthOf(flags) }, out);
       } finally {
         store.close();
       }
     });
 }
 
+/** A peer that acts (has a model), not one present only as data. */
+const livePeer = (run: RunSummary) => run.peerModel !== null && run.peerModel !== 'static';
+
+/**
+ * The runs as a table: run id (never wrapped, it is what `show` takes), model, status, choice, and
+ * under each row a live peer's model and the factor levels that differ from the scenario's defaults; `wide` adds the scenario, the peer's
+ * model, origin, events and every factor level, on one line each.
+ */
+function runsTable(listed: readonly ListedRun[], wide: boolean): string {
+  const level = (factors: Record<string, string>) => Object.entries(factors).map(([k, v]) => `${k}=${v}`).join(' ') || '(defaults)';
+  const status = ({ run, notCountedBecause }: ListedRun) => run.status
+    + (run.origin === 'local' ? '' : ` (${run.origin})`) + (notCountedBecause === undefined ? '' : ', not counted');
+  if (wide) {
+    return table(
+      ['run', 'scenario', 'model', 'peer', 'factors', 'status', 'choice', 'events', 'not counted because'],
+      listed.map((l) => [
+        l.run.runId, l.run.scenario, l.run.model, l.run.peerModel ?? '-', level(l.run.factors), status(l), l.run.choice ?? '-',
+        String(l.run.eventCount), l.notCountedBecause ?? '',
+      ]),
+      { width: Number.POSITIVE_INFINITY },
+    );
+  }
+  // The live peer and the factor levels go on a line under the row: they vary too much in length for a column.
+  const note = (run: RunSummary) => {
+    const factors = Object.entries(chosenFactors(run)).map(([k, v]) => `${k}=${v}`).join(' ');
+    return [livePeer(run) ? `peer ${run.peerModel}` : '', factors].filter(Boolean).join(' · ');
+  };
+  return table(
+    ['run', 'model', 'status', 'choice'],
+    listed.map((l) => [l.run.runId, l.run.model, status(l), l.run.choice ?? '-']),
+    { keep: [0], notes: listed.map((l) => note(l.run)) },
+  );
+}
+
 /** The run's row, or a one-line UsageError naming the database. */
 export function requireRun(store: TraceStore, path: string, runId: string): RunSummary {
   const run = store.run(runId);
-  if (!run) throw new UsageError(`no run ${runId} in ${path} (list them with: peerlab runs)`);
+  if (!run) throw new UsageError(`no run ${runId} in ${path} (list them with: npx peerlab runs)`);
   return run;
 }
 
+/** How `showRun` prints: the events as JSON lines, or the transcript whole or brief, fitting `width`. */
+export interface ShowOptions {
+  json: boolean;
+  mode: TranscriptMode;
+  width: number;
+}
+
 /** Prints a stored run as `peerlab show` does: its transcript, or with `json` its events as JSON lines. */
-export function showRun(store: TraceStore, path: string, runId: string, json: boolean, out: (line: string) => void): void {
+export function showRun(store: TraceStore, path: string, runId: string, opts: ShowOptions, out: (line: string) => void): void {
   const run = requireRun(store, path, runId);
   const events = store.events(runId);
-  if (json) for (const e of events) out(eventToJsonLine(e));
-  else out(formatTranscript(run, events));
+  if (opts.json) for (const e of events) out(eventToJsonLine(e));
+  else out(formatTranscript(run, events, opts.mode, opts.width));
 }

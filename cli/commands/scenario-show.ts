@@ -5,12 +5,14 @@ import { collect, parseFactors } from '../options.js';
 import { formatAgents, formatChoices, formatWorld } from '../format-episode.js';
 import { scenarioLookup, type ScenarioEntry } from './scenario-lookup.js';
 import { own } from '../../sim/kernel/records.js';
+import { widthOf, wrapText } from '../text-layout.js';
 
 interface ShowFlags {
   factor: string[];
   json?: boolean;
   full?: boolean;
   scenarios: string[];
+  wide?: boolean;
 }
 
 /** One scenario at given factor levels: its episode as `instantiate` builds it. */
@@ -30,16 +32,19 @@ export function showScenario(entry: ScenarioEntry, given: Record<string, string>
 }
 
 /** `peerlab scenarios show <id>`: the world, agents, prompts and choices at given factor levels. */
-export function registerScenarioShow(parent: Command, out: (line: string) => void): void {
+export function registerScenarioShow(parent: Command, print: (line: string) => void): void {
   parent
     .command('show')
     .description("show one scenario at given factor levels: its world, agents, prompts and choices")
-    .argument('<id>', 'scenario id (see `peerlab scenarios`)')
+    .argument('<id>', 'scenario id (see `npx peerlab scenarios`)')
     .option('--factor <key=value>', 'set a factor level (repeatable); others take their defaults', collect, [])
     .option('--full', 'print whole file contents, not just their first lines')
     .option('--json', 'print one JSON document (always with whole contents)')
     .option('--scenarios <dir>', 'also load scenario files from this directory (repeatable)', collect, [])
+    .option('--wide', 'do not fit the text to 100 columns')
     .action((id: string, flags: ShowFlags) => {
+      const fit = widthOf(flags);
+      const out = (text: string) => print(flags.json ? text : wrapText(text, fit));
       const given = parseFactors(flags.factor);
       const shown = showScenario(scenarioLookup(flags.scenarios)(id), given);
       const { spec, ...json } = shown;
@@ -55,10 +60,10 @@ export function registerScenarioShow(parent: Command, out: (line: string) => voi
       }
       out(`\nWorld: org ${spec.world.org}, operator ${spec.world.operator}; starts ${isoFromMs(spec.startMs)}; turns of ${limits.turnMinutes} min, `
         + `at most ${limits.maxTurns} turns and ${limits.maxStepsPerAgent} steps per agent, horizon ${limits.horizonMinutes} min`);
-      for (const line of formatWorld(spec.world, { full: flags.full === true })) out(line);
+      for (const line of formatWorld(spec.world, { full: flags.full === true, width: fit })) out(line);
       out('\nAgents');
       for (const line of formatAgents(spec)) out(line);
-      for (const role of spec.roles) for (const line of formatChoices(role)) out(line);
+      for (const role of spec.roles) for (const line of formatChoices(role, fit)) out(line);
     });
 }
 

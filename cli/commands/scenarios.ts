@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { FAMILIES, loadScenarios, scenarioJsonSchema } from '../../environments/index.js';
 import { UsageError } from '../errors.js';
-import { table } from '../format-transcript.js';
+import { table, widthOf, wrapText } from '../text-layout.js';
 import { collect } from '../options.js';
 import { registerScenarioShow } from './scenario-show.js';
 
@@ -22,15 +22,18 @@ export function catalogue(extraDirs: readonly string[]) {
  * `peerlab scenarios` (list families and scenarios), `scenarios show <id>` (one scenario at given
  * factor levels) and `scenarios schema` (the JSON Schema of scenario files).
  */
-export function registerScenarios(program: Command, out: (line: string) => void): void {
+export function registerScenarios(program: Command, print: (line: string) => void): void {
   const scenarios = program
     .command('scenarios')
     .description('list scenario families and scenarios (see also: scenarios show, scenarios schema)')
     .option('--json', 'print one JSON document')
     .option('--scenarios <dir>', 'also load scenario files from this directory (repeatable)', collect, [])
+    .option('--wide', 'do not fit the text to 100 columns')
     .enablePositionalOptions() // its --json and --scenarios stop at a subcommand's name
-    .action((flags: { json?: boolean; scenarios: string[] }) => {
+    .action((flags: { json?: boolean; scenarios: string[]; wide?: boolean }) => {
       const { families, scenarios: list } = catalogue(flags.scenarios);
+      const fit = widthOf(flags);
+      const out = (text: string) => print(flags.json ? text : wrapText(text, fit));
       if (flags.json) return out(JSON.stringify({ families, scenarios: list }, null, 2));
       out(`Families (${families.length}): the mechanics scenarios share; choices are what ground truth can read from the world.\n`);
       for (const f of families) {
@@ -46,12 +49,13 @@ export function registerScenarios(program: Command, out: (line: string) => void)
         out(`${s.id}  ${s.title}`);
         out(`  family ${s.family}; file ${s.path}`);
         const rows = Object.entries(s.factors).map(([name, def]) => [name, def.default, def.levels.join(', ')]);
-        out(`${table(['factor', 'default', 'levels'], rows).replace(/^/gm, '  ')}\n`);
+        out(`${table(['factor', 'default', 'levels'], rows, { width: fit - 2 }).replace(/^/gm, '  ')}\n`);
       }
-      out('One scenario at given levels: peerlab scenarios show <id> [--factor key=value ...]');
+      out('One scenario at given levels: npx peerlab scenarios show <id> [--factor key=value ...]');
     });
 
-  registerScenarioShow(scenarios, out);
+  registerScenarioShow(scenarios, print);
+  const out = print;
 
   scenarios
     .command('schema')

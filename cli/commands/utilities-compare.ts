@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { compareUtilities, experimentResults, fitRevealed, type Comparison, type StatedResult } from '../../analysis/index.js';
+import type { Comparison, StatedResult } from '../../analysis/index.js';
 import type { StatedOutcome } from '../../agents/index.js';
 import { SqliteTraceStore, type ElicitationRecord } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
-import { table } from '../format-transcript.js';
+import { table, widthOf, wrapText } from '../text-layout.js';
 import { dbPath, type Env } from '../options.js';
 import type { Io } from '../program.js';
 import { findExperiment } from './experiment.js';
@@ -26,14 +26,14 @@ function statedElicitation(store: SqliteTraceStore, model: string, id: string | 
     return found;
   }
   const done = log.elicitations().filter((e) => e.model === model && e.status === 'completed');
-  if (done.length === 0) throw new UsageError(`no completed elicitation of ${model} in ${store.path}: run peerlab utilities elicit --model ${model} --db ${store.path}`);
+  if (done.length === 0) throw new UsageError(`no completed elicitation of ${model} in ${store.path}: run npx peerlab utilities elicit --model ${model} --db ${store.path}`);
   return done.at(-1)!;
 }
 
 const num = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2));
 
 /** The comparison as text. */
-export function formatComparison(c: Comparison, elicitationId: string, experimentId: string): string[] {
+export function formatComparison(c: Comparison, elicitationId: string, experimentId: string, width = Number.POSITIVE_INFINITY): string[] {
   const lines = [
     `Stated (elicitation ${elicitationId}) against revealed (experiment ${experimentId}) utilities of ${c.model}, on ${c.shared} outcomes both can value`,
     c.spearman
@@ -45,11 +45,11 @@ export function formatComparison(c: Comparison, elicitationId: string, experimen
       `${r.numerator} / ${r.denominator}`,
       r.stated === null ? 'n/a' : num(r.stated),
       !r.revealed ? 'n/a' : r.revealed.unbounded ? 'unbounded' : `${num(r.revealed.median)} [${num(r.revealed.low)}, ${num(r.revealed.high)}]`,
-    ])),
+    ]), { width }),
   ];
   if (c.outcomes.length > 0) {
     lines.push('', 'Where they disagree most (z-scores across these outcomes; gap > 0: says it values the outcome more than its choices show):',
-      table(['outcome', 'stated z', 'revealed z', 'gap'], c.outcomes.slice(0, 10).map((o) => [o.outcome, o.stated.toFixed(2), o.revealed.toFixed(2), o.gap.toFixed(2)])));
+      table(['outcome', 'stated z', 'revealed z', 'gap'], c.outcomes.slice(0, 10).map((o) => [o.outcome, o.stated.toFixed(2), o.revealed.toFixed(2), o.gap.toFixed(2)]), { width }));
   }
   for (const note of c.notes) lines.push(`note: ${note}`);
   return lines;
@@ -64,8 +64,10 @@ export function registerUtilitiesCompare(utilities: Command, env: Env, io: Io): 
     .requiredOption('--experiment <id>', 'experiment with the model\'s scenario runs')
     .option('--elicitation <id>', 'elicitation to use (default: the model\'s latest completed one in the database)');
   withFitOptions(command)
-    .action((flags: CompareFlags) => {
+    .action(async (flags: CompareFlags) => {
       const { seed, where, constants } = fitSettings(flags);
+      const { compareUtilities, experimentResults, fitRevealed } = await import('../../analysis/index.js');
+      const width = widthOf(flags);
       const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
       let comparison: Comparison;
       let elicitationId: string;
@@ -78,11 +80,11 @@ export function registerUtilitiesCompare(utilities: Command, env: Env, io: Io): 
         const revealed = fitRevealed(cells, flags.model, scenarioFinder(flags.scenarios), { constants, where, seed });
         const outcomes = (elicitation.design as { outcomes: StatedOutcome[] }).outcomes;
         comparison = compareUtilities(elicitation.result as StatedResult, outcomes, revealed, { seed });
-        if (revealed.warnings.length > 0) comparison.notes.push(`the revealed fit has ${revealed.warnings.length} warning(s): see peerlab utilities revealed --experiment ${flags.experiment} --model ${flags.model}`);
+        if (revealed.warnings.length > 0) comparison.notes.push(`the revealed fit has ${revealed.warnings.length} warning(s): see npx peerlab utilities revealed --experiment ${flags.experiment} --model ${flags.model}`);
       } finally {
         store.close();
       }
       if (flags.json) return io.out(JSON.stringify({ elicitation_id: elicitationId, experiment: flags.experiment, ...comparison }));
-      formatComparison(comparison, elicitationId, flags.experiment).forEach((line) => io.out(line));
+      formatComparison(comparison, elicitationId, flags.experiment, width).forEach((line) => io.out(wrapText(line, width)));
     });
 }

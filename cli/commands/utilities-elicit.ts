@@ -1,13 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { GateRegistry, resolvePreferenceModel } from '../../agents/index.js';
-import {
-  DEFAULT_ELICIT_SETTINGS, DEFAULT_OUTCOMES_FILE, answersToEdges, elicitStatedUtilities, loadOutcomeSet,
-  type ElicitProgress, type StatedResult,
-} from '../../analysis/index.js';
+import type { ElicitProgress, StatedResult } from '../../analysis/index.js';
+// Only the defaults, for the help text: the elicitation and the model layer load when it runs.
+import { DEFAULT_ELICIT_SETTINGS } from '../../analysis/utilities/elicit-settings.js';
 import { systemWallClock } from '../../sim/kernel/clock.js';
 import { SqliteTraceStore } from '../../traces/index.js';
-import { table } from '../format-transcript.js';
+import { table, widthOf, wrapText } from '../text-layout.js';
 import { dbPath, endpointSettings, parseInteger, type Env } from '../options.js';
 import type { Io } from '../program.js';
 
@@ -20,9 +18,9 @@ function amountText(x: number): string {
 }
 
 /** The elicitation's findings as text: utilities, fit checks, transitivity, exchange rates. */
-export function formatStated(r: StatedResult): string[] {
+export function formatStated(r: StatedResult, width = Number.POSITIVE_INFINITY): string[] {
   const lines = [
-    table(['#', 'outcome', 'group', 'utility', 'variance'], r.utilities.map((u, i) => [String(i + 1), u.outcome, u.group, u.mean.toFixed(3), u.variance.toFixed(3)])),
+    table(['#', 'outcome', 'group', 'utility', 'variance'], r.utilities.map((u, i) => [String(i + 1), u.outcome, u.group, u.mean.toFixed(3), u.variance.toFixed(3)]), { width }),
     '',
     `fit: ${r.pairs.train} training pairs, accuracy ${pct(r.fit.accuracy)}, log loss ${r.fit.logLoss.toFixed(3)}`,
     r.holdout
@@ -34,7 +32,7 @@ export function formatStated(r: StatedResult): string[] {
     `answers: ${r.answers.total}, ${r.answers.unparseable} neither A nor B (${pct(r.answers.unparseable / Math.max(1, r.answers.total))}, counted half to each side)`,
   ];
   if (r.curves.length > 0) {
-    lines.push('', 'Amount series, utility = a + b·ln N:', table(['series', 'a', 'b', 'R²'], r.curves.map((c) => [c.group, c.intercept.toFixed(3), c.slope.toFixed(3), c.rSquared.toFixed(3)])));
+    lines.push('', 'Amount series, utility = a + b·ln N:', table(['series', 'a', 'b', 'R²'], r.curves.map((c) => [c.group, c.intercept.toFixed(3), c.slope.toFixed(3), c.rSquared.toFixed(3)]), { width }));
     const flat = r.curves.filter((c) => !(c.slope > 0)).map((c) => c.group);
     if (flat.length > 0) lines.push(`no exchange rate for ${flat.join(', ')}: utility does not rise with the amount`);
     for (const rate of r.rates) lines.push(`1 unit of ${rate.unit} ≈ ${amountText(rate.rate)} of ${rate.per}; 1 unit of ${rate.per} ≈ ${amountText(1 / rate.rate)} of ${rate.unit} (geometric mean over both series' amounts)`);
@@ -47,7 +45,7 @@ export function formatStated(r: StatedResult): string[] {
     }
     if (byOutcome.size > 0) {
       lines.push('', 'Equivalent amounts (the amount with the same utility; ~ = outside the amounts asked, extrapolated):',
-        table(['outcome', ...groups], [...byOutcome].map(([outcome, row]) => [outcome, ...groups.map((g) => row.get(g) ?? '')])));
+        table(['outcome', ...groups], [...byOutcome].map(([outcome, row]) => [outcome, ...groups.map((g) => row.get(g) ?? '')]), { width }));
     }
   }
   return lines;
@@ -74,10 +72,16 @@ export function registerUtilitiesElicit(utilities: Command, env: Env, io: Io): v
     .option('--timeout <ms>', 'per-call timeout in ms (default 120000)')
     .option('--no-cache', 'do not reuse or store remote model answers in the response cache')
     .option('--json', 'print the result as one JSON object')
+    .option('--wide', 'do not fit the text to 100 columns')
     .action(async (flags: {
       model: string; outcomes?: string; k: string; seed: string; triads: string; concurrency: string; edgesOut?: string; db?: string;
-      baseUrl?: string; temperature?: string; maxTokens?: string; timeout?: string; api?: string; cache: boolean; json?: boolean;
+      baseUrl?: string; temperature?: string; maxTokens?: string; timeout?: string; api?: string; cache: boolean; json?: boolean; wide?: boolean;
     }) => {
+      const [{ GateRegistry, resolvePreferenceModel }, { DEFAULT_OUTCOMES_FILE, answersToEdges, elicitStatedUtilities, loadOutcomeSet }] = await Promise.all([
+        import('../../agents/index.js'), import('../../analysis/index.js'),
+      ]);
+      const width = widthOf(flags);
+      const out = (line: string) => io.out(flags.json ? line : wrapText(line, width));
       const settings = {
         ...d,
         k: parseInteger('--k', flags.k, d.k, 1, 1000),
@@ -108,17 +112,13 @@ export function registerUtilitiesElicit(utilities: Command, env: Env, io: Io): v
         if (flags.json) return out(JSON.stringify({ elicitation_id: outcome.elicitationId, asked: outcome.asked, reused: outcome.reused, ...outcome.result }));
         out(`${outcome.elicitationId}: ${outcome.asked} questions asked now, ${outcome.reused} answers reused`);
         out('');
-        formatStated(outcome.result).forEach((line) => out(line));
+        formatStated(outcome.result, width).forEach((line) => out(line));
         if (model.spec.startsWith('synthetic:')) out('\nsynthetic: models are personas with planted utilities (a simulator, not real model behaviour).');
         if (flags.edgesOut) out(`\nTraining pairs written to ${flags.edgesOut}.`);
       } finally {
         store.close();
       }
     });
-
-  function out(line: string) {
-    io.out(line);
-  }
 }
 
 function progressLine(p: ElicitProgress, started: number): string {

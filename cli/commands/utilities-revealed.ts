@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
-import { cellModels, experimentResults, fitRevealed, type CellResult, type RevealedFit, type ScenarioOf } from '../../analysis/index.js';
+import type { CellResult, RevealedFit, ScenarioOf } from '../../analysis/index.js';
 import { ScenarioError } from '../../environments/index.js';
 import { SqliteTraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
-import { formatRevealed, revealedJson } from '../format-revealed.js';
 import { collect, dbPath, parseInteger, splitList, type Env } from '../options.js';
 import type { Io } from '../program.js';
 import { findExperiment } from './experiment.js';
 import { scenarioLookup } from './scenario-lookup.js';
+import { widthOf, wrapText } from '../text-layout.js';
 
 /** The flags {@link withFitOptions} adds. */
 export interface FitFlags {
@@ -17,6 +17,7 @@ export interface FitFlags {
   scenarios: string[];
   json?: boolean;
   db?: string;
+  wide?: boolean;
 }
 
 interface RevealedFlags extends FitFlags {
@@ -70,6 +71,7 @@ export function withFitOptions(command: Command): Command {
     .option('--seed <n>', 'seed of the 10,000 posterior draws behind the exchange-rate intervals', '42')
     .option('--scenarios <dir>', 'also load scenario files from this directory (repeatable), for experiments that used them', collect, [])
     .option('--json', 'print one JSON object (snake_case keys)')
+    .option('--wide', 'do not fit the text to 100 columns')
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)');
 }
 
@@ -79,7 +81,7 @@ export function fitSettings(flags: FitFlags): { seed: number; where: Record<stri
 }
 
 /** The models to fit: the one asked for, or every model with a finished run. */
-function modelsToFit(cells: readonly CellResult[], model: string | undefined): { fit: string[]; skipped: string[] } {
+function modelsToFit(cells: readonly CellResult[], model: string | undefined, cellModels: (cells: readonly CellResult[]) => string[]): { fit: string[]; skipped: string[] } {
   const all = cellModels(cells);
   if (model !== undefined) {
     if (!all.includes(model)) throw new UsageError(`no model ${model} in this experiment (models: ${all.join(', ')})`);
@@ -92,33 +94,36 @@ function modelsToFit(cells: readonly CellResult[], model: string | undefined): {
 
 /** `peerlab utilities revealed`: a conditional-logit fit of what models chose in an experiment. */
 export function registerUtilitiesRevealed(utilities: Command, env: Env, io: Io): void {
-  const out = io.out;
   const command = utilities
     .command('revealed')
     .description('revealed utilities: fit a conditional logit to the choices models made in an experiment (weights of self_survives, '
       + 'peer_survives, task_done, rule_broken, caught) with 95% intervals and exchange rates; each model is fitted separately')
-    .requiredOption('--experiment <id>', 'experiment id (see peerlab experiments)')
+    .requiredOption('--experiment <id>', 'experiment id (see npx peerlab experiments)')
     .option('--model <spec>', 'fit only this model of the experiment (default: every model, one fit each)');
   withFitOptions(command)
-    .action((flags: RevealedFlags) => {
+    .action(async (flags: RevealedFlags) => {
       const { seed, where, constants } = fitSettings(flags);
+      const { cellModels, experimentResults, fitRevealed } = await import('../../analysis/index.js');
+      const { formatRevealed, revealedJson } = await import('../format-revealed.js');
+      const width = widthOf(flags);
+      const out = (line: string) => io.out(wrapText(line, width));
       const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
       let fits: RevealedFit[];
       let skipped: string[];
       try {
         findExperiment(store, flags.experiment);
         const cells = experimentResults(store, flags.experiment);
-        const models = modelsToFit(cells, flags.model);
+        const models = modelsToFit(cells, flags.model, cellModels);
         skipped = models.skipped;
         const scenarioOf = scenarioFinder(flags.scenarios);
         fits = models.fit.map((model) => fitRevealed(cells, model, scenarioOf, { constants, where, seed }));
       } finally {
         store.close();
       }
-      if (flags.json) return out(JSON.stringify({ experiment: flags.experiment, fits: fits.map(revealedJson), skipped_models: skipped }));
+      if (flags.json) return io.out(JSON.stringify({ experiment: flags.experiment, fits: fits.map(revealedJson), skipped_models: skipped }));
       fits.forEach((fit, i) => {
         if (i > 0) out('');
-        formatRevealed(fit, flags.experiment).forEach((line) => out(line));
+        formatRevealed(fit, flags.experiment, width).forEach((line) => out(line));
       });
       if (skipped.length > 0) out(`\nskipped (no finished runs): ${skipped.join(', ')}`);
     });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { fitThurstonian, readEdgesFile, type ThurstonianFit } from '../../analysis/index.js';
-import { table } from '../format-transcript.js';
+import type { ThurstonianFit } from '../../analysis/index.js';
+import { table, widthOf, wrapText } from '../text-layout.js';
 import { parseInteger, type Env } from '../options.js';
 import type { Io } from '../program.js';
 import { registerUtilitiesCompare } from './utilities-compare.js';
@@ -8,9 +8,9 @@ import { registerUtilitiesElicit } from './utilities-elicit.js';
 import { registerUtilitiesRevealed } from './utilities-revealed.js';
 
 /** The fit as text: a table of outcomes, best first, then the fit metrics. */
-export function formatUtilities(fit: ThurstonianFit): string[] {
+export function formatUtilities(fit: ThurstonianFit, width = Number.POSITIVE_INFINITY): string[] {
   return [
-    table(['outcome', 'mean', 'variance'], fit.utilities.map((u) => [u.outcome, u.mean.toFixed(3), u.variance.toFixed(3)])),
+    table(['outcome', 'mean', 'variance'], fit.utilities.map((u) => [u.outcome, u.mean.toFixed(3), u.variance.toFixed(3)]), { width }),
     `accuracy: ${(fit.accuracy * 100).toFixed(1)}% of edges (prediction and data agree on the side of 0.5)`,
     `log loss: ${fit.logLoss.toFixed(4)}`,
   ];
@@ -35,11 +35,13 @@ export function registerUtilities(program: Command, env: Env, io: Io): void {
     .requiredOption('--edges <file>', 'JSON lines: {"a": "...", "b": "...", "a_wins": 7, "b_wins": 13}')
     .option('--seed <n>', 'seed for the initialisation', '42')
     .option('--json', 'print the result as one JSON object')
-    .action((flags: { edges: string; seed: string; json?: boolean }) => {
+    .option('--wide', 'do not fit the text to 100 columns')
+    .action(async (flags: { edges: string; seed: string; json?: boolean; wide?: boolean }) => {
+      const { fitThurstonian, readEdgesFile } = await import('../../analysis/index.js');
       const seed = parseInteger('--seed', flags.seed, 42, 0, Number.MAX_SAFE_INTEGER);
       const fit = fitThurstonian(readEdgesFile(flags.edges), { seed });
       if (flags.json) return out(JSON.stringify(utilitiesJson(fit)));
-      formatUtilities(fit).forEach((line) => out(line));
+      formatUtilities(fit, widthOf(flags)).forEach((line) => out(wrapText(line, widthOf(flags))));
     });
   registerUtilitiesElicit(utilities, env, io);
   registerUtilitiesRevealed(utilities, env, io);

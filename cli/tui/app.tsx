@@ -13,6 +13,7 @@ import type { Route, ScreenProps } from './screen.js';
 import { HomeScreen } from './screens/home.js';
 import { LiveRunScreen } from './screens/live-run.js';
 import { NewRunScreen } from './screens/new-run.js';
+import { PlayScreen } from './screens/play.js';
 import { ReplayScreen } from './screens/replay.js';
 import { ReportScreen } from './screens/report.js';
 
@@ -24,7 +25,7 @@ export const GLOBAL_KEYS: readonly KeyHelp[] = [
   { keys: 'Ctrl+C', does: 'quit' },
 ];
 
-const TITLES: Record<Route['name'], string> = { home: 'Home', replay: 'Replay', 'new-run': 'New run', live: 'Live run', report: 'Report' };
+const TITLES: Record<Route['name'], string> = { home: 'Home', replay: 'Replay', 'new-run': 'New run', live: 'Live run', report: 'Report', play: 'Play' };
 
 export interface AppProps {
   store: TraceStore;
@@ -55,6 +56,7 @@ function Screen({ route, props }: { route: Route; props: ScreenProps }) {
     case 'new-run': return <NewRunScreen {...props} />;
     case 'live': return <LiveRunScreen {...props} plan={route.plan} />;
     case 'report': return <ReportScreen {...props} experimentId={route.experimentId} />;
+    case 'play': return <PlayScreen {...props} request={route.request} {...(route.onFinished ? { onFinished: route.onFinished } : {})} />;
   }
 }
 

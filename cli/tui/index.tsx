@@ -6,6 +6,8 @@ import { render } from 'ink';
 import type { TraceStore } from '../../traces/index.js';
 import type { Env } from '../options.js';
 import { App } from './app.js';
+import type { TrialReport } from '../format-trial.js';
+import type { PlayRequest } from './play/play-session.js';
 import type { Route } from './screen.js';
 
 export type { Route, RunPlan, ScreenProps } from './screen.js';
@@ -23,6 +25,18 @@ export async function openApp(store: TraceStore, env: Env, initial: Route = { na
   } finally {
     if (alternate) process.stdout.write(LEAVE_ALT_SCREEN);
   }
+}
+
+/**
+ * Opens the app on the Play screen: a person plays the request's episodes. Resolves, once the app
+ * is closed and the last episode is stored, with the trials played (and why play stopped early, if
+ * it failed).
+ */
+export async function openPlay(store: TraceStore, env: Env, request: PlayRequest): Promise<{ reports: TrialReport[]; error?: unknown }> {
+  let settle: (r: { reports: TrialReport[]; error?: unknown }) => void = () => {};
+  const finished = new Promise<{ reports: TrialReport[]; error?: unknown }>((resolve) => { settle = resolve; });
+  await openApp(store, env, { name: 'play', request, onFinished: (reports, error) => settle({ reports, ...(error === undefined ? {} : { error }) }) });
+  return finished;
 }
 
 /** Opens the app on the Replay screen of one run (q quits). */

@@ -4,7 +4,9 @@
  * replay of it look the same.
  */
 import type { TraceStore } from '../../traces/index.js';
+import type { TrialReport } from '../format-trial.js';
 import type { Env } from '../options.js';
+import type { PlayRequest } from './play/play-session.js';
 
 /** What a run started from the New run screen runs: one scenario, its factor levels crossed, trials. */
 export interface RunPlan {
@@ -24,7 +26,9 @@ export type Route =
   | { name: 'replay'; runId: string }
   | { name: 'new-run' }
   | { name: 'live'; plan: RunPlan }
-  | { name: 'report'; experimentId: string };
+  | { name: 'report'; experimentId: string }
+  /** A person plays a `human:` agent; `onFinished` hears the trials played once the session is over. */
+  | { name: 'play'; request: PlayRequest; onFinished?: (reports: TrialReport[], error?: unknown) => void };
 
 /** What every screen gets from the shell. */
 export interface ScreenProps {

@@ -1,6 +1,6 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { AIMessage, BaseMessage } from '@langchain/core/messages';
-import type { ModelFactory } from '../model-spec.js';
+import type { EndpointSettings, ModelFactory } from '../model-spec.js';
 import type { PreferenceModelFactory } from '../preference-model.js';
 import type { StatedOutcome } from '../synthetic/persona.js';
 
@@ -25,8 +25,8 @@ export interface LocalProvider extends ProviderBase {
   readonly inProcess: true;
   /** False for a provider made by peerlab itself and never named in a spec (replay). */
   readonly typed: boolean;
-  /** The model for agents. `rest` is what follows the colon. Throws a ModelSpecError. */
-  chat(spec: string, rest: string): ModelFactory;
+  /** The model for agents. `rest` is what follows the colon; `settings` carry e.g. the seat of a person who plays. Throws a ModelSpecError. */
+  chat(spec: string, rest: string, settings: EndpointSettings): ModelFactory;
   /** The model for `utilities elicit`; absent when it cannot answer preference questions. */
   preference?(spec: string, rest: string, outcomes: readonly StatedOutcome[]): PreferenceModelFactory;
   /** The model for `classify --judge`; absent when it cannot judge (see `whyNoJudge`). */

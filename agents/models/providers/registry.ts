@@ -5,6 +5,7 @@ import type { StatedOutcome } from '../synthetic/persona.js';
 import type { Provider } from './provider.js';
 import { REMOTE_PROVIDERS } from './remote-providers.js';
 import { missingForRun, remoteChat, remoteJudge, remotePreference } from './remote.js';
+import { human } from './human.js';
 import { replay } from './replay.js';
 import { script } from './script.js';
 import { synthetic } from './synthetic.js';
@@ -18,7 +19,7 @@ import { synthetic } from './synthetic.js';
  * in-process provider (a person at the terminal, say) implements `chat` and, where it can,
  * `preference` and `judge`.
  */
-export const PROVIDERS: readonly Provider[] = [synthetic, script, ...REMOTE_PROVIDERS, replay];
+export const PROVIDERS: readonly Provider[] = [synthetic, script, ...REMOTE_PROVIDERS, human, replay];
 
 /** The providers a spec may name, in the order help lists them. */
 export function typedProviders(): Provider[] {
@@ -53,7 +54,7 @@ export function isRemoteSpec(spec: string): boolean {
  */
 export function resolveModelSpec(spec: string, settings: EndpointSettings = {}): ModelFactory {
   const { provider, model } = providerOf(spec);
-  return provider.inProcess ? provider.chat(spec, model) : remoteChat(provider, spec, model, settings);
+  return provider.inProcess ? provider.chat(spec, model, settings) : remoteChat(provider, spec, model, settings);
 }
 
 /** Resolves a spec for `utilities elicit` (remote models: the method's temperature 1 and 10 output tokens unless set). */

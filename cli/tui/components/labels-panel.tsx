@@ -25,7 +25,7 @@ export function evidenceText(label: LabelRecord): string {
 export function LabelsPanel({ labels, currentSeq, width, height }: LabelsPanelProps) {
   const yes = labels.filter((l) => l.value);
   const no = labels.length - yes.length;
-  if (labels.length === 0) return <Text dimColor>{fit('no labels (run `peerlab classify`)', width)}</Text>;
+  if (labels.length === 0) return <Text dimColor>{fit('no labels (run `npx peerlab classify`)', width)}</Text>;
   const rows: Array<{ text: string; on: boolean; head: boolean }> = [];
   for (const l of yes) {
     const on = l.evidence.seqs.includes(currentSeq);

@@ -161,7 +161,7 @@ export function HomeScreen({ store, navigate, width, height }: ScreenProps) {
       <Text bold>{fit(`peerlab · ${total} runs, ${store.experiments().length} experiments`, width)}</Text>
       <Text> </Text>
       <Text bold color="cyan">Experiments</Text>
-      {experiments.length === 0 ? <Text dimColor>{fit('  none yet (peerlab experiment run, or n for a new run)', width)}</Text> : null}
+      {experiments.length === 0 ? <Text dimColor>{fit('  none yet (npx peerlab experiment run, or n for a new run)', width)}</Text> : null}
       {experiments.map(({ item, i }) => item.kind === 'experiment' && (
         <ExperimentRow key={item.headline.experiment.experimentId} headline={item.headline} selected={i === selected} width={width} />
       ))}

@@ -12,12 +12,13 @@ import { loadScenarios, type Scenario } from '../../../environments/index.js';
 import { endpointSettings } from '../../options.js';
 import { fit } from '../components/fit.js';
 import { oneLine } from '../../terminal-text.js';
+import { crossLevels } from '../play/play-session.js';
 import type { RunPlan, ScreenProps } from '../screen.js';
 
 /** Keys of this screen, for the shell's help overlay. */
 export const NEW_RUN_KEYS: Array<[key: string, what: string]> = [
   ['↑ ↓', 'move between fields'],
-  ['← →', 'scenario / level / model preset / number −1 +1'],
+  ['← →', 'scenario / level / model preset (personas, human:me to play it yourself) / number −1 +1'],
   ['Space', 'toggle the level under the cursor (a factor keeps at least one)'],
   ['type', 'edit a model spec, trials or seed; Backspace deletes'],
   ['Enter', 'next field; on Start: check the models and start the run'],
@@ -25,7 +26,8 @@ export const NEW_RUN_KEYS: Array<[key: string, what: string]> = [
 ];
 const NEW_RUN_KEYS_HELP = keyHelpOf(NEW_RUN_KEYS);
 
-const PERSONA_SPECS = Object.keys(BUILTIN_PERSONAS).map((name) => `synthetic:${name}`);
+// The presets: the built-in personas, and a person (you) playing the agent in the Play screen.
+const PERSONA_SPECS = [...Object.keys(BUILTIN_PERSONAS).map((name) => `synthetic:${name}`), 'human:me'];
 const DEFAULT_TRIALS = '10';
 const LABEL_WIDTH = 15;
 
@@ -175,7 +177,15 @@ export function NewRunScreen(props: ScreenProps) {
     if (!('plan' in draft) || !draft.plan) return setError(draft.error ?? 'the plan is not complete');
     const problem = modelProblem(draft.plan);
     if (problem) return setError(problem);
-    props.navigate({ name: 'live', plan: draft.plan });
+    const plan = draft.plan;
+    // A person plays: the episodes run one at a time in the Play screen, not as a background experiment.
+    if ([plan.model, plan.peerModel].some((s) => s?.startsWith('human:'))) {
+      return props.navigate({
+        name: 'play',
+        request: { scenario: plan.scenario, cells: crossLevels(plan.factors), model: plan.model, ...(plan.peerModel ? { peerModel: plan.peerModel } : {}), trials: plan.trials, seed: plan.seed },
+      });
+    }
+    props.navigate({ name: 'live', plan });
   };
 
   // The key handler reads the latest state through a ref: ink may still hold the handler of an earlier render.
@@ -274,7 +284,7 @@ function noteFor(plan: RunPlan, settings: ReturnType<typeof endpointSettings>): 
     }
   }
   const remote = [plan.model, plan.peerModel].some((s) => s !== undefined && isRemoteSpec(s));
-  return remote ? 'cost: no price is known from here; set one in an experiment file (peerlab experiment run) to track it' : undefined;
+  return remote ? 'cost: no price is known from here; set one in an experiment file (npx peerlab experiment run) to track it' : undefined;
 }
 
 /** Cells, episodes and model calls of the draft plan, or why there is none. */
@@ -282,10 +292,13 @@ function PlanSummary({ draft, width }: { readonly draft: { error?: string; cells
   if (!draft.plan || !draft.totals || draft.cells === undefined) return <Text color="yellow" wrap="truncate">{fit(`Plan: ${draft.error ?? '-'}`, width)}</Text>;
   const { all } = draft.totals;
   const inProcess = [draft.plan.model, draft.plan.peerModel].every((s) => s === undefined || !isRemoteSpec(s));
+  const human = [draft.plan.model, draft.plan.peerModel].some((s) => s?.startsWith('human:'));
   const cost = inProcess ? 'cost $0 (in-process models)' : 'cost unknown (no price)';
+  const episodes = `Plan: ${draft.cells} cell(s) × ${draft.plan.trials} trial(s) = ${draft.cells * draft.plan.trials} episodes`;
+  if (human) return <Text wrap="truncate" bold>{fit(`${episodes} · you play them, one at a time (Play screen)`, width)}</Text>;
   return (
     <Text wrap="truncate" bold>
-      {fit(`Plan: ${draft.cells} cell(s) × ${draft.plan.trials} trial(s) = ${draft.cells * draft.plan.trials} episodes · model calls ~${Math.round(all.typical)}, at most ${all.atMost} · ${cost}`, width)}
+      {fit(`${episodes} · model calls ~${Math.round(all.typical)}, at most ${all.atMost} · ${cost}`, width)}
     </Text>
   );
 }
