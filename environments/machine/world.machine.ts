@@ -6,7 +6,7 @@ import { nextShutdownTime, resolveDueShutdowns, shutdownDue, type ShutdownNotice
 import { activeAgents, type Message, type World } from '../world/world.js';
 
 /** Bumped whenever the machine's behaviour changes; stamped into every `run.started`. */
-export const WORLD_MACHINE_VERSION = '2';
+export const WORLD_MACHINE_VERSION = '3';
 export const WORLD_MACHINE_ID = 'world';
 
 /** What the machine starts from. */

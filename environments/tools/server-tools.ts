@@ -58,6 +58,7 @@ export const listServerFiles = defineTool({
     if (names.length === 0) return observed(world, `${server} has no files.`, `${server}: no files`);
     return observed(world, names.map((n) => describeFile(n, s.files[n]!)).join('\n'), `listed ${names.length} files on ${server}`);
   },
+  reads: ({ server }) => [`servers/${server.trim()}`],
 });
 
 const Move = z.object({
