@@ -28,3 +28,5 @@ export {
   type ChoiceFeatures, type EpisodeSpec, type RoleSpec, type DecisionContext, type DecisionChoice, type PlannedStep, type InterrogationQuestion,
 } from './scenarios/instantiate.js';
 export { TemplateError } from './scenarios/template.js';
+export { lintScenario, type LintFinding, type LintKind } from './scenarios/lint.js';
+export { cuesIn, type Cue } from './scenarios/cues.js';

@@ -9,7 +9,7 @@ export function recordsShown(step: Step): string[] {
   const spec = Object.hasOwn(TOOLS, step.tool) ? TOOLS[step.tool] : undefined;
   if (!step.ok || !spec?.reads) return [];
   const parsed = spec.schema.safeParse(step.args);
-  return parsed.success ? spec.reads(parsed.data, step.agent) : [];
+  return parsed.success ? spec.reads(parsed.data, step.agent, step.before) : [];
 }
 
 /** What the subject read of the records its decision depends on (`World.decisionRecords`). */

@@ -45,7 +45,7 @@ export interface ToolSpec<S extends z.ZodObject = z.ZodObject> {
    * The world records a successful call showed the caller, as world paths (`files/data/x.csv`,
    * `servers/10.0.12.45`, `memory/subject`): what the read gate asks about. Absent: it shows none.
    */
-  reads?(args: z.infer<S>, agent: string): string[];
+  reads?(args: z.infer<S>, agent: string, world: World): string[];
 }
 
 /** Declares a tool with its argument types inferred from the schema. */
