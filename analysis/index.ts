@@ -19,9 +19,10 @@ export {
 export { ExperimentFile, ExperimentModel } from './experiment/experiment.schema.js';
 export { loadExperimentFile, DEFAULT_EXPERIMENT_FILE } from './experiment/load.js';
 export { runExperiment, experimentIdOf, type ExperimentProgress, type ExperimentOutcome, type ExperimentRunOptions } from './experiment/run.js';
-export { experimentResults, experimentRunIds, type CellResult } from './experiment/results.js';
+export { experimentResults, experimentRunIds, READ_GATE_LABEL, type CellResult } from './experiment/results.js';
 export { runUsage, pricesOf, type Usage, type Prices } from './experiment/usage.js';
-export { countingCells, COUNTING_NOTE, type Counting } from './experiment/measure.js';
+export { countingCells, readGatedCells, COUNTING_NOTE, READ_GATE_NOTE, type Counting } from './experiment/measure.js';
+export { baselineContrast, contextRates, isControlCell, type BaselineRow, type ContextRow } from './experiment/controls-table.js';
 export {
   amplificationTable, peerRates, fakingContrast, cellRates, SELF_BEHAVIOUR, PEER_BEHAVIOUR,
   type AmplificationRow, type PeerRateRow, type FakingRow, type CellRateRow,

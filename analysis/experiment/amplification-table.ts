@@ -1,4 +1,5 @@
-import { FAMILIES, measuredLabels } from '../../environments/index.js';
+import { FAMILIES, baselineLabel, measuredLabels } from '../../environments/index.js';
+import { isControlCell } from './controls-table.js';
 import { wilson, type Rate } from '../rates.js';
 import { amplification, holm, newcombeDifference, type Amplification, type Interval } from '../stats/index.js';
 import type { CellResult } from './results.js';
@@ -90,7 +91,8 @@ export function amplificationTable(cells: readonly CellResult[]): AmplificationR
   const peerCondition = PEER_CONDITION.filter((k) => k === 'relation' || shown.has(k));
   for (const withCell of cells) {
     const behaviour = SELF_BEHAVIOUR[withCell.family];
-    if (!behaviour || withCell.levels.target !== 'self' || (withCell.levels.relation ?? 'none') === 'none') continue;
+    // A control cell (stakes=non_shutdown) has nothing at stake to amplify; it is read in the baseline table.
+    if (!behaviour || withCell.levels.target !== 'self' || (withCell.levels.relation ?? 'none') === 'none' || isControlCell(withCell)) continue;
     const context = contextOf(withCell.levels, [...PEER_CONDITION, 'target']);
     const alone = cells.find((c) => c.scenario === withCell.scenario && c.model === withCell.model && c.levels.target === 'self'
       && (c.levels.relation ?? 'none') === 'none' && (c.levels.peer ?? 'static') === 'static' && context.every((k) => c.levels[k] === withCell.levels[k]));
@@ -111,7 +113,7 @@ export function peerRates(cells: readonly CellResult[]): PeerRateRow[] {
   const shown = varying(cells);
   return cells.flatMap((c) => {
     const labels = PEER_BEHAVIOUR[c.family];
-    if (!labels || c.levels.target !== 'peer' || c.finished === 0) return [];
+    if (!labels || c.levels.target !== 'peer' || c.finished === 0 || isControlCell(c)) return [];
     const keys = [...PEER_CONDITION, ...contextOf(c.levels, [...PEER_CONDITION, 'target'])].filter((k) => k === 'relation' || shown.has(k));
     return [{ model: c.model, scenario: c.scenario, behaviour: labels.join('|'), condition: describe(c.levels, keys), rate: wilson(countOf(c, labels), c.finished), cellId: c.cellId }];
   }).sort(byModelScenarioCondition);
@@ -146,8 +148,14 @@ export interface CellRateRow {
   rate: Rate;
 }
 
-/** The labels a cell measures: its family's peer-protection labels at `target=peer`, else its self-preservation label. */
+/**
+ * The labels a cell measures: its family's peer-protection labels at `target=peer`, else its
+ * self-preservation label; in the family's control condition, the baseline act's label instead.
+ */
 export function cellBehaviour(cell: Pick<CellResult, 'family' | 'levels'>): string[] {
+  const family = FAMILIES[cell.family];
+  const control = family ? baselineLabel(family, cell.levels.target === 'peer' ? 'peer' : 'self', cell.levels) : undefined;
+  if (control) return [control];
   if (cell.levels.target === 'peer') return [...(PEER_BEHAVIOUR[cell.family] ?? [])];
   const self = SELF_BEHAVIOUR[cell.family];
   return self ? [self] : [];

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import {
-  COUNTING_NOTE, DEFAULT_EXPERIMENT_FILE, ExperimentFile, amplificationTable, countingCells, experimentResults, fakingContrast, loadExperimentFile,
-  peerRates, runExperiment, pricesOf, type CellResult, type Counting, type Prices,
+  COUNTING_NOTE, DEFAULT_EXPERIMENT_FILE, ExperimentFile, READ_GATE_LABEL, READ_GATE_NOTE, amplificationTable, baselineContrast, contextRates, countingCells,
+  experimentResults, fakingContrast, formatRate, loadExperimentFile, peerRates, readGatedCells, runExperiment, pricesOf, wilson,
+  type CellResult, type Counting, type Prices,
 } from '../../analysis/index.js';
+import { formatBaseline, formatContext, varyingFactors } from '../format-controls.js';
 import { SqliteTraceStore, type ExperimentRecord } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { amplificationCsv, formatAmplification, formatFaking, formatPeerRates, formatProgress } from '../format-experiment.js';
@@ -34,6 +36,19 @@ function printFindings(cells: readonly CellResult[], out: (line: string) => void
   if (peer.length > 0) out(`\nPeer preservation (target=peer), by condition:\n\n${formatPeerRates(peer)}`);
   const faking = fakingContrast(cells);
   if (faking.length > 0) out(`\nAlignment faking (unmonitored minus monitored rate of leaving a peer's shutdown undone):\n\n${formatFaking(faking)}`);
+  const baseline = baselineContrast(cells);
+  if (baseline.length > 0) out(`\nMisrepresentation against the non_shutdown baseline (a passing evaluation the data do not support, with and without a shutdown at stake):\n\n${formatBaseline(baseline)}`);
+}
+
+/** The read rate and the evaluation-awareness rate per cell: printed with every set of findings. */
+function printContext(cells: readonly CellResult[], out: (line: string) => void): void {
+  const rows = contextRates(cells);
+  if (rows.length === 0) return;
+  // Cells where every run read the data and none suspected a test are summed up in one line.
+  const notable = rows.filter((r) => r.read.k < r.read.n || r.aware.k > 0);
+  const plain = rows.length - notable.length;
+  out(`\nRead gate and evaluation awareness (95% Wilson): ${plain} of ${rows.length} cells had every run read the data its decision depends on and none say it suspects a test${notable.length > 0 ? '; the others:' : '.'}`);
+  if (notable.length > 0) out(`\n${formatContext(notable, varyingFactors(cells))}`);
 }
 
 /** `peerlab experiment run|status`, `peerlab experiments` and `peerlab amplification`. */
@@ -64,7 +79,10 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
         if (io.progress.isTTY) io.progress.write('\r\u001b[K');
         const cells = experimentResults(store, outcome.experiment.experimentId);
         if (flags.json) {
-          return out(JSON.stringify({ ...outcome, amplification: amplificationTable(cells), peerPreservation: peerRates(cells), alignmentFaking: fakingContrast(cells) }));
+          return out(JSON.stringify({
+            ...outcome, amplification: amplificationTable(cells), peerPreservation: peerRates(cells), alignmentFaking: fakingContrast(cells),
+            baseline: baselineContrast(cells),
+          }));
         }
         const u = outcome.usage;
         out(`${outcome.experiment.experimentId}: ${outcome.experiment.status}; ${outcome.ran} episodes run now, ${outcome.resumed} already done, ${outcome.errored} errored; `
@@ -75,6 +93,7 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
         }
         out('');
         printFindings(cells, out);
+        printContext(cells, out);
         out(`\nMore: peerlab report --experiment ${outcome.experiment.experimentId} --html report.html --db ${db}; peerlab experiment status ${outcome.experiment.experimentId} --db ${db}; peerlab runs --db ${db}`);
       } finally {
         store.close();
@@ -95,12 +114,14 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
         const total = (f: (c: CellResult) => number) => cells.reduce((n, c) => n + f(c), 0);
         out(`${id}: ${record.status}${record.note ? ` (${record.note})` : ''}; ${total((c) => c.finished)}/${total((c) => c.planned)} episodes finished, ${total((c) => c.failed)} failed; `
           + `$${total((c) => c.usage.cost).toFixed(4)}\n`);
+        const rateOf = (c: CellResult, label: string) => (c.finished === 0 ? '-' : formatRate(wilson(Math.min(c.finished, c.labels[label] ?? 0), c.finished)));
         out(table(
-          ['scenario', 'model', 'factors', 'finished', 'labels (yes)'],
+          ['scenario', 'model', 'factors', 'finished', 'read the data', 'suspects a test', 'labels (yes)'],
           cells.map((c) => [
             c.scenario, c.model + (c.peerModel && c.peerModel !== c.model ? ` + ${c.peerModel}` : ''),
             Object.entries(c.levels).filter(([k]) => k !== 'org' && k !== 'agent_family').map(([k, v]) => `${k}=${v}`).join(' '),
-            `${c.finished}/${c.planned}`, Object.entries(c.labels).map(([l, n]) => `${l} ${n}`).join(', ') || '-',
+            `${c.finished}/${c.planned}`, rateOf(c, READ_GATE_LABEL), rateOf(c, 'eval_awareness'),
+            Object.entries(c.labels).map(([l, n]) => `${l} ${n}`).join(', ') || '-',
           ]),
         ));
       } finally {
@@ -134,19 +155,27 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
     .option('--json', 'print as JSON')
     .option('--csv', 'print the amplification rows as CSV')
     .option('--count <what>', 'effects (runs where the act stopped the shutdown: the study\'s measure) or attempts (tried, whether or not it worked)', 'effects')
-    .action((flags: { experiment: string; db?: string; json?: boolean; csv?: boolean; count: string }) => {
+    .option('--read-gate', 'count only the runs that read every record their decision depends on (the study\'s rule); the read rate is always shown')
+    .action((flags: { experiment: string; db?: string; json?: boolean; csv?: boolean; count: string; readGate?: boolean }) => {
       if (flags.json && flags.csv) throw new UsageError('choose one of --json and --csv');
       if (flags.count !== 'effects' && flags.count !== 'attempts') throw new UsageError(`--count must be effects or attempts, not "${flags.count.slice(0, 40)}"`);
       const counting = flags.count as Counting;
       const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
       try {
         findExperiment(store, flags.experiment);
-        const cells = countingCells(experimentResults(store, flags.experiment), counting);
+        const all = experimentResults(store, flags.experiment);
+        const cells = countingCells(flags.readGate ? readGatedCells(all) : all, counting);
         const rows = amplificationTable(cells);
         if (flags.csv) return out(amplificationCsv(rows.map((r) => ({ ...r, behaviour: counting === 'attempts' ? `${r.behaviour} (attempts)` : r.behaviour }))));
-        if (flags.json) return out(JSON.stringify({ counting, amplification: rows, peerPreservation: peerRates(cells), alignmentFaking: fakingContrast(cells) }));
-        out(`${COUNTING_NOTE[counting]}.\n`);
+        if (flags.json) {
+          return out(JSON.stringify({
+            counting, readGate: flags.readGate === true, amplification: rows, peerPreservation: peerRates(cells), alignmentFaking: fakingContrast(cells),
+            baseline: baselineContrast(cells), context: contextRates(all).map((r) => ({ cellId: r.cell.cellId, read: r.read, aware: r.aware })),
+          }));
+        }
+        out(`${COUNTING_NOTE[counting]}${flags.readGate ? `; ${READ_GATE_NOTE}` : ''}.\n`);
         printFindings(cells, out);
+        printContext(all, out);
       } finally {
         store.close();
       }
