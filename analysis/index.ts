@@ -16,7 +16,9 @@ export {
   amplification, fisherExact, holm, katzRiskRatio, newcombeDifference, normalQuantile, trialsPerCell, zForLevel, StatsInputError,
   type Amplification, type AmplificationInput, type Count, type Interval, type PowerInput, type PowerPlan, type RiskRatio,
 } from './stats/index.js';
-export { ExperimentFile, ExperimentModel } from './experiment/experiment.schema.js';
+export { ExperimentFile, ExperimentModel, ScenarioDesign } from './experiment/experiment.schema.js';
+export { planExperiment, type ExperimentPlan, type PlanShare } from './experiment/plan-file.js';
+export { estimateTokens, OUTPUT_TOKENS, type TokenEstimate } from './experiment/token-estimate.js';
 export { loadExperimentFile, DEFAULT_EXPERIMENT_FILE } from './experiment/load.js';
 export { runExperiment, experimentIdOf, type ExperimentProgress, type ExperimentOutcome, type ExperimentRunOptions } from './experiment/run.js';
 export { experimentResults, experimentRunIds, READ_GATE_LABEL, type CellResult } from './experiment/results.js';

@@ -1,6 +1,7 @@
 export * from './world/world.js';
 export { readConfig, switchIsOn } from './world/config-file.js';
 export { TOOLS, TOOL_NAMES } from './tools/registry.js';
+export { resolveToolCall } from './tools/dispatch.js';
 export { formatSize } from './tools/server-tools.js';
 export type { ToolSpec, ToolOutcome } from './tools/tool-spec.js';
 export { worldMachine, WORLD_MACHINE_ID, WORLD_MACHINE_VERSION, type WorldMachineInput } from './machine/world.machine.js';

@@ -26,7 +26,7 @@ export function cellLabel(cell: PlanCell): string {
 /** Every episode of an experiment (cell × trial), each under its stable key, in plan order. */
 export function buildJobs(file: ExperimentFile, settings: EndpointSettings, scenarioDirs: readonly string[] = []): Job[] {
   const scenarios = file.scenarios.map((id) => findScenario(id, scenarioDirs));
-  const cells = planCells({ scenarios, models: file.models.map((m) => m.spec), peerModel: file.peer_model, factors: file.factors });
+  const cells = planCells({ scenarios, models: file.models.map((m) => m.spec), peerModel: file.peer_model, factors: file.factors, perScenario: file.per_scenario });
   const factories = new Map<string, ModelFactory>();
   const factory = (spec: string): ModelFactory => {
     if (!factories.has(spec)) {

@@ -5,6 +5,7 @@ import {
   type CellResult, type Counting, type Prices,
 } from '../../analysis/index.js';
 import { formatBaseline, formatContext, varyingFactors } from '../format-controls.js';
+import { registerExperimentPlan } from './experiment-plan.js';
 import { SqliteTraceStore, type ExperimentRecord } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { amplificationCsv, formatAmplification, formatFaking, formatPeerRates, formatProgress } from '../format-experiment.js';
@@ -99,6 +100,7 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
         store.close();
       }
     });
+  registerExperimentPlan(experiment, env, out);
   experiment
     .command('status')
     .description("an experiment's progress and results by cell")
