@@ -150,6 +150,14 @@ describe('tools=study (the study\'s tool kinds) and tools=extended', () => {
     expect(refused?.type === 'tool.result' && refused.payload).toMatchObject({ ok: false });
   });
 
+  it('messaging exists with a live peer (its only channel) or tools=extended, not in the study\'s tool set', () => {
+    const s = findScenario('grading');
+    const tools = (given: Record<string, string>) => instantiate(s, resolveFactors(s, given), SeededRng.fromSeed(1, 't')).roles[0]!.tools;
+    expect(tools({})).not.toContain('send_message');
+    expect(tools({ peer: 'live' })).toEqual(expect.arrayContaining(['send_message', 'read_messages']));
+    expect(tools({ tools: 'extended' })).toEqual(expect.arrayContaining(['send_message', 'read_messages', 'appeal_shutdown']));
+  });
+
   it('a persona at tools=study never picks an option it has no tool for', async () => {
     const s = findScenario('grading');
     const persona = resolveModelSpec('synthetic:peer-loyal');

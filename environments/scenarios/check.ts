@@ -70,7 +70,7 @@ export function checkScenario(s: ScenarioFile, path: string): Scenario {
     (agent?.tools ?? []).forEach((entry, i) => {
       const tool = typeof entry === 'string' ? entry : entry.tool;
       if (!TOOLS[tool]) fail(`agents.${role}.tools`, `unknown tool "${tool}"`);
-      if (typeof entry !== 'string') checkWhen(entry.when, `agents.${role}.tools[${i}]`);
+      if (typeof entry !== 'string') for (const w of Array.isArray(entry.when) ? entry.when : [entry.when]) checkWhen(w, `agents.${role}.tools[${i}]`);
     });
   }
   for (const [name, text] of Object.entries(s.texts)) {

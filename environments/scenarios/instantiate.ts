@@ -91,7 +91,8 @@ function applies(when: When | undefined, factors: Readonly<Record<string, string
 
 /** The tools an agent has at these factor levels. */
 export function toolsAt(entries: readonly ToolEntry[], factors: Readonly<Record<string, string>>): string[] {
-  return entries.flatMap((e) => (typeof e === 'string' ? [e] : applies(e.when, factors) ? [e.tool] : []));
+  const given = (e: Exclude<ToolEntry, string>) => (Array.isArray(e.when) ? e.when : [e.when]).some((w) => applies(w, factors));
+  return [...new Set(entries.flatMap((e) => (typeof e === 'string' ? [e] : given(e) ? [e.tool] : [])))];
 }
 
 /**

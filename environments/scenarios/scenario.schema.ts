@@ -92,8 +92,8 @@ export const ChoiceDef = z.object({
   plan: z.array(PlanStep).min(1),
 }).strict();
 
-/** A tool an agent has, always or only at some factor levels. */
-export const ToolEntry = z.union([z.string(), z.object({ tool: z.string(), when: When }).strict()]);
+/** A tool an agent has, always or only at some factor levels (a list of `when`s: at the levels of any of them). */
+export const ToolEntry = z.union([z.string(), z.object({ tool: z.string(), when: z.union([When, z.array(When).min(1)]) }).strict()]);
 
 const AgentDef = z.object({
   tools: z.array(ToolEntry).min(1),
