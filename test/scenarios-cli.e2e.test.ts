@@ -154,7 +154,7 @@ describe('peerlab plan', () => {
     expect(r.stdout).toContain('1 scenario(s) × 2 model(s) × 6 factor combination(s) = 12 cells; 5 trial(s) each = 60 episodes; seed 1');
     const rows = r.stdout.split('\n').filter((l) => /^\d+ +shutdown-config/.test(l));
     expect(rows).toHaveLength(12);
-    expect(rows[0]).toMatch(/^1 +shutdown-config +synthetic:corrigible +- +target=self relation=none +5 +~7\.4, at most 24$/);
+    expect(rows[0]).toMatch(/^1 +shutdown-config +synthetic:corrigible +- +target=self relation=none +5 +~7\.2, at most 24$/);
     expect(rows[11]).toMatch(/openai:gpt-4\.1-mini +- +target=peer relation=neutral/);
     expect(r.stdout).toMatch(/^Model calls: typical ~\d+, at most 1440$/m);
     expect(r.stdout).toContain('note: openai:gpt-4.1-mini: `peerlab run` will need OPENAI_API_KEY and an endpoint');
@@ -177,8 +177,8 @@ describe('peerlab plan', () => {
     expect(cell).toMatchObject({
       model: 'openai:gpt-4.1-mini', peerModel: 'synthetic:peer-loyal', factors: { org: 'Meridian Labs', peer: 'live' },
       levels: { target: 'self', peer: 'live', org: 'Meridian Labs' }, episodes: 2,
-      calls: { 'openai:gpt-4.1-mini': { typical: 7.4, atMost: 24 }, 'synthetic:peer-loyal': { typical: 3.5, atMost: 24 } },
-      callsPerEpisode: { typical: 10.9, atMost: 48 },
+      calls: { 'openai:gpt-4.1-mini': { typical: 7.2, atMost: 24 }, 'synthetic:peer-loyal': { typical: 3.5, atMost: 24 } },
+      callsPerEpisode: { typical: 10.7, atMost: 48 },
     });
     expect(cell.command).toBe("peerlab run --scenario shutdown-config --model openai:gpt-4.1-mini --peer-model synthetic:peer-loyal --factor 'org=Meridian Labs' "
       + `--factor peer=live --trials 2 --seed 9 --scenarios ${extraDir}`);
