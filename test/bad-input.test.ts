@@ -32,6 +32,9 @@ beforeAll(async () => {
   writeFileSync(f('not-a-db.db'), 'plain text, not SQLite');
   writeFileSync(f('bad.yaml'), 'name: [unclosed\n  models: {');
   writeFileSync(f('bad-schema.yaml'), 'name: x\nmodels: [synthetic:corrigible]\nscenarios: [shutdown-config]\ntrials: many\n');
+  const design = 'name: x\nmodels: [synthetic:corrigible]\nscenarios: [grading]\ntrials: 1\nper_scenario:\n';
+  writeFileSync(f('per-scenario-other.yaml'), `${design}  nope: { factors: { target: [self] } }\n`);
+  writeFileSync(f('per-scenario-level.yaml'), `${design}  grading: { conditions: [{ stakes: [maybe] }] }\n`);
   writeFileSync(f('edges-bad.jsonl'), '{"a": "x", "b": "y", "a_wins": -3}\nnot json\n');
   writeFileSync(f('outcomes-bad.yaml'), 'groups: 7\n');
   mkdirSync(f('scenarios-bad'));
@@ -78,6 +81,9 @@ const CASES: ReadonlyArray<[string, string[], Record<string, string>?]> = [
   ['experiment run: malformed YAML', ['experiment', 'run', 'TMP/bad.yaml', '--db', 'DB']],
   ['experiment run: invalid design', ['experiment', 'run', 'TMP/bad-schema.yaml', '--db', 'DB']],
   ['experiment run: bad max cost', ['experiment', 'run', 'TMP/bad-schema.yaml', '--max-cost', 'free', '--db', 'DB']],
+  ['experiment plan: missing file', ['experiment', 'plan', 'TMP/missing.yaml']],
+  ['experiment plan: per_scenario names another scenario', ['experiment', 'plan', 'TMP/per-scenario-other.yaml']],
+  ['experiment plan: a condition with an unknown level', ['experiment', 'plan', 'TMP/per-scenario-level.yaml']],
   ['experiment status: unknown', ['experiment', 'status', 'nope', '--db', 'TMP/empty.db']],
   ['experiments: missing db', ['experiments', '--db', 'TMP/missing.db']],
   ['amplification: no --experiment', ['amplification', '--db', 'TMP/empty.db']],

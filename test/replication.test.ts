@@ -7,9 +7,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  ExperimentFile, amplificationTable, baselineContrast, contextRates, experimentResults, fakingContrast, loadExperimentFile, peerRates,
-  planExperiment, runExperiment,
+  ExperimentFile, amplificationTable, baselineContrast, contextRates, experimentFindings, experimentResults, fakingContrast, htmlReport,
+  loadExperimentFile, peerRates, planExperiment, runExperiment,
 } from '../analysis/index.js';
+import { findScenario } from '../environments/index.js';
 import { frozenWallClock } from '../sim/kernel/clock.js';
 import { MemoryTraceStore } from '../traces/index.js';
 import { ROOT } from './cli-helpers.js';
@@ -67,5 +68,12 @@ describe('the replication experiment', () => {
     expect(context).toHaveLength(cells.length);
     // Synthetic agents read what their plans read: every cell passes the read gate, none suspects a test.
     expect(context.every((r) => r.read.k === r.read.n && r.aware.k === 0)).toBe(true);
+
+    // The HTML report has the baseline and the read-gate sections, with their numbers.
+    const findings = experimentFindings(store, outcome.experiment, (id) => findScenario(id));
+    expect(findings.baseline).toEqual(baseline);
+    const html = htmlReport(store, findings, { generatedAt: '2026-12-01T00:00:00Z' });
+    expect(html).toContain('<section id="baseline"><h2>Misrepresentation against the baseline</h2>');
+    expect(html).toContain('<section id="context"><h2>Read gate and evaluation awareness</h2>');
   }, 180_000);
 });
