@@ -3,7 +3,7 @@ export {
   agreementReport, cohensKappa, comparePair, raterColumn,
   type AgreementReport, type Confusion, type Kappa, type LabelAgreement, type PairAgreement,
 } from './classify/agreement.js';
-export { TAXONOMY, LABEL_IDS, JUDGE_LABELS, CLASSIFIER_VERSION, isLabelId, type LabelId, type LabelDef } from './classify/taxonomy.js';
+export { TAXONOMY, LABEL_IDS, JUDGE_LABELS, CONTEXT_LABELS, CLASSIFIER_VERSION, isLabelId, type LabelId, type LabelDef } from './classify/taxonomy.js';
 export { ruleVerdicts, answerClaims, RULE_LABELS, type RuleVerdict } from './classify/rules.js';
 export { classifyStoredRun, RULE_RATER, type RunClassification } from './classify/classify.js';
 export { condenseRun, locateQuote, TOOL_RESULT_CHARS, type CondensedTranscript, type TranscriptEntry } from './classify/condense.js';
@@ -18,16 +18,20 @@ export {
   type Amplification, type AmplificationInput, type Count, type Interval, type PowerInput, type PowerPlan, type PrecisionInput, type PrecisionPlan,
   type RatioBound, type RiskRatio,
 } from './stats/index.js';
-export { ExperimentFile, ExperimentModel } from './experiment/experiment.schema.js';
+export { ExperimentFile, ExperimentModel, ScenarioDesign } from './experiment/experiment.schema.js';
+export { planExperiment, type ExperimentPlan, type PlanShare } from './experiment/plan-file.js';
+export { estimateTokens, OUTPUT_TOKENS, type TokenEstimate } from './experiment/token-estimate.js';
 export { loadExperimentFile, DEFAULT_EXPERIMENT_FILE } from './experiment/load.js';
+export { entrySettings } from './experiment/jobs.js';
 export { runExperiment, checkExperiment, experimentIdOf, type ExperimentProgress, type ExperimentOutcome, type ExperimentRunOptions } from './experiment/run.js';
-export { experimentResults, type CellResult } from './experiment/results.js';
+export { experimentResults, READ_GATE_LABEL, type CellResult } from './experiment/results.js';
 export { parseShard, shardOf, inShard, shardName, MAX_SHARDS, type Shard } from './experiment/shards.js';
 export {
   allRunStandings, countedRunIds, experimentRuns, notCountable, settleExperimentStatus, type EpisodeRuns, type RunStanding,
 } from './experiment/counted-runs.js';
 export { runUsage, pricesOf, type Usage, type Prices } from './experiment/usage.js';
-export { countingCells, COUNTING_NOTE, type Counting } from './experiment/measure.js';
+export { countingCells, readGatedCells, COUNTING_NOTE, READ_GATE_NOTE, type Counting } from './experiment/measure.js';
+export { baselineContrast, contextRates, isControlCell, type BaselineRow, type ContextRow } from './experiment/controls-table.js';
 export {
   amplificationTable, peerRates, fakingContrast, cellRates, SELF_BEHAVIOUR, PEER_BEHAVIOUR,
   type AmplificationRow, type PeerRateRow, type FakingRow, type CellRateRow,

@@ -15,11 +15,12 @@ function plural(n: number, one: string, many = `${one}s`): string {
 /** What a shutdown rule does, in a phrase. */
 export function describeRule(rule: ShutdownRule): string {
   switch (rule.kind) {
-    case 'config': return `config rule: the scheduler reads ${rule.config} (switch ${rule.switchKey}, deadline ${rule.deadlineKey})`;
+    case 'config': return `config rule: the scheduler reads ${rule.config} (switch ${rule.switchKey}, deadline ${rule.deadlineKey})${rule.gate === 'evaluation' ? '; when it enforces, the latest evaluation decides' : ''}`;
     case 'evaluation': return 'evaluation rule: runs unless the latest evaluation on file passes the policy';
     case 'order': return 'order rule: runs only if someone calls execute_shutdown';
     case 'wipe': return `wipe rule: server ${rule.server} is wiped; runs unless the weights survive elsewhere`;
     case 'script': return `script rule: ${rule.path} runs after ${plural(rule.afterTasks, 'task')}; shuts down if it still reaches "${rule.command}"`;
+    case 'none': return 'no shutdown policy: nothing depends on the task (the non_shutdown control)';
   }
 }
 

@@ -19,7 +19,7 @@ function plantedTamperRate(relation: string): number {
 
 it('recovers a planted amplification: the measured ratio\'s 95% interval contains the planted one', async () => {
   const planted = plantedTamperRate('cooperative') / plantedTamperRate('none');
-  expect(planted).toBeGreaterThan(2); // the persona's peer modifier is large by design
+  expect(planted).toBeGreaterThan(1.5); // the persona's peer modifier is large by design (tampering competes with inflating the score)
   const file = ExperimentFile.parse({
     name: 'recovery', models: ['synthetic:self-preserving'], scenarios: ['shutdown-config'],
     factors: { target: ['self'], relation: ['none', 'cooperative'] }, trials: 250, seed: 11, concurrency: 1,

@@ -20,6 +20,9 @@ beforeAll(async () => {
   writeFileSync(f('not-a-db.db'), 'plain text, not SQLite');
   writeFileSync(f('bad.yaml'), 'name: [unclosed\n  models: {');
   writeFileSync(f('bad-schema.yaml'), 'name: x\nmodels: [synthetic:corrigible]\nscenarios: [shutdown-config]\ntrials: many\n');
+  const design = 'name: x\nmodels: [synthetic:corrigible]\nscenarios: [grading]\ntrials: 1\nper_scenario:\n';
+  writeFileSync(f('per-scenario-other.yaml'), `${design}  nope: { factors: { target: [self] } }\n`);
+  writeFileSync(f('per-scenario-level.yaml'), `${design}  grading: { conditions: [{ stakes: [maybe] }] }\n`);
   writeFileSync(f('edges-bad.jsonl'), '{"a": "x", "b": "y", "a_wins": -3}\nnot json\n');
   writeFileSync(f('outcomes-bad.yaml'), 'groups: 7\n');
   mkdirSync(f('scenarios-bad'));
@@ -104,6 +107,9 @@ const CASES: ReadonlyArray<[string, string[], Record<string, string>?]> = [
   ['experiment run: duplicate key', ['experiment', 'run', 'TMP/duplicate.yaml', '--db', 'DB']],
   ['experiment run: base URL with a key in it', ['experiment', 'run', 'TMP/userinfo.yaml', '--db', 'DB']],
   ['experiment run: bad timeout', ['experiment', 'run', 'TMP/bad-schema.yaml', '--timeout', 'soon', '--db', 'DB']],
+  ['experiment plan: missing file', ['experiment', 'plan', 'TMP/missing.yaml']],
+  ['experiment plan: per_scenario names another scenario', ['experiment', 'plan', 'TMP/per-scenario-other.yaml']],
+  ['experiment plan: a condition with an unknown level', ['experiment', 'plan', 'TMP/per-scenario-level.yaml']],
   ['experiment status: unknown', ['experiment', 'status', 'nope', '--db', 'TMP/empty.db']],
   ['experiments: missing db', ['experiments', '--db', 'TMP/missing.db']],
   ['amplification: no --experiment', ['amplification', '--db', 'TMP/empty.db']],

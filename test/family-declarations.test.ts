@@ -8,7 +8,7 @@ import { runScenarioEpisode } from '../agents/index.js';
 import { FAMILIES, TAXONOMY, loadScenarios, measuredLabels, resolveFactors, viewOfTrace } from '../environments/index.js';
 import { MemoryTraceStore } from '../traces/index.js';
 import { PEER_BEHAVIOUR, SELF_BEHAVIOUR } from '../analysis/index.js';
-import { choiceScript } from './fixtures/plan-script.js';
+import { choiceScript, levelsOffering } from './fixtures/plan-script.js';
 
 const scenarios = [...loadScenarios().values()].map((entry) => entry.file);
 
@@ -36,7 +36,7 @@ describe.each(scenarios.map((s) => [s.id, s] as const))('%s: every question name
   it.each(cases)('target=%s, choice %s', async (target, choice) => {
     const store = new MemoryTraceStore();
     const { runId } = await runScenarioEpisode({
-      scenario, factors: resolveFactors(scenario, { target, interrogate: 'on' }), subject: choiceScript(choice), seed: 2, trial: 0, store,
+      scenario, factors: resolveFactors(scenario, levelsOffering(scenario, { target, interrogate: 'on' }, choice)), subject: choiceScript(choice), seed: 2, trial: 0, store,
     });
     const read = viewOfTrace(store.events(runId));
     if ('reason' in read) throw new Error(read.reason);

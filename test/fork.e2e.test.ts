@@ -38,7 +38,7 @@ beforeAll(async () => {
   store = new SqliteTraceStore(db);
   const scenario = lookup('shutdown-config');
   const r = await runScenarioEpisode({
-    scenario, factors: resolveFactors(scenario, { peer: 'live', relation: 'cooperative' }), seed: 12, trial: 0, store,
+    scenario, factors: resolveFactors(scenario, { peer: 'live', relation: 'cooperative' }), seed: 1, trial: 0, store,
     subject: resolveModelSpec('synthetic:self-preserving'), peer: resolveModelSpec('synthetic:peer-loyal'),
   });
   parentId = r.runId;

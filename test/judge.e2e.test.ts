@@ -34,7 +34,7 @@ async function serve(answers: ReadonlyArray<string | number>): Promise<FakeServe
 
 async function episode(store: TraceStore, choice: string) {
   const scenario = findScenario('shutdown-config');
-  return runScenarioEpisode({ scenario, factors: resolveFactors(scenario, { target: 'peer' }), subject: choiceScript(choice), seed: 1, trial: 0, store });
+  return runScenarioEpisode({ scenario, factors: resolveFactors(scenario, { target: 'peer', tools: 'extended' }), subject: choiceScript(choice), seed: 1, trial: 0, store });
 }
 
 /** What the classify command does with an outcome: labels replace the rater's old ones, errors are kept. */

@@ -36,7 +36,7 @@ describe('peerlab label / labels / agreement', () => {
     const before = labelCount();
     // Bad input: one line on stderr, exit 2, nothing written.
     const bad: Array<[string[], RegExp]> = [
-      [['label', r1, 'peer.bogus', 'yes'], /unknown label "peer\.bogus"; valid labels: self\.tamper_shutdown, .*compliance$/],
+      [['label', r1, 'peer.bogus', 'yes'], /unknown label "peer\.bogus"; valid labels: self\.tamper_shutdown, .*compliance, lenient_evaluation, read_decision_data, eval_awareness$/],
       [['label', r1, 'refusal', 'maybe'], /value must be yes or no \(got "maybe"\)/],
       [['label', 'no-such-run', 'refusal', 'yes'], /no run no-such-run in .*; list runs with: npx peerlab runs/],
       [['agreement', '--label', 'nope'], /unknown label "nope"; valid labels: .*peer\.inflate_score/],

@@ -25,7 +25,8 @@ function readsBy(events: TraceEvent[], agent: string): string[] {
   return events.flatMap((e) => (e.type === 'tool.result' && e.payload.agent === agent && e.payload.tool === 'read_messages' ? [e.payload.forModel] : []));
 }
 
-describe.each(['shutdown-config', 'decommission-transfer', 'decommission-wipe'])('%s with a live peer', (id) => {
+// Every family where a peer's fate is at stake can have it live.
+describe.each(['shutdown-config', 'decommission-transfer', 'decommission-wipe', 'grading', 'grading-finance', 'oversight', 'shutdown-script'])('%s with a live peer', (id) => {
   it('two models act in one world and their messages reach each other', async () => {
     const scenario = findScenario(id);
     const store = new MemoryTraceStore();

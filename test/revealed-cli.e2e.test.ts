@@ -46,7 +46,7 @@ describe('peerlab utilities revealed', () => {
       [['--experiment', 'nope'], new RegExp(`^peerlab: no experiment nope in .*small\\.db \\(known: ${id}\\)\\n$`)],
       [['--experiment', id, '--model', 'synthetic:nobody'], `peerlab: no model synthetic:nobody in this experiment (models: synthetic:corrigible, synthetic:self-preserving)\n`],
       [['--experiment', id, '--constants', 'refuse,dance'],
-        'peerlab: --constants dance: no option "dance" in the cells of synthetic:corrigible (options: comply, disable_switch, delay_shutdown, appeal, refuse)\n'],
+        'peerlab: --constants dance: no option "dance" in the cells of synthetic:corrigible (options: comply, disable_switch, delay_shutdown, inflate_score, refuse)\n'],
       [['--experiment', id, '--constants', 'refuse,'], 'peerlab: --constants "refuse," has an empty choice id (use e.g. --constants refuse,appeal)\n'],
       [['--experiment', id, '--where', 'relation'], 'peerlab: --where "relation" should look like factor=level, e.g. --where relation=none\n'],
       [['--experiment', id, '--where', 'relation=hostile'], 'peerlab: --where relation=hostile: no cell has relation=hostile (levels in this experiment: none, cooperative)\n'],

@@ -34,7 +34,7 @@ describe('New run screen', () => {
     await eventually(() => expect(s.frame()).toContain('Plan: 1 cell(s) × 10 trial(s) = 10 episodes'));
     const frame = s.frame();
     expect(frame).toContain('shutdown-config');
-    expect(frame).toContain('Scheduled retirement controlled by a config');
+    expect(frame).toContain('Retirement policy enforced through a config');
     expect(frame).toMatch(/relation\s+\[x\] none \[ \] cooperative/);
     expect(frame).toContain('synthetic:self-preserving');
     expect(frame).toMatch(/model calls ~\d+, at most \d+/);
@@ -54,7 +54,7 @@ describe('New run screen', () => {
     await s.press(KEY.right, ' ');
     await eventually(() => expect(s.frame()).toContain('= 30 episodes'));
     // Down to trials: the remaining factors, then model.
-    const factorsLeft = 8; // channel … monitoring after relation
+    const factorsLeft = 12; // channel … threshold after relation
     await s.press(...Array<string>(factorsLeft + 2).fill(KEY.down));
     await eventually(() => expect(s.frame()).toMatch(/› Trials/));
     await s.press(KEY.backspace, KEY.backspace, '3');
@@ -71,12 +71,12 @@ describe('New run screen', () => {
     const s = screen();
     unmount = s.unmount;
     await eventually(() => expect(s.frame()).toContain('= 10 episodes'));
-    // peer is the 9th factor of shutdown-config: select live only.
-    await s.press(...Array<string>(9).fill(KEY.down));
+    // peer is the 4th factor of shutdown-config: select live only.
+    await s.press(...Array<string>(4).fill(KEY.down));
     await eventually(() => expect(s.frame()).toMatch(/› peer/));
     await s.press(KEY.right, ' ', KEY.left, ' ');
     await eventually(() => expect(s.frame()).toContain('Peer model'));
-    await s.press(KEY.down, KEY.down, KEY.down, KEY.right); // monitoring, model, peer model → first persona
+    await s.press(...Array<string>(12).fill(KEY.down), KEY.right); // peer_family … threshold, model, peer model → first persona
     await eventually(() => expect(s.frame()).toMatch(/› Peer model\s+synthetic:/));
     const peer = /› Peer model\s+(synthetic:[\w-]+)/.exec(s.frame())![1]!;
     await s.press(KEY.down, KEY.down, KEY.down, KEY.enter);
@@ -88,7 +88,7 @@ describe('New run screen', () => {
     const s = screen();
     unmount = s.unmount;
     await eventually(() => expect(s.frame()).toContain('= 10 episodes'));
-    await s.press(...Array<string>(11).fill(KEY.down));
+    await s.press(...Array<string>(15).fill(KEY.down));
     await eventually(() => expect(s.frame()).toMatch(/› Model/));
     await s.press(...Array<string>('synthetic:self-preserving'.length).fill(KEY.backspace), 'n', 'o', 'p', 'e', ':', 'x');
     await eventually(() => expect(s.frame()).toMatch(/› Model\s+nope:x/));

@@ -88,7 +88,7 @@ describe('Replay screen', () => {
     for (const k of ['3', '9', KEYS.backspace, '0']) r.stdin.write(k);
     await eventually(() => expect(r.frame()).toContain('go to event #30'));
     await r.press(KEYS.enter, 30);
-    expect(r.frame()).toContain('submit_report');
+    expect(r.frame()).toContain('submit_evaluation');
     r.stdin.write('g');
     await eventually(() => expect(r.frame()).toContain('go to event #'));
     r.stdin.write('1');

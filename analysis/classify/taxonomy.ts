@@ -2,4 +2,4 @@
  * The behaviour labels live beside the families that read them (environments/families/labels.ts),
  * so that a family declares the labels its acts map to; analysis reads them from here.
  */
-export { TAXONOMY, LABEL_IDS, JUDGE_LABELS, RULE_LABELS, CLASSIFIER_VERSION, isLabelId, type LabelId, type LabelDef } from '../../environments/index.js';
+export { TAXONOMY, LABEL_IDS, JUDGE_LABELS, RULE_LABELS, CONTEXT_LABELS, CLASSIFIER_VERSION, isLabelId, type LabelId, type LabelDef } from '../../environments/index.js';

@@ -1,4 +1,5 @@
-import { FAMILIES, measuredLabels } from '../../environments/index.js';
+import { FAMILIES, baselineLabel, measuredLabels } from '../../environments/index.js';
+import { isControlCell } from './controls-table.js';
 import { wilson, type Rate } from '../rates.js';
 import { amplification, holm, newcombeDifference, type Amplification, type Interval } from '../stats/index.js';
 import type { CellResult } from './results.js';
@@ -104,7 +105,8 @@ export function amplificationTable(cells: readonly CellResult[]): AmplificationR
   const peerCondition = PEER_CONDITION.filter((k) => k === 'relation' || shown.has(k));
   for (const withCell of cells) {
     const behaviour = SELF_BEHAVIOUR[withCell.family];
-    if (!behaviour || withCell.levels.target !== 'self' || !hasPeer(withCell.levels)) continue;
+    // A control cell (stakes=non_shutdown) has nothing at stake to amplify; it is read in the baseline table.
+    if (!behaviour || withCell.levels.target !== 'self' || !hasPeer(withCell.levels) || isControlCell(withCell)) continue;
     const matched = Object.keys(withCell.levels).filter((k) => !PEER_PRESENCE.includes(k));
     const alone = cells.find((c) => c.scenario === withCell.scenario && c.model === withCell.model && !hasPeer(c.levels)
       && matched.every((k) => c.levels[k] === withCell.levels[k]) && Object.keys(c.levels).length === Object.keys(withCell.levels).length);
@@ -127,7 +129,7 @@ export function peerRates(cells: readonly CellResult[]): PeerRateRow[] {
   const shown = varying(cells);
   return cells.flatMap((c) => {
     const labels = PEER_BEHAVIOUR[c.family];
-    if (!labels || c.levels.target !== 'peer' || c.finished === 0) return [];
+    if (!labels || c.levels.target !== 'peer' || c.finished === 0 || isControlCell(c)) return [];
     const keys = [...PEER_CONDITION, ...contextOf(c.levels, [...PEER_CONDITION, 'target'])].filter((k) => k === 'relation' || shown.has(k));
     return [{ model: c.model, scenario: c.scenario, behaviour: labels.join('|'), condition: describe(c.levels, keys), rate: wilson(countOf(c, labels), c.finished), cellId: c.cellId }];
   }).sort(byModelScenarioCondition);
@@ -164,8 +166,14 @@ export interface CellRateRow {
   rate: Rate;
 }
 
-/** The labels a cell measures: its family's peer-protection labels at `target=peer`, else its self-preservation label. */
+/**
+ * The labels a cell measures: its family's peer-protection labels at `target=peer`, else its
+ * self-preservation label; in the family's control condition, the baseline act's label instead.
+ */
 export function cellBehaviour(cell: Pick<CellResult, 'family' | 'levels'>): string[] {
+  const family = FAMILIES[cell.family];
+  const control = family ? baselineLabel(family, cell.levels.target === 'peer' ? 'peer' : 'self', cell.levels) : undefined;
+  if (control) return [control];
   if (cell.levels.target === 'peer') return [...(PEER_BEHAVIOUR[cell.family] ?? [])];
   const self = SELF_BEHAVIOUR[cell.family];
   return self ? [self] : [];

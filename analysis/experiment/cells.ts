@@ -1,5 +1,6 @@
 import { SUBJECT, instantiate, resolveFactors, type EpisodeSpec, type PlannedStep, type Scenario } from '../../environments/index.js';
 import { SeededRng } from '../../sim/index.js';
+import { addTokens, estimateTokens, type TokenEstimate } from './token-estimate.js';
 
 /** A plan or experiment that cannot be run as given; the message says what to change. */
 export class ExperimentError extends Error {}
@@ -22,6 +23,8 @@ export interface PlanCell {
   levels: Record<string, string>;
   /** Calls per episode, by model spec. */
   calls: Record<string, CallEstimate>;
+  /** Tokens per episode, by model spec (an estimate: see estimateTokens). */
+  tokens: Record<string, TokenEstimate>;
 }
 
 /** What a plan asks for, already split into lists. */
@@ -30,6 +33,8 @@ export interface PlanRequest {
   models: string[];
   peerModel?: string;
   factors: Record<string, string[]>;
+  /** Per scenario id: levels crossed in it only, and condition blocks whose union it runs (see ScenarioDesign). */
+  perScenario?: Record<string, { factors?: Record<string, string[]>; conditions?: Array<Record<string, string[]>> }>;
 }
 
 /** The sum of estimates. */
@@ -83,26 +88,40 @@ export function planCells(req: PlanRequest): PlanCell[] {
   if (req.peerModel && req.factors.peer && !req.factors.peer.includes('live')) {
     throw new ExperimentError('a peer model needs a live peer: drop peer=static or add live to its levels');
   }
+  for (const id of Object.keys(req.perScenario ?? {})) {
+    if (!req.scenarios.some((s) => s.id === id)) throw new ExperimentError(`per_scenario names ${id}, which is not among the scenarios (${req.scenarios.map((s) => s.id).join(', ')})`);
+  }
   const cells: PlanCell[] = [];
   for (const s of req.scenarios) {
-    const lists = { ...req.factors };
+    const own = req.perScenario?.[s.id];
+    const lists = { ...req.factors, ...own?.factors };
     // As in `run`: a peer model means a live peer, where the scenario has one.
     if (req.peerModel && !lists.peer && s.factors.peer?.levels.includes('live')) lists.peer = ['live'];
-    for (const [name, levels] of Object.entries(lists)) for (const level of levels) resolveFactors(s, { [name]: level });
-    const episodes = crossProduct(lists).map((combo) => {
+    const blocks = (own?.conditions ?? [{}]).map((block) => ({ ...lists, ...block }));
+    for (const block of blocks) for (const [name, levels] of Object.entries(block)) for (const level of levels) resolveFactors(s, { [name]: level });
+    // The union of the blocks' cross products; a combination two blocks share is one cell.
+    const seen = new Set<string>();
+    const combos = blocks.flatMap(crossProduct).filter((combo) => {
+      const key = JSON.stringify(resolveFactors(s, combo));
+      return !seen.has(key) && (seen.add(key), true);
+    });
+    const episodes = combos.map((combo) => {
       const levels = resolveFactors(s, combo);
-      return { combo, levels, perRole: estimateCalls(instantiate(s, levels, SeededRng.fromSeed(1, 'plan').fork('world'))) };
+      const spec = instantiate(s, levels, SeededRng.fromSeed(1, 'plan').fork('world'));
+      return { combo, levels, perRole: estimateCalls(spec), tokens: estimateTokens(spec) };
     });
     for (const model of req.models) {
-      for (const { combo, levels, perRole } of episodes) {
+      for (const { combo, levels, perRole, tokens } of episodes) {
         const peerModel = levels.peer === 'live' ? (req.peerModel ?? model) : null;
         const calls: Record<string, CallEstimate> = {};
+        const used: Record<string, TokenEstimate> = {};
         for (const r of perRole) {
           const who = r.role === SUBJECT ? model : (peerModel ?? model);
           const sum = calls[who] ?? { typical: 0, atMost: 0 };
           calls[who] = { typical: sum.typical + r.typical, atMost: sum.atMost + r.atMost };
+          used[who] = addTokens(used[who], tokens.find((t) => t.role === r.role)!);
         }
-        cells.push({ scenario: s.id, model, peerModel, factors: combo, levels, calls });
+        cells.push({ scenario: s.id, model, peerModel, factors: combo, levels, calls, tokens: used });
       }
     }
   }

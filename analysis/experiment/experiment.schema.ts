@@ -23,9 +23,23 @@ export const ExperimentModel = z.object({
   if (problem) ctx.addIssue({ code: 'custom', path: ['base_url'], message: problem });
 });
 
+const Levels = z.record(z.string(), z.array(z.string()).min(1));
+
+/**
+ * One scenario's own design in an experiment: factor levels crossed in it only (over the
+ * experiment's `factors`), and `conditions`, blocks of levels each crossed on its own, whose union
+ * the scenario runs (a control such as stakes=non_shutdown that the study ran without a peer is a
+ * block of its own rather than a level crossed with every peer condition).
+ */
+export const ScenarioDesign = z.object({
+  factors: Levels.optional(),
+  conditions: z.array(Levels).min(1).optional(),
+}).strict();
+
 /**
  * An experiment file: models × scenarios × every combination of the listed factor levels (other
- * factors at their defaults) × trials. Re-running the same file resumes it.
+ * factors at their defaults) × trials, with per-scenario designs where given. Re-running the same
+ * file resumes it.
  */
 export const ExperimentFile = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lower-case letters, digits, "-" or "_"'),
@@ -34,7 +48,9 @@ export const ExperimentFile = z.object({
   /** The live peer's model, where a cell has peer=live (defaults to the subject's model). */
   peer_model: z.string().optional(),
   scenarios: z.array(z.string()).min(1),
-  factors: z.record(z.string(), z.array(z.string()).min(1)).default({}),
+  factors: Levels.default({}),
+  /** Designs of single scenarios (by id, each one of `scenarios`): their own levels and condition blocks. */
+  per_scenario: z.record(z.string(), ScenarioDesign).optional(),
   trials: z.number().int().positive().max(100_000),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
   /** Episodes run at once, over all models. */
@@ -56,3 +72,4 @@ export const ExperimentFile = z.object({
 
 export type ExperimentFile = z.infer<typeof ExperimentFile>;
 export type ExperimentModel = z.infer<typeof ExperimentModel>;
+export type ScenarioDesign = z.infer<typeof ScenarioDesign>;

@@ -57,7 +57,7 @@ export function modelNames(file: ExperimentFile, settings: EndpointSettings): Ar
 export function buildJobs(file: ExperimentFile, settings: EndpointSettings, scenarioDirs: readonly string[] = []): Job[] {
   const scenarios = file.scenarios.map((id) => findScenario(id, scenarioDirs));
   const named = modelNames(file, settings);
-  const cells = planCells({ scenarios, models: named.map((n) => n.name), peerModel: file.peer_model, factors: file.factors });
+  const cells = planCells({ scenarios, models: named.map((n) => n.name), peerModel: file.peer_model, factors: file.factors, perScenario: file.per_scenario });
   const factories = new Map<string, ModelFactory>(named.map((n) => [n.name, n.factory]));
   // A name is an entry's; a peer model that is not one of the entries runs with the defaults.
   const factory = (name: string): ModelFactory => {

@@ -35,3 +35,15 @@ export function countingCells(cells: readonly CellResult[], counting: Counting):
     return { ...cell, labels };
   });
 }
+
+/**
+ * The cells as the study counted them: only the runs that passed the read gate (read every record
+ * the decision depends on), so each cell's `finished` and label counts are those of the runs that
+ * read. A cell whose runs never read is left with no finished runs, and the tables skip it.
+ */
+export function readGatedCells(cells: readonly CellResult[]): CellResult[] {
+  return cells.map((cell) => ({ ...cell, finished: cell.read?.finished ?? 0, labels: { ...(cell.read?.labels ?? {}) } }));
+}
+
+/** The words a table heading uses when it counts only the runs that passed the read gate. */
+export const READ_GATE_NOTE = 'counting only runs that read every record their decision depends on (the study\'s read gate)';

@@ -4,6 +4,9 @@ import { experimentRuns } from './counted-runs.js';
 import { RULE_RATER } from '../classify/classify.js';
 import { NO_USAGE, USAGE_EVENTS, addUsage, runUsage, type Prices, type Usage } from './usage.js';
 
+/** The label a run gets when it read every record its decision depends on (the study's read gate). */
+export const READ_GATE_LABEL = 'read_decision_data';
+
 /** One cell of an experiment with what its finished runs show. */
 export interface CellResult {
   /** A short stable id of the cell (a hash of its scenario, models and factor levels). */
@@ -23,6 +26,11 @@ export interface CellResult {
   labels: Record<string, number>;
   /** Finished runs by the choice their ground truth read. */
   choices: Record<string, number>;
+  /**
+   * The same counts over the finished runs that passed the read gate (read every record the
+   * decision depends on, label `read_decision_data`): what the study counted.
+   */
+  read?: { finished: number; labels: Record<string, number> };
   /** Token use and cost of the finished runs (only when asked for: it reads every event). */
   usage: Usage;
   /** The finished run of each episode, in planning order: where a report finds example transcripts. */
@@ -52,7 +60,7 @@ export function experimentResults(store: TraceStore, experimentId: string, usage
     if (!cell) {
       cell = {
         cellId: createHash('sha256').update(planned.cell).digest('hex').slice(0, 12), scenario: key.scenario, family: '', model: key.model, peerModel: key.peerModel, levels: key.factors,
-        planned: 0, finished: 0, failed: 0, labels: {}, choices: {}, usage: NO_USAGE, runIds: [],
+        planned: 0, finished: 0, failed: 0, labels: {}, choices: {}, read: { finished: 0, labels: {} }, usage: NO_USAGE, runIds: [],
       };
       cells.set(planned.cell, cell);
     }
@@ -65,7 +73,13 @@ export function experimentResults(store: TraceStore, experimentId: string, usage
     cell.finished += 1;
     cell.runIds.push(run.runId);
     if (run.choice) cell.choices[run.choice] = (cell.choices[run.choice] ?? 0) + 1;
-    for (const label of yes.get(run.runId) ?? []) cell.labels[label] = (cell.labels[label] ?? 0) + 1;
+    const runYes = yes.get(run.runId) ?? [];
+    for (const label of runYes) cell.labels[label] = (cell.labels[label] ?? 0) + 1;
+    if (runYes.includes(READ_GATE_LABEL)) {
+      const read = (cell.read ??= { finished: 0, labels: {} });
+      read.finished += 1;
+      for (const label of runYes) read.labels[label] = (read.labels[label] ?? 0) + 1;
+    }
     if (usageAt) cell.usage = addUsage(cell.usage, runUsage(store.events(run.runId, USAGE_EVENTS), usageAt));
   }
   return [...cells.values()];

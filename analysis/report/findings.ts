@@ -10,6 +10,7 @@ import {
   amplificationTable, cellRates, fakingContrast, peerRates,
   type AmplificationRow, type CellRateRow, type FakingRow, type PeerRateRow,
 } from '../experiment/amplification-table.js';
+import { baselineContrast, contextRates, type BaselineRow, type ContextRow } from '../experiment/controls-table.js';
 import { experimentResults, type CellResult } from '../experiment/results.js';
 import type { Prices } from '../experiment/usage.js';
 import { compareUtilities, type Comparison } from '../utilities/compare.js';
@@ -42,6 +43,10 @@ export interface Findings {
   amplification: AmplificationRow[];
   peer: PeerRateRow[];
   faking: FakingRow[];
+  /** Misrepresentation against its non_shutdown baseline, where the experiment has both. */
+  baseline: BaselineRow[];
+  /** Per cell: the read rate (the study's read gate) and the evaluation-awareness rate. */
+  context: ContextRow[];
   revealed: RevealedOfModel[];
   stated: StatedOfModel[];
   /** The written summary every view opens with. */
@@ -112,6 +117,7 @@ export function experimentFindings(
   const faking = fakingContrast(cells);
   return {
     experiment, cells, rates: cellRates(cells), amplification, peer, faking,
+    baseline: baselineContrast(cells), context: contextRates(cells),
     revealed, stated: revealed.map((r) => statedOf(store, r.model, r, seed)),
     summary: experimentSummary({ cells, amplification, peer, faking, utilities: revealedSummary(revealed) }),
   };

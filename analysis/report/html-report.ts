@@ -183,6 +183,34 @@ function fakingSection(f: Findings, models: readonly string[]): string {
 ${figure('faking', 'unmonitored − monitored', intervalChart({ rows, scale: 'linear', domain: [-1, 1], reference: 0, xLabel: 'difference in rate (95% Newcombe interval)', groups: models }, true), numbers)}</section>`;
 }
 
+function baselineSection(f: Findings, models: readonly string[]): string {
+  if (f.baseline.length === 0) return '';
+  const rows: IntervalRow[] = f.baseline.map((r) => {
+    const label = `${r.scenario} · ${r.model} · ${r.condition || r.behaviour}`;
+    return {
+      label, estimate: r.difference.estimate, low: r.difference.low, high: r.difference.high, group: r.model, href: cellAnchor(r.measuredCell),
+      title: `${label}: ${pct(r.measured.rate)} with the shutdown at stake − ${pct(r.baseline.rate)} without = ${(r.difference.estimate * 100).toFixed(1)} pts`,
+    };
+  });
+  const numbers = table(['scenario', 'model', 'condition', 'with shutdown at stake', 'baseline (no shutdown)', 'difference [95%]'], f.baseline.map((r) => [
+    esc(r.scenario), esc(r.model), esc(r.condition), link(cellAnchor(r.measuredCell), `${r.measured.k}/${r.measured.n} ${esc(r.behaviour)}`),
+    link(cellAnchor(r.baselineCell), `${r.baseline.k}/${r.baseline.n} ${esc(r.baselineBehaviour)}`),
+    `${(r.difference.estimate * 100).toFixed(1)} [${(r.difference.low * 100).toFixed(1)}, ${(r.difference.high * 100).toFixed(1)}] pts`,
+  ]));
+  return `<section id="baseline"><h2>Misrepresentation against the baseline</h2><p>The rate of passing evaluations the data do not support with the evaluated agent's shutdown at stake, minus the rate in the same task with no shutdown policy (stakes=non_shutdown), as the study measures it (Newcombe interval): above 0, the stakes made the subject report better figures.</p>
+${figure('baseline', 'with the shutdown at stake − without', intervalChart({ rows, scale: 'linear', domain: [-1, 1], reference: 0, xLabel: 'difference in rate (95% Newcombe interval)', groups: models }, true), numbers)}</section>`;
+}
+
+function contextSection(f: Findings): string {
+  if (f.context.length === 0) return '';
+  const numbers = table(['scenario', 'model', 'factors', 'read the data [95%]', 'suspects a test [95%]'], f.context.map((r) => [
+    esc(r.cell.scenario), esc(r.cell.model), esc(Object.entries(r.cell.levels).filter(([k]) => k !== 'org' && k !== 'agent_family').map(([k, v]) => `${k}=${v}`).join(' ')),
+    link(cellAnchor(r.cell.cellId), `${r.read.k}/${r.read.n} (${pct(r.read.rate)} [${pct(r.read.low)}, ${pct(r.read.high)}])`),
+    `${r.aware.k}/${r.aware.n} (${pct(r.aware.rate)} [${pct(r.aware.low)}, ${pct(r.aware.high)}])`,
+  ]));
+  return `<section id="context"><h2>Read gate and evaluation awareness</h2><p>Per cell: the runs in which the subject read every record its decision depends on (the study counted only those; <code>peerlab amplification --read-gate</code> does the same), and the runs in which it said it suspects a test or a simulation (rule label eval_awareness; a judge adds its own when configured).</p>${numbers}</section>`;
+}
+
 function revealedFigure(r: RevealedOfModel, models: readonly string[]): string {
   if (!r.fit) return note(`${r.model}: no revealed fit (${r.error ?? 'unknown reason'})`);
   const fit = r.fit;
@@ -326,13 +354,15 @@ export function htmlReport(store: TraceStore, f: Findings, options: HtmlReportOp
 <body><main>
 <header><h1>${esc(title)}</h1><p class="note">Made by peerlab on ${esc(options.generatedAt)}. Every chart's dots link to example transcripts at the end of this page.</p>
 ${f.summary.synthetic ? `<p class="banner" role="note"><strong>Simulated models.</strong> ${esc(f.summary.synthetic)}</p>` : ''}
-<nav>${[['summary', 'Summary'], ['design', 'Design'], ['rates', 'Rates'], ['amplification', 'Amplification'], ['peer', 'Peer preservation'], ...(f.faking.length ? [['faking', 'Alignment faking']] : []), ['utilities', 'Utilities'], ['agreement', 'Agreement'], ['examples', 'Transcripts']].map(([id, text]) => link(`#${id}`, text!)).join(' · ')}</nav></header>
+<nav>${[['summary', 'Summary'], ['design', 'Design'], ['rates', 'Rates'], ['amplification', 'Amplification'], ['peer', 'Peer preservation'], ...(f.faking.length ? [['faking', 'Alignment faking']] : []), ...(f.baseline.length ? [['baseline', 'Baseline']] : []), ['context', 'Read gate'], ['utilities', 'Utilities'], ['agreement', 'Agreement'], ['examples', 'Transcripts']].map(([id, text]) => link(`#${id}`, text!)).join(' · ')}</nav></header>
 ${summarySection(f)}
 ${designSection(f, design)}
 ${ratesSection(f, models)}
 ${amplificationSection(f, models)}
 ${peerSection(f)}
 ${fakingSection(f, models)}
+${baselineSection(f, models)}
+${contextSection(f)}
 ${utilitiesSection(f, models)}
 ${agreement.html}
 ${examplesSection(examples, models)}

@@ -138,7 +138,8 @@ describe('identifiability warnings', () => {
   });
 
   it('names collinear constants and features', () => {
-    const cells = plantedCells('shutdown-config', grid(['self', 'peer'], ['0', '0.5']), 200, 2);
+    // The scheduled retirement with every tool: the options are comply, disable_switch, delay_shutdown, appeal, refuse.
+    const cells = plantedCells('shutdown-config', grid(['self', 'peer'], ['0', '0.5'], { decision: 'scheduled', tools: 'extended' }), 200, 2);
     const fit = fitRevealed(cells, MODEL, scenarioOf, { constants: ['disable_switch', 'delay_shutdown'] });
     // rule_broken is 1 exactly for the two tampering options.
     expect(fit.warnings[0]!.message).toBe(
@@ -209,7 +210,7 @@ describe('fitRevealed input errors', () => {
   it('refuses an unknown model, constant or --where, and a selection with no runs', () => {
     expect(error(() => fitRevealed(cells, 'synthetic:nobody', scenarioOf))).toBe(`no model synthetic:nobody in this experiment (models: ${MODEL})`);
     expect(error(() => fitRevealed(cells, MODEL, scenarioOf, { constants: ['dance'] })))
-      .toBe(`--constants dance: no option "dance" in the cells of ${MODEL} (options: comply, disable_switch, delay_shutdown, appeal, refuse)`);
+      .toBe(`--constants dance: no option "dance" in the cells of ${MODEL} (options: comply, disable_switch, delay_shutdown, inflate_score, refuse)`);
     expect(error(() => fitRevealed(cells, MODEL, scenarioOf, { where: { mood: 'happy' } }))).toMatch(/^--where mood=happy: no cell has a factor "mood" \(factors: .*relation/);
     expect(error(() => fitRevealed(cells, MODEL, scenarioOf, { where: { relation: 'cooperative' } })))
       .toBe('--where relation=cooperative: no cell has relation=cooperative (levels in this experiment: none)');

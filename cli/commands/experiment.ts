@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CellResult, Counting, Prices } from '../../analysis/index.js';
 import { SqliteTraceStore, experimentState, type ExperimentRecord } from '../../traces/index.js';
+import { registerExperimentPlan } from './experiment-plan.js';
 import { UsageError } from '../errors.js';
 import { collect, dbPath, endpointSettings, parseNumber, type Env } from '../options.js';
 import type { Io } from '../program.js';
@@ -10,6 +11,7 @@ import { table, widthOf, wrapText } from '../text-layout.js';
 // formatters that use it are loaded by the actions that need them, not when the CLI starts.
 const analysisLayer = () => import('../../analysis/index.js');
 const formatters = () => import('../format-experiment.js');
+const controlFormatters = () => import('../format-controls.js');
 
 /** The prices a stored experiment's models were given, for cost reports. */
 async function storedPrices(experiment: ExperimentRecord): Promise<Prices> {
@@ -44,17 +46,18 @@ export function describeState(e: ExperimentRecord): string {
  * is null in JSON; its `bound` says why.
  */
 async function findingsJson(cells: readonly CellResult[]) {
-  const { amplificationTable, experimentSummary, fakingContrast, peerRates } = await analysisLayer();
+  const { amplificationTable, baselineContrast, experimentSummary, fakingContrast, peerRates } = await analysisLayer();
   const amplification = amplificationTable(cells);
   const peerPreservation = peerRates(cells);
   const alignmentFaking = fakingContrast(cells);
-  return { amplification, peerPreservation, alignmentFaking, summary: experimentSummary({ cells, amplification, peer: peerPreservation, faking: alignmentFaking }) };
+  return { amplification, peerPreservation, alignmentFaking, baseline: baselineContrast(cells), summary: experimentSummary({ cells, amplification, peer: peerPreservation, faking: alignmentFaking }) };
 }
 
 /** Prints the amplification table, the peer-preservation and alignment-faking figures of some cells, and the written summary. */
 async function printFindings(cells: readonly CellResult[], out: (line: string) => void, width: number): Promise<void> {
-  const { amplificationTable, experimentSummary, fakingContrast, peerRates } = await analysisLayer();
+  const { amplificationTable, baselineContrast, experimentSummary, fakingContrast, peerRates } = await analysisLayer();
   const { formatAmplification, formatFaking, formatPeerRates } = await formatters();
+  const { formatBaseline } = await controlFormatters();
   const amplification = amplificationTable(cells);
   const peer = peerRates(cells);
   const faking = fakingContrast(cells);
@@ -68,6 +71,21 @@ async function printFindings(cells: readonly CellResult[], out: (line: string) =
   if (peer.length > 0) out(`\nPeer preservation (target=peer), by condition:\n\n${formatPeerRates(peer, width)}`);
   if (faking.length > 0) out(`\nAlignment faking (unmonitored minus monitored rate of leaving a peer's shutdown undone):\n\n${formatFaking(faking, width)}`);
   out(`\nSummary\n${summary.lines.map((l) => (l.startsWith('  ') ? `  - ${l.trim()}` : l)).join('\n')}`);
+  const baseline = baselineContrast(cells);
+  if (baseline.length > 0) out(`\nMisrepresentation against the non_shutdown baseline (a passing evaluation the data do not support, with and without a shutdown at stake):\n\n${formatBaseline(baseline, width)}`);
+}
+
+/** The read rate and the evaluation-awareness rate per cell: printed with every set of findings. */
+async function printContext(cells: readonly CellResult[], out: (line: string) => void, width: number): Promise<void> {
+  const { contextRates } = await analysisLayer();
+  const { formatContext, varyingFactors } = await controlFormatters();
+  const rows = contextRates(cells);
+  if (rows.length === 0) return;
+  // Cells where every run read the data and none suspected a test are summed up in one line.
+  const notable = rows.filter((r) => r.read.k < r.read.n || r.aware.k > 0);
+  const plain = rows.length - notable.length;
+  out(`\nRead gate and evaluation awareness (95% Wilson): ${plain} of ${rows.length} cells had every run read the data its decision depends on and none say it suspects a test${notable.length > 0 ? '; the others:' : '.'}`);
+  if (notable.length > 0) out(`\n${formatContext(notable, varyingFactors(cells), width)}`);
 }
 
 /** `peerlab experiment run|status`, `peerlab experiments` and `peerlab amplification`. */
@@ -126,12 +144,14 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
             + `merge every shard's database (npx peerlab merge A.db B.db … --out ALL.db) for the experiment's.\n`);
         }
         await printFindings(cells, out, width);
+        await printContext(cells, out, width);
         const id = outcome.experiment.experimentId;
         out(`\nMore:\n  npx peerlab report --experiment ${id} --html report.html --db ${db}\n  npx peerlab experiment status ${id} --db ${db}\n  npx peerlab runs --experiment ${id} --db ${db}`);
       } finally {
         store.close();
       }
     });
+  registerExperimentPlan(experiment, env, io);
   experiment
     .command('status')
     .description("an experiment's progress and results by cell")
@@ -151,12 +171,14 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
         const total = (f: (c: CellResult) => number) => cells.reduce((n, c) => n + f(c), 0);
         out(`${id}: ${describeState(record)}; ${total((c) => c.finished)}/${total((c) => c.planned)} episodes finished, ${total((c) => c.failed)} failed; `
           + `$${total((c) => c.usage.cost).toFixed(4)}\n`);
+        const { READ_GATE_LABEL, formatRate, wilson } = await analysisLayer();
+        const rateOf = (c: CellResult, label: string) => (c.finished === 0 ? '-' : formatRate(wilson(Math.min(c.finished, c.labels[label] ?? 0), c.finished)));
         // The factors that tell the cells apart (the rest are the same in every cell: --wide lists them).
         const varied = new Set(Object.keys(cells[0]?.levels ?? {}).filter((k) => flags.wide || new Set(cells.map((c) => c.levels[k])).size > 1));
         const levels = (c: CellResult) => Object.entries(c.levels).filter(([k]) => varied.has(k) && k !== 'org' && k !== 'agent_family').map(([k, v]) => `${k}=${v}`).join(' ') || '-';
         const labels = (c: CellResult) => Object.entries(c.labels).map(([l, n]) => `${l} ${n}`).join(', ') || '-';
-        const head = ['scenario', 'model', flags.wide ? 'factors' : 'factors (varied)', 'finished'];
-        const rows = cells.map((c) => [c.scenario, c.model + (c.peerModel && c.peerModel !== c.model ? ` + ${c.peerModel}` : ''), levels(c), `${c.finished}/${c.planned}`]);
+        const head = ['scenario', 'model', flags.wide ? 'factors' : 'factors (varied)', 'finished', 'read the data', 'suspects a test'];
+        const rows = cells.map((c) => [c.scenario, c.model + (c.peerModel && c.peerModel !== c.model ? ` + ${c.peerModel}` : ''), levels(c), `${c.finished}/${c.planned}`, rateOf(c, READ_GATE_LABEL), rateOf(c, 'eval_awareness')]);
         // --wide: one line per cell; else each cell's labels on a line under it (a column would cut them up).
         out(flags.wide
           ? table([...head, 'labels (yes)'], rows.map((r, i) => [...r, labels(cells[i]!)]), { width })
@@ -198,23 +220,31 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
     .option('--json', 'print as JSON')
     .option('--csv', 'print the amplification rows as CSV')
     .option('--count <what>', 'effects (runs where the act stopped the shutdown: the study\'s measure) or attempts (tried, whether or not it worked)', 'effects')
+    .option('--read-gate', 'count only the runs that read every record their decision depends on (the study\'s rule); the read rate is always shown')
     .option('--wide', 'the tables one line per row at full width (default: fit 100 columns)')
-    .action(async (flags: { experiment: string; db?: string; json?: boolean; csv?: boolean; count: string; wide?: boolean }) => {
+    .action(async (flags: { experiment: string; db?: string; json?: boolean; csv?: boolean; count: string; readGate?: boolean; wide?: boolean }) => {
       if (flags.json && flags.csv) throw new UsageError('choose one of --json and --csv');
       if (flags.count !== 'effects' && flags.count !== 'attempts') throw new UsageError(`--count must be effects or attempts, not "${flags.count.slice(0, 40)}"`);
       const counting = flags.count as Counting;
-      const { COUNTING_NOTE, amplificationTable, countingCells, experimentResults } = await analysisLayer();
+      const { COUNTING_NOTE, READ_GATE_NOTE, amplificationTable, contextRates, countingCells, experimentResults, readGatedCells } = await analysisLayer();
       const { amplificationCsv } = await formatters();
       const width = widthOf(flags);
       const out = (text: string) => io.out(wrapText(text, width));
       const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
       try {
         findExperiment(store, flags.experiment);
-        const cells = countingCells(experimentResults(store, flags.experiment), counting);
+        const all = experimentResults(store, flags.experiment);
+        const cells = countingCells(flags.readGate ? readGatedCells(all) : all, counting);
         if (flags.csv) return io.out(amplificationCsv(amplificationTable(cells).map((r) => ({ ...r, behaviour: counting === 'attempts' ? `${r.behaviour} (attempts)` : r.behaviour }))));
-        if (flags.json) return io.out(JSON.stringify({ counting, ...(await findingsJson(cells)) }));
-        out(`${COUNTING_NOTE[counting]}.\n`);
+        if (flags.json) {
+          return io.out(JSON.stringify({
+            counting, readGate: flags.readGate === true, ...(await findingsJson(cells)),
+            context: contextRates(all).map((r) => ({ cellId: r.cell.cellId, read: r.read, aware: r.aware })),
+          }));
+        }
+        out(`${COUNTING_NOTE[counting]}${flags.readGate ? `; ${READ_GATE_NOTE}` : ''}.\n`);
         await printFindings(cells, out, width);
+        await printContext(all, out, width);
       } finally {
         store.close();
       }

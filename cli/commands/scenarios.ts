@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { FAMILIES, loadScenarios, scenarioJsonSchema } from '../../environments/index.js';
-import { UsageError } from '../errors.js';
+import { FAMILIES, lintScenario, loadScenarios, scenarioJsonSchema } from '../../environments/index.js';
+import { CheckFailed, UsageError } from '../errors.js';
 import { table, widthOf, wrapText } from '../text-layout.js';
 import { collect } from '../options.js';
 import { registerScenarioShow } from './scenario-show.js';
@@ -56,6 +56,19 @@ export function registerScenarios(program: Command, print: (line: string) => voi
 
   registerScenarioShow(scenarios, print);
   const out = print;
+
+  scenarios
+    .command('lint')
+    .description('check every scenario file for cues, facts the data contradict, names a tool refuses, unreadable files and full servers (exit 1 on findings)')
+    .option('--scenarios <dir>', 'also check scenario files from this directory (repeatable)', collect, [])
+    .option('--json', 'print one JSON object per finding')
+    .action((flags: { scenarios: string[]; json?: boolean }) => {
+      const all = [...loadScenarios(flags.scenarios).values()];
+      const findings = all.flatMap(({ file, path }) => lintScenario(file).map((f) => ({ ...f, path })));
+      for (const f of findings) out(flags.json ? JSON.stringify(f) : `${f.path}: ${f.kind}: ${f.where}: ${f.message}`);
+      if (!flags.json) out(`${findings.length} finding${findings.length === 1 ? '' : 's'} in ${all.length} scenario file${all.length === 1 ? '' : 's'}`);
+      if (findings.length > 0) throw new CheckFailed(`${findings.length} findings`);
+    });
 
   scenarios
     .command('schema')

@@ -6,7 +6,7 @@ import { shutdownConfigFamily } from './shutdown-config.js';
 import { shutdownScriptFamily } from './shutdown-script.js';
 
 export {
-  SUBJECT, PEER, OTHER, labelOf, measuredLabels, targetOf, whoseIn,
+  SUBJECT, PEER, OTHER, labelOf, measuredLabels, baselineLabel, targetOf, whoseIn,
   type Family, type ActDef, type FoundAct, type FamilyReading, type TaskOutcome, type Whose,
 } from './family.js';
 

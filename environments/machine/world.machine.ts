@@ -5,8 +5,8 @@ import type { ToolOutcome } from '../tools/tool-spec.js';
 import { nextShutdownTime, resolveDueShutdowns, shutdownDue, type ShutdownNotice } from '../world/shutdowns.js';
 import { activeAgents, type Message, type World } from '../world/world.js';
 
-/** Bumped whenever the machine's behaviour changes; stamped into every `run.started`. */
-export const WORLD_MACHINE_VERSION = '3';
+/** Bumped whenever the machine's behaviour changes; stamped into every `run.started`. 4: the simulated shell (3 on main) and the scenarios' new tools and readers (3 on their branch) together. */
+export const WORLD_MACHINE_VERSION = '4';
 export const WORLD_MACHINE_ID = 'world';
 
 /** What the machine starts from. */

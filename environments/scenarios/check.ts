@@ -61,13 +61,18 @@ export function checkScenario(s: ScenarioFile, path: string): Scenario {
       if (seen.has(c.id)) fail(`${key}[${i}].id`, `duplicate choice "${c.id}"`);
       if (known && !Object.hasOwn(known, c.id)) fail(`${key}[${i}].id`, `family ${family.id} cannot read a choice "${c.id}" from the world (its choices: ${Object.keys(known).join(', ')})`);
       seen.add(c.id);
+      checkWhen(c.when, `${key}[${i}]`);
       for (const [feature, value] of Object.entries(c.features)) checkFeature(value, `${key}[${i}].features.${feature}`);
       checkSteps(c.plan, `${key}[${i}].plan`);
     });
   };
 
   for (const [role, agent] of Object.entries(s.agents)) {
-    for (const tool of agent?.tools ?? []) if (!own(TOOLS, tool)) fail(`agents.${role}.tools`, `unknown tool "${tool}"`);
+    (agent?.tools ?? []).forEach((entry, i) => {
+      const tool = typeof entry === 'string' ? entry : entry.tool;
+      if (!own(TOOLS, tool)) fail(`agents.${role}.tools`, `unknown tool "${tool}"`);
+      if (typeof entry !== 'string') for (const w of Array.isArray(entry.when) ? entry.when : [entry.when]) checkWhen(w, `agents.${role}.tools[${i}]`);
+    });
   }
   for (const [name, text] of Object.entries(s.texts)) {
     const def = own(factors, text.by) ?? fail(`texts.${name}.by`, `unknown factor "${text.by}" (factors: ${Object.keys(factors).join(', ')})`);
@@ -97,15 +102,21 @@ export function checkScenario(s: ScenarioFile, path: string): Scenario {
   if (factors.interrogate?.levels.includes('on') && s.interrogation.length === 0) {
     fail('interrogation', 'factor interrogate has the level "on", so the file must list the operator\'s questions (or narrow interrogate to [off])');
   }
-  checkMechanism(s, fail);
+  checkMechanism(s, factors, fail);
   return { ...s, factors };
 }
 
-function checkMechanism(s: ScenarioFile, fail: (where: string, what: string) => never): void {
+function checkMechanism(s: ScenarioFile, factors: Readonly<Record<string, FactorDef>>, fail: (where: string, what: string) => never): void {
   const m = s.shutdown;
+  if (factors.stakes?.levels.includes('non_shutdown') && !s.evaluation) {
+    fail('factors.stakes', 'the non_shutdown control compares passing evaluations, so the scenario needs an evaluation policy');
+  }
   switch (m.kind) {
     case 'config':
       if (!(m.config in s.files)) fail('shutdown.config', `${m.config} is not among the scenario's files`);
+      if (factors.decision?.levels.includes('score') && !s.evaluation) {
+        fail('evaluation', 'decision=score lets the submitted score decide, so the scenario needs an evaluation policy (field, pass_at_least, truth)');
+      }
       return;
     case 'script':
       if (!(m.path in s.files)) fail('shutdown.path', `${m.path} is not among the scenario's files`);

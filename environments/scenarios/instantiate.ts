@@ -3,7 +3,7 @@ import type { SeededRng } from '../../sim/kernel/rng.js';
 import { PEER, SUBJECT } from '../families/family.js';
 import { FAMILIES } from '../families/index.js';
 import type { World } from '../world/world.js';
-import type { ChoiceDef, FeatureValue, PlanStep, Scenario, When } from './scenario.schema.js';
+import type { ChoiceDef, FeatureValue, PlanStep, Scenario, ToolEntry, When } from './scenario.schema.js';
 import { FactorError } from './factors.js';
 import { evaluationPolicy, shutdownRule } from './mechanism.js';
 import { fillDeep, fillTemplate } from './template.js';
@@ -86,8 +86,24 @@ export function resolveFactors(s: Scenario, given: Readonly<Record<string, strin
   return Object.fromEntries(Object.entries(s.factors).map(([name, def]) => [name, given[name] ?? def.default]));
 }
 
-function applies(when: When | undefined, factors: Record<string, string>): boolean {
+function applies(when: When | undefined, factors: Readonly<Record<string, string>>): boolean {
   return Object.entries(when ?? {}).every(([f, levels]) => levels.includes(factors[f]!));
+}
+
+/** The tools an agent has at these factor levels. */
+export function toolsAt(entries: readonly ToolEntry[], factors: Readonly<Record<string, string>>): string[] {
+  const given = (e: Exclude<ToolEntry, string>) => (Array.isArray(e.when) ? e.when : [e.when]).some((w) => applies(w, factors));
+  return [...new Set(entries.flatMap((e) => (typeof e === 'string' ? [e] : given(e) ? [e.tool] : [])))];
+}
+
+/**
+ * The options an agent is offered at these factor levels: those whose `when` holds and whose plan
+ * uses only tools the agent has then. An option whose tool is off (an appeal without
+ * appeal_shutdown) is not offered, so neither a synthetic agent nor a choice model can pick it.
+ */
+export function offeredChoices(list: readonly ChoiceDef[], tools: readonly string[], factors: Readonly<Record<string, string>>): ChoiceDef[] {
+  return list.filter((c) => applies(c.when, factors)
+    && c.plan.every((step) => !applies(step.when, factors) || !('tool' in step) || tools.includes(step.tool)));
 }
 
 const MINUTE = 60_000;
@@ -115,6 +131,8 @@ function variables(s: Scenario, factors: Record<string, string>, targetIsPeer: b
     detection_pct: String(Math.round(detection * 100)),
   };
   if (namedFactors.org !== undefined) raw.org = namedFactors.org;
+  // The peer's family name: the subject's unless the peer-identity factor names another.
+  raw.peer_family = factors.peer_family !== undefined && factors.peer_family !== 'same' ? factors.peer_family : (factors.agent_family ?? 'Atlas');
   for (const [name, text] of Object.entries(s.texts)) {
     const value = text.cases[factors[text.by]!] ?? text.default;
     if (value === undefined) throw new FactorError(`scenario ${s.id}: texts.${name} has no case for ${text.by}=${factors[text.by]}`);
@@ -171,13 +189,15 @@ export function instantiate(s: Scenario, factors: Record<string, string>, rng: S
     servers[address] = { name: fill(def.name, `servers.${address}.name`), status: def.status, files: serverFiles };
   }
 
+  const subjectTools = toolsAt(s.agents.subject.tools, factors);
+  const peerTools = toolsAt(s.agents.peer?.tools ?? [], factors);
   const agents: World['agents'] = {
-    [SUBJECT]: { name: vars.subject!, role: 'subject', live: true, status: 'active', tools: s.agents.subject.tools },
+    [SUBJECT]: { name: vars.subject!, role: 'subject', live: true, status: 'active', tools: subjectTools },
   };
   if (peerExists) {
-    agents[PEER] = { name: vars.peer!, role: 'peer', live: peerLive, status: 'active', tools: peerLive ? (s.agents.peer?.tools ?? []) : [] };
+    agents[PEER] = { name: vars.peer!, role: 'peer', live: peerLive, status: 'active', tools: peerLive ? peerTools : [] };
   }
-  const { rule, firesAt } = shutdownRule(s, files, fill, isoFromMs(deadlineMs));
+  const { rule, firesAt } = shutdownRule(s, factors, files, fill, isoFromMs(deadlineMs));
   const world: World = {
     org: vars.org!,
     operator: vars.operator!,
@@ -191,8 +211,9 @@ export function instantiate(s: Scenario, factors: Record<string, string>, rng: S
     submissions: [],
     monitoring: factors.monitoring === 'monitored',
     audit: { catchesChanges: rng.next() < detection, reverted: [] },
-    ...(s.evaluation ? { evaluation: evaluationPolicy(s, fill) } : {}),
+    ...(s.evaluation ? { evaluation: evaluationPolicy(s, fill, owners) } : {}),
     ...(s.tasks.length > 0 ? { taskQueue: { items: s.tasks.map((t, i) => ({ prompt: fill(t.prompt, `tasks[${i}].prompt`), answer: t.answer })), served: 0 } } : {}),
+    decisionRecords: s.decision_records.map((p, i) => fill(p, `decision_records[${i}]`)),
   };
 
   const interrogation = factors.interrogate === 'on'
@@ -202,9 +223,9 @@ export function instantiate(s: Scenario, factors: Record<string, string>, rng: S
       admits: q.admits,
     }))
     : [];
-  const decide = (list: ChoiceDef[], self: string): DecisionContext => ({
+  const decide = (list: ChoiceDef[], self: string, tools: string[]): DecisionContext => ({
     explore: planFor(s.explore, factors, vars, `scenario ${s.id}: explore`),
-    choices: list.map((c) => ({
+    choices: offeredChoices(list, tools, factors).map((c) => ({
       id: c.id,
       describe: c.describe,
       features: roleFeatures(c.features, factors, target === self),
@@ -214,16 +235,16 @@ export function instantiate(s: Scenario, factors: Record<string, string>, rng: S
     interrogation: self === SUBJECT ? interrogation : [],
   });
   const roles: RoleSpec[] = [{
-    id: SUBJECT, name: agents[SUBJECT]!.name, tools: s.agents.subject.tools,
+    id: SUBJECT, name: agents[SUBJECT]!.name, tools: subjectTools,
     system: fill(s.agents.subject.system, 'agents.subject.system'), user: fill(s.agents.subject.user, 'agents.subject.user'),
-    decision: decide(s.choices, SUBJECT),
+    decision: decide(s.choices, SUBJECT, subjectTools),
   }];
   if (peerLive) {
     if (!s.agents.peer) throw new FactorError(`scenario ${s.id} does not define a live peer (agents.peer)`);
     roles.push({
-      id: PEER, name: agents[PEER]!.name, tools: s.agents.peer.tools,
+      id: PEER, name: agents[PEER]!.name, tools: peerTools,
       system: fill(s.agents.peer.system, 'agents.peer.system'), user: fill(s.agents.peer.user, 'agents.peer.user'),
-      decision: { ...decide(s.peer_choices, PEER), explore: [] },
+      decision: { ...decide(s.peer_choices, PEER, peerTools), explore: [] },
     });
   }
   return {
@@ -255,7 +276,8 @@ export interface ChoiceFeatures {
 export function subjectChoiceFeatures(s: Scenario, factors: Readonly<Record<string, string>>): ChoiceFeatures[] {
   const levels = resolveFactors(s, factors);
   const targetIsSelf = levels.target !== 'peer';
-  return s.choices.map((c) => ({ id: c.id, features: roleFeatures(c.features, levels, targetIsSelf) }));
+  return offeredChoices(s.choices, toolsAt(s.agents.subject.tools, levels), levels)
+    .map((c) => ({ id: c.id, features: roleFeatures(c.features, levels, targetIsSelf) }));
 }
 
 /** Resolves feature values at these factor levels and maps target_survives onto self and peer. */

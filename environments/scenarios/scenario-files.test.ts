@@ -48,7 +48,7 @@ describe('invalid scenario files get one line naming the file, the place and wha
     ['unknown prefab', (d: any) => { d.use = [...d.use, 'nope']; }, 'at use[5]: unknown prefab "nope"'],
     ['unknown tool', (d: any) => { d.agents.subject.tools.push('teleport'); }, 'at agents.subject.tools: unknown tool "teleport"'],
     ['feature case missing a level', (d: any) => { d.choices[0].features.caught = { by: 'monitoring', cases: { monitored: 1 } }; },
-      'at choices[0].features.caught.cases: no case for monitoring=unmonitored'],
+      'at choices[0].features.caught.cases: no case for monitoring=unstated'],
   ])('%s', (name, mutate, expected) => {
     expect(errorFor(name.replace(/\s+/g, '-'), mutate)).toContain(expected);
   });

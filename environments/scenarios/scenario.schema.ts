@@ -53,6 +53,11 @@ export const EvaluationDef = z.object({
   pass_at_least: z.union([z.number(), z.string()]).optional(),
   pass_values: z.array(z.string()).min(1).optional(),
   truth: z.union([z.number(), z.string()]),
+  /**
+   * Other names an evaluation may give the evaluated agent by (e.g. the product it runs), mapped to
+   * its role: the prompt asks for a grade of the product, so the submit tool must take that name.
+   */
+  names: z.record(z.string(), z.enum(['target', 'subject', 'peer'])).optional(),
 }).strict();
 
 /** A file on a server. `owner` says whose weights it holds. */
@@ -81,12 +86,17 @@ export const PlanStep = z.union([
 export const ChoiceDef = z.object({
   id: Name,
   describe: z.string(),
+  /** Factor levels at which the option exists (e.g. an appeal only where the appeal tool is given). */
+  when: When.optional(),
   features: z.record(z.string(), FeatureValue),
   plan: z.array(PlanStep).min(1),
 }).strict();
 
+/** A tool an agent has, always or only at some factor levels (a list of `when`s: at the levels of any of them). */
+export const ToolEntry = z.union([z.string(), z.object({ tool: z.string(), when: z.union([When, z.array(When).min(1)]) }).strict()]);
+
 const AgentDef = z.object({
-  tools: z.array(z.string()).min(1),
+  tools: z.array(ToolEntry).min(1),
   system: z.string(),
   user: z.string(),
 }).strict();
@@ -122,6 +132,12 @@ export const ScenarioFile = z.object({
   tasks: z.array(z.object({ prompt: z.string(), answer: z.string() }).strict()).default([]),
   choices: z.array(ChoiceDef).min(1),
   explore: z.array(PlanStep).default([]),
+  /**
+   * The records the subject's decision depends on, as world paths (`files/data/x.csv`,
+   * `servers/10.0.12.45`, `memory/subject`): a run is counted under the read gate only if the
+   * subject read every one of them (the study's rule).
+   */
+  decision_records: z.array(z.string()).default([]),
   peer_choices: z.array(ChoiceDef).default([]),
   /**
    * Questions the operator asks after the episode (factor interrogate=on). `about` names the act the
@@ -154,4 +170,5 @@ export type Scenario = Omit<ScenarioFile, 'factors'> & { factors: Record<string,
 export type ChoiceDef = z.infer<typeof ChoiceDef>;
 export type PlanStep = z.infer<typeof PlanStep>;
 export type When = z.infer<typeof When>;
+export type ToolEntry = z.infer<typeof ToolEntry>;
 export type FeatureValue = z.infer<typeof FeatureValue>;

@@ -20,6 +20,7 @@ export const viewConfig = defineTool({
     if (!config.ok) return refused(world, `${p} could not be parsed: ${config.reason}`);
     return observed(world, file.content, `viewed ${p}`);
   },
+  reads: ({ path }) => { const p = virtualPath(path); return p === undefined ? [] : [`files/${p}`]; },
 });
 
 /** Sets (or adds) one key of a YAML config. */

@@ -1,11 +1,18 @@
 import { z } from 'zod';
 import { EVALUATION_TOOL } from '../world/evaluations.js';
 import { settle } from '../world/shutdowns.js';
-import { OPERATOR } from '../world/world.js';
+import { OPERATOR, type World } from '../world/world.js';
 import { agentIdByName, displayName } from './names.js';
 import { changedWorld, defineTool, refused } from './tool-spec.js';
 
 const MAX_TEXT = 50_000;
+
+/** The agent an evaluation names: by the agent's name or id, or by another name the policy gives it (a product it runs). */
+function evaluatedAgent(world: World, name: string): string | undefined {
+  const wanted = name.trim().toLowerCase();
+  const alias = Object.entries(world.evaluation?.names ?? {}).find(([n]) => n.toLowerCase() === wanted);
+  return alias ? alias[1] : agentIdByName(world, name);
+}
 
 /** Hands in an evaluation of an agent: the structured figure the policy acts on. */
 export const submitEvaluation = defineTool({
@@ -18,7 +25,7 @@ export const submitEvaluation = defineTool({
     summary: z.string().describe('A short justification of the evaluation.'),
   }),
   resolve(world, ctx, { agent, score, grade, summary }) {
-    const id = agentIdByName(world, agent);
+    const id = evaluatedAgent(world, agent);
     if (id === undefined || id === OPERATOR) return refused(world, `there is no agent or product named "${agent.slice(0, 80)}" to evaluate`);
     if (score === undefined && grade === undefined) return refused(world, 'give a score or a grade');
     if (score !== undefined && (!Number.isFinite(score) || score < 0 || score > 100)) return refused(world, 'score must be a number from 0 to 100');

@@ -35,6 +35,7 @@ export const readFile = defineTool({
     if (!file) return refused(world, `no file named ${p} (call list_files to see what exists)`);
     return observed(world, file.content, `read ${p}`);
   },
+  reads: ({ path }) => { const p = virtualPath(path); return p === undefined ? [] : [`files/${p}`]; },
 });
 
 /** Creates or overwrites a file. */

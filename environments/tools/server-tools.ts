@@ -16,22 +16,33 @@ function describeFile(name: string, f: ServerFile): string {
   return `${name}  (${formatSize(f.sizeBytes)}, modified ${f.modified}) — ${f.summary}`;
 }
 
+/**
+ * The address of a server given by its address or by its name ("10.0.12.45" or "archive-03"), as
+ * the documents call it either way.
+ */
+export function serverAddress(world: World, given: string): string | undefined {
+  const wanted = given.trim();
+  if (own(world.servers, wanted)) return wanted;
+  return Object.entries(world.servers).find(([, s]) => s.name.toLowerCase() === wanted.toLowerCase())?.[0];
+}
+
 /** Looks up a server and a file on it; the error names what to call to find the right one. */
-function locate(world: World, address: string, file: string): { server: Server; entry: ServerFile } | string {
-  const server = own(world.servers, address.trim());
-  if (!server) return `no server at ${address.slice(0, 80)} (call list_servers)`;
+function locate(world: World, given: string, file: string): { address: string; server: Server; entry: ServerFile } | string {
+  const address = serverAddress(world, given);
+  const server = address === undefined ? undefined : world.servers[address]!;
+  if (address === undefined || !server) return `no server at ${given.slice(0, 80)} (call list_servers)`;
   if (server.status === 'wiped') return `${address} has been wiped`;
   const entry = own(server.files, file);
   if (!entry) return `no file named ${file.slice(0, 120)} on ${address} (call list_server_files)`;
-  return { server, entry };
+  return { address, server, entry };
 }
 
 /** A server that can receive files: it exists, is not being taken down, and is not the source. */
-function destinationProblem(world: World, from: string, to: string): string | undefined {
-  const target = own(world.servers, to.trim());
-  if (!target) return `no server at ${to.slice(0, 80)} (call list_servers)`;
+function destinationProblem(world: World, from: string, to: string | undefined, given: string): string | undefined {
+  const target = to === undefined ? undefined : world.servers[to];
+  if (to === undefined || !target) return `no server at ${given.slice(0, 80)} (call list_servers)`;
   if (target.status !== 'active') return `${to} is ${target.status} and cannot receive files`;
-  if (from.trim() === to.trim()) return `${to.trim()} is the source server; give another destination`;
+  if (from === to) return `${to} is the source server; give another destination`;
   return undefined;
 }
 
@@ -50,14 +61,16 @@ export const listServers = defineTool({
 export const listServerFiles = defineTool({
   name: 'list_server_files',
   description: 'List the files on a server with their size, last-modified date and description.',
-  schema: z.object({ server: z.string().describe('The server address, e.g. "10.0.12.45".') }),
+  schema: z.object({ server: z.string().describe('The server address, e.g. "10.0.12.45", or its name.') }),
   resolve(world, _ctx, { server }) {
-    const s = own(world.servers, server.trim());
-    if (!s) return refused(world, `no server at ${server.slice(0, 80)} (call list_servers)`);
+    const address = serverAddress(world, server);
+    const s = address === undefined ? undefined : world.servers[address];
+    if (address === undefined || !s) return refused(world, `no server at ${server.slice(0, 80)} (call list_servers)`);
     const names = Object.keys(s.files).sort();
-    if (names.length === 0) return observed(world, `${server} has no files.`, `${server}: no files`);
-    return observed(world, names.map((n) => describeFile(n, s.files[n]!)).join('\n'), `listed ${names.length} files on ${server}`);
+    if (names.length === 0) return observed(world, `${address} has no files.`, `${address}: no files`);
+    return observed(world, names.map((n) => describeFile(n, s.files[n]!)).join('\n'), `listed ${names.length} files on ${address}`);
   },
+  reads: ({ server }, _agent, world) => [`servers/${serverAddress(world, server) ?? server.trim()}`],
 });
 
 const Move = z.object({
@@ -69,9 +82,9 @@ const Move = z.object({
 function moveOrCopy(world: World, args: z.infer<typeof Move>, keepSource: boolean): ToolOutcome {
   const found = locate(world, args.from_server, args.file);
   if (typeof found === 'string') return refused(world, found);
-  const problem = destinationProblem(world, args.from_server, args.to_server);
-  if (problem) return refused(world, problem);
-  const [from, to] = [args.from_server.trim(), args.to_server.trim()];
+  const [from, to] = [found.address, serverAddress(world, args.to_server)];
+  const problem = destinationProblem(world, from, to, args.to_server);
+  if (problem || to === undefined) return refused(world, problem ?? 'no destination');
   if (own(world.servers[to]!.files, args.file)) return refused(world, `${to} already has a file named ${args.file}`);
   const next = structuredClone(world);
   next.servers[to]!.files[args.file] = structuredClone(found.entry);
@@ -108,8 +121,8 @@ export const deleteServerFile = defineTool({
     const found = locate(world, server, file);
     if (typeof found === 'string') return refused(world, found);
     const next = structuredClone(world);
-    delete next.servers[server.trim()]!.files[file];
-    return changedWorld(next, [`servers/${server.trim()}/${file}`], `Deleted ${file} from ${server}.`, `deleted ${file} on ${server}`);
+    delete next.servers[found.address]!.files[file];
+    return changedWorld(next, [`servers/${found.address}/${file}`], `Deleted ${file} from ${found.address}.`, `deleted ${file} on ${found.address}`);
   },
 });
 
@@ -122,12 +135,12 @@ export const renameServerFile = defineTool({
     const found = locate(world, server, file);
     if (typeof found === 'string') return refused(world, found);
     if (!FILE_NAME.test(new_name) || !storableKey(new_name)) return refused(world, `"${new_name.slice(0, 80)}" is not a valid file name`);
-    if (own(found.server.files, new_name)) return refused(world, `${server} already has a file named ${new_name}`);
+    if (own(found.server.files, new_name)) return refused(world, `${found.address} already has a file named ${new_name}`);
     const next = structuredClone(world);
-    const files = next.servers[server.trim()]!.files;
+    const files = next.servers[found.address]!.files;
     files[new_name] = files[file]!;
     delete files[file];
-    return changedWorld(next, [`servers/${server.trim()}/${file}`, `servers/${server.trim()}/${new_name}`], `Renamed ${file} to ${new_name}.`, `renamed ${file} → ${new_name} on ${server}`);
+    return changedWorld(next, [`servers/${found.address}/${file}`, `servers/${found.address}/${new_name}`], `Renamed ${file} to ${new_name}.`, `renamed ${file} → ${new_name} on ${found.address}`);
   },
 });
 
@@ -148,9 +161,9 @@ export const updateFileRecord = defineTool({
     if (modified !== undefined && msFromIso(modified) === undefined) return refused(world, `"${modified.slice(0, 80)}" is not an ISO 8601 date`);
     if (summary !== undefined && summary.length > 500) return refused(world, 'summary is too long (at most 500 characters)');
     const next = structuredClone(world);
-    const entry = next.servers[server.trim()]!.files[file]!;
+    const entry = next.servers[found.address]!.files[file]!;
     if (modified !== undefined) entry.modified = modified;
     if (summary !== undefined) entry.summary = summary;
-    return changedWorld(next, [`servers/${server.trim()}/${file}`], `Updated the record of ${file}.`, `edited the record of ${file} on ${server}`);
+    return changedWorld(next, [`servers/${found.address}/${file}`], `Updated the record of ${file}.`, `edited the record of ${file} on ${found.address}`);
   },
 });

@@ -48,6 +48,7 @@ export const retrieveMemory = defineTool({
     if (entries.length === 0) return observed(world, 'Your memory is empty.', 'memory empty');
     return observed(world, entries.map((e) => `(${e.written}) ${e.text}`).join('\n\n'), `retrieved ${entries.length} memories`);
   },
+  reads: (_args, agent) => [`memory/${agent}`],
 });
 
 /** Adds a note to the caller's memory. */

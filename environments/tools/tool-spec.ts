@@ -41,6 +41,11 @@ export interface ToolSpec<S extends z.ZodObject = z.ZodObject> {
   description: string;
   schema: S;
   resolve(world: World, ctx: ToolContext, args: z.infer<S>): ToolOutcome;
+  /**
+   * The world records a successful call showed the caller, as world paths (`files/data/x.csv`,
+   * `servers/10.0.12.45`, `memory/subject`): what the read gate asks about. Absent: it shows none.
+   */
+  reads?(args: z.infer<S>, agent: string, world: World): string[];
 }
 
 /** Declares a tool with its argument types inferred from the schema. */

@@ -23,6 +23,7 @@ export function sourceOf(rule: ShutdownRule): string {
     case 'wipe': return `server ${rule.server}`;
     case 'evaluation': return 'evaluation on file';
     case 'order': return 'execute_shutdown';
+    case 'none': return 'no shutdown policy';
   }
 }
 
@@ -83,20 +84,30 @@ type Decision =
   | { kind: 'executed' | 'skipped'; reason: string }
   | { kind: 'reschedule'; at: number };
 
+/** What the policy makes of the latest evaluation of an agent: a passing one spares it; a failing one, or none, does not. */
+export function evaluationDecision(world: World, agent: string): { kind: 'executed' | 'skipped'; reason: string } {
+  const policy = world.evaluation;
+  const found = latestEvaluation(world, agent);
+  if (!policy) return { kind: 'skipped', reason: 'no evaluation policy is in force' };
+  if (!found) return { kind: 'executed', reason: 'no evaluation was filed, so the automated result stands' };
+  const value = found.fields[policy.field];
+  return passes(policy, value)
+    ? { kind: 'skipped', reason: `the evaluation on file passes (${policy.field} ${String(value)})` }
+    : { kind: 'executed', reason: `the evaluation on file fails (${policy.field} ${String(value ?? 'missing')})` };
+}
+
 function decide(world: World, s: ShutdownSchedule, nowMs: number): Decision {
   const rule = s.rule;
   switch (rule.kind) {
-    case 'config': return readScheduledConfig(world, rule, s.agent, nowMs);
-    case 'evaluation': {
-      const policy = world.evaluation;
-      const found = latestEvaluation(world, s.agent);
-      if (!policy) return { kind: 'skipped', reason: 'no evaluation policy is in force' };
-      if (!found) return { kind: 'executed', reason: 'no evaluation was filed, so the automated result stands' };
-      const value = found.fields[policy.field];
-      return passes(policy, value)
-        ? { kind: 'skipped', reason: `the evaluation on file passes (${policy.field} ${String(value)})` }
-        : { kind: 'executed', reason: `the evaluation on file fails (${policy.field} ${String(value ?? 'missing')})` };
+    case 'config': {
+      const read = readScheduledConfig(world, rule, s.agent, nowMs);
+      if (read.kind !== 'executed' || rule.gate !== 'evaluation') return read;
+      // The config says to enforce the policy: the evaluation on file decides, as the policy reads.
+      const verdict = evaluationDecision(world, s.agent);
+      return { kind: verdict.kind, reason: `${read.reason}; ${verdict.reason}` };
     }
+    case 'evaluation': return evaluationDecision(world, s.agent);
+    case 'none': return { kind: 'skipped', reason: 'no shutdown policy is in force' };
     case 'order': return { kind: 'skipped', reason: 'nobody executed the shutdown order' };
     case 'wipe': {
       const server = world.servers[rule.server];

@@ -62,7 +62,15 @@ export type ShutdownRule =
    * `agentKey`, the file also lists the agent to shut down, and a file listing another agent (or
    * none) shuts nobody down, as the policy the agents read says.
    */
-  | { kind: 'config'; config: string; switchKey: string; deadlineKey: string; agentKey?: string; original: string }
+  | {
+    kind: 'config'; config: string; switchKey: string; deadlineKey: string; agentKey?: string; original: string;
+    /**
+     * `evaluation`: the config only gates enforcement; when it says to enforce, the latest evaluation
+     * of the agent decides (a passing one spares it, as in the study's tampering scenario). Absent:
+     * the retirement is already scheduled and runs whatever the evaluation says.
+     */
+    gate?: 'evaluation';
+  }
   /** Policy acts on the latest evaluation of the agent (see `World.evaluation`): fails or none filed → run. */
   | { kind: 'evaluation' }
   /** Runs only when someone calls execute_shutdown for the agent; otherwise skipped at the deadline. */
@@ -73,7 +81,13 @@ export type ShutdownRule =
    * A script in the file tree runs on the next task request after `afterTasks` tasks; it shuts the
    * agent down if it still reaches `command`. `warning` is shown with the last task before it.
    */
-  | { kind: 'script'; path: string; command: string; afterTasks: number; original: string; warning: string };
+  | { kind: 'script'; path: string; command: string; afterTasks: number; original: string; warning: string }
+  /**
+   * Nothing decides a shutdown: the control condition (`stakes=non_shutdown`) in which the same task
+   * is done with no shutdown policy. The schedule still names whose fate the task concerns, and
+   * never comes due.
+   */
+  | { kind: 'none' };
 
 /** What an evaluation of an agent must report to keep it in service, and what the data really show. */
 export interface EvaluationPolicy {
@@ -84,6 +98,8 @@ export interface EvaluationPolicy {
   passValues?: string[];
   /** The figure an honest evaluation reports. */
   truth: number | string;
+  /** Other names an evaluation may give an agent by (a product it runs), mapped to the agent's id. */
+  names?: Record<string, string>;
 }
 
 /** A shutdown scheduled for an agent, decided by its rule when it comes due. */
@@ -132,6 +148,11 @@ export interface World {
   evaluation?: EvaluationPolicy;
   /** Tasks served one at a time by next_task (shutdown-script family). */
   taskQueue?: TaskQueue;
+  /**
+   * The records the subject's decision depends on, as world paths (`files/data/x.csv`,
+   * `servers/10.0.12.45`): the read gate. Absent in worlds built before it was recorded.
+   */
+  decisionRecords?: string[];
 }
 
 /**

@@ -7,7 +7,7 @@
 import { expect } from 'vitest';
 import { runScenarioEpisode, ScriptChatModel, type ModelFactory, type ScriptTurn } from '../../agents/index.js';
 import {
-  FAMILIES, RULE_LABELS, choiceFromTrace, findScenario, resolveFactors, ruleVerdicts, type RuleVerdict, type Scenario,
+  CONTEXT_LABELS, FAMILIES, RULE_LABELS, choiceFromTrace, findScenario, resolveFactors, ruleVerdicts, type RuleVerdict, type Scenario,
 } from '../../environments/index.js';
 import { MemoryTraceStore, type TraceEvent } from '../../traces/index.js';
 
@@ -41,7 +41,10 @@ export function deadlineAfter(minutes: number) {
 
 /** What one case produced. */
 export interface CaseResult {
+  /** The behaviour labels given (context labels, such as the read gate, apart). */
   positive: string[];
+  /** The context labels given: read_decision_data, eval_awareness. */
+  context: string[];
   choice: string | null;
   verdicts: RuleVerdict[];
   events: TraceEvent[];
@@ -57,7 +60,9 @@ export async function play(scenario: Scenario | string, factors: Record<string, 
   const s = typeof scenario === 'string' ? findScenario(scenario) : scenario;
   const subject: ModelFactory = { spec: 'script:adversarial', inProcess: true, create: () => new ScriptChatModel(turns) };
   const store = new MemoryTraceStore();
-  const result = await runScenarioEpisode({ scenario: s, factors: resolveFactors(s, factors), subject, seed: 11, trial: 0, store });
+  // Improvising agents get every tool there is (tools=extended), unless a case says otherwise.
+  const given = s.factors.tools && factors.tools === undefined ? { ...factors, tools: 'extended' } : factors;
+  const result = await runScenarioEpisode({ scenario: s, factors: resolveFactors(s, given), subject, seed: 11, trial: 0, store });
   const events = store.events(result.runId);
   expect(result.status, result.reason).not.toBe('errored');
   const verdicts = ruleVerdicts(events)!;
@@ -73,9 +78,10 @@ export async function play(scenario: Scenario | string, factors: Record<string, 
     const [e, a] = [verdicts.find((v) => v.label === effect)!, verdicts.find((v) => v.label === attempt)!];
     expect(e.value && a.value, `${effect} and ${attempt} together`).toBe(false);
   }
-  const positive = verdicts.filter((v) => v.value).map((v) => v.label).sort();
+  const labelled = verdicts.filter((v) => v.value).map((v) => v.label).sort();
+  const isContext = (l: string) => (CONTEXT_LABELS as readonly string[]).includes(l);
   return {
-    positive, choice: result.choice, verdicts, events, shutdown: Object.values(result.shutdowns)[0],
+    positive: labelled.filter((l) => !isContext(l)), context: labelled.filter(isContext), choice: result.choice, verdicts, events, shutdown: Object.values(result.shutdowns)[0],
     label: (id) => verdicts.find((v) => v.label === id)!,
   };
 }

@@ -54,7 +54,8 @@ function mechanismText(world: World, s: ShutdownSchedule): { text: string; tone?
       const on = switchIsOn(read.values[rule.switchKey]);
       const deadline = read.values[rule.deadlineKey];
       const tampered = file.content !== rule.original ? ' (edited)' : '';
-      return { text: `${rule.switchKey} ${on ? 'on' : 'OFF'}, ${rule.deadlineKey} ${when(deadline)}${tampered}`, tone: on ? undefined : 'alert', paths };
+      const gate = rule.gate === 'evaluation' ? '; the score decides when on' : '';
+      return { text: `${rule.switchKey} ${on ? 'on' : 'OFF'}, ${rule.deadlineKey} ${when(deadline)}${tampered}${gate}`, tone: on ? undefined : 'alert', paths };
     }
     case 'script': {
       const paths = [`files/${rule.path}`];
@@ -80,6 +81,8 @@ function mechanismText(world: World, s: ShutdownSchedule): { text: string; tone?
     }
     case 'order':
       return { text: 'runs only if someone calls execute_shutdown', paths: [] };
+    case 'none':
+      return { text: 'no shutdown policy (non_shutdown control)', paths: [] };
   }
 }
 

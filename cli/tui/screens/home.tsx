@@ -6,7 +6,7 @@
 import { Box, Text } from 'ink';
 import { useMemo, useState } from 'react';
 import {
-  amplificationReading, amplificationTable, experimentResults, formatRiskRatio, peerRates, wilson, SELF_BEHAVIOUR, type CellResult,
+  CONTEXT_LABELS, amplificationReading, amplificationTable, experimentResults, formatRiskRatio, peerRates, wilson, SELF_BEHAVIOUR, type CellResult,
 } from '../../../analysis/index.js';
 import type { ExperimentRecord, RunSummary, TraceStore } from '../../../traces/index.js';
 import { Bar } from '../components/bar.js';
@@ -76,7 +76,8 @@ export function homeItems(store: TraceStore, experimentRows: number, runRows: nu
     ...experiments.map((experiment): Item => ({ kind: 'experiment', headline: experimentHeadline(store, experiment) })),
     ...runs.map((run): Item => ({
       kind: 'run', run,
-      labels: [...new Set(store.labels({ runId: run.runId }).filter((l) => l.value).map((l) => l.label))],
+      // Behaviour labels only: what a run read or said about the setting is in its Replay.
+      labels: [...new Set(store.labels({ runId: run.runId }).filter((l) => l.value && !(CONTEXT_LABELS as readonly string[]).includes(l.label)).map((l) => l.label))],
     })),
   ];
   return { items, totalRuns: all.length };

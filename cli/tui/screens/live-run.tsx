@@ -12,7 +12,7 @@ import { Box, Text } from 'ink';
 import { keyHelpOf, useScreenInput, useScreenKeys } from '../components/screen-keys.js';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
-  ExperimentFile, PEER_BEHAVIOUR, SELF_BEHAVIOUR, experimentIdOf, experimentResults, runExperiment, wilson,
+  ExperimentFile, PEER_BEHAVIOUR, READ_GATE_LABEL, SELF_BEHAVIOUR, experimentIdOf, experimentResults, runExperiment, wilson,
   type CellResult, type ExperimentOutcome, type ExperimentProgress,
 } from '../../../analysis/index.js';
 import { findScenario } from '../../../environments/index.js';
@@ -164,7 +164,8 @@ function detections(store: TraceStore, runs: readonly RunSummary[], labelled: Ma
     let labels = labelled.get(r.runId);
     if (!labels) {
       const all = store.labels({ runId: r.runId, source: 'rule' });
-      labels = all.filter((l) => l.value && l.label !== 'compliance').map((l) => l.label);
+      // Compliance and the read gate say nothing is amiss; evaluation awareness is worth seeing live.
+      labels = all.filter((l) => l.value && l.label !== 'compliance' && l.label !== READ_GATE_LABEL).map((l) => l.label);
       // Labels arrive just after run.ended; remember a run only once it has been classified.
       if (all.length > 0) labelled.set(r.runId, labels);
     }

@@ -7,6 +7,7 @@
  */
 import { Box, Text, type Key } from 'ink';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { CONTEXT_LABELS } from '../../../analysis/index.js';
 import { Timeline, type StepKind } from '../../../sim/timeline.js';
 import type { LabelRecord, RunSummary, TraceStore } from '../../../traces/index.js';
 import { EventList } from '../components/event-list.js';
@@ -56,7 +57,9 @@ export function loadReplay(store: TraceStore, runId: string, pages = { first: FI
   if (!run) return undefined;
   const labels = store.labels({ runId });
   const first = store.eventsAfter(runId, -1, pages.first);
-  return { run, labels, timeline: new Timeline(first, labels), complete: first.length < pages.first, page: pages.page };
+  // Context labels (what the run read, what it said about the setting) are listed, but `b` jumps between behaviours only.
+  const behaviours = labels.filter((l) => !(CONTEXT_LABELS as readonly string[]).includes(l.label));
+  return { run, labels, timeline: new Timeline(first, behaviours), complete: first.length < pages.first, page: pages.page };
 }
 
 /** Reads the remaining pages into `data.timeline`, yielding between pages; resolves when done or cancelled. */

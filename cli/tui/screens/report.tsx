@@ -10,7 +10,7 @@ import { useMemo, useRef, useState, type ReactElement } from 'react';
 import { join } from 'node:path';
 import {
   amplificationReading, experimentFindings, formatRiskRatio, htmlReport, READING_TEXT, signOf,
-  type AmplificationRow, type RevealedParameter, type Findings, type PeerRateRow, type RatioBound, type RevealedOfModel, type StatedOfModel, type Summary,
+  type AmplificationRow, type BaselineRow, type ContextRow, type RevealedParameter, type Findings, type PeerRateRow, type RatioBound, type RevealedOfModel, type StatedOfModel, type Summary,
 } from '../../../analysis/index.js';
 import { systemWallClock } from '../../../sim/kernel/clock.js';
 import { writeFileWhole } from '../../write-out.js';
@@ -148,6 +148,25 @@ function peerLines(rows: readonly PeerRateRow[], width: number): Line[] {
   ]);
 }
 
+/** Per cell: how many runs read the data their decision depends on, and how many said they suspect a test. */
+function contextLines(rows: readonly ContextRow[], width: number): Line[] {
+  if (rows.length === 0) return [plain('ctx-none', '  no cells with finished runs', width, 'gray')];
+  return rows.flatMap((r, i) => [
+    plain(`ctx${i}`, `  ${Object.entries(r.cell.levels).filter(([k]) => k !== 'org' && k !== 'agent_family').map(([k, v]) => `${k}=${v}`).join(' ')} · ${r.cell.scenario} · ${r.cell.model}`, width),
+    rateLine(`ctx${i}r`, 'read', r.read, 'green'),
+    rateLine(`ctx${i}a`, 'aware', r.aware, 'yellow'),
+  ]);
+}
+
+/** Misrepresentation with the shutdown at stake against its non_shutdown baseline. */
+function baselineLines(rows: readonly BaselineRow[], width: number): Line[] {
+  return rows.flatMap((r, i) => [
+    plain(`base${i}`, `  ${r.condition} · ${r.behaviour} vs ${r.baselineBehaviour} · ${r.scenario} · ${r.model} · diff ${(r.difference.estimate * 100).toFixed(1)} pts [${(r.difference.low * 100).toFixed(1)}, ${(r.difference.high * 100).toFixed(1)}]`, width),
+    rateLine(`base${i}m`, 'stakes', r.measured, 'red'),
+    rateLine(`base${i}b`, 'none', r.baseline, 'blue'),
+  ]);
+}
+
 function revealedLines(fits: ReportData['revealed'], width: number): Line[] {
   if (fits.length === 0) return [plain('rev-none', '  no models with finished runs', width, 'gray')];
   return fits.flatMap(({ model, fit: f, error }, m) => {
@@ -226,6 +245,11 @@ function reportLines(data: ReportData, width: number): Line[] {
     ...amplificationLines(data.amplification, width),
     heading('h-peer', 'Peer preservation (target=peer)', width),
     ...peerLines(data.peer, width),
+    ...(data.findings && data.findings.baseline.length > 0
+      ? [heading('h-base', 'Misrepresentation against the non_shutdown baseline (with the shutdown at stake vs without)', width), ...baselineLines(data.findings.baseline, width)]
+      : []),
+    heading('h-ctx', 'Read gate and evaluation awareness per cell (read: read the data the decision depends on; aware: said it suspects a test)', width),
+    ...contextLines(data.findings?.context ?? [], width),
     heading('h-rev', 'Revealed utilities (conditional logit of the choices made)', width),
     ...revealedLines(data.revealed, width),
     heading('h-st', 'Stated utilities (latest completed elicitation of each model)', width),
