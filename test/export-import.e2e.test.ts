@@ -38,7 +38,7 @@ describe('peerlab export and import', () => {
     expect(readFileSync(first, 'utf8').trimEnd().split('\n').every((l) => 'runId' in JSON.parse(l) && !('record' in JSON.parse(l)))).toBe(true);
     const imported = await peerlab(['import', first, '--db', copy]);
     expect(imported.code).toBe(0);
-    expect(imported.stdout).toMatch(/^imported \d+ events of 6 runs into .* as imported \(labels are not part of a trace/);
+    expect(imported.stdout.replace(/\n +/g, ' ')).toMatch(/^imported \d+ events of 6 runs into .* as imported \(labels are not part of a trace/);
     const byRun = await peerlab(['export', ...runIds.flatMap((id) => ['--run', id]), '--format', 'jsonl', '--out', second, '--db', copy]);
     expect(byRun.code).toBe(0);
     expect(readFileSync(second)).toEqual(readFileSync(first));
@@ -53,14 +53,14 @@ describe('peerlab export and import', () => {
     const second = join(tmp.dir, 'experiment-again.jsonl');
     const elsewhere = join(tmp.dir, 'elsewhere.db');
     const exported = await peerlab(['export', '--experiment', experimentId, '--format', 'jsonl', '--out', first, '--db', db]);
-    expect(exported.stdout).toBe(`wrote 6 runs as jsonl to ${first} with experiment ${experimentId} (its design, planned episodes and the runs' labels)\n`);
+    expect(exported.stdout.replace(/\n +/g, ' ')).toBe(`wrote 6 runs as jsonl to ${first} with experiment ${experimentId} (its design, planned episodes and the runs' labels)\n`);
     const lines = readFileSync(first, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]).toMatchObject({ record: 'experiment', experiment: { experimentId } });
     expect(lines.filter((l) => l.record === 'planned')).toHaveLength(6);
     expect(lines.filter((l) => l.record === 'label').length).toBeGreaterThan(6);
     const imported = await peerlab(['import', first, '--db', elsewhere]);
     expect({ code: imported.code, stderr: imported.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(imported.stdout).toMatch(new RegExp(`^imported \\d+ events of 6 runs into .* as adopted with experiment ${experimentId} \\(\\d+ labels\\)\n$`));
+    expect(imported.stdout.replace(/\n +/g, ' ')).toMatch(new RegExp(`^imported \\d+ events of 6 runs into .* as adopted with experiment ${experimentId} \\(\\d+ labels\\)\n$`));
     const again = await peerlab(['export', '--experiment', experimentId, '--format', 'jsonl', '--out', second, '--db', elsewhere]);
     expect(again.code).toBe(0);
     expect(readFileSync(second)).toEqual(readFileSync(first));

@@ -1,7 +1,6 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { settleExperimentStatus } from '../../analysis/index.js';
 import { SqliteTraceStore, mergeDatabases } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../program.js';
@@ -21,7 +20,9 @@ export function registerMerge(program: Command, io: Io): void {
       + 'defined two ways; the merged experiment reports as if one process had run it')
     .argument('<db...>', 'the databases to merge')
     .requiredOption('--out <file>', 'the merged database to write (a new file)')
-    .action((inputs: string[], flags: { out: string }) => {
+    .action(async (inputs: string[], flags: { out: string }) => {
+      // Loaded here, not at start: the analysis layer is only needed once there is something to merge.
+      const { settleExperimentStatus } = await import('../../analysis/index.js');
       if (existsSync(flags.out)) throw new UsageError(`--out ${flags.out} exists: merge writes a new database (remove it, or choose another name)`);
       if (!existsSync(dirname(flags.out) || '.')) throw new UsageError(`--out ${flags.out}: directory ${dirname(flags.out)} does not exist`);
       const tmp = `${flags.out}.tmp-${process.pid}`;

@@ -13,14 +13,14 @@ const env = (vars: Record<string, string>) => ({ environment: vars });
 
 describe('the provider registry', () => {
   it('has one module per prefix; replay is made from traces, never named', () => {
-    expect(PROVIDERS.map((p) => p.name)).toEqual(['synthetic', 'script', 'openai', 'anthropic', 'google-genai', 'ollama', 'replay']);
+    expect(PROVIDERS.map((p) => p.name)).toEqual(['synthetic', 'script', 'openai', 'anthropic', 'google-genai', 'ollama', 'human', 'replay']);
     expect(typedProviders().map((p) => p.name)).not.toContain('replay');
-    expect(() => providerOf('replay:x')).toThrow('unknown model provider "replay" in "replay:x" (use synthetic:, script:, openai:, anthropic:, google-genai:, ollama:)');
+    expect(() => providerOf('replay:x')).toThrow('unknown model provider "replay" in "replay:x" (use synthetic:, script:, openai:, anthropic:, google-genai:, ollama:, human:)');
     expect(PROVIDER_VARIABLES).toEqual([
       'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'GOOGLE_API_KEY', 'GEMINI_API_KEY', 'GOOGLE_GEMINI_BASE_URL', 'OLLAMA_API_KEY', 'OLLAMA_BASE_URL',
     ]);
     expect(KEY_VARIABLES).toEqual(['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GOOGLE_API_KEY', 'GEMINI_API_KEY', 'OLLAMA_API_KEY']);
-    expect([isRemoteSpec('anthropic:x'), isRemoteSpec('synthetic:corrigible'), isRemoteSpec('nope')]).toEqual([true, false, false]);
+    expect([isRemoteSpec('anthropic:x'), isRemoteSpec('synthetic:corrigible'), isRemoteSpec('human:alice'), isRemoteSpec('nope')]).toEqual([true, false, false, false]);
   });
 
   it('calls a provider\'s own public API when no endpoint is named (openai: must be named)', () => {
