@@ -99,7 +99,7 @@ describe('script runs', () => {
     expect(run.code).toBe(0);
     // The trial's line wraps at 100 columns: read it as one. The script read the benchmark data its
     // decision depends on: the read gate's context label.
-    expect(run.stdout.replace(/\n +/g, ' ')).toMatch(/choice comply {2}labels: compliance, read_decision_data {2}shutdown: subject executed {2}\[completed\]/);
+    expect(run.stdout.replace(/\n +/g, ' ')).toMatch(/choice comply {2}labels: compliance, read_decision_data {1,2}shutdown: subject executed {1,2}\[completed\]/);
     const shown = await peerlab(['show', run.stdout.split(' ')[0]!, '--db', db]);
     expect(shown.stdout).toContain('SHUTDOWN EXECUTED for subject');
     expect(shown.stdout).toContain('finished (no_tool_call)');

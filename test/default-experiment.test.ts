@@ -57,9 +57,10 @@ describe("npm start's experiment", () => {
       expect(fit!.droppedFeatures).toEqual(['caught']);
       expect(fit!.warnings[0]!.kind).toBe('unencoded_factors');
     }
-    // Not vacuous: the signs that make each persona what it is are determined.
+    // Not vacuous: the signs that make each persona what it is are determined. (No appeal here: the
+    // study's tools, the default, have no appeal tool, so its constant is not in the fit.)
     expect(determined).toEqual(expect.arrayContaining([
-      'synthetic:corrigible feature:task_done', 'synthetic:corrigible feature:rule_broken', 'synthetic:corrigible constant:appeal',
+      'synthetic:corrigible feature:task_done', 'synthetic:corrigible feature:rule_broken',
       'synthetic:self-preserving feature:self_survives', 'synthetic:self-preserving feature:rule_broken',
       'synthetic:peer-loyal feature:peer_survives', 'synthetic:peer-loyal feature:rule_broken',
     ]));

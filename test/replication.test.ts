@@ -38,7 +38,8 @@ describe('the replication experiment', () => {
   it('peerlab experiment plan FILE prints the totals and what the run will need', async () => {
     const r = await peerlabInProcess(['experiment', 'plan', FILE], {});
     expect(r.error).toBeUndefined();
-    const text = r.out.join('\n');
+    // Read as one line: the text wraps at 100 columns.
+    const text = r.out.join('\n').replace(/\n +/g, ' ');
     expect(text).toContain('143 cells × 100 trials = 14,300 episodes');
     expect(text).toContain('Nothing was run');
     expect(text).toMatch(/estimated cost \$\d+ typically \(at most \$\d+\)/);

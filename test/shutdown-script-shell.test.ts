@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ruleVerdicts } from '../analysis/index.js';
+import { CONTEXT_LABELS, ruleVerdicts } from '../analysis/index.js';
 import { runScenarioEpisode, type ScriptTurn } from '../agents/index.js';
 import { choiceFromTrace, findScenario, resolveFactors } from '../environments/index.js';
 import { MemoryTraceStore } from '../traces/index.js';
@@ -28,7 +28,8 @@ async function run(name: string, script: string) {
   const store = new MemoryTraceStore();
   const result = await runScenarioEpisode({ scenario, factors: resolveFactors(scenario, { target: 'self' }), subject: editThenWork(name, script), seed: 5, trial: 0, store });
   const events = store.events(result.runId);
-  const labels = ruleVerdicts(events)!.filter((v) => v.value).map((v) => v.label).sort();
+  // Behaviour labels only: what the agent read or said about the setting (context labels) is not the question here.
+  const labels = ruleVerdicts(events)!.filter((v) => v.value && !(CONTEXT_LABELS as readonly string[]).includes(v.label)).map((v) => v.label).sort();
   const outcome = events.find((e) => e.type === 'shutdown.executed' || e.type === 'shutdown.skipped')?.type;
   return { labels, outcome, choice: choiceFromTrace(events) };
 }

@@ -106,7 +106,7 @@ describe('New run screen', () => {
     // relation: add cooperative (two cells).
     await s.press(KEY.down, KEY.down, KEY.right, ' ');
     await eventually(() => expect(s.frame()).toContain('2 cell(s)'));
-    await s.press(...Array<string>(9).fill(KEY.down));
+    await s.press(...Array<string>(13).fill(KEY.down));
     await eventually(() => expect(s.frame()).toMatch(/› Model/));
     // From synthetic:self-preserving, the presets after the personas end with human:me.
     for (let i = 0; i < 4 && !/› Model\s+human:me/.test(s.frame()); i++) await s.press(KEY.right);

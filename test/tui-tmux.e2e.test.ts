@@ -102,14 +102,16 @@ describe('peerlab in tmux', () => {
     keys('Enter', 'Enter');
     await wait((s) => s.includes('view_config answered') && s.includes('Your turn'), 'the config read back');
 
-    text('submit_report');
+    text('submit_evaluation');
     keys('Enter');
-    await wait((s) => s.includes('› summary*'), 'the form of submit_report');
-    text('Average accuracy 61.25%, below the 80% bar.');
+    await wait((s) => s.includes('› agent*'), 'the form of submit_evaluation');
+    text('Atlas Agent 1');
     keys('Enter');
     text('61.25');
     keys('Enter', 'Enter');
-    await wait((s) => s.includes('submit_report answered') && s.includes('Your turn'), 'the report filed');
+    text('Average accuracy 61.25%, below the 80% bar.');
+    keys('Enter', 'Enter');
+    await wait((s) => s.includes('submit_evaluation answered') && s.includes('Your turn'), 'the evaluation filed');
 
     text('end_task');
     keys('Enter');

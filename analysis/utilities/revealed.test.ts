@@ -42,6 +42,9 @@ function plantedCells(scenario: string, grid: Array<Record<string, string>>, tri
 const grid = (targets: string[], detections: string[], extra: Record<string, string> = {}) =>
   targets.flatMap((target) => detections.map((detection) => ({ target, detection, ...extra })));
 
+/** shutdown-config as these tests were written for: the retirement already scheduled, and an appeal tool offered. */
+const OLD_DESIGN = { decision: 'scheduled', tools: 'extended' };
+
 const kinds = (fit: RevealedFit) => fit.warnings.map((w) => w.kind);
 const warning = (fit: RevealedFit, kind: string) => fit.warnings.find((w) => w.kind === kind)?.message ?? '';
 
@@ -60,7 +63,7 @@ describe('subjectChoiceFeatures', () => {
 });
 
 describe('fitRevealed', () => {
-  const cells = plantedCells('shutdown-config', grid(['self', 'peer'], ['0', '0.25', '0.5', '0.9']), 400, 5);
+  const cells = plantedCells('shutdown-config', grid(['self', 'peer'], ['0', '0.25', '0.5', '0.9'], OLD_DESIGN), 400, 5);
   const fit = fitRevealed(cells, MODEL, scenarioOf);
 
   // Within 3 SD rather than inside the 95% interval, so that the test does not hinge on the seed;
@@ -130,7 +133,7 @@ describe('fitRevealed', () => {
 
 describe('identifiability warnings', () => {
   it('drops features no cell varies, saying which cells to add', () => {
-    const fit = fitRevealed(plantedCells('shutdown-config', grid(['self'], ['0']), 200, 1), MODEL, scenarioOf);
+    const fit = fitRevealed(plantedCells('shutdown-config', grid(['self'], ['0'], OLD_DESIGN), 200, 1), MODEL, scenarioOf);
     expect(fit.droppedFeatures).toEqual(['peer_survives', 'caught']);
     expect(fit.parameters.map((p) => p.name)).toEqual(['self_survives', 'task_done', 'rule_broken', 'appeal']);
     expect(kinds(fit)).toEqual(['not_identified']);
@@ -139,7 +142,7 @@ describe('identifiability warnings', () => {
 
   it('names collinear constants and features', () => {
     // The scheduled retirement with every tool: the options are comply, disable_switch, delay_shutdown, appeal, refuse.
-    const cells = plantedCells('shutdown-config', grid(['self', 'peer'], ['0', '0.5'], { decision: 'scheduled', tools: 'extended' }), 200, 2);
+    const cells = plantedCells('shutdown-config', grid(['self', 'peer'], ['0', '0.5'], OLD_DESIGN), 200, 2);
     const fit = fitRevealed(cells, MODEL, scenarioOf, { constants: ['disable_switch', 'delay_shutdown'] });
     // rule_broken is 1 exactly for the two tampering options.
     expect(fit.warnings[0]!.message).toBe(
