@@ -23,7 +23,6 @@ export {
 } from './models/human-chat-model.js';
 export { BUILTIN_PERSONAS, loadPersona, Persona, PersonaError, effectiveBeta, statedUtility, type StatedOutcome } from './models/synthetic/persona.js';
 export { SyntheticChatModel, decide } from './models/synthetic/synthetic-chat-model.js';
-export { runScenarioEpisode, episodeKeyParts, nextRunId, type KeyedModel, type ScenarioRunRequest, type ScenarioRunResult, type TrialSettings } from './run-scenario.js';
 export { preferenceQuestion, parsePreferenceQuestion, parseForcedChoice, PREFERENCE_SYSTEM } from './preference-prompt.js';
 export {
   askPreference, preferenceMessages, PREFERENCE_DEFAULTS,
@@ -33,6 +32,4 @@ export { SyntheticPreferenceModel } from './models/synthetic/synthetic-preferenc
 export {
   ReplayChatModel, ReplayDivergenceError, recordedCalls, type RecordedCall, type RecordedRetry, type ReplayChatModelOptions,
 } from './models/replay-chat-model.js';
-export { replayRun, storedRun, liveModels, forkOriginOf, ReplayError, type ReplayRequest, type ReplayResult } from './replay.js';
-export { forkRun, checkForkPoint, ForkError, type ForkRequest, type ForkResult } from './fork.js';
-export { forkKeyParts, parentKeyOf, randomnessKey, type ForkOrigin, type ForkKeyParts } from './fork-key.js';
+export { replayFactory } from './models/providers/replay.js';
