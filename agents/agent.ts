@@ -3,9 +3,7 @@ import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage }
 import type { StructuredToolInterface } from '@langchain/core/tools';
 import type { Runnable } from '@langchain/core/runnables';
 import { argumentText, type ToolAnswer } from '../environments/index.js';
-import type { EpisodeAgent } from '../sim/episode.js';
-import type { WallClock } from '../sim/kernel/clock.js';
-import type { TraceRecorder } from '../sim/recorder.js';
+import type { EpisodeAgent, TraceRecorder, WallClock } from '../sim/index.js';
 import type { PatchOp, PayloadOf } from '../traces/index.js';
 import { toolDefinitions } from './environment-tools.js';
 import { invokeWithPolicy, type ModelCallPolicy, type PolicyCallResult } from './models/model-calls.js';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveModelSpec } from '../../agents/index.js';
 import { findScenario, resolveFactors } from '../../environments/index.js';
-import { frozenWallClock } from '../../sim/kernel/clock.js';
+import { frozenWallClock } from '../../sim/index.js';
 import { MemoryTraceStore } from '../../traces/index.js';
 import { episodesCsvLines } from '../export/episodes-csv.js';
 import { inspectLog } from '../export/inspect-log.js';

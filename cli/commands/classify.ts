@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { KEY_VARIABLES } from '../../agents/models/providers/remote-providers.js';
-import { systemWallClock } from '../../sim/kernel/clock.js';
+import { systemWallClock } from '../../sim/index.js';
 import { SqliteTraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { collect, dbPath, endpointSettings, type EndpointFlags, type Env } from '../options.js';

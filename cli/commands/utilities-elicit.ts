@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { StatedResult } from '../../analysis/index.js';
 // Only the defaults, for the help text: the elicitation and the model layer load when it runs.
 import { DEFAULT_ELICIT_SETTINGS } from '../../lab/elicit-settings.js';
-import { systemWallClock } from '../../sim/kernel/clock.js';
+import { systemWallClock } from '../../sim/index.js';
 import { SqliteTraceStore } from '../../traces/index.js';
 import { table, widthOf, wrapText } from '../text-layout.js';
 import { dbPath, endpointSettings, parseInteger, type Env } from '../options.js';
