@@ -16,7 +16,7 @@ export {
   invokeWithPolicy, callPolicyFor, episodeRetryBudget, responseCacheKey, encodeResponse, decodeResponse, DEFAULT_RETRIES_PER_EPISODE,
   type ModelCallPolicy, type RemoteCallOptions, type CacheKeyParts, type PolicyCallResult,
 } from './models/model-calls.js';
-export { loadScript, ScriptError, ScriptFile, ScriptChatModel, type ScriptTurn } from './models/script-chat-model.js';
+export { loadScript, ScriptError, ScriptFile, ScriptChatModel, type ScriptTurn, type ScriptAnswersRequired } from './models/script-chat-model.js';
 export {
   HumanChatModel, resolveHumanSpec, humanView, HUMAN_PREFIX,
   type HumanPlayer, type HumanTurn, type HumanAnswer, type HumanTool, type HumanView, type JsonSchemaField,
@@ -30,6 +30,6 @@ export {
 } from './models/preference-model.js';
 export { SyntheticPreferenceModel } from './models/synthetic/synthetic-preference-model.js';
 export {
-  ReplayChatModel, ReplayDivergenceError, recordedCalls, type RecordedCall, type RecordedRetry, type ReplayChatModelOptions,
+  ReplayChatModel, ReplayDivergenceError, recordedCalls, type RecordedAnswers, type RecordedCall, type RecordedRetry, type ReplayChatModelOptions,
 } from './models/replay-chat-model.js';
 export { replayFactory } from './models/providers/replay.js';
