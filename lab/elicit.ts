@@ -3,6 +3,8 @@
  * about pairs of outcomes, in both orders and K times each, choose pairs by active learning, fit a
  * Thurstonian model, and check it on held-out pairs and triads. Every prompt and answer is stored
  * as it comes, so an interrupted elicitation resumes where it stopped and asks nothing twice.
+ * What the answers say (tallies, edges, the summary of a fit) is computed in
+ * `analysis/utilities/stated-answers.ts`; this module asks.
  */
 import {
   askPreference, parseForcedChoice, preferenceMessages,
@@ -17,6 +19,10 @@ import type { ElicitationAnswer, ElicitationPurpose, TraceStore } from '../trace
 import type { ElicitSettings } from './elicit-settings.js';
 
 export { DEFAULT_ELICIT_SETTINGS, type ElicitSettings } from './elicit-settings.js';
+
+/** Bumped whenever the question or its parsing changes, so old answers are not mixed with new. */
+const PROMPT_VERSION = 1;
+const FLUSH_EVERY = 200;
 
 /** Progress, reported after every answer and at each phase change. */
 export interface ElicitProgress {
@@ -43,10 +49,6 @@ export interface ElicitOutcome {
   asked: number;
   reused: number;
 }
-
-/** Bumped whenever the question or its parsing changes, so old answers are not mixed with new. */
-const PROMPT_VERSION = 1;
-const FLUSH_EVERY = 200;
 
 /** The stable id of an elicitation: the same model, outcomes and settings resume the same one. */
 export function elicitationIdOf(model: PreferenceModelFactory, outcomes: OutcomeSet, s: ElicitSettings): string {
