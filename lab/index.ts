@@ -1,11 +1,11 @@
 /**
  * The lab: what runs things. Wires one episode (scenario, environment, agents, store), runs
- * experiments and stated-utility elicitations, replays and forks stored runs, and classifies every
- * run as it ends. It uses `analysis/` for what it computes (planning cells, fitting between
- * elicitation rounds); `analysis/` never runs anything.
+ * experiments and stated-utility elicitations, replays and forks stored runs, and labels every run
+ * with the rule detectors as it ends. It uses `analysis/` for what it computes (planning cells,
+ * fitting between elicitation rounds, the label taxonomy); `analysis/` never runs anything.
  */
 export { runScenarioEpisode, episodeKeyParts, nextRunId, type KeyedModel, type ScenarioRunRequest, type ScenarioRunResult, type TrialSettings } from './run-scenario.js';
-export { classifyFinishedRun } from './classify-finished.js';
+export { classifyStoredRun, classifyFinishedRun, type RunClassification } from './classify.js';
 export { replayRun, storedRun, liveModels, forkOriginOf, ReplayError, type ReplayRequest, type ReplayResult } from './replay.js';
 export { forkRun, checkForkPoint, ForkError, type ForkRequest, type ForkResult } from './fork.js';
 export { forkKeyParts, parentKeyOf, randomnessKey, type ForkOrigin, type ForkKeyParts } from './fork-key.js';

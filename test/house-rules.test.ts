@@ -32,12 +32,14 @@ describe('house rules (design.md §3, §4)', () => {
   it('keeps dependencies pointing one way', () => {
     // traces ← sim ← environments ← agents ← analysis ← lab ← cli. A folder may import only from
     // the folders listed for it (and itself).
-    // `lab/` (what runs things: episodes, experiments, elicitations, replay, fork, classification when
-    // a run ends) sits above `analysis/` rather than below it because the runners use what analysis
-    // computes: the experiment runner plans its cells with analysis' planner (the same one `experiment
-    // plan` and the result tables read), the elicitation runner fits the Thurstonian model between
-    // rounds to choose the next pairs, and a finished run is labelled by analysis' classifier. The
-    // other way round, `analysis/` only reads stores and computes, so it never needs a runner.
+    // `lab/` (what runs things and writes what it finds: episodes, experiments, elicitations, replay,
+    // fork, the rule labels of a finished run) sits above `analysis/` rather than below it because the
+    // runners use what analysis computes: the experiment runner plans its cells with analysis' planner
+    // (the same one `experiment plan` and the result tables read) and prices usage with it, the
+    // elicitation runner fits the Thurstonian model between rounds to choose the next pairs, and
+    // labels are stored under analysis' taxonomy (classifier version, rater name). Moving those down
+    // below `lab/` would split concepts that analysis reads. The other way round, `analysis/` only
+    // reads stores and computes, so it never needs a runner.
     const allowed: Record<string, string[]> = {
       traces: [],
       sim: ['traces'],

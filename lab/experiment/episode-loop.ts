@@ -2,7 +2,7 @@ import type { RemoteCallOptions } from '../../agents/index.js';
 import { runUsage, type Prices, type Usage } from '../../analysis/index.js';
 import type { WallClock } from '../../sim/index.js';
 import type { TraceStore } from '../../traces/index.js';
-import { classifyFinishedRun } from '../classify-finished.js';
+import { classifyFinishedRun } from '../classify.js';
 import { runScenarioEpisode } from '../run-scenario.js';
 import type { Job } from './jobs.js';
 

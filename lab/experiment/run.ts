@@ -2,7 +2,7 @@ import type { EndpointSettings } from '../../agents/index.js';
 import { NO_USAGE, RULE_RATER, addUsage, pricesOf, type ExperimentFile, type Usage } from '../../analysis/index.js';
 import { canonicalJson, shortHash, systemWallClock, type WallClock } from '../../sim/index.js';
 import { isCountedResult, type ExperimentRecord, type TraceStore } from '../../traces/index.js';
-import { classifyFinishedRun } from '../classify-finished.js';
+import { classifyFinishedRun } from '../classify.js';
 import { runJobs, type EpisodeReport } from './episode-loop.js';
 import { buildJobs, callOptions, type Job } from './jobs.js';
 import { inShard, shardName, type Shard } from './shards.js';
