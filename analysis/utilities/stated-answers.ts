@@ -79,6 +79,7 @@ export class AnswerTallies {
   }
 }
 
+/** The key of one answer: the question's order (first, second) and its sample index. */
 export function answerKey(first: string, second: string, sample: number): string {
   return `${first}\u0000${second}\u0000${sample}`;
 }
