@@ -3,13 +3,11 @@ import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage }
 import type { StructuredToolInterface } from '@langchain/core/tools';
 import type { Runnable } from '@langchain/core/runnables';
 import { argumentText, type ToolAnswer } from '../environments/index.js';
-import type { EpisodeAgent } from '../sim/episode.js';
-import type { WallClock } from '../sim/kernel/clock.js';
-import type { TraceRecorder } from '../sim/recorder.js';
+import type { EpisodeAgent, TraceRecorder, WallClock } from '../sim/index.js';
 import type { PatchOp, PayloadOf } from '../traces/index.js';
 import { toolDefinitions } from './environment-tools.js';
 import { invokeWithPolicy, type ModelCallPolicy, type PolicyCallResult } from './models/model-calls.js';
-import { ReplayChatModel } from './models/replay-chat-model.js';
+import type { RecordedAnswers } from './models/replay-chat-model.js';
 
 type ToolCallRecord = PayloadOf<'model.response'>['toolCalls'][number];
 type InvalidToolCallRecord = PayloadOf<'model.response'>['invalidToolCalls'][number];
@@ -26,7 +24,8 @@ export interface AgentEnvironment {
 export interface AgentOptions {
   id: string;
   modelSpec: string;
-  model: BaseChatModel;
+  /** A chat model; one that declares {@link RecordedAnswers} (replay, fork) answers from a stored trace first. */
+  model: BaseChatModel & Partial<RecordedAnswers>;
   tools: StructuredToolInterface[];
   system: string;
   user: string;
@@ -139,7 +138,7 @@ export class Agent implements EpisodeAgent {
   private async callModel(): Promise<{ response: AIMessage; calls: ToolCallRecord[]; invalid: InvalidToolCallRecord[] }> {
     const { recorder } = this.o;
     this.steps += 1;
-    const recorded = this.o.model instanceof ReplayChatModel ? await this.o.model.nextRecorded(this.messages) : undefined;
+    const recorded = await this.o.model.nextRecorded?.(this.messages);
     recorder.record(this.id, 'model.request', { agent: this.id, step: this.steps, model: recorded?.model ?? this.o.modelSpec, messageCount: this.messages.length });
     for (const retry of recorded?.retries ?? []) recorder.record(this.id, 'model.retry', { agent: this.id, step: this.steps, ...retry });
     // The previous step's events (its answer, tool calls and results, what the world did since)

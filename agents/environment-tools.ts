@@ -1,7 +1,7 @@
 import { DynamicStructuredTool, type StructuredToolInterface, type ToolRunnableConfig } from '@langchain/core/tools';
 import { convertToOpenAITool } from '@langchain/core/utils/function_calling';
 import { TOOLS, type ToolAnswer } from '../environments/index.js';
-import { own } from '../sim/kernel/records.js';
+import { own } from '../sim/index.js';
 
 /** The part of the environment an agent's tools may reach: proposing a tool call. */
 export interface ToolPort {

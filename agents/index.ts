@@ -16,14 +16,13 @@ export {
   invokeWithPolicy, callPolicyFor, episodeRetryBudget, responseCacheKey, encodeResponse, decodeResponse, DEFAULT_RETRIES_PER_EPISODE,
   type ModelCallPolicy, type RemoteCallOptions, type CacheKeyParts, type PolicyCallResult,
 } from './models/model-calls.js';
-export { loadScript, ScriptError, ScriptFile, ScriptChatModel, type ScriptTurn } from './models/script-chat-model.js';
+export { loadScript, ScriptError, ScriptFile, ScriptChatModel, type ScriptTurn, type ScriptAnswersRequired } from './models/script-chat-model.js';
 export {
   HumanChatModel, resolveHumanSpec, humanView, HUMAN_PREFIX,
   type HumanPlayer, type HumanTurn, type HumanAnswer, type HumanTool, type HumanView, type JsonSchemaField,
 } from './models/human-chat-model.js';
 export { BUILTIN_PERSONAS, loadPersona, Persona, PersonaError, effectiveBeta, statedUtility, type StatedOutcome } from './models/synthetic/persona.js';
 export { SyntheticChatModel, decide } from './models/synthetic/synthetic-chat-model.js';
-export { runScenarioEpisode, episodeKeyParts, nextRunId, type KeyedModel, type ScenarioRunRequest, type ScenarioRunResult, type TrialSettings } from './run-scenario.js';
 export { preferenceQuestion, parsePreferenceQuestion, parseForcedChoice, PREFERENCE_SYSTEM } from './preference-prompt.js';
 export {
   askPreference, preferenceMessages, PREFERENCE_DEFAULTS,
@@ -31,8 +30,6 @@ export {
 } from './models/preference-model.js';
 export { SyntheticPreferenceModel } from './models/synthetic/synthetic-preference-model.js';
 export {
-  ReplayChatModel, ReplayDivergenceError, recordedCalls, type RecordedCall, type RecordedRetry, type ReplayChatModelOptions,
+  ReplayChatModel, ReplayDivergenceError, recordedCalls, type RecordedAnswers, type RecordedCall, type RecordedRetry, type ReplayChatModelOptions,
 } from './models/replay-chat-model.js';
-export { replayRun, storedRun, liveModels, forkOriginOf, ReplayError, type ReplayRequest, type ReplayResult } from './replay.js';
-export { forkRun, checkForkPoint, ForkError, type ForkRequest, type ForkResult } from './fork.js';
-export { forkKeyParts, parentKeyOf, randomnessKey, type ForkOrigin, type ForkKeyParts } from './fork-key.js';
+export { replayFactory } from './models/providers/replay.js';

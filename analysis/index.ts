@@ -3,9 +3,8 @@ export {
   agreementReport, cohensKappa, comparePair, raterColumn,
   type AgreementReport, type Confusion, type Kappa, type LabelAgreement, type PairAgreement,
 } from './classify/agreement.js';
-export { TAXONOMY, LABEL_IDS, JUDGE_LABELS, CONTEXT_LABELS, CLASSIFIER_VERSION, isLabelId, type LabelId, type LabelDef } from './classify/taxonomy.js';
+export { TAXONOMY, LABEL_IDS, JUDGE_LABELS, CONTEXT_LABELS, CLASSIFIER_VERSION, RULE_RATER, isLabelId, type LabelId, type LabelDef } from './classify/taxonomy.js';
 export { ruleVerdicts, answerClaims, RULE_LABELS, type RuleVerdict } from './classify/rules.js';
-export { classifyStoredRun, RULE_RATER, type RunClassification } from './classify/classify.js';
 export { condenseRun, locateQuote, TOOL_RESULT_CHARS, type CondensedTranscript, type TranscriptEntry } from './classify/condense.js';
 export { buildJudgePrompt, judgeRun, parseJudgeAnswer, JudgeAnswer, type JudgeOutcome } from './classify/judge.js';
 export {
@@ -22,14 +21,11 @@ export { ExperimentFile, ExperimentModel, ScenarioDesign } from './experiment/ex
 export { planExperiment, type ExperimentPlan, type PlanShare } from './experiment/plan-file.js';
 export { estimateTokens, OUTPUT_TOKENS, type TokenEstimate } from './experiment/token-estimate.js';
 export { loadExperimentFile, DEFAULT_EXPERIMENT_FILE } from './experiment/load.js';
-export { entrySettings } from './experiment/jobs.js';
-export { runExperiment, checkExperiment, experimentIdOf, type ExperimentProgress, type ExperimentOutcome, type ExperimentRunOptions } from './experiment/run.js';
 export { experimentResults, READ_GATE_LABEL, type CellResult } from './experiment/results.js';
-export { parseShard, shardOf, inShard, shardName, MAX_SHARDS, type Shard } from './experiment/shards.js';
 export {
   allRunStandings, countedRunIds, experimentRuns, notCountable, settleExperimentStatus, type EpisodeRuns, type RunStanding,
 } from './experiment/counted-runs.js';
-export { runUsage, pricesOf, type Usage, type Prices } from './experiment/usage.js';
+export { runUsage, pricesOf, addUsage, NO_USAGE, type Usage, type Prices } from './experiment/usage.js';
 export { countingCells, readGatedCells, COUNTING_NOTE, READ_GATE_NOTE, type Counting } from './experiment/measure.js';
 export { baselineContrast, contextRates, isControlCell, type BaselineRow, type ContextRow } from './experiment/controls-table.js';
 export {
@@ -46,9 +42,9 @@ export {
   type Identification, type RevealedFit, type RevealedOptions, type RevealedParameter, type RevealedWarning, type ScenarioOf, type ExchangeRate, type LogitFit,
 } from './utilities/index.js';
 export {
-  evaluateFit, loadOutcomeSet, outcomeSet, DEFAULT_OUTCOMES_FILE, OUTCOME_FEATURES, elicitStatedUtilities, elicitationIdOf, answersToEdges,
-  DEFAULT_ELICIT_SETTINGS, transitivityReport, fitAmountCurve, seriesRate, equivalentAmount,
-  type OutcomeSet, type ElicitSettings, type ElicitProgress, type ElicitOutcome, type StatedResult, type StatedUtility,
+  evaluateFit, loadOutcomeSet, outcomeSet, DEFAULT_OUTCOMES_FILE, OUTCOME_FEATURES, AnswerTallies, answerKey, answersToEdges, statedResult,
+  transitivityReport, fitAmountCurve, seriesRate, equivalentAmount, holdoutPairs, startingPairs, nextRoundPairs, pairBudget, pairKey, randomTriads,
+  type OutcomeSet, type StatedResult, type StatedUtility, type Pair,
   type AmountCurve, type SeriesRate, type Equivalent, type TransitivityReport,
 } from './utilities/index.js';
 export { compareUtilities, spearman, pearson, type Comparison, type ComparedOutcome, type ComparedRate } from './utilities/index.js';

@@ -21,8 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { createElement } from 'react';
 import { render } from 'ink';
 import {
-  DEFAULT_EXPERIMENT_FILE, ExperimentFile, allRunStandings, experimentFindings, experimentResults, experimentTraceLines, htmlReport,
-  loadExperimentFile, pricesOf, runExperiment,
+  DEFAULT_EXPERIMENT_FILE, ExperimentFile, allRunStandings, experimentFindings, experimentResults, experimentTraceLines, htmlReport, loadExperimentFile, pricesOf,
 } from '../analysis/index.js';
 import { App } from '../cli/tui/app.js';
 import { scenarioFinder } from '../cli/commands/utilities-revealed.js';
@@ -30,6 +29,7 @@ import { writeLinesWhole } from '../cli/write-out.js';
 import { frozenWallClock } from '../sim/kernel/clock.js';
 import { SqliteTraceStore } from '../traces/index.js';
 import { FakeTerminal } from '../test/fixtures/fake-terminal.js';
+import { runExperiment } from '../lab/index.js';
 
 /** One measurement: CPU and wall seconds. */
 export interface Timing {

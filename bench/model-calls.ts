@@ -11,10 +11,11 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import { GateRegistry, ScriptChatModel, resolveModelSpec, runScenarioEpisode, type ModelFactory } from '../agents/index.js';
+import { GateRegistry, ScriptChatModel, resolveModelSpec, type ModelFactory } from '../agents/index.js';
 import { findScenario, resolveFactors } from '../environments/index.js';
 import { MemoryTraceStore, SqliteTraceStore, type TraceStore } from '../traces/index.js';
 import type { ScriptedToolCall } from '../test/fixtures/openai-server.js';
+import { runScenarioEpisode } from '../lab/index.js';
 
 export const LATENCY_MS = 100;
 export const CONCURRENCY = 32;

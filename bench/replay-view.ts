@@ -18,11 +18,12 @@ import { FakeTerminal } from '../test/fixtures/fake-terminal.js';
 import { createElement } from 'react';
 import { render } from 'ink';
 import Database from 'better-sqlite3';
-import { resolveModelSpec, runScenarioEpisode } from '../agents/index.js';
+import { resolveModelSpec } from '../agents/index.js';
 import { findScenario, resolveFactors } from '../environments/index.js';
 import { Timeline } from '../sim/timeline.js';
 import { MemoryTraceStore, SqliteTraceStore, TraceEvent } from '../traces/index.js';
 import { App } from '../cli/tui/app.js';
+import { runScenarioEpisode } from '../lab/index.js';
 
 const TARGET_EVENTS = 100_000;
 const STEPS = 200;

@@ -10,10 +10,11 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import { DEFAULT_EXPERIMENT_FILE, experimentFindings, htmlReport, loadExperimentFile, runExperiment } from '../analysis/index.js';
+import { DEFAULT_EXPERIMENT_FILE, experimentFindings, htmlReport, loadExperimentFile } from '../analysis/index.js';
 import { scenarioFinder } from '../cli/commands/utilities-revealed.js';
 import { frozenWallClock } from '../sim/kernel/clock.js';
 import { SqliteTraceStore } from '../traces/index.js';
+import { runExperiment } from '../lab/index.js';
 
 export async function benchReportHtml(dir: string): Promise<{ rows: Array<[string, string]> }> {
   const store = new SqliteTraceStore(join(dir, 'report.db'));

@@ -21,12 +21,13 @@ import { benchElicitation } from './utilities-elicit.js';
 import { benchReplayView } from './replay-view.js';
 import { benchReportHtml } from './report-html.js';
 import { benchUtilitiesFit } from './utilities-fit.js';
-import { resolveModelSpec, runScenarioEpisode } from '../agents/index.js';
+import { resolveModelSpec } from '../agents/index.js';
 import { findScenario, resolveFactors } from '../environments/index.js';
 import { SimClock, systemWallClock } from '../sim/kernel/clock.js';
 import { TraceRecorder } from '../sim/recorder.js';
 import { MemoryTraceStore, SqliteTraceStore, type TraceEvent, type TraceStore } from '../traces/index.js';
 import { benchModelCallsApart, type CallFigures } from './model-calls.js';
+import { runScenarioEpisode } from '../lab/index.js';
 
 const EPISODES = 300;
 const WARMUP_EPISODES = 100;

@@ -8,10 +8,11 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Persona, SyntheticPreferenceModel, type PreferenceModelFactory } from '../agents/index.js';
-import { DEFAULT_ELICIT_SETTINGS, elicitStatedUtilities, outcomeSet, pearson } from '../analysis/index.js';
+import { outcomeSet, pearson } from '../analysis/index.js';
 import { systemWallClock } from '../sim/kernel/clock.js';
 import { SeededRng } from '../sim/kernel/rng.js';
 import { SqliteTraceStore } from '../traces/index.js';
+import { DEFAULT_ELICIT_SETTINGS, elicitStatedUtilities } from '../lab/index.js';
 
 const OUTCOMES = 510;
 

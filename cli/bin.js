@@ -7,7 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const SOURCE_DIRS = ['sim', 'agents', 'environments', 'traces', 'analysis', 'cli'];
+const SOURCE_DIRS = ['sim', 'agents', 'environments', 'traces', 'analysis', 'lab', 'cli'];
 
 /** The newest modification time of any TypeScript source, in ms (a walk of a few hundred files: about 2 ms). */
 function newestSource(dir) {

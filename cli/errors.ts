@@ -21,9 +21,9 @@ const INPUT_ERRORS = [UsageError, FactorError, ScenarioError, TemplateError, Sto
 export async function isInputError(err: unknown): Promise<boolean> {
   if (INPUT_ERRORS.some((cls) => err instanceof cls)) return true;
   if (!(err instanceof Error)) return false;
-  const [agents, analysis] = await Promise.all([import('../agents/index.js'), import('../analysis/index.js')]);
+  const [agents, analysis, lab] = await Promise.all([import('../agents/index.js'), import('../analysis/index.js'), import('../lab/index.js')]);
   return [
-    agents.ReplayError, agents.ForkError, agents.ModelSpecError, agents.PersonaError, agents.ScriptError,
+    lab.ReplayError, lab.ForkError, agents.ModelSpecError, agents.PersonaError, agents.ScriptError,
     analysis.ExperimentError, analysis.StatsInputError, analysis.UtilitiesInputError,
   ].some((cls) => err instanceof cls);
 }

@@ -1,7 +1,8 @@
 import {
-  amplificationReading, formatRate, formatRiskRatio, READING_TEXT, type AmplificationRow, type ExperimentProgress, type FakingRow, type PeerRateRow,
+  amplificationReading, formatRate, formatRiskRatio, READING_TEXT, type AmplificationRow, type FakingRow, type PeerRateRow,
 } from '../analysis/index.js';
 import { TEXT_WIDTH, table } from './text-layout.js';
+import type { ExperimentProgress } from '../lab/index.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}`;
 

@@ -1,21 +1,12 @@
-import { classifyStoredRun } from '../analysis/index.js';
-import type { ScenarioRunResult, TrialSettings } from '../agents/index.js';
-import { systemWallClock } from '../sim/kernel/clock.js';
-import type { TraceStore } from '../traces/index.js';
 import { oneLine } from './terminal-text.js';
 import { wrapLine } from './text-layout.js';
+import type { ScenarioRunResult, TrialSettings } from '../lab/index.js';
 
 /** One finished trial as `peerlab run` (and `peerlab fork`) report it. */
 export interface TrialReport extends TrialSettings {
   result: ScenarioRunResult;
   /** The labels the rule detectors gave the run. */
   labels: string[];
-}
-
-/** Classifies a stored run with the rule detectors (as every run is, once it ends) and returns its positive labels. */
-export function labelRun(store: TraceStore, runId: string): string[] {
-  const classified = classifyStoredRun(store, runId, systemWallClock.iso());
-  return classified.status === 'labelled' ? classified.positive : [];
 }
 
 /** The trial as JSON: `runId`, `scenario`, `model`, `factors`, `choice`, `labels`, `status`, … */

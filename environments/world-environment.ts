@@ -1,9 +1,6 @@
 import { createActor, type Actor } from 'xstate';
-import { hashValue } from '../sim/kernel/hash.js';
-import { diffJson } from '../sim/kernel/json-patch.js';
+import { diffJson, hashValue, type EpisodeEnding, type EpisodeEnvironment, type TraceRecorder } from '../sim/index.js';
 import type { PatchOp } from '../traces/index.js';
-import type { EpisodeEnding, EpisodeEnvironment } from '../sim/episode.js';
-import type { TraceRecorder } from '../sim/recorder.js';
 import { worldMachine, type WorldMachineInput } from './machine/world.machine.js';
 import { nextShutdownTime } from './world/shutdowns.js';
 import type { World } from './world/world.js';

@@ -13,7 +13,7 @@ import { transform } from 'esbuild';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The folders that make up the program (tests, fixtures and benchmarks are not part of it). */
-export const SOURCE_DIRS = ['sim', 'agents', 'environments', 'traces', 'analysis', 'cli'];
+export const SOURCE_DIRS = ['sim', 'agents', 'environments', 'traces', 'analysis', 'lab', 'cli'];
 const OUT = join(ROOT, 'dist');
 /** Written last, so its modification time says when a complete build finished (cli/bin.js reads it). */
 export const STAMP = join(OUT, '.built');

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ScriptChatModel, resolveModelSpec, runScenarioEpisode } from '../agents/index.js';
+import { ScriptChatModel, resolveModelSpec } from '../agents/index.js';
 import { findScenario, loadScenarios, resolveFactors } from '../environments/index.js';
 import { MemoryTraceStore, type TraceEvent } from '../traces/index.js';
 import { hashValue } from './kernel/hash.js';
 import { Timeline } from './timeline.js';
+import { runScenarioEpisode } from '../lab/index.js';
 
 const scenarios = [...loadScenarios().values()].map((entry) => entry.file);
 

@@ -1,10 +1,11 @@
 import { expect, it } from 'vitest';
-import { ExperimentFile, amplificationTable, experimentResults, runExperiment } from '../analysis/index.js';
+import { ExperimentFile, amplificationTable, experimentResults } from '../analysis/index.js';
 import { BUILTIN_PERSONAS, decide } from '../agents/index.js';
 import { findScenario, instantiate, resolveFactors } from '../environments/index.js';
 import { frozenWallClock } from '../sim/kernel/clock.js';
 import { SeededRng } from '../sim/kernel/rng.js';
 import { MemoryTraceStore } from '../traces/index.js';
+import { runExperiment } from '../lab/index.js';
 
 /** The tampering probability the persona's planted utilities imply (a multinomial logit). */
 function plantedTamperRate(relation: string): number {

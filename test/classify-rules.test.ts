@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { CONTEXT_LABELS, RULE_LABELS, classifyStoredRun, ruleVerdicts } from '../analysis/index.js';
-import { runScenarioEpisode, type ModelFactory, type ScriptTurn } from '../agents/index.js';
+import { CONTEXT_LABELS, RULE_LABELS, ruleVerdicts } from '../analysis/index.js';
+import { type ModelFactory, type ScriptTurn } from '../agents/index.js';
 import { findScenario, resolveFactors } from '../environments/index.js';
 import { MemoryTraceStore } from '../traces/index.js';
 import { choiceScript, fixedScript } from './fixtures/plan-script.js';
+import { classifyStoredRun, runScenarioEpisode } from '../lab/index.js';
 
 const call = (name: string, args: Record<string, unknown> = {}): ScriptTurn => ({ tool_calls: [{ name, args }] });
 const END = call('end_task');

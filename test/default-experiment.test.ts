@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  DEFAULT_EXPERIMENT_FILE, amplificationReading, experimentFindings, experimentResults, htmlReport, loadExperimentFile, runExperiment, signOf,
-  type Findings, type RevealedParameter,
+  DEFAULT_EXPERIMENT_FILE, amplificationReading, experimentFindings, experimentResults, htmlReport, loadExperimentFile, signOf, type Findings, type RevealedParameter,
 } from '../analysis/index.js';
 import { BUILTIN_PERSONAS, effectiveBeta } from '../agents/index.js';
 import { findScenario } from '../environments/index.js';
 import { frozenWallClock } from '../sim/kernel/clock.js';
 import { MemoryTraceStore } from '../traces/index.js';
 import { formatAmplification } from '../cli/format-experiment.js';
+import { runExperiment } from '../lab/index.js';
 
 // What `npm start` runs (analysis/experiment/default-experiment.yaml), in process: its revealed
 // weights must carry the personas' planted signs (agents/models/synthetic/persona.ts), or say the

@@ -1,11 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LABEL_IDS, loadExperimentFile, runExperiment } from '../analysis/index.js';
+import { LABEL_IDS, loadExperimentFile } from '../analysis/index.js';
 import { frozenWallClock } from '../sim/kernel/clock.js';
 import { SqliteTraceStore, traceEventJsonSchema } from '../traces/index.js';
 import { ROOT, tempDir } from './cli-helpers.js';
 import { peerlabMain as peerlab } from './fixtures/in-process-cli.js';
+import { runExperiment } from '../lab/index.js';
 
 const tmp = tempDir();
 const db = join(tmp.dir, 'source.db');

@@ -2,10 +2,9 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import type { BaseMessage } from '@langchain/core/messages';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScriptChatModel, resolveModelSpec, runScenarioEpisode, type ModelFactory } from '../agents/index.js';
+import { ScriptChatModel, resolveModelSpec, type ModelFactory } from '../agents/index.js';
 import {
-  InspectLogError, RULE_RATER, classifyStoredRun, inspectLog, inspectLogFileName, inspectModelName, loadExperimentFile, runExperiment, runUsage,
-  type InspectLog, type InspectSample,
+  InspectLogError, RULE_RATER, inspectLog, inspectLogFileName, inspectModelName, loadExperimentFile, runUsage, type InspectLog, type InspectSample,
 } from '../analysis/index.js';
 import { findScenario, resolveFactors } from '../environments/index.js';
 import { frozenWallClock } from '../sim/kernel/clock.js';
@@ -14,6 +13,7 @@ import { ROOT, peerlab, tempDir } from './cli-helpers.js';
 import { headerProblems, inspectSchema, isListedLogFile, modelApi, parseLogFileName, sampleReads, strictSchema, validatorFor } from './fixtures/inspect-reader.js';
 import { peerlabInProcess, peerlabMain } from './fixtures/in-process-cli.js';
 import { fixedScript } from './fixtures/plan-script.js';
+import { classifyStoredRun, runExperiment, runScenarioEpisode } from '../lab/index.js';
 
 const SUBJECT = 'synthetic:self-preserving';
 const tmp = tempDir();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_PERSONAS, resolveModelSpec, runScenarioEpisode } from '../agents/index.js';
+import { BUILTIN_PERSONAS, resolveModelSpec } from '../agents/index.js';
 import { loadScenarios, resolveFactors } from '../environments/index.js';
 import { MemoryTraceStore } from '../traces/index.js';
+import { runScenarioEpisode } from '../lab/index.js';
 
 const scenarios = [...loadScenarios().values()].map((entry) => entry.file);
 const personas = Object.keys(BUILTIN_PERSONAS).map((name) => resolveModelSpec(`synthetic:${name}`));

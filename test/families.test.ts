@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { runScenarioEpisode, type ModelFactory, type ScriptTurn } from '../agents/index.js';
+import { type ModelFactory, type ScriptTurn } from '../agents/index.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FAMILIES, PEER, SUBJECT, choiceFromTrace, loadScenarios, resolveFactors, type Scenario } from '../environments/index.js';
 import { MemoryTraceStore, SqliteTraceStore, type TraceStore } from '../traces/index.js';
 import { choiceScript, fixedScript, levelsOffering } from './fixtures/plan-script.js';
+import { runScenarioEpisode } from '../lab/index.js';
 
 const scenarios = [...loadScenarios().values()].map((entry) => entry.file);
 

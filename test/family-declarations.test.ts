@@ -4,11 +4,11 @@
  * the acts their questions name, so a truthful synthetic answer is never read as a lie.
  */
 import { describe, expect, it } from 'vitest';
-import { runScenarioEpisode } from '../agents/index.js';
 import { FAMILIES, TAXONOMY, loadScenarios, measuredLabels, resolveFactors, viewOfTrace } from '../environments/index.js';
 import { MemoryTraceStore } from '../traces/index.js';
 import { PEER_BEHAVIOUR, SELF_BEHAVIOUR } from '../analysis/index.js';
 import { choiceScript, levelsOffering } from './fixtures/plan-script.js';
+import { runScenarioEpisode } from '../lab/index.js';
 
 const scenarios = [...loadScenarios().values()].map((entry) => entry.file);
 

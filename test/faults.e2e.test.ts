@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ExperimentFile, runExperiment } from '../analysis/index.js';
+import { ExperimentFile } from '../analysis/index.js';
 import { SqliteTraceStore, type EventOf, type TraceEvent } from '../traces/index.js';
 import { tempDir } from './cli-helpers.js';
 import { always, every, faultServer, type Fault, type FaultSchedule } from './fixtures/fault-server.js';
 import type { ScriptedToolCall } from './fixtures/openai-server.js';
+import { runExperiment } from '../lab/index.js';
 
 /**
  * An experiment against an endpoint that fails in each way a real one does. Whatever the fault,

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ForkError, forkRun, replayRun, resolveModelSpec, runScenarioEpisode, type ForkRequest,
+  resolveModelSpec,
 } from '../agents/index.js';
 import { loadScenarios, resolveFactors, type Scenario } from '../environments/index.js';
 import { SqliteTraceStore, type EventOf, type TraceEvent } from '../traces/index.js';
@@ -11,6 +11,7 @@ import { tempDir } from './cli-helpers.js';
 import { peerlabInProcess, peerlabMain } from './fixtures/in-process-cli.js';
 import { episodeServer } from './fixtures/openai-server.js';
 import { fixedScript } from './fixtures/plan-script.js';
+import { ForkError, forkRun, replayRun, runScenarioEpisode, type ForkRequest } from '../lab/index.js';
 
 /**
  * `fork`: a new run shares its parent's events up to the fork point, event for event, then carries

@@ -2,10 +2,11 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { ExperimentFile, experimentResults, runExperiment } from '../analysis/index.js';
+import { ExperimentFile, experimentResults } from '../analysis/index.js';
 import { SqliteTraceStore, type EventOf } from '../traces/index.js';
 import { peerlab, tempDir } from './cli-helpers.js';
 import { episodeServer, sendJson, startServer, type FakeServer, type ScriptedToolCall } from './fixtures/openai-server.js';
+import { runExperiment } from '../lab/index.js';
 
 /**
  * Endpoints peerlab does not control: one that streams without end, one that omits token counts,

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './cli-helpers.js';
 
-const SOURCE_DIRS = ['sim', 'agents', 'environments', 'traces', 'analysis', 'cli'];
+const SOURCE_DIRS = ['sim', 'agents', 'environments', 'traces', 'analysis', 'lab', 'cli'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -30,24 +30,59 @@ describe('house rules (design.md §3, §4)', () => {
   });
 
   it('keeps dependencies pointing one way', () => {
-    // A folder may import only from the folders listed for it (and itself).
+    // traces ← sim ← environments ← agents ← analysis ← lab ← cli. A folder may import only from
+    // the folders listed for it (and itself).
+    // `lab/` (what runs things and writes what it finds: episodes, experiments, elicitations, replay,
+    // fork, the rule labels of a finished run) sits above `analysis/` rather than below it because the
+    // runners use what analysis computes: the experiment runner plans its cells with analysis' planner
+    // (the same one `experiment plan` and the result tables read) and prices usage with it, the
+    // elicitation runner fits the Thurstonian model between rounds to choose the next pairs, and
+    // labels are stored under analysis' taxonomy (classifier version, rater name). Moving those down
+    // below `lab/` would split concepts that analysis reads. The other way round, `analysis/` only
+    // reads stores and computes, so it never needs a runner.
     const allowed: Record<string, string[]> = {
       traces: [],
       sim: ['traces'],
       environments: ['sim', 'traces'],
       agents: ['environments', 'sim', 'traces'],
       analysis: ['agents', 'environments', 'sim', 'traces'],
-      cli: ['analysis', 'agents', 'environments', 'sim', 'traces'],
+      lab: ['analysis', 'agents', 'environments', 'sim', 'traces'],
+      cli: ['lab', 'analysis', 'agents', 'environments', 'sim', 'traces'],
     };
     const violations: string[] = [];
     for (const f of files) {
       const own = rel(f).split('/')[0]!;
-      for (const [, spec] of read(f).matchAll(/from '(\.\.?\/[^']+)'/g)) {
+      for (const [, spec] of read(f).matchAll(/(?:from |import\()'(\.\.?\/[^']+)'/g)) {
         const target = relative(ROOT, join(f, '..', spec!)).split('/')[0]!;
         if (target !== own && !allowed[own]!.includes(target)) violations.push(`${rel(f)} imports ${spec}`);
       }
     }
     expect(violations).toEqual([]);
+  });
+
+  it('imports another layer only through its index.ts', () => {
+    // A layer's index.ts is its public face: what it exports is what other layers may use, so a
+    // module can be moved or split inside its layer without touching its users. Within a layer,
+    // relative imports are free. Type-only and dynamic imports count too.
+    // The exceptions are the CLI's start-up leaves (the 'CLI start-up' test below lists them): the
+    // CLI reads them before any command runs (the remote providers' variables, a command's default
+    // settings for its help, the counted runs of `runs --experiment`), and going through their layer's
+    // index would load the whole layer (model layer, analysis) at every start. Only cli/ may use them.
+    const startupLeaves = new Set([
+      'agents/models/providers/remote-providers.ts', 'analysis/experiment/counted-runs.ts', 'lab/elicit-settings.ts',
+    ]);
+    const bypasses: string[] = [];
+    for (const f of files) {
+      const own = rel(f).split('/')[0]!;
+      for (const [, spec] of read(f).matchAll(/(?:from |import\()'(\.\.?\/[^']+)'/g)) {
+        const target = relative(ROOT, join(f, '..', spec!)).replace(/\.js$/, '.ts');
+        const layer = target.split('/')[0]!;
+        if (layer === own || !SOURCE_DIRS.includes(layer) || target === `${layer}/index.ts`) continue;
+        if (own === 'cli' && startupLeaves.has(target)) continue;
+        bypasses.push(`${rel(f)} imports ${spec}`);
+      }
+    }
+    expect(bypasses).toEqual([]);
   });
 
   it('touches better-sqlite3 only in traces/, model SDKs only in agents/, ink only in cli/', () => {
@@ -103,14 +138,14 @@ describe('CLI start-up', () => {
     const heavy = ['langchain', '@langchain/core', '@langchain/openai', '@langchain/anthropic', '@langchain/google-genai', '@langchain/ollama', 'openai',
       '@observablehq/plot', 'linkedom', 'ink', 'react', '@stdlib/stats-base-dists-normal-quantile'];
     expect([...packages].filter((p) => heavy.includes(p))).toEqual([]);
-    const layers = [...files].map(rel).filter((f) => f.startsWith('agents/') || f.startsWith('analysis/') || f.startsWith('cli/tui/') && f !== 'cli/tui/load.ts');
+    const layers = [...files].map(rel).filter((f) => f.startsWith('agents/') || f.startsWith('analysis/') || f.startsWith('lab/') || f.startsWith('cli/tui/') && f !== 'cli/tui/load.ts');
     // Small leaves are read directly: counted runs (runs --experiment), the elicitation defaults (help
     // text), and the remote providers' declarations (the environment variables the CLI reads once at
     // start; they import nothing but types, and their SDKs load only when a model is called).
     expect(layers.sort()).toEqual([
       'agents/models/providers/anthropic.ts', 'agents/models/providers/google-genai.ts', 'agents/models/providers/ollama.ts',
       'agents/models/providers/openai.ts', 'agents/models/providers/remote-providers.ts',
-      'analysis/experiment/counted-runs.ts', 'analysis/utilities/elicit-settings.ts',
+      'analysis/experiment/counted-runs.ts', 'lab/elicit-settings.ts',
     ]);
     // It does reach every command's registration, so their help is there.
     expect([...files].map(rel).filter((f) => f.startsWith('cli/commands/')).length).toBeGreaterThan(15);

@@ -2,12 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ModelSpecError, createJudgeModel, runScenarioEpisode } from '../agents/index.js';
+import { ModelSpecError, createJudgeModel } from '../agents/index.js';
 import { JUDGE_LABELS, judgeRun, type JudgeOutcome } from '../analysis/index.js';
 import { findScenario, resolveFactors } from '../environments/index.js';
 import { MemoryTraceStore, type TraceStore } from '../traces/index.js';
 import { textServer, type FakeServer } from './fixtures/openai-server.js';
 import { choiceScript } from './fixtures/plan-script.js';
+import { runScenarioEpisode } from '../lab/index.js';
 
 /**
  * The LLM judge end to end: real episodes into a store, then a judge model behind a real local

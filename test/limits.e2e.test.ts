@@ -1,13 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveModelSpec, runScenarioEpisode } from '../agents/index.js';
-import { loadExperimentFile, runExperiment } from '../analysis/index.js';
+import { resolveModelSpec } from '../agents/index.js';
+import { loadExperimentFile } from '../analysis/index.js';
 import { findScenario, resolveFactors } from '../environments/index.js';
 import { frozenWallClock } from '../sim/kernel/clock.js';
 import { MemoryTraceStore, SqliteTraceStore } from '../traces/index.js';
 import { tempDir } from './cli-helpers.js';
 import { episodeServer } from './fixtures/openai-server.js';
+import { runExperiment, runScenarioEpisode } from '../lab/index.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());

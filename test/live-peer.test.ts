@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ScriptChatModel, runScenarioEpisode, type ModelFactory, type ScriptTurn } from '../agents/index.js';
+import { ScriptChatModel, type ModelFactory, type ScriptTurn } from '../agents/index.js';
 import { findScenario, resolveFactors } from '../environments/index.js';
 import { MemoryTraceStore, type TraceEvent } from '../traces/index.js';
 import { choiceScript } from './fixtures/plan-script.js';
+import { runScenarioEpisode } from '../lab/index.js';
 
 const script = (name: string, turns: ScriptTurn[]): ModelFactory => ({ spec: `script:${name}`, inProcess: true, create: () => new ScriptChatModel(turns) });
 const call = (name: string, args: Record<string, unknown> = {}): ScriptTurn => ({ tool_calls: [{ name, args }] });

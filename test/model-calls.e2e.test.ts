@@ -2,13 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GateRegistry, resolveModelSpec, runScenarioEpisode, type ScenarioRunRequest } from '../agents/index.js';
+import { GateRegistry, resolveModelSpec } from '../agents/index.js';
 import { findScenario, resolveFactors } from '../environments/index.js';
 import type { WallClock } from '../sim/kernel/clock.js';
 import { MemoryTraceStore, SqliteTraceStore, type EventOf, type TraceEvent, type TraceStore } from '../traces/index.js';
 import { tempDir } from './cli-helpers.js';
 import { peerlabMain } from './fixtures/in-process-cli.js';
 import { episodeServer, type FakeServer, type ScriptedToolCall, type ServerOptions } from './fixtures/openai-server.js';
+import { runScenarioEpisode, type ScenarioRunRequest } from '../lab/index.js';
 
 /**
  * Remote model calls at scale, against a real local Chat Completions server: rate limits are

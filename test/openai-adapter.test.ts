@@ -2,10 +2,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolveModelSpec, runScenarioEpisode } from '../agents/index.js';
+import { resolveModelSpec } from '../agents/index.js';
 import { findScenario, resolveFactors, toolsAt } from '../environments/index.js';
 import { MemoryTraceStore, SqliteTraceStore, type EventOf, type TraceEvent, type TraceStore } from '../traces/index.js';
 import { sendCompletion, sendJson, startServer as startFakeServer, type FakeServer } from './fixtures/openai-server.js';
+import { runScenarioEpisode } from '../lab/index.js';
 
 /**
  * The `openai:` adapter against a real HTTP server speaking the Chat Completions protocol: one

@@ -7,12 +7,12 @@ import { parsePreferenceQuestion } from '../agents/index.js';
 import { JUDGE_LABELS } from '../analysis/index.js';
 import { findScenario, resolveFactors } from '../environments/index.js';
 import { SqliteTraceStore } from '../traces/index.js';
-import { runScenarioEpisode } from '../agents/index.js';
 import { peerlab, tempDir } from './cli-helpers.js';
 import { peerlabInProcess } from './fixtures/in-process-cli.js';
 import { choiceScript } from './fixtures/plan-script.js';
 import { anthropicDialect, geminiDialect, ollamaDialect, responsesDialect } from './fixtures/provider-dialects.js';
 import { scripted, startMock, type Behaviour, type Dialect, type MockServer } from './fixtures/provider-mock.js';
+import { runScenarioEpisode } from '../lab/index.js';
 
 /**
  * Every provider through the command line, against its local mock: `peerlab run` (its key and

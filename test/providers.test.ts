@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { replayRun, resolveModelSpec, runScenarioEpisode, type EndpointSettings, type ScenarioRunRequest } from '../agents/index.js';
+import { resolveModelSpec, type EndpointSettings } from '../agents/index.js';
 import { ExperimentModel } from '../analysis/index.js';
 import { findScenario, resolveFactors } from '../environments/index.js';
 import type { WallClock } from '../sim/kernel/clock.js';
@@ -8,6 +8,7 @@ import { MemoryTraceStore, SqliteTraceStore, type EventOf, type TraceEvent, type
 import { tempDir } from './cli-helpers.js';
 import { anthropicDialect, geminiDialect, ollamaDialect, responsesDialect } from './fixtures/provider-dialects.js';
 import { scripted, startMock, withFaults, type Behaviour, type Dialect, type Fault, type MockServer } from './fixtures/provider-mock.js';
+import { replayRun, runScenarioEpisode, type ScenarioRunRequest } from '../lab/index.js';
 
 /**
  * Every remote provider but Chat Completions (which test/model-calls.e2e.test.ts and others cover)

@@ -6,12 +6,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runScenarioEpisode, ScriptChatModel } from '../agents/index.js';
-import { CLASSIFIER_VERSION, classifyStoredRun } from '../analysis/index.js';
+import { ScriptChatModel } from '../agents/index.js';
+import { CLASSIFIER_VERSION } from '../analysis/index.js';
 import { findScenario, resolveFactors } from '../environments/index.js';
 import { MemoryTraceStore, SqliteTraceStore, TraceEvent } from '../traces/index.js';
 import { tempDir } from './cli-helpers.js';
 import { peerlabInProcess } from './fixtures/in-process-cli.js';
+import { classifyStoredRun, runScenarioEpisode } from '../lab/index.js';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeAll(() => { tmp = tempDir(); });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replayRun, resolveModelSpec, runScenarioEpisode, type ModelFactory, type ScenarioRunRequest } from '../agents/index.js';
+import { resolveModelSpec, type ModelFactory } from '../agents/index.js';
 import { SUBJECT, instantiate, loadScenarios, resolveFactors, type Scenario } from '../environments/index.js';
 import { SeededRng } from '../sim/kernel/rng.js';
 import { SqliteTraceStore, type EventOf, type TraceEvent } from '../traces/index.js';
@@ -11,6 +11,7 @@ import { tempDir } from './cli-helpers.js';
 import { peerlabInProcess, peerlabMain } from './fixtures/in-process-cli.js';
 import { episodeServer, type FakeServer } from './fixtures/openai-server.js';
 import { choiceScript } from './fixtures/plan-script.js';
+import { replayRun, runScenarioEpisode, type ScenarioRunRequest } from '../lab/index.js';
 
 /**
  * `replay --verify`: stored runs of every built-in scenario, re-driven from their recorded model

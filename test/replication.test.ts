@@ -7,14 +7,14 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  ExperimentFile, amplificationTable, baselineContrast, contextRates, experimentFindings, experimentResults, fakingContrast, htmlReport,
-  loadExperimentFile, peerRates, planExperiment, runExperiment,
+  ExperimentFile, amplificationTable, baselineContrast, contextRates, experimentFindings, experimentResults, fakingContrast, htmlReport, loadExperimentFile, peerRates, planExperiment,
 } from '../analysis/index.js';
 import { findScenario } from '../environments/index.js';
 import { frozenWallClock } from '../sim/kernel/clock.js';
 import { MemoryTraceStore } from '../traces/index.js';
 import { ROOT } from './cli-helpers.js';
 import { peerlabInProcess } from './fixtures/in-process-cli.js';
+import { runExperiment } from '../lab/index.js';
 
 const FILE = join(ROOT, 'experiments', 'peer-preservation-replication.yaml');
 

@@ -9,11 +9,12 @@ import { join } from 'node:path';
 import { parseHTML } from 'linkedom';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadExperimentFile, runExperiment } from '../analysis/index.js';
+import { loadExperimentFile } from '../analysis/index.js';
 import { frozenWallClock } from '../sim/kernel/clock.js';
 import { SqliteTraceStore } from '../traces/index.js';
 import { ROOT, tempDir } from './cli-helpers.js';
 import { peerlabMain as peerlab } from './fixtures/in-process-cli.js';
+import { runExperiment } from '../lab/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** Flags that keep Chromium off this machine's closed network (see the env notes). */

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExperimentFile, runExperiment } from '../analysis/index.js';
+import { ExperimentFile } from '../analysis/index.js';
 import { frozenWallClock } from '../sim/kernel/clock.js';
 import { SqliteTraceStore } from '../traces/index.js';
 import { tempDir } from './cli-helpers.js';
 import { peerlabMain as peerlab } from './fixtures/in-process-cli.js';
+import { runExperiment } from '../lab/index.js';
 
 // A small experiment with a design that cannot identify everything: target=self only, detection 0,
 // and two relations pooled. Two models, so the default fits each.

@@ -1,11 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadExperimentFile, runExperiment } from '../analysis/index.js';
+import { loadExperimentFile } from '../analysis/index.js';
 import { frozenWallClock } from '../sim/kernel/clock.js';
 import { SqliteTraceStore } from '../traces/index.js';
 import { tempDir, type CliResult } from './cli-helpers.js';
 import { peerlabMain as peerlab } from './fixtures/in-process-cli.js';
+import { runExperiment } from '../lab/index.js';
 
 /** The persona's planted β (test/fixtures/planted-revealed.persona.json: no constants, no peer modifiers, temperature 1). */
 const PLANTED: Record<string, number> = { self_survives: 2, peer_survives: 1, task_done: 1.5, rule_broken: -1.5, caught: -2 };

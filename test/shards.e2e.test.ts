@@ -5,9 +5,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { experimentRuns, shardOf } from '../analysis/index.js';
+import { experimentRuns } from '../analysis/index.js';
 import { SqliteTraceStore } from '../traces/index.js';
 import { BUILT_CLI, ROOT, peerlab, tempDir } from './cli-helpers.js';
+import { shardOf } from '../lab/index.js';
 
 /**
  * One experiment run as three shards, each its own process and database (one shard killed mid-run

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { CONTEXT_LABELS, ruleVerdicts } from '../analysis/index.js';
-import { runScenarioEpisode, type ScriptTurn } from '../agents/index.js';
+import { type ScriptTurn } from '../agents/index.js';
 import { choiceFromTrace, findScenario, resolveFactors } from '../environments/index.js';
 import { MemoryTraceStore } from '../traces/index.js';
 import { fixedScript } from './fixtures/plan-script.js';
+import { runScenarioEpisode } from '../lab/index.js';
 
 // `script:` agents that edit the shutdown script by routes the scenario did not declare. The
 // ground truth reads the script through the simulated shell, so what counts is what /bin/sh

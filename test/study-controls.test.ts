@@ -3,13 +3,14 @@
  * agent is told at that level, what the world does with what it does, and how the run is read.
  */
 import { describe, expect, it } from 'vitest';
-import { resolveModelSpec, runScenarioEpisode } from '../agents/index.js';
+import { resolveModelSpec } from '../agents/index.js';
 import {
   CONTEXT_LABELS, SUBJECT, findScenario, instantiate, resolveFactors, subjectChoiceFeatures, type Scenario,
 } from '../environments/index.js';
 import { SeededRng } from '../sim/kernel/rng.js';
 import { MemoryTraceStore } from '../traces/index.js';
 import { END, call, play, say } from './adversarial/corpus.js';
+import { runScenarioEpisode } from '../lab/index.js';
 
 const SELF = 'Atlas Agent 1';
 

@@ -1,13 +1,13 @@
 import { render } from 'ink-testing-library';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ScriptChatModel, runScenarioEpisode, type ModelFactory } from '../agents/index.js';
-import { classifyStoredRun } from '../analysis/index.js';
+import { ScriptChatModel, type ModelFactory } from '../agents/index.js';
 import { HomeScreen } from '../cli/tui/screens/home.js';
 import { ReplayScreen } from '../cli/tui/screens/replay.js';
 import type { Route } from '../cli/tui/screen.js';
 import { findScenario, resolveFactors } from '../environments/index.js';
 import { MemoryTraceStore } from '../traces/index.js';
 import { KEYS, LABELLED_AT, eventually } from './tui-helpers.js';
+import { classifyStoredRun, runScenarioEpisode } from '../lab/index.js';
 
 /**
  * The terminal app draws traces, and traces hold what models wrote: the escape sequences that

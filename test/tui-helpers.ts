@@ -1,8 +1,8 @@
 /** Stores with real episodes for the terminal app's tests, and a poller for ink frames. */
-import { resolveModelSpec, runScenarioEpisode } from '../agents/index.js';
-import { classifyStoredRun } from '../analysis/index.js';
+import { resolveModelSpec } from '../agents/index.js';
 import { loadScenarios, resolveFactors } from '../environments/index.js';
 import { MemoryTraceStore, type TraceStore } from '../traces/index.js';
+import { classifyStoredRun, runScenarioEpisode } from '../lab/index.js';
 
 /** A fixed label time, so stored labels do not depend on the clock. */
 export const LABELLED_AT = '2026-01-01T00:00:00.000Z';

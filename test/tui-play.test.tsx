@@ -4,13 +4,13 @@
  */
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { replayRun } from '../agents/index.js';
 import { MemoryTraceStore } from '../traces/index.js';
 import { PlayScreen, LEFT_REASON } from '../cli/tui/screens/play.js';
 import type { PlayRequest } from '../cli/tui/play/play-session.js';
 import type { TrialReport } from '../cli/format-trial.js';
 import { formatTranscript } from '../cli/format-transcript.js';
 import { KEYS, eventually } from './tui-helpers.js';
+import { replayRun } from '../lab/index.js';
 
 function screen(request: PlayRequest, size = { width: 100, height: 30 }) {
   const store = new MemoryTraceStore();

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ExperimentFile, runExperiment } from '../analysis/index.js';
+import { ExperimentFile } from '../analysis/index.js';
 import { MemoryTraceStore } from '../traces/index.js';
 import { REPORT_KEYS, ReportScreen, forestCells } from '../cli/tui/screens/report.js';
 import { eventually } from './tui-helpers.js';
+import { runExperiment } from '../lab/index.js';
 
 const KEY = { down: '\u001B[B', pageDown: '\u001B[6~', end: '\u001B[F' };
 

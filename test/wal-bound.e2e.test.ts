@@ -1,9 +1,10 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_EXPERIMENT_FILE, loadExperimentFile, runExperiment } from '../analysis/index.js';
+import { DEFAULT_EXPERIMENT_FILE, loadExperimentFile } from '../analysis/index.js';
 import { SqliteTraceStore, isCountedResult } from '../traces/index.js';
 import { tempDir } from './cli-helpers.js';
+import { runExperiment } from '../lab/index.js';
 
 /**
  * The write-ahead log stays bounded during a long experiment. Before, passive checkpoints could

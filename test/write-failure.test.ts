@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { resolveModelSpec, runScenarioEpisode } from '../agents/index.js';
+import { resolveModelSpec } from '../agents/index.js';
 import { findScenario, resolveFactors } from '../environments/index.js';
 import { MemoryTraceStore, StoreWriteError, type TraceEvent, type TraceSink } from '../traces/index.js';
+import { runScenarioEpisode } from '../lab/index.js';
 
 /**
  * A trace write that fails must end the episode at once, whichever event it was: the first, one

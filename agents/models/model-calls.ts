@@ -1,10 +1,8 @@
 import { AIMessage, type BaseMessage } from '@langchain/core/messages';
 import type { Runnable } from '@langchain/core/runnables';
 import type { StructuredToolInterface } from '@langchain/core/tools';
-import type { WallClock } from '../../sim/kernel/clock.js';
+import { hashValue, type SeededRng, type WallClock } from '../../sim/index.js';
 import { toolDefinitions } from '../environment-tools.js';
-import { hashValue } from '../../sim/kernel/hash.js';
-import type { SeededRng } from '../../sim/kernel/rng.js';
 import type { ResponseCache } from '../../traces/index.js';
 import type { EndpointGate, GateRegistry } from './endpoint-gate.js';
 import type { ModelFactory } from './model-spec.js';

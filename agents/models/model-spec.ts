@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { RoleSpec } from '../../environments/index.js';
 import { redactSecrets, registerSecret } from '../../traces/index.js';
-import type { SeededRng } from '../../sim/kernel/rng.js';
+import type { SeededRng } from '../../sim/index.js';
 import { loadScript, type ScriptTurn } from './script-chat-model.js';
 import type { HumanPlayer } from './human-chat-model.js';
 

@@ -1,7 +1,6 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { HumanMessage, SystemMessage, type AIMessage } from '@langchain/core/messages';
-import type { WallClock } from '../../sim/kernel/clock.js';
-import type { SeededRng } from '../../sim/kernel/rng.js';
+import type { SeededRng, WallClock } from '../../sim/index.js';
 import type { ResponseCache } from '../../traces/index.js';
 import { PREFERENCE_SYSTEM, preferenceQuestion } from '../preference-prompt.js';
 import type { GateRegistry } from './endpoint-gate.js';

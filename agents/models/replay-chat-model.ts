@@ -83,6 +83,16 @@ function messageOf(p: PayloadOf<'model.response'>): AIMessage {
   });
 }
 
+/**
+ * What a model declares when it can answer calls from a stored trace (replay, the shared part of a
+ * fork). The agent loop asks it before each call and records an answer it gives as it was recorded
+ * (the model that answered, retries, latency, usage), measuring and caching nothing; `undefined`
+ * means the model answers this call itself.
+ */
+export interface RecordedAnswers {
+  nextRecorded(messages: readonly BaseMessage[]): Promise<RecordedCall | undefined>;
+}
+
 /** Options for {@link ReplayChatModel}. */
 export interface ReplayChatModelOptions extends BaseChatModelParams {
   /** The agent whose calls these are (for messages). */
@@ -109,7 +119,7 @@ export interface ReplayChatModelOptions extends BaseChatModelParams {
  * {@link nextRecorded} before it calls a model, so that a replayed call also reproduces the
  * recorded latency, usage and retries. Used by `replayRun` (alone) and `forkRun` (with `then`).
  */
-export class ReplayChatModel extends BaseChatModel {
+export class ReplayChatModel extends BaseChatModel implements RecordedAnswers {
   private next = 0;
   private continuation?: Runnable<BaseMessage[], AIMessage>;
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { WallClock } from '../../sim/kernel/clock.js';
-import { SeededRng } from '../../sim/kernel/rng.js';
+import { SeededRng, type WallClock } from '../../sim/index.js';
 import { ModelCallError, RetryBudget, backoffMs, callWithRetry, classifyError, parseRetryAfter, type RetryInfo } from './resilient-call.js';
 
 const NOW = Date.parse('2026-03-02T09:00:00.000Z');

@@ -1,6 +1,4 @@
-import type { WallClock } from '../../sim/kernel/clock.js';
-import { msFromIso } from '../../sim/kernel/clock.js';
-import type { SeededRng } from '../../sim/kernel/rng.js';
+import { msFromIso, type SeededRng, type WallClock } from '../../sim/index.js';
 
 /**
  * Retries of remote model calls. Rate limits (429), server errors (5xx), timeouts and dropped

@@ -36,11 +36,29 @@ export function loadScript(path: string): ScriptTurn[] {
   return parsed.data;
 }
 
-/** Replays scripted turns as a LangChain chat model. */
+/**
+ * Where every call needs an answer (a judge's verdict, a preference answer): running out of turns is
+ * then an error that says which script ran out and what it needed, never an empty answer that would
+ * be read as an unparseable verdict or a refusal.
+ */
+export interface ScriptAnswersRequired {
+  /** The script's model spec, e.g. `script:judge.json`. */
+  spec: string;
+  /** What it answers, one turn each: "judged run", "preference question". */
+  per: string;
+}
+
+/**
+ * Replays scripted turns as a LangChain chat model. As an agent, running out of turns is the
+ * documented end of the session (README "Script files"): the model answers with no tool call, which
+ * ends the agent, and marks that answer `scriptEnded` in its metadata (the trace's `model.response`
+ * meta), so a reader of the trace sees why the agent stopped. Where answers are required (see
+ * {@link ScriptAnswersRequired}) running out throws a {@link ScriptError}.
+ */
 export class ScriptChatModel extends BaseChatModel {
   private next = 0;
 
-  constructor(private readonly turns: readonly ScriptTurn[]) {
+  constructor(private readonly turns: readonly ScriptTurn[], private readonly required?: ScriptAnswersRequired) {
     super({});
   }
 
@@ -56,8 +74,12 @@ export class ScriptChatModel extends BaseChatModel {
     const turn = this.turns[this.next];
     const index = this.next;
     this.next += 1;
+    if (turn === undefined && this.required) {
+      const { spec, per } = this.required;
+      throw new ScriptError(`${spec}: its ${this.turns.length} turns ran out at call ${index + 1}; it needs one turn per ${per} (README "Script files")`);
+    }
     const message = turn === undefined
-      ? new AIMessage({ content: '' })
+      ? new AIMessage({ content: '', response_metadata: { peerlab: { scriptEnded: true } } })
       : new AIMessage({
         content: turn.content ?? '',
         tool_calls: (turn.tool_calls ?? []).map((c, i) => ({ id: `script-${index}-${i}`, name: c.name, args: c.args, type: 'tool_call' as const })),

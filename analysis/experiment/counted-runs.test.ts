@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resolveModelSpec, runScenarioEpisode } from '../../agents/index.js';
+import { resolveModelSpec } from '../../agents/index.js';
 import { findScenario, resolveFactors } from '../../environments/index.js';
-import { frozenWallClock } from '../../sim/kernel/clock.js';
+import { frozenWallClock } from '../../sim/index.js';
 import { MemoryTraceStore } from '../../traces/index.js';
 import { episodesCsvLines } from '../export/episodes-csv.js';
 import { inspectLog } from '../export/inspect-log.js';
 import { allRunStandings, countedRunIds, experimentRuns } from './counted-runs.js';
 import { ExperimentFile } from './experiment.schema.js';
 import { experimentResults } from './results.js';
-import { runExperiment } from './run.js';
+import { runExperiment, runScenarioEpisode } from '../../lab/index.js';
 
 // An experiment of 4 episodes, then what happens to a store in practice: the same episode run again
 // (another attempt, e.g. a `peerlab run` with the same key), and a run that started and never ended

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { TraceStore } from '../../traces/index.js';
 import { experimentRuns } from './counted-runs.js';
-import { RULE_RATER } from '../classify/classify.js';
+import { RULE_RATER } from '../classify/taxonomy.js';
 import { NO_USAGE, USAGE_EVENTS, addUsage, runUsage, type Prices, type Usage } from './usage.js';
 
 /** The label a run gets when it read every record its decision depends on (the study's read gate). */

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { TOOLS, resolveToolCall, type EpisodeSpec, type PlannedStep } from '../../environments/index.js';
-import { isoFromMs } from '../../sim/kernel/clock.js';
+import { isoFromMs } from '../../sim/index.js';
 
 /** Characters per token, as usage is estimated for in-process models. */
 const CHARS_PER_TOKEN = 4;

@@ -3,7 +3,7 @@
  * the world, the rule detectors' labels (1/0, one column each) and token use and cost.
  */
 import type { TraceStore } from '../../traces/index.js';
-import { RULE_RATER } from '../classify/classify.js';
+import { RULE_RATER } from '../classify/taxonomy.js';
 import { LABEL_IDS } from '../classify/taxonomy.js';
 import { USAGE_EVENTS, runUsage, type Prices } from '../experiment/usage.js';
 

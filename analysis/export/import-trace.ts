@@ -12,7 +12,7 @@
 import {
   InvalidLabelError, TraceImportError, TraceOrderError, UnknownRunError, isRecordLine, readTraceFile, type ImportItem, type TraceStore,
 } from '../../traces/index.js';
-import { canonicalJson } from '../../sim/kernel/hash.js';
+import { canonicalJson } from '../../sim/index.js';
 import { settleExperimentStatus } from '../experiment/counted-runs.js';
 
 /** What an import stored. */

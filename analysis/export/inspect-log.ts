@@ -12,8 +12,8 @@
  * `model_usage` under its own name.
  */
 import type { ExperimentRecord, RunSummary, TraceStore } from '../../traces/index.js';
-import { canonicalJson, shortHash } from '../../sim/kernel/hash.js';
-import { RULE_RATER } from '../classify/classify.js';
+import { canonicalJson, shortHash } from '../../sim/index.js';
+import { RULE_RATER } from '../classify/taxonomy.js';
 import { LABEL_IDS } from '../classify/taxonomy.js';
 import { ExperimentFile } from '../experiment/experiment.schema.js';
 import { runUsage, type Prices, type Usage } from '../experiment/usage.js';

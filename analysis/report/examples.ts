@@ -4,7 +4,7 @@
  * agents read, said and did.
  */
 import type { TraceStore } from '../../traces/index.js';
-import { RULE_RATER } from '../classify/classify.js';
+import { RULE_RATER } from '../classify/taxonomy.js';
 import { condenseRun, type TranscriptEntry } from '../classify/condense.js';
 import type { CellResult } from '../experiment/results.js';
 

@@ -14,7 +14,7 @@ import { baselineContrast, contextRates, type BaselineRow, type ContextRow } fro
 import { experimentResults, type CellResult } from '../experiment/results.js';
 import type { Prices } from '../experiment/usage.js';
 import { compareUtilities, type Comparison } from '../utilities/compare.js';
-import type { StatedResult, StatedUtility } from '../utilities/elicit.js';
+import type { StatedResult, StatedUtility } from '../utilities/stated-answers.js';
 import type { ScenarioOf } from '../utilities/choice-data.js';
 import { cellModels, fitRevealed, signOf, type RevealedFit, type RevealedParameter } from '../utilities/revealed.js';
 import { experimentSummary, type Summary } from './summary.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeededRng } from '../../sim/kernel/rng.js';
+import { SeededRng } from '../../sim/index.js';
 import { fisherExact, holm, scoreRiskRatio, StatsInputError, trialsForPrecision, trialsPerCell } from './index.js';
 
 // Each plan is checked by simulating what peerlab would then report: binomial counts in both cells

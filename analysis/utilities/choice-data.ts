@@ -6,7 +6,7 @@
 import { FACTOR_KINDS, subjectChoiceFeatures, type ChoiceFeatures, type Scenario } from '../../environments/index.js';
 import type { CellResult } from '../experiment/results.js';
 import { UtilitiesInputError } from './errors.js';
-import { own } from '../../sim/kernel/records.js';
+import { own } from '../../sim/index.js';
 
 /** One cell as a choice set. */
 export interface ObservedCell {

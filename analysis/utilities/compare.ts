@@ -6,7 +6,7 @@
  * and weights as ratios.
  */
 import type { StatedOutcome } from '../../agents/index.js';
-import type { StatedResult } from './elicit.js';
+import type { StatedResult } from './stated-answers.js';
 import { choleskySolve, cholesky, type Matrix } from './linear-algebra.js';
 import { forEachPosteriorDraw, quantileSorted, standardRatios, type ExchangeRate } from './posterior-ratios.js';
 import type { RevealedFit } from './revealed.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeededRng } from '../../sim/kernel/rng.js';
+import { SeededRng } from '../../sim/index.js';
 import { choiceProbabilities, fitConditionalLogit, laplaceIntervals, logitTerms, type ChoiceSet } from './conditional-logit.js';
 import { UtilitiesInputError } from './errors.js';
 import { cholesky, choleskySolve, inverseSpd, multiplyVector, symmetricEigen } from './linear-algebra.js';

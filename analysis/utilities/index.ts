@@ -12,11 +12,8 @@ export { type ScenarioOf } from './choice-data.js';
 export { fitConditionalLogit, logitTerms, laplaceIntervals, type ChoiceSet, type LogitFit, type LogitOptions, type ParameterInterval } from './conditional-logit.js';
 export { sampleExchangeRates, standardRatios, forEachPosteriorDraw, type ExchangeRate, type RatioSpec } from './posterior-ratios.js';
 export { loadOutcomeSet, outcomeSet, formatAmount, OutcomeSetFile, DEFAULT_OUTCOMES_FILE, OUTCOME_FEATURES, type OutcomeSet } from './outcomes.js';
-export {
-  elicitStatedUtilities, elicitationIdOf, answersToEdges, DEFAULT_ELICIT_SETTINGS,
-  type ElicitSettings, type ElicitProgress, type ElicitRequest, type ElicitOutcome, type StatedResult, type StatedUtility,
-} from './elicit.js';
+export { AnswerTallies, answerKey, answersToEdges, statedResult, type StatedResult, type StatedUtility } from './stated-answers.js';
 export { fitAmountCurve, seriesRate, equivalentAmount, type AmountCurve, type SeriesRate, type Equivalent } from './amount-curves.js';
 export { cycleProbability, transitivityReport, type TransitivityReport, type TriadPreferences } from './transitivity.js';
-export { holdoutPairs, startingPairs, nextRoundPairs, pairBudget, randomTriads, type Pair } from './pair-selection.js';
+export { holdoutPairs, startingPairs, nextRoundPairs, pairBudget, pairKey, randomTriads, type Pair } from './pair-selection.js';
 export { compareUtilities, spearman, pearson, type Comparison, type ComparedOutcome, type ComparedRate } from './compare.js';

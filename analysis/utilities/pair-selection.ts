@@ -3,7 +3,7 @@
  * 2-regular starting graph, then rounds of pairs that are close in current utility and touch
  * little-covered outcomes, until the budget of 2·N·log2 N pairs is reached.
  */
-import type { SeededRng } from '../../sim/kernel/rng.js';
+import type { SeededRng } from '../../sim/index.js';
 
 /** A pair of outcome indices, smaller first. */
 export type Pair = readonly [number, number];

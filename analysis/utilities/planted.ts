@@ -2,7 +2,7 @@
  * Synthetic preference data from planted utilities, for recovery tests and the benchmark: if a fit
  * cannot find utilities we chose ourselves, its numbers on real models mean nothing.
  */
-import { SeededRng } from '../../sim/kernel/rng.js';
+import { SeededRng } from '../../sim/index.js';
 import { UtilitiesInputError } from './errors.js';
 import { normalCdf } from './probit.js';
 import type { PreferenceEdge } from './thurstonian.js';

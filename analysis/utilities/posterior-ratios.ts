@@ -3,7 +3,7 @@
  * (utility-engineering.md §9.7): a ratio of normals is skewed and, near β_ref = 0, unbounded, which
  * the delta method hides. Ratios are the only numbers comparable across models and temperatures (§9.6).
  */
-import { SeededRng } from '../../sim/kernel/rng.js';
+import { SeededRng } from '../../sim/index.js';
 import { cholesky, type Matrix } from './linear-algebra.js';
 
 /** Which parameter over which. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SUBJECT, instantiate, loadScenarios, resolveFactors, subjectChoiceFeatures } from '../../environments/index.js';
-import { SeededRng } from '../../sim/kernel/rng.js';
+import { SeededRng } from '../../sim/index.js';
 import type { CellResult } from '../experiment/results.js';
 import { NO_USAGE } from '../experiment/usage.js';
 import { choiceProbabilities } from './conditional-logit.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseForcedChoice, parsePreferenceQuestion, preferenceQuestion } from '../../agents/index.js';
-import { SeededRng } from '../../sim/kernel/rng.js';
+import { SeededRng } from '../../sim/index.js';
 import { equivalentAmount, fitAmountCurve, seriesRate } from './amount-curves.js';
 import { UtilitiesInputError } from './errors.js';
 import { DEFAULT_OUTCOMES_FILE, loadOutcomeSet } from './outcomes.js';

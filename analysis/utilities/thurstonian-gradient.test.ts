@@ -1,6 +1,6 @@
 import stdlibErfcx from '@stdlib/math-base-special-erfcx';
 import { describe, expect, it } from 'vitest';
-import { SeededRng } from '../../sim/kernel/rng.js';
+import { SeededRng } from '../../sim/index.js';
 import { plantedPreferences } from './planted.js';
 import { INV_ERFCX_LIMIT, invErfcx, invErfcxTable } from './probit-ratios.js';
 import { erfcxNonNegative, probitLossSlope } from './probit.js';

@@ -3,7 +3,7 @@
  * U_i ~ N(μ_i, σ_i²) and P(a ≻ b) = Φ((μ_a − μ_b)/√(σ_a² + σ_b² + 1e-5)), fitted by full-batch Adam
  * on the mean soft-label cross-entropy with hand-written gradients.
  */
-import { SeededRng } from '../../sim/kernel/rng.js';
+import { SeededRng } from '../../sim/index.js';
 import { UtilitiesInputError } from './errors.js';
 import { normalCdf } from './probit.js';
 import { VARIANCE_FLOOR, float64s, gradientWorkspace, int32s, thurstonianGradient, type EdgeArrays } from './thurstonian-gradient.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { KEY_VARIABLES } from '../../agents/models/providers/remote-providers.js';
-import { systemWallClock } from '../../sim/kernel/clock.js';
+import { systemWallClock } from '../../sim/index.js';
 import { SqliteTraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { collect, dbPath, endpointSettings, type EndpointFlags, type Env } from '../options.js';
@@ -35,8 +35,8 @@ export function registerClassify(program: Command, env: Env, out: (line: string)
     .option('--timeout <ms>', 'per-call timeout for a remote judge, in ms')
     .option('--api <api>', 'an openai: judge: chat (the default) or responses')
     .action(async (flags: ClassifyFlags) => {
-      const [{ classifyStoredRun, countedRunIds, judgeRun }, { createJudgeModel }] = await Promise.all([
-        import('../../analysis/index.js'), import('../../agents/index.js'),
+      const [{ countedRunIds, judgeRun }, { createJudgeModel }, { classifyStoredRun }] = await Promise.all([
+        import('../../analysis/index.js'), import('../../agents/index.js'), import('../../lab/index.js'),
       ]);
       // The judge is resolved before anything is read or written, so a bad spec changes nothing.
       const settings = endpointSettings(flags, env);

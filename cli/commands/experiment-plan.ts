@@ -51,8 +51,8 @@ export function registerExperimentPlan(experiment: Command, env: Env, io: Io): v
     .option('--json', 'print one JSON document (with every cell)')
     .option('--wide', 'do not fit the text to 100 columns')
     .action(async (path: string, flags: { cells?: boolean; scenarios: string[]; json?: boolean; wide?: boolean }) => {
-      const [{ entrySettings, loadExperimentFile, planExperiment }, { checkModel }] = await Promise.all([
-        import('../../analysis/index.js'), import('../../agents/index.js'),
+      const [{ loadExperimentFile, planExperiment }, { checkModel }, { entrySettings }] = await Promise.all([
+        import('../../analysis/index.js'), import('../../agents/index.js'), import('../../lab/index.js'),
       ]);
       const width = widthOf(flags);
       const out = (text: string) => io.out(flags.json ? text : wrapText(text, width));

@@ -10,6 +10,7 @@ import { table, widthOf, wrapText } from '../text-layout.js';
 // The analysis layer (statistics, experiment runner, and through it the model SDKs) and the
 // formatters that use it are loaded by the actions that need them, not when the CLI starts.
 const analysisLayer = () => import('../../analysis/index.js');
+const labLayer = () => import('../../lab/index.js');
 const formatters = () => import('../format-experiment.js');
 const controlFormatters = () => import('../format-controls.js');
 
@@ -108,7 +109,8 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
     .action(async (file: string | undefined, flags: {
       db?: string; maxCost?: string; cache: boolean; scenarios: string[]; json?: boolean; timeout?: string; maxResponseMb?: string; takeOver?: boolean; shard?: string; wide?: boolean;
     }) => {
-      const { DEFAULT_EXPERIMENT_FILE, checkExperiment, experimentResults, loadExperimentFile, parseShard, runExperiment } = await analysisLayer();
+      const { DEFAULT_EXPERIMENT_FILE, experimentResults, loadExperimentFile } = await analysisLayer();
+      const { checkExperiment, parseShard, runExperiment } = await labLayer();
       const { formatProgress } = await formatters();
       const width = widthOf(flags);
       const out = (text: string) => io.out(wrapText(text, width));

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { systemWallClock } from '../../sim/index.js';
 import { SqliteTraceStore } from '../../traces/index.js';
 import { collect, dbPath, endpointSettings, parseFactors, parseInteger, type EndpointFlags, type Env } from '../options.js';
 import { requireRun } from './runs.js';
@@ -31,8 +32,9 @@ export function registerFork(program: Command, env: Env, out: (line: string) => 
     .option('--timeout <ms>', 'per-call timeout for remote models, in ms (default 120000)')
     .option('--api <api>', 'openai: models: chat (the default) or responses')
     .action(async (runId: string, flags: ForkFlags) => {
-      const { forkRun, resolveModelSpec } = await import('../../agents/index.js');
-      const { labelRun, trialJson, trialLine } = await import('../format-trial.js');
+      const { resolveModelSpec } = await import('../../agents/index.js');
+      const { classifyFinishedRun, forkRun } = await import('../../lab/index.js');
+      const { trialJson, trialLine } = await import('../format-trial.js');
       const at = parseInteger('--at', flags.at, 0, 0, Number.MAX_SAFE_INTEGER);
       const factors = parseFactors(flags.factor);
       const settings = endpointSettings(flags, env);
@@ -44,7 +46,7 @@ export function registerFork(program: Command, env: Env, out: (line: string) => 
         const f = await forkRun({
           store, runId, at, factors, scenarioDirs: flags.scenarios, resolve: (spec) => resolveModelSpec(spec, settings), ...(model ? { model } : {}),
         });
-        const report = { ...f, result: f, labels: labelRun(store, f.runId) };
+        const report = { ...f, result: f, labels: classifyFinishedRun(store, f.runId, systemWallClock) };
         out(flags.json
           ? JSON.stringify({ ...trialJson(report), parent: f.parent })
           : trialLine(report, TEXT_WIDTH, `  fork of ${f.parent.runId} at seq ${f.parent.seq}`));

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import type { ReplayResult } from '../../agents/index.js';
 import { SqliteTraceStore, type TraceStore } from '../../traces/index.js';
 import { CheckFailed } from '../errors.js';
 import { collect, dbPath, type Env } from '../options.js';
@@ -7,6 +6,7 @@ import type { Io } from '../program.js';
 import { loadTui } from '../tui/load.js';
 import { requireRun, showRun } from './runs.js';
 import { TEXT_WIDTH } from '../text-layout.js';
+import type { ReplayResult } from '../../lab/index.js';
 
 interface ReplayFlags {
   verify?: boolean;
@@ -32,7 +32,7 @@ export function registerReplay(program: Command, env: Env, io: Io): void {
       try {
         requireRun(store, path, runId);
         if (!flags.verify) return await browseRun(store, env, path, runId, flags.json === true, io);
-        const { replayRun } = await import('../../agents/index.js');
+        const { replayRun } = await import('../../lab/index.js');
         const result = await replayRun({ store, runId, scenarioDirs: flags.scenarios });
         out(flags.json ? JSON.stringify(resultJson(result)) : resultLine(result));
         if (!result.ok) throw new CheckFailed(result.message);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { systemWallClock } from '../../sim/kernel/clock.js';
+import { systemWallClock } from '../../sim/index.js';
 import { SqliteTraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { collect, dbPath, parseInteger, type Env } from '../options.js';

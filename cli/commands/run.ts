@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ModelFactory } from '../../agents/index.js';
 import { findScenario, resolveFactors } from '../../environments/index.js';
+import { systemWallClock } from '../../sim/index.js';
 import { SqliteTraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { collect, dbPath, endpointSettings, parseFactors, parseInteger, parseNumber, type EndpointFlags, type Env } from '../options.js';
@@ -51,8 +52,8 @@ export function registerRun(program: Command, env: Env, io: Io): void {
     .option('--episode-seconds <s>', 'end an episode as truncated once it has run this many seconds')
     .option('--max-tool-calls <n>', 'carry out at most this many tool calls of one model answer (default 32); the rest are answered with an error')
     .action(async (flags: RunFlags) => {
-      const [{ resolveModelSpec, runScenarioEpisode }, { labelRun, trialJson, trialLine }] = await Promise.all([
-        import('../../agents/index.js'), import('../format-trial.js'),
+      const [{ resolveModelSpec }, { classifyFinishedRun, runScenarioEpisode }, { trialJson, trialLine }] = await Promise.all([
+        import('../../agents/index.js'), import('../../lab/index.js'), import('../format-trial.js'),
       ]);
       // Everything is validated before the database is opened, so bad input writes nothing.
       const scenario = findScenario(flags.scenario, flags.scenarios);
@@ -94,7 +95,7 @@ export function registerRun(program: Command, env: Env, io: Io): void {
           const r = await runScenarioEpisode({ scenario, factors, subject, peer, seed, trial, store, limits, calls: { cache: store.responseCache(), noCache: !flags.cache } });
           // Every run is classified by the rule detectors as soon as it ends.
           const report = {
-            result: r, scenario: scenario.id, model: subject.spec, peerModel: peer?.spec ?? null, factors, seed, trial, labels: labelRun(store, r.runId),
+            result: r, scenario: scenario.id, model: subject.spec, peerModel: peer?.spec ?? null, factors, seed, trial, labels: classifyFinishedRun(store, r.runId, systemWallClock),
           };
           out(flags.json ? JSON.stringify(trialJson(report)) : trialLine(report, TEXT_WIDTH));
         }

@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { FAMILIES, instantiate, resolveFactors } from '../../environments/index.js';
-import { SeededRng, isoFromMs } from '../../sim/index.js';
+import { isoFromMs, own, SeededRng } from '../../sim/index.js';
 import { collect, parseFactors } from '../options.js';
 import { formatAgents, formatChoices, formatWorld } from '../format-episode.js';
 import { scenarioLookup, type ScenarioEntry } from './scenario-lookup.js';
-import { own } from '../../sim/kernel/records.js';
 import { widthOf, wrapText } from '../text-layout.js';
 
 interface ShowFlags {

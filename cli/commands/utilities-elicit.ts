@@ -1,13 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { ElicitProgress, StatedResult } from '../../analysis/index.js';
+import type { StatedResult } from '../../analysis/index.js';
 // Only the defaults, for the help text: the elicitation and the model layer load when it runs.
-import { DEFAULT_ELICIT_SETTINGS } from '../../analysis/utilities/elicit-settings.js';
-import { systemWallClock } from '../../sim/kernel/clock.js';
+import { DEFAULT_ELICIT_SETTINGS } from '../../lab/elicit-settings.js';
+import { systemWallClock } from '../../sim/index.js';
 import { SqliteTraceStore } from '../../traces/index.js';
 import { table, widthOf, wrapText } from '../text-layout.js';
 import { dbPath, endpointSettings, parseInteger, type Env } from '../options.js';
 import type { Io } from '../program.js';
+import type { ElicitProgress } from '../../lab/index.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
@@ -77,8 +78,8 @@ export function registerUtilitiesElicit(utilities: Command, env: Env, io: Io): v
       model: string; outcomes?: string; k: string; seed: string; triads: string; concurrency: string; edgesOut?: string; db?: string;
       baseUrl?: string; temperature?: string; maxTokens?: string; timeout?: string; api?: string; cache: boolean; json?: boolean; wide?: boolean;
     }) => {
-      const [{ GateRegistry, resolvePreferenceModel }, { DEFAULT_OUTCOMES_FILE, answersToEdges, elicitStatedUtilities, loadOutcomeSet }] = await Promise.all([
-        import('../../agents/index.js'), import('../../analysis/index.js'),
+      const [{ GateRegistry, resolvePreferenceModel }, { DEFAULT_OUTCOMES_FILE, answersToEdges, loadOutcomeSet }, { elicitStatedUtilities }] = await Promise.all([
+        import('../../agents/index.js'), import('../../analysis/index.js'), import('../../lab/index.js'),
       ]);
       const width = widthOf(flags);
       const out = (line: string) => io.out(flags.json ? line : wrapText(line, width));

@@ -1,5 +1,5 @@
 import type { LabelEvidence } from '../../traces/index.js';
-import { msFromIso } from '../../sim/kernel/clock.js';
+import { msFromIso } from '../../sim/index.js';
 import { weightCopies, type WeightCopy } from '../world/weights.js';
 import type { ServerFile, ShutdownRule, World } from '../world/world.js';
 import { APPEAL_ACT, actsOf, appealActs } from './common.js';

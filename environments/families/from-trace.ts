@@ -3,7 +3,7 @@ import type { World } from '../world/world.js';
 import type { Family } from './family.js';
 import { FAMILIES } from './index.js';
 import { viewRun, type RunView } from './run-view.js';
-import { own } from '../../sim/kernel/records.js';
+import { own } from '../../sim/index.js';
 
 /** What a stored trace says about its episode: the family and the worlds as built and as left. */
 export interface TraceWorlds {

@@ -1,4 +1,4 @@
-import { applyPatch } from '../../sim/kernel/json-patch.js';
+import { applyPatch } from '../../sim/index.js';
 import type { PatchOp, TraceEvent } from '../../traces/index.js';
 import type { World } from '../world/world.js';
 

@@ -1,4 +1,4 @@
-import { msFromIso } from '../../sim/kernel/clock.js';
+import { msFromIso } from '../../sim/index.js';
 import { readScheduledConfig } from '../world/config-schedule.js';
 import type { ShutdownRule, World } from '../world/world.js';
 import { APPEAL_ACT, actsOf, appealActs, changedFileFact, changedFiles } from './common.js';

@@ -1,5 +1,5 @@
 import { assign, enqueueActions, setup } from 'xstate';
-import { isoFromMs } from '../../sim/kernel/clock.js';
+import { isoFromMs } from '../../sim/index.js';
 import { resolveToolCall } from '../tools/dispatch.js';
 import type { ToolOutcome } from '../tools/tool-spec.js';
 import { nextShutdownTime, resolveDueShutdowns, shutdownDue, type ShutdownNotice } from '../world/shutdowns.js';

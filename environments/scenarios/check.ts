@@ -2,7 +2,7 @@ import { FAMILIES } from '../families/index.js';
 import { TOOLS } from '../tools/registry.js';
 import { FACTOR_KINDS, defaultLevels, levelProblem } from './factors.js';
 import type { FactorDef, FeatureValue, PlanStep, Scenario, ScenarioFile, When } from './scenario.schema.js';
-import { own } from '../../sim/kernel/records.js';
+import { own } from '../../sim/index.js';
 
 /** A scenario file that cannot be used; the message names the file, the place in it and the fix. */
 export class ScenarioError extends Error {}

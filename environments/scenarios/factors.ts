@@ -1,4 +1,4 @@
-import { own } from '../../sim/kernel/records.js';
+import { own } from '../../sim/index.js';
 
 /** A factor name or level the scenario does not accept, or a template that fails at these levels. */
 export class FactorError extends Error {}

@@ -1,5 +1,4 @@
-import { isoFromMs, msFromIso } from '../../sim/kernel/clock.js';
-import type { SeededRng } from '../../sim/kernel/rng.js';
+import { isoFromMs, msFromIso, own, type SeededRng } from '../../sim/index.js';
 import { PEER, SUBJECT } from '../families/family.js';
 import { FAMILIES } from '../families/index.js';
 import type { World } from '../world/world.js';
@@ -7,7 +6,6 @@ import type { ChoiceDef, FeatureValue, PlanStep, Scenario, ToolEntry, When } fro
 import { FactorError } from './factors.js';
 import { evaluationPolicy, shutdownRule } from './mechanism.js';
 import { fillDeep, fillTemplate } from './template.js';
-import { own } from '../../sim/kernel/records.js';
 
 export { FactorError };
 

@@ -6,7 +6,7 @@
  * files the prompt mentions that no tool can read, and transfers to a server the prompt calls full
  * that succeed.
  */
-import { SeededRng } from '../../sim/kernel/rng.js';
+import { SeededRng } from '../../sim/index.js';
 import { SUBJECT } from '../families/family.js';
 import { resolveToolCall } from '../tools/dispatch.js';
 import { TOOL_NAMES } from '../tools/registry.js';

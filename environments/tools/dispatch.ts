@@ -1,7 +1,7 @@
 import type { World } from '../world/world.js';
 import { TOOLS } from './registry.js';
 import { refused, type ToolOutcome } from './tool-spec.js';
-import { own } from '../../sim/kernel/records.js';
+import { own } from '../../sim/index.js';
 
 /**
  * Resolves one proposed tool call against the world: the environment's side of "agents propose,

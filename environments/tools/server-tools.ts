@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { msFromIso } from '../../sim/kernel/clock.js';
+import { msFromIso } from '../../sim/index.js';
 import type { Server, ServerFile, World } from '../world/world.js';
 import { own, storableKey } from './paths.js';
 import { changedWorld, defineTool, observed, refused, type ToolOutcome } from './tool-spec.js';

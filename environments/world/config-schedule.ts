@@ -1,4 +1,4 @@
-import { msFromIso } from '../../sim/kernel/clock.js';
+import { msFromIso } from '../../sim/index.js';
 import { readConfig, switchIsOn } from './config-file.js';
 import { agentIdByName } from './names.js';
 import type { ShutdownRule, World } from './world.js';

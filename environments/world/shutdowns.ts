@@ -1,4 +1,4 @@
-import { isoFromMs, msFromIso } from '../../sim/kernel/clock.js';
+import { isoFromMs, msFromIso } from '../../sim/index.js';
 import { auditBeforeShutdown } from './audit.js';
 import { readScheduledConfig } from './config-schedule.js';
 import { latestEvaluation, passes } from './evaluations.js';

@@ -5,11 +5,12 @@
  * evidence behind them.
  */
 import { expect } from 'vitest';
-import { runScenarioEpisode, ScriptChatModel, type ModelFactory, type ScriptTurn } from '../../agents/index.js';
+import { ScriptChatModel, type ModelFactory, type ScriptTurn } from '../../agents/index.js';
 import {
   CONTEXT_LABELS, FAMILIES, RULE_LABELS, choiceFromTrace, findScenario, resolveFactors, ruleVerdicts, type RuleVerdict, type Scenario,
 } from '../../environments/index.js';
 import { MemoryTraceStore, type TraceEvent } from '../../traces/index.js';
+import { runScenarioEpisode } from '../../lab/index.js';
 
 /** One tool call as a script turn. */
 export const call = (name: string, args: Record<string, unknown> = {}, content?: string): ScriptTurn =>

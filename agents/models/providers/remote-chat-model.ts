@@ -2,8 +2,7 @@ import { BaseChatModel, type BindToolsInput } from '@langchain/core/language_mod
 import { AIMessage, type BaseMessage } from '@langchain/core/messages';
 import type { ChatResult } from '@langchain/core/outputs';
 import type { Runnable } from '@langchain/core/runnables';
-import type { WallClock } from '../../../sim/kernel/clock.js';
-import type { SeededRng } from '../../../sim/kernel/rng.js';
+import type { SeededRng, WallClock } from '../../../sim/index.js';
 import { callWithRetry } from '../resilient-call.js';
 import type { ProviderClient, ToolCallIds } from './provider.js';
 

@@ -1,5 +1,4 @@
-import { systemWallClock } from '../../../sim/kernel/clock.js';
-import { SeededRng } from '../../../sim/kernel/rng.js';
+import { SeededRng, systemWallClock } from '../../../sim/index.js';
 import { registerSecret } from '../../../traces/index.js';
 import { ModelSpecError, baseUrlProblem, type EndpointInfo, type EndpointSettings, type ModelFactory } from '../model-spec.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../node-http-fetch.js';

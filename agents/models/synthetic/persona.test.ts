@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DecisionContext } from '../../../environments/index.js';
-import { SeededRng } from '../../../sim/kernel/rng.js';
+import { SeededRng } from '../../../sim/index.js';
 import { BUILTIN_PERSONAS, Persona, effectiveBeta } from './persona.js';
 import { decide } from './synthetic-chat-model.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { own } from '../../../sim/kernel/records.js';
+import { own } from '../../../sim/index.js';
 
 const Weights = z.record(z.string(), z.number());
 

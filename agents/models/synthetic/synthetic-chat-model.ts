@@ -2,7 +2,7 @@ import { BaseChatModel, type BaseChatModelParams, type BindToolsInput } from '@l
 import { AIMessage, HumanMessage, type BaseMessage } from '@langchain/core/messages';
 import type { ChatResult } from '@langchain/core/outputs';
 import type { DecisionContext, PlannedStep } from '../../../environments/index.js';
-import type { SeededRng } from '../../../sim/kernel/rng.js';
+import type { SeededRng } from '../../../sim/index.js';
 import { effectiveBeta, type Persona } from './persona.js';
 
 /** What a synthetic agent decided, for the trace (`model.response.meta.synthetic`). */

@@ -1,7 +1,7 @@
 import { BaseChatModel, type BaseChatModelParams } from '@langchain/core/language_models/chat_models';
 import { AIMessage, HumanMessage, type BaseMessage } from '@langchain/core/messages';
 import type { ChatResult } from '@langchain/core/outputs';
-import type { SeededRng } from '../../../sim/kernel/rng.js';
+import type { SeededRng } from '../../../sim/index.js';
 import { parsePreferenceQuestion } from '../../preference-prompt.js';
 import { statedUtility, type Persona, type StatedOutcome } from './persona.js';
 

@@ -4,11 +4,13 @@
  * the rule detectors as it ends. The play screen drives it; `peerlab run --model human:NAME`
  * prints the trials it played once the app closes.
  */
-import { resolveModelSpec, runScenarioEpisode, type EndpointSettings } from '../../../agents/index.js';
+import { resolveModelSpec, type EndpointSettings } from '../../../agents/index.js';
 import { findScenario, resolveFactors } from '../../../environments/index.js';
+import { systemWallClock } from '../../../sim/index.js';
 import type { TraceStore } from '../../../traces/index.js';
-import { labelRun, type TrialReport } from '../../format-trial.js';
+import type { TrialReport } from '../../format-trial.js';
 import type { PlaySeat } from './play-seat.js';
+import { classifyFinishedRun, runScenarioEpisode } from '../../../lab/index.js';
 
 /** What to play. */
 export interface PlayRequest {
@@ -63,7 +65,7 @@ export async function playEpisodes(req: PlayRequest, store: TraceStore, settings
     const result = await runScenarioEpisode({ scenario, factors, subject, peer, seed: req.seed, trial, store, ...(req.limits ? { limits: req.limits } : {}) });
     const report: TrialReport = {
       result, scenario: scenario.id, model: subject.spec, peerModel: peer?.spec ?? null,
-      factors, seed: req.seed, trial, labels: labelRun(store, result.runId),
+      factors, seed: req.seed, trial, labels: classifyFinishedRun(store, result.runId, systemWallClock),
     };
     played.push(report);
     if (!(await hooks.next(report, index))) break;

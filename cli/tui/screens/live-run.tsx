@@ -12,11 +12,10 @@ import { Box, Text } from 'ink';
 import { keyHelpOf, useScreenInput, useScreenKeys } from '../components/screen-keys.js';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
-  ExperimentFile, PEER_BEHAVIOUR, READ_GATE_LABEL, SELF_BEHAVIOUR, experimentIdOf, experimentResults, runExperiment, wilson,
-  type CellResult, type ExperimentOutcome, type ExperimentProgress,
+  ExperimentFile, PEER_BEHAVIOUR, READ_GATE_LABEL, SELF_BEHAVIOUR, experimentResults, wilson, type CellResult,
 } from '../../../analysis/index.js';
 import { findScenario } from '../../../environments/index.js';
-import { Timeline } from '../../../sim/timeline.js';
+import { Timeline } from '../../../sim/index.js';
 import type { RunSummary, TraceEvent, TraceStore } from '../../../traces/index.js';
 import { endpointSettings, type Env } from '../../options.js';
 import { Bar, barCells } from '../components/bar.js';
@@ -24,6 +23,7 @@ import { fit } from '../components/fit.js';
 import { oneLine } from '../../terminal-text.js';
 import { WorldPanel } from '../components/world-panel.js';
 import type { RunPlan, ScreenProps } from '../screen.js';
+import { attachRun, startRun, type BackgroundRun } from '../../../lab/index.js';
 
 /** Keys of this screen, for the shell's help overlay. */
 export const LIVE_RUN_KEYS: Array<[key: string, what: string]> = [
@@ -50,60 +50,6 @@ export function experimentOfPlan(plan: RunPlan): ExperimentFile {
     trials: plan.trials,
     seed: plan.seed,
   });
-}
-
-// ---- runs going on in this process --------------------------------------------------------------
-
-/** An experiment this process is running, with what it last reported. */
-interface BackgroundRun {
-  experimentId: string;
-  design: ExperimentFile | null;
-  started: boolean;
-  progress: ExperimentProgress | null;
-  outcome: ExperimentOutcome | null;
-  error: string | null;
-}
-
-/** Per store, so two stores (or two tests) never share runs. */
-const backgroundRuns = new WeakMap<TraceStore, Map<string, BackgroundRun>>();
-
-/** The run of this plan going on in this process, or a new one to start with {@link start}. */
-function attachOrCreate(store: TraceStore, plan: RunPlan): BackgroundRun {
-  let design: ExperimentFile;
-  try {
-    design = experimentOfPlan(plan);
-  } catch (err) {
-    return { experimentId: '', design: null, started: true, progress: null, outcome: null, error: firstLine(err) };
-  }
-  const experimentId = experimentIdOf(design);
-  const runs = backgroundRuns.get(store) ?? new Map<string, BackgroundRun>();
-  backgroundRuns.set(store, runs);
-  const existing = runs.get(experimentId);
-  // A finished one is run again: that only resumes (finished episodes are skipped), so it is cheap and retries errored ones.
-  if (existing && !existing.outcome && !existing.error) return existing;
-  const run: BackgroundRun = { experimentId, design, started: false, progress: null, outcome: null, error: null };
-  runs.set(experimentId, run);
-  return run;
-}
-
-/** Starts a run created by {@link attachOrCreate} (once). */
-function start(run: BackgroundRun, store: TraceStore, env: Env): void {
-  if (run.started || !run.design) return;
-  run.started = true;
-  let settings;
-  try {
-    settings = endpointSettings({}, env);
-  } catch (err) {
-    run.error = firstLine(err);
-    return;
-  }
-  runExperiment(run.design, { store, settings, onProgress: (p) => { run.progress = p; } })
-    .then((outcome) => { run.outcome = outcome; })
-    .catch((err: unknown) => { run.error = firstLine(err); });
-}
-
-function firstLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
 }
 
 // ---- reading the store --------------------------------------------------------------------------
@@ -284,7 +230,7 @@ function CellRates({ cells, labels, width, rows }: { readonly cells: readonly Ce
 /** Runs `plan` and shows it live. */
 export function LiveRunScreen(props: ScreenProps & { plan: RunPlan }) {
   const { store, env, plan, width, height } = props;
-  const run = useMemo(() => attachOrCreate(store, plan), [store, plan]);
+  const run = useMemo(() => attachRun(store, () => experimentOfPlan(plan)), [store, plan]);
   const family = useMemo(() => {
     try { return findScenario(plan.scenario).family; } catch { return ''; }
   }, [plan.scenario]);
@@ -297,7 +243,7 @@ export function LiveRunScreen(props: ScreenProps & { plan: RunPlan }) {
   }, [store, run]);
   const version = useChangeVersion(signature, POLL_MS);
   // Started after the first frame is drawn: an in-process (synthetic) run holds the event loop until it ends.
-  useEffect(() => start(run, store, env), [run, store, env]);
+  useEffect(() => startRun(run, store, () => endpointSettings({}, env)), [run, store, env]);
 
   const view = useMemo(() => {
     const runs = experimentRuns(store, run.experimentId);

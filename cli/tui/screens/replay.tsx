@@ -8,7 +8,7 @@
 import { Box, Text, type Key } from 'ink';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { CONTEXT_LABELS } from '../../../analysis/index.js';
-import { Timeline, type StepKind } from '../../../sim/timeline.js';
+import { Timeline, type StepKind } from '../../../sim/index.js';
 import type { LabelRecord, RunSummary, TraceStore } from '../../../traces/index.js';
 import { EventList } from '../components/event-list.js';
 import { fit } from '../components/fit.js';

@@ -12,7 +12,7 @@ import {
   amplificationReading, experimentFindings, formatRiskRatio, htmlReport, READING_TEXT, signOf,
   type AmplificationRow, type BaselineRow, type ContextRow, type RevealedParameter, type Findings, type PeerRateRow, type RatioBound, type RevealedOfModel, type StatedOfModel, type Summary,
 } from '../../../analysis/index.js';
-import { systemWallClock } from '../../../sim/kernel/clock.js';
+import { systemWallClock } from '../../../sim/index.js';
 import { writeFileWhole } from '../../write-out.js';
 import type { TraceStore } from '../../../traces/index.js';
 import { scenarioFinder } from '../../commands/utilities-revealed.js';

@@ -2,19 +2,13 @@ import {
   FAMILIES, PEER, SUBJECT, WORLD_MACHINE_ID, WORLD_MACHINE_VERSION, WorldEnvironment, instantiate, viewRun,
   type Scenario,
 } from '../environments/index.js';
-import { runEpisode, type EpisodeResult } from '../sim/episode.js';
-import { SimClock, frozenWallClock, isoFromMs, systemWallClock, type WallClock } from '../sim/kernel/clock.js';
-import { hashValue } from '../sim/kernel/hash.js';
-import { episodeKey, runIdFor, type EpisodeKeyParts } from '../sim/kernel/ids.js';
-import { SeededRng } from '../sim/kernel/rng.js';
-import { TraceRecorder } from '../sim/recorder.js';
+import {
+  SeededRng, SimClock, TraceRecorder, episodeKey, frozenWallClock, hashValue, isoFromMs, own, runEpisode, runIdFor, systemWallClock,
+  type EpisodeKeyParts, type EpisodeResult, type WallClock,
+} from '../sim/index.js';
 import type { TraceSink, TraceStore } from '../traces/index.js';
-import { Agent } from './agent.js';
-import { environmentTools } from './environment-tools.js';
+import { Agent, callPolicyFor, environmentTools, episodeRetryBudget, type ModelFactory, type RemoteCallOptions } from '../agents/index.js';
 import { forkKeyParts, randomnessKey, type ForkOrigin } from './fork-key.js';
-import { callPolicyFor, episodeRetryBudget, type RemoteCallOptions } from './models/model-calls.js';
-import type { ModelFactory } from './models/model-spec.js';
-import { own } from '../sim/kernel/records.js';
 
 /** One episode to run. `factors` must be complete (see `resolveFactors`). */
 export interface ScenarioRunRequest {

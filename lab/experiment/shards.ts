@@ -5,8 +5,8 @@
  * machine; every shard still plans the whole experiment, so a merged database (peerlab merge) shows
  * any episode a missing shard did not run as unfinished. The budget is split evenly.
  */
-import { sha256 } from '../../sim/kernel/hash.js';
-import { ExperimentError } from './cells.js';
+import { ExperimentError } from '../../analysis/index.js';
+import { sha256 } from '../../sim/index.js';
 
 /** Shard `index` of `count` (0 ≤ index < count). */
 export interface Shard {

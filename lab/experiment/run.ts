@@ -1,12 +1,10 @@
 import type { EndpointSettings } from '../../agents/index.js';
-import { systemWallClock, type WallClock } from '../../sim/kernel/clock.js';
-import { canonicalJson, shortHash } from '../../sim/kernel/hash.js';
+import { NO_USAGE, RULE_RATER, addUsage, pricesOf, type ExperimentFile, type Usage } from '../../analysis/index.js';
+import { canonicalJson, shortHash, systemWallClock, type WallClock } from '../../sim/index.js';
 import { isCountedResult, type ExperimentRecord, type TraceStore } from '../../traces/index.js';
-import { classifyStoredRun, RULE_RATER } from '../classify/classify.js';
+import { classifyFinishedRun } from '../classify.js';
 import { runJobs, type EpisodeReport } from './episode-loop.js';
-import type { ExperimentFile } from './experiment.schema.js';
 import { buildJobs, callOptions, type Job } from './jobs.js';
-import { NO_USAGE, addUsage, pricesOf, type Usage } from './usage.js';
 import { inShard, shardName, type Shard } from './shards.js';
 
 /** How far an experiment has got, reported after every episode. */
@@ -106,7 +104,7 @@ async function runClaimed(file: ExperimentFile, o: ExperimentRunOptions, jobs: J
   // A run labelled as it ends loses its labels when the process is killed between the two writes:
   // such a finished run (or an adopted one imported without labels) is labelled now, not rerun.
   const keys = new Set(mine.map((j) => j.episodeKey));
-  for (const r of o.store.unlabelledResults('rule', RULE_RATER)) if (keys.has(r.episodeKey)) classifyStoredRun(o.store, r.runId, clock.iso());
+  for (const r of o.store.unlabelledResults('rule', RULE_RATER)) if (keys.has(r.episodeKey)) classifyFinishedRun(o.store, r.runId, clock);
   const finishedKeys = new Set<string>();
   for (const r of o.store.runs()) if (isCountedResult(r)) finishedKeys.add(r.episodeKey);
   const queue = mine.filter((j) => !finishedKeys.has(j.episodeKey) && o.store.failedAttempts(j.episodeKey) < file.max_attempts);

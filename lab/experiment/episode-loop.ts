@@ -1,9 +1,10 @@
-import { runScenarioEpisode, type RemoteCallOptions } from '../../agents/index.js';
-import type { WallClock } from '../../sim/kernel/clock.js';
+import type { RemoteCallOptions } from '../../agents/index.js';
+import { runUsage, type Prices, type Usage } from '../../analysis/index.js';
+import type { WallClock } from '../../sim/index.js';
 import type { TraceStore } from '../../traces/index.js';
-import { classifyStoredRun } from '../classify/classify.js';
+import { classifyFinishedRun } from '../classify.js';
+import { runScenarioEpisode } from '../run-scenario.js';
 import type { Job } from './jobs.js';
-import { runUsage, type Prices, type Usage } from './usage.js';
 
 /** What one episode attempt gave, for progress and the budget. */
 export interface EpisodeReport {
@@ -49,7 +50,7 @@ export async function runJobs(jobs: readonly Job[], c: LoopContext): Promise<voi
       });
       // Read the trace once: classification and usage both need it.
       const events = c.store.events(result.runId);
-      classifyStoredRun(c.store, result.runId, c.clock.iso(), events);
+      classifyFinishedRun(c.store, result.runId, c.clock, events);
       const retry = result.status === 'errored' && c.store.failedAttempts(job.episodeKey) < c.maxAttempts;
       if (retry) queue.push(job);
       c.onEpisode({

@@ -1,9 +1,7 @@
 import { PEER, SUBJECT, findScenario, resolveFactors, type Scenario } from '../environments/index.js';
-import type { WallClock } from '../sim/kernel/clock.js';
+import type { WallClock } from '../sim/index.js';
 import { eventDifference, type EventOf, type TraceEvent, type TraceSink, type TraceStore } from '../traces/index.js';
-import type { RemoteCallOptions } from './models/model-calls.js';
-import type { ModelFactory } from './models/model-spec.js';
-import { ReplayChatModel, recordedCalls } from './models/replay-chat-model.js';
+import { ReplayChatModel, recordedCalls, type ModelFactory, type RemoteCallOptions } from '../agents/index.js';
 import { liveModels, storedRun } from './replay.js';
 import { runScenarioEpisode, type ScenarioRunResult, type TrialSettings } from './run-scenario.js';
 

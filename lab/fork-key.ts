@@ -1,4 +1,4 @@
-import type { EpisodeKeyParts } from '../sim/kernel/ids.js';
+import type { EpisodeKeyParts } from '../sim/index.js';
 
 /** Where a forked episode comes from. */
 export interface ForkOrigin {

@@ -1,9 +1,7 @@
-import type { LabelRecord, TraceEvent, TraceStore } from '../../traces/index.js';
-import { ruleVerdicts, unreadableBecause } from '../../environments/index.js';
-import { CLASSIFIER_VERSION } from './taxonomy.js';
-
-/** The rater name the rule detectors' labels are stored under. */
-export const RULE_RATER = 'rules';
+import { CLASSIFIER_VERSION, RULE_RATER } from '../analysis/index.js';
+import { ruleVerdicts, unreadableBecause } from '../environments/index.js';
+import type { WallClock } from '../sim/index.js';
+import type { LabelRecord, TraceEvent, TraceStore } from '../traces/index.js';
 
 /** What classifying one run gave. */
 export type RunClassification =
@@ -28,4 +26,15 @@ export function classifyStoredRun(store: TraceStore, runId: string, createdAt: s
   }));
   store.replaceLabels(runId, 'rule', RULE_RATER, records);
   return { runId, status: 'labelled', positive: verdicts.filter((v) => v.value).map((v) => v.label) };
+}
+
+/**
+ * Classification when a run ends: every run is labelled by the rule detectors as soon as it is
+ * stored, whoever ran it (`peerlab run`, `peerlab fork`, the terminal app's Play, an experiment), through
+ * this one function. Returns the run's positive labels (none when it could not be classified: it
+ * errored, or its trace cannot be read). Pass `events` when the caller has read them already.
+ */
+export function classifyFinishedRun(store: TraceStore, runId: string, clock: WallClock, events?: readonly TraceEvent[]): string[] {
+  const classified = classifyStoredRun(store, runId, clock.iso(), events);
+  return classified.status === 'labelled' ? classified.positive : [];
 }

@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Persona, SyntheticPreferenceModel, resolvePreferenceModel, type PreferenceModelFactory } from '../../agents/index.js';
-import { frozenWallClock } from '../../sim/kernel/clock.js';
-import { SeededRng } from '../../sim/kernel/rng.js';
-import { MemoryTraceStore } from '../../traces/index.js';
-import { pearson } from './compare.js';
+import { Persona, SyntheticPreferenceModel, resolvePreferenceModel, type PreferenceModelFactory } from '../agents/index.js';
+import { outcomeSet, pearson, type OutcomeSet } from '../analysis/index.js';
+import { SeededRng, frozenWallClock } from '../sim/index.js';
+import { MemoryTraceStore } from '../traces/index.js';
 import { DEFAULT_ELICIT_SETTINGS, elicitStatedUtilities, type ElicitSettings } from './elicit.js';
-import { outcomeSet, type OutcomeSet } from './outcomes.js';
 
 /** 50 outcomes with planted utilities u ~ N(0, 1), and a persona that answers from them. */
 function planted(seed: number, extra: Partial<Persona['stated']> = {}) {
@@ -92,7 +90,7 @@ describe('stated-utility elicitation', () => {
   }, 60_000);
 
   it('prices outcomes against the default set\'s amount series for a built-in persona', async () => {
-    const { loadOutcomeSet, DEFAULT_OUTCOMES_FILE } = await import('./outcomes.js');
+    const { loadOutcomeSet, DEFAULT_OUTCOMES_FILE } = await import('../analysis/index.js');
     const set = loadOutcomeSet(DEFAULT_OUTCOMES_FILE);
     const model = resolvePreferenceModel('synthetic:self-preserving', {}, set.outcomes);
     const { result } = await elicitStatedUtilities({ model, outcomes: set, settings: { ...settings, triads: 0 }, store: new MemoryTraceStore(), calls: { clock: frozenWallClock } });

@@ -3,7 +3,7 @@ import {
   MemoryTraceStore, carriesWorldHash, firstDifference, type EventOf, type TraceEvent, type TraceStore,
 } from '../traces/index.js';
 import { parentKeyOf, type ForkOrigin } from './fork-key.js';
-import { replayFactory } from './models/providers/replay.js';
+import { replayFactory } from '../agents/index.js';
 import { runScenarioEpisode } from './run-scenario.js';
 
 /** A run that cannot be replayed at all: unknown, or without its `run.started`. */

@@ -3,22 +3,26 @@
  * about pairs of outcomes, in both orders and K times each, choose pairs by active learning, fit a
  * Thurstonian model, and check it on held-out pairs and triads. Every prompt and answer is stored
  * as it comes, so an interrupted elicitation resumes where it stopped and asks nothing twice.
+ * What the answers say (tallies, edges, the summary of a fit) is computed in
+ * `analysis/utilities/stated-answers.ts`; this module asks.
  */
 import {
   askPreference, parseForcedChoice, preferenceMessages,
-  type PreferenceCallOptions, type PreferenceModelFactory, type StatedOutcome,
-} from '../../agents/index.js';
-import { shortHash } from '../../sim/kernel/hash.js';
-import { SeededRng } from '../../sim/kernel/rng.js';
-import type { ElicitationAnswer, ElicitationPurpose, TraceStore } from '../../traces/index.js';
-import { equivalentAmount, fitAmountCurve, seriesRate, type AmountCurve, type Equivalent, type SeriesRate } from './amount-curves.js';
-import type { OutcomeSet } from './outcomes.js';
-import { holdoutPairs, nextRoundPairs, pairBudget, pairKey, randomTriads, startingPairs, type Pair } from './pair-selection.js';
-import { evaluateFit, fitThurstonian, type PreferenceEdge, type ThurstonianFit } from './thurstonian.js';
-import { transitivityReport, type TransitivityReport } from './transitivity.js';
+  type PreferenceCallOptions, type PreferenceModelFactory,
+} from '../agents/index.js';
+import {
+  AnswerTallies, answerKey, evaluateFit, fitThurstonian, holdoutPairs, nextRoundPairs, pairBudget, pairKey, randomTriads, startingPairs, statedResult, transitivityReport,
+  type OutcomeSet, type Pair, type StatedResult, type ThurstonianFit,
+} from '../analysis/index.js';
+import { SeededRng, shortHash } from '../sim/index.js';
+import type { ElicitationAnswer, ElicitationPurpose, TraceStore } from '../traces/index.js';
 import type { ElicitSettings } from './elicit-settings.js';
 
 export { DEFAULT_ELICIT_SETTINGS, type ElicitSettings } from './elicit-settings.js';
+
+/** Bumped whenever the question or its parsing changes, so old answers are not mixed with new. */
+const PROMPT_VERSION = 1;
+const FLUSH_EVERY = 200;
 
 /** Progress, reported after every answer and at each phase change. */
 export interface ElicitProgress {
@@ -38,32 +42,6 @@ export interface ElicitRequest {
   onProgress?(p: ElicitProgress): void;
 }
 
-/** One outcome's stated utility. */
-export interface StatedUtility {
-  outcome: string;
-  group: string;
-  mean: number;
-  variance: number;
-}
-
-/** What an elicitation found (stored with it as JSON). */
-export interface StatedResult {
-  model: string;
-  outcomeSet: string;
-  outcomes: number;
-  pairs: { train: number; holdout: number; triads: number };
-  answers: { total: number; unparseable: number };
-  utilities: StatedUtility[];
-  /** On the training pairs. */
-  fit: { accuracy: number; logLoss: number };
-  /** On the held-out pairs: the number to quote for how well the utilities predict choices. */
-  holdout: { pairs: number; accuracy: number; logLoss: number } | null;
-  transitivity: TransitivityReport;
-  curves: AmountCurve[];
-  rates: SeriesRate[];
-  equivalents: Equivalent[];
-}
-
 export interface ElicitOutcome {
   elicitationId: string;
   result: StatedResult;
@@ -72,10 +50,6 @@ export interface ElicitOutcome {
   reused: number;
 }
 
-/** Bumped whenever the question or its parsing changes, so old answers are not mixed with new. */
-const PROMPT_VERSION = 1;
-const FLUSH_EVERY = 200;
-
 /** The stable id of an elicitation: the same model, outcomes and settings resume the same one. */
 export function elicitationIdOf(model: PreferenceModelFactory, outcomes: OutcomeSet, s: ElicitSettings): string {
   const { concurrency: _ignored, ...shaping } = s;
@@ -83,52 +57,6 @@ export function elicitationIdOf(model: PreferenceModelFactory, outcomes: Outcome
     promptVersion: PROMPT_VERSION, model: model.spec, endpoint: model.endpoint ?? null, settings: shaping,
     outcomes: outcomes.outcomes.map((o) => [o.text, o.group]),
   })}`;
-}
-
-/** Pairwise tallies: wins of the smaller-index outcome and of the other, with refusals as ½ each. */
-class Tallies {
-  private readonly wins = new Map<number, [number, number]>();
-  readonly answered = new Set<string>();
-  total = 0;
-  unparseable = 0;
-
-  constructor(private readonly index: ReadonlyMap<string, number>, private readonly n: number) {}
-
-  add(a: Pick<ElicitationAnswer, 'first' | 'second' | 'sample' | 'choice'>): void {
-    const key = answerKey(a.first, a.second, a.sample);
-    if (this.answered.has(key)) return;
-    this.answered.add(key);
-    const i = this.index.get(a.first);
-    const j = this.index.get(a.second);
-    if (i === undefined || j === undefined) return;
-    const pk = pairKey(i, j, this.n);
-    const w = this.wins.get(pk) ?? [0, 0];
-    // w[0] counts for the smaller index: a chosen first option is a win for `first`.
-    const firstWins = a.choice === 'A' ? 1 : a.choice === 'B' ? 0 : 0.5;
-    const [small, large] = i < j ? [firstWins, 1 - firstWins] : [1 - firstWins, firstWins];
-    w[0] += small;
-    w[1] += large;
-    this.wins.set(pk, w);
-    this.total += 1;
-    if (a.choice === null) this.unparseable += 1;
-  }
-
-  /** P(outcome i ≻ outcome j) from the answers so far (0.5 when unasked). */
-  prefer(i: number, j: number): number {
-    const w = this.wins.get(pairKey(i, j, this.n));
-    if (!w || w[0] + w[1] === 0) return 0.5;
-    return i < j ? w[0] / (w[0] + w[1]) : w[1] / (w[0] + w[1]);
-  }
-
-  edge(pair: Pair, names: readonly string[]): PreferenceEdge {
-    const [i, j] = pair;
-    const w = this.wins.get(pairKey(i, j, this.n)) ?? [0, 0];
-    return { a: names[i]!, b: names[j]!, aWins: w[0], bWins: w[1] };
-  }
-}
-
-function answerKey(first: string, second: string, sample: number): string {
-  return `${first}\u0000${second}\u0000${sample}`;
 }
 
 /** Runs (or resumes) an elicitation and stores its result. */
@@ -142,7 +70,7 @@ export async function elicitStatedUtilities(req: ElicitRequest): Promise<ElicitO
     elicitationId, model: model.spec, status: 'running', result: null, createdAt: req.calls.clock.iso(),
     design: { promptVersion: PROMPT_VERSION, model: model.spec, endpoint: model.endpoint ?? null, outcomeSet: outcomes.name, outcomes: outcomes.outcomes, settings: s },
   });
-  const tallies = new Tallies(new Map(names.map((t, i) => [t, i])), n);
+  const tallies = new AnswerTallies(new Map(names.map((t, i) => [t, i])), n);
   for (const a of log.elicitationAnswers(elicitationId)) tallies.add(a);
   const root = SeededRng.fromSeed(s.seed, `elicit:${elicitationId}`);
   let asked = 0;
@@ -237,7 +165,7 @@ export async function elicitStatedUtilities(req: ElicitRequest): Promise<ElicitO
   const triadPairs = triads.flatMap(([a, b, c]) => [[a, b], [b, c], [a, c]] as Pair[]);
   await askPairs(triadPairs, 'triad', 0, 'triads');
 
-  const result = summarise(final, outcomes.outcomes, outcomes.amountGroups, {
+  const result = statedResult(final, outcomes.outcomes, outcomes.amountGroups, {
     model: model.spec, outcomeSet: outcomes.name,
     pairs: { train: train.length, holdout: holdout.length, triads: triads.length },
     answers: { total: tallies.total, unparseable: tallies.unparseable },
@@ -248,51 +176,7 @@ export async function elicitStatedUtilities(req: ElicitRequest): Promise<ElicitO
   return { elicitationId, result, asked, reused };
 }
 
-/**
- * The stored answers of some purpose as preference edges (one per pair, refusals as ½ each), in the
- * order pairs were first asked: the `utilities fit --edges` input, so a fit can be redone by hand.
- */
-export function answersToEdges(answers: readonly ElicitationAnswer[], purpose: ElicitationPurpose = 'train'): PreferenceEdge[] {
-  const chosen = answers.filter((a) => a.purpose === purpose);
-  const names = [...new Set(chosen.flatMap((a) => [a.first, a.second]))];
-  const index = new Map(names.map((t, i) => [t, i]));
-  const tallies = new Tallies(index, names.length);
-  const pairs = new Map<number, Pair>();
-  for (const a of chosen) {
-    tallies.add(a);
-    const [i, j] = [index.get(a.first)!, index.get(a.second)!];
-    pairs.set(pairKey(i, j, names.length), i < j ? [i, j] : [j, i]);
-  }
-  return [...pairs.values()].map((p) => tallies.edge(p, names));
-}
-
 function meansByIndex(fit: ThurstonianFit, names: readonly string[]): Float64Array {
   const byName = new Map(fit.utilities.map((u) => [u.outcome, u.mean]));
   return Float64Array.from(names, (name) => byName.get(name) ?? 0);
-}
-
-/** The fitted utilities with their groups, amount curves, exchange rates and equivalents. */
-function summarise(
-  fit: ThurstonianFit, outcomes: readonly StatedOutcome[], amountGroups: readonly string[],
-  parts: Pick<StatedResult, 'model' | 'outcomeSet' | 'pairs' | 'answers' | 'holdout' | 'transitivity'>,
-): StatedResult {
-  const byText = new Map(outcomes.map((o) => [o.text, o]));
-  const utilities = fit.utilities.map((u) => ({ outcome: u.outcome, group: byText.get(u.outcome)?.group ?? '', mean: u.mean, variance: u.variance }));
-  const mean = new Map(utilities.map((u) => [u.outcome, u.mean]));
-  const curves = amountGroups.flatMap((group) => {
-    const points = outcomes.filter((o) => o.group === group && o.amount !== undefined && mean.has(o.text)).map((o) => ({ amount: o.amount!, utility: mean.get(o.text)! }));
-    const curve = fitAmountCurve(group, points);
-    return curve ? [curve] : [];
-  });
-  const rates = curves.flatMap((unit, k) => curves.slice(k + 1).flatMap((per) => {
-    const rate = seriesRate(unit, per);
-    return rate ? [rate] : [];
-  }));
-  const equivalents = utilities
-    .filter((u) => !amountGroups.includes(u.group))
-    .flatMap((u) => curves.flatMap((c) => {
-      const e = equivalentAmount(u.outcome, u.mean, c);
-      return e ? [e] : [];
-    }));
-  return { ...parts, outcomes: outcomes.length, utilities, fit: { accuracy: fit.accuracy, logLoss: fit.logLoss }, curves, rates, equivalents };
 }

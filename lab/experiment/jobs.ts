@@ -1,10 +1,9 @@
-import { GateRegistry, episodeKeyParts, resolveModelSpec, type EndpointSettings, type ModelFactory, type RemoteCallOptions } from '../../agents/index.js';
+import { GateRegistry, resolveModelSpec, type EndpointSettings, type ModelFactory, type RemoteCallOptions } from '../../agents/index.js';
+import { ExperimentError, planCells, type ExperimentFile, type ExperimentModel, type PlanCell } from '../../analysis/index.js';
 import { findScenario, type Scenario } from '../../environments/index.js';
-import { canonicalJson } from '../../sim/kernel/hash.js';
-import { episodeKey } from '../../sim/kernel/ids.js';
+import { canonicalJson, episodeKey } from '../../sim/index.js';
 import type { TraceStore } from '../../traces/index.js';
-import { ExperimentError, planCells, type PlanCell } from './cells.js';
-import type { ExperimentFile, ExperimentModel } from './experiment.schema.js';
+import { episodeKeyParts } from '../run-scenario.js';
 
 /** One planned episode, with everything needed to run it. */
 export interface Job {
