@@ -25,7 +25,7 @@ import {
   loadExperimentFile, pricesOf, runExperiment,
 } from '../analysis/index.js';
 import { App } from '../cli/tui/app.js';
-import { scenarioFinder } from '../cli/commands/utilities-revealed.js';
+import { scenarioFinder } from '../cli/lookups.js';
 import { writeLinesWhole } from '../cli/write-out.js';
 import { frozenWallClock } from '../sim/kernel/clock.js';
 import { SqliteTraceStore } from '../traces/index.js';

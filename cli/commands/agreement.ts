@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import type { AgreementReport, PairAgreement } from '../../analysis/index.js';
 import { SqliteTraceStore } from '../../traces/index.js';
-import { findExperiment } from './experiment.js';
+import { findExperiment, parseLabelId } from '../lookups.js';
 import { dbPath, type Env } from '../options.js';
-import { parseLabelId } from './labels.js';
 import { table, widthOf, wrapText } from '../text-layout.js';
 
 /** How many disagreeing runs to name before summing up the rest. */

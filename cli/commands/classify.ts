@@ -4,10 +4,10 @@ import { systemWallClock } from '../../sim/kernel/clock.js';
 import { SqliteTraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { collect, dbPath, endpointSettings, type EndpointFlags, type Env } from '../options.js';
-import type { ProgressSink } from '../program.js';
+import type { ProgressSink } from '../io.js';
 import { oneLine } from '../terminal-text.js';
 import { TEXT_WIDTH, wrapLine } from '../text-layout.js';
-import { findExperiment } from './experiment.js';
+import { findExperiment } from '../lookups.js';
 
 interface ClassifyFlags extends EndpointFlags {
   run: string[];

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { ExperimentPlan } from '../../analysis/index.js';
 import { collect, endpointSettings, type Env } from '../options.js';
-import type { Io } from '../program.js';
+import type { Io } from '../io.js';
 import { table, widthOf, wrapText } from '../text-layout.js';
 
 const round = (n: number) => Math.round(n).toLocaleString('en-US');

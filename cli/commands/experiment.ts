@@ -3,8 +3,9 @@ import type { CellResult, Counting, Prices } from '../../analysis/index.js';
 import { SqliteTraceStore, experimentState, type ExperimentRecord } from '../../traces/index.js';
 import { registerExperimentPlan } from './experiment-plan.js';
 import { UsageError } from '../errors.js';
+import { findExperiment } from '../lookups.js';
 import { collect, dbPath, endpointSettings, parseNumber, type Env } from '../options.js';
-import type { Io } from '../program.js';
+import type { Io } from '../io.js';
 import { table, widthOf, wrapText } from '../text-layout.js';
 
 // The analysis layer (statistics, experiment runner, and through it the model SDKs) and the
@@ -18,16 +19,6 @@ async function storedPrices(experiment: ExperimentRecord): Promise<Prices> {
   const { ExperimentFile, pricesOf } = await analysisLayer();
   const parsed = ExperimentFile.safeParse(experiment.design);
   return parsed.success ? pricesOf(parsed.data) : {};
-}
-
-/** A stored experiment, or a usage error naming the known ones. */
-export function findExperiment(store: SqliteTraceStore, id: string): ExperimentRecord {
-  const found = store.experiment(id);
-  if (!found) {
-    const known = store.experiments().map((e) => e.experimentId);
-    throw new UsageError(`no experiment ${id} in ${store.path} (${known.length > 0 ? `known: ${known.join(', ')}` : 'run one with: npx peerlab experiment run FILE'})`);
-  }
-  return found;
 }
 
 /** An experiment's state for people: running (by whom), abandoned (its process is gone), completed, stopped. */

@@ -4,9 +4,9 @@ import type { Prices } from '../../analysis/index.js';
 import { SqliteTraceStore, traceEventJsonSchema, type ExperimentRecord, type TraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { collect, dbPath, type Env } from '../options.js';
-import type { Io } from '../program.js';
+import type { Io } from '../io.js';
 import { writeLinesOut, writeOut } from '../write-out.js';
-import { findExperiment } from './experiment.js';
+import { findExperiment } from '../lookups.js';
 import { TEXT_WIDTH, wrapText } from '../text-layout.js';
 
 const FORMATS = ['jsonl', 'csv', 'inspect'] as const;

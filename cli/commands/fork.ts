@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { SqliteTraceStore } from '../../traces/index.js';
 import { collect, dbPath, endpointSettings, parseFactors, parseInteger, type EndpointFlags, type Env } from '../options.js';
-import { requireRun } from './runs.js';
+import { requireRun } from '../lookups.js';
 import { TEXT_WIDTH } from '../text-layout.js';
 
 interface ForkFlags extends EndpointFlags {

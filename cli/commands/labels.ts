@@ -1,17 +1,12 @@
 import type { Command } from 'commander';
-import { CLASSIFIER_VERSION, LABEL_IDS, isLabelId, type LabelId } from '../../environments/index.js';
+import { CLASSIFIER_VERSION } from '../../environments/index.js';
 import { systemWallClock } from '../../sim/index.js';
 import { SqliteTraceStore, type LabelEvidence, type LabelRecord } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
+import { parseLabelId } from '../lookups.js';
 import { clip } from '../format-transcript.js';
 import { table, widthOf } from '../text-layout.js';
 import { dbPath, type Env } from '../options.js';
-
-/** A label id from the command line, or a usage error that lists the valid ones. */
-export function parseLabelId(raw: string): LabelId {
-  if (isLabelId(raw)) return raw;
-  throw new UsageError(`unknown label "${raw}"; valid labels: ${LABEL_IDS.join(', ')}`);
-}
 
 /** Opens the database read-write (it must exist) and checks the run is in it. */
 function openWithRun(path: string, runId: string): SqliteTraceStore {

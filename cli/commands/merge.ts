@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { SqliteTraceStore, mergeDatabases } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
-import type { Io } from '../program.js';
+import type { Io } from '../io.js';
 
 /** The files SQLite keeps beside a database. */
 const removeDatabase = (path: string) => { for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true }); };

@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { collect, endpointSettings, parseFactorLists, parseInteger, splitList, type Env } from '../options.js';
 import type { CallEstimate, PlanCell } from '../../analysis/index.js';
 import { table, widthOf, wrapText } from '../text-layout.js';
-import { scenarioLookup } from './scenario-lookup.js';
+import { scenarioLookup } from '../lookups.js';
 
 interface PlanFlags {
   scenario: string;

@@ -3,9 +3,10 @@ import type { ReplayResult } from '../../agents/index.js';
 import { SqliteTraceStore, type TraceStore } from '../../traces/index.js';
 import { CheckFailed } from '../errors.js';
 import { collect, dbPath, type Env } from '../options.js';
-import type { Io } from '../program.js';
+import type { Io } from '../io.js';
 import { loadTui } from '../tui/load.js';
-import { requireRun, showRun } from './runs.js';
+import { requireRun } from '../lookups.js';
+import { showRun } from '../show-run.js';
 import { TEXT_WIDTH } from '../text-layout.js';
 
 interface ReplayFlags {

@@ -3,10 +3,9 @@ import { systemWallClock } from '../../sim/kernel/clock.js';
 import { SqliteTraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { collect, dbPath, parseInteger, type Env } from '../options.js';
-import type { Io } from '../program.js';
+import type { Io } from '../io.js';
 import { writeOut } from '../write-out.js';
-import { findExperiment } from './experiment.js';
-import { scenarioFinder } from './utilities-revealed.js';
+import { findExperiment, scenarioFinder } from '../lookups.js';
 import { TEXT_WIDTH, wrapText } from '../text-layout.js';
 
 /** `peerlab report`: an experiment's findings as one self-contained HTML file. */

@@ -4,7 +4,7 @@ import { findScenario, resolveFactors } from '../../environments/index.js';
 import { SqliteTraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { collect, dbPath, endpointSettings, parseFactors, parseInteger, parseNumber, type EndpointFlags, type Env } from '../options.js';
-import type { Io } from '../program.js';
+import type { Io } from '../io.js';
 import { loadTui } from '../tui/load.js';
 import { TEXT_WIDTH } from '../text-layout.js';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { SqliteTraceStore, eventToJsonLine, type RunSummary, type TraceStore } from '../../traces/index.js';
+import { SqliteTraceStore, type RunSummary } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
-import { formatTranscript, type TranscriptMode } from '../format-transcript.js';
+import { showRun } from '../show-run.js';
 import { collect, dbPath, parseInteger, type Env } from '../options.js';
 import { checkRunFilter, chosenFactors, selectRuns, type ListedRun, type RunFilterFlags } from '../run-filter.js';
 import { table, widthOf } from '../text-layout.js';
@@ -111,24 +111,3 @@ function runsTable(listed: readonly ListedRun[], wide: boolean): string {
   );
 }
 
-/** The run's row, or a one-line UsageError naming the database. */
-export function requireRun(store: TraceStore, path: string, runId: string): RunSummary {
-  const run = store.run(runId);
-  if (!run) throw new UsageError(`no run ${runId} in ${path} (list them with: npx peerlab runs)`);
-  return run;
-}
-
-/** How `showRun` prints: the events as JSON lines, or the transcript whole or brief, fitting `width`. */
-export interface ShowOptions {
-  json: boolean;
-  mode: TranscriptMode;
-  width: number;
-}
-
-/** Prints a stored run as `peerlab show` does: its transcript, or with `json` its events as JSON lines. */
-export function showRun(store: TraceStore, path: string, runId: string, opts: ShowOptions, out: (line: string) => void): void {
-  const run = requireRun(store, path, runId);
-  const events = store.events(runId);
-  if (opts.json) for (const e of events) out(eventToJsonLine(e));
-  else out(formatTranscript(run, events, opts.mode, opts.width));
-}

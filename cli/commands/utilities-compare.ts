@@ -5,9 +5,9 @@ import { SqliteTraceStore, type ElicitationRecord } from '../../traces/index.js'
 import { UsageError } from '../errors.js';
 import { table, widthOf, wrapText } from '../text-layout.js';
 import { dbPath, type Env } from '../options.js';
-import type { Io } from '../program.js';
-import { findExperiment } from './experiment.js';
-import { fitSettings, scenarioFinder, withFitOptions, type FitFlags } from './utilities-revealed.js';
+import type { Io } from '../io.js';
+import { findExperiment, scenarioFinder } from '../lookups.js';
+import { fitSettings, withFitOptions, type FitFlags } from '../fit-flags.js';
 
 interface CompareFlags extends FitFlags {
   model: string;

@@ -7,7 +7,7 @@ import { systemWallClock } from '../../sim/kernel/clock.js';
 import { SqliteTraceStore } from '../../traces/index.js';
 import { table, widthOf, wrapText } from '../text-layout.js';
 import { dbPath, endpointSettings, parseInteger, type Env } from '../options.js';
-import type { Io } from '../program.js';
+import type { Io } from '../io.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 

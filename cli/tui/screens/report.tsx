@@ -15,7 +15,7 @@ import {
 import { systemWallClock } from '../../../sim/kernel/clock.js';
 import { writeFileWhole } from '../../write-out.js';
 import type { TraceStore } from '../../../traces/index.js';
-import { scenarioFinder } from '../../commands/utilities-revealed.js';
+import { scenarioFinder } from '../../lookups.js';
 import { Bar } from '../components/bar.js';
 import { fit, wrapLines } from '../components/fit.js';
 import type { ScreenProps } from '../screen.js';
