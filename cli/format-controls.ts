@@ -1,14 +1,13 @@
-import { formatRate, type BaselineRow, type ContextRow } from '../analysis/index.js';
+import { formatPercentValue, formatRate, type BaselineRow, type ContextRow } from '../analysis/index.js';
 import { table } from './text-layout.js';
 
-const pct = (x: number) => `${(100 * x).toFixed(1)}`;
 
 /** Misrepresentation beside its non_shutdown baseline: the study's difference in proportions. */
 export function formatBaseline(rows: readonly BaselineRow[], width?: number): string {
   return table(
     ['model', 'scenario', 'behaviour', 'condition', 'with shutdown at stake', 'baseline (no shutdown)', 'difference (pp) [95% CI]'],
     rows.map((r) => [r.model, r.scenario, `${r.behaviour} vs ${r.baselineBehaviour}`, r.condition, formatRate(r.measured), formatRate(r.baseline),
-      `${pct(r.difference.estimate)} [${pct(r.difference.low)}, ${pct(r.difference.high)}]`]),
+      `${formatPercentValue(r.difference.estimate)} [${formatPercentValue(r.difference.low)}, ${formatPercentValue(r.difference.high)}]`]),
     { ...(width === undefined ? {} : { width }), keyColumns: 2 },
   );
 }

@@ -175,13 +175,13 @@ describe('CLI start-up', () => {
       '@observablehq/plot', 'linkedom', 'ink', 'react', '@stdlib/stats-base-dists-normal-quantile'];
     expect([...packages].filter((p) => heavy.includes(p))).toEqual([]);
     const layers = [...files].map(rel).filter((f) => f.startsWith('agents/') || f.startsWith('analysis/') || f.startsWith('cli/tui/') && f !== 'cli/tui/load.ts');
-    // Small leaves are read directly: counted runs (runs --experiment), the elicitation defaults (help
+    // Small leaves are read directly: counted runs (runs --experiment), number formatting, the elicitation defaults (help
     // text), and the remote providers' declarations (the environment variables the CLI reads once at
     // start; they import nothing but types, and their SDKs load only when a model is called).
     expect(layers.sort()).toEqual([
       'agents/models/providers/anthropic.ts', 'agents/models/providers/google-genai.ts', 'agents/models/providers/ollama.ts',
       'agents/models/providers/openai.ts', 'agents/models/providers/remote-providers.ts',
-      'analysis/experiment/counted-runs.ts', 'analysis/utilities/elicit-settings.ts',
+      'analysis/experiment/counted-runs.ts', 'analysis/stats/format-number.ts', 'analysis/utilities/elicit-settings.ts',
     ]);
     // It does reach every command's registration, so their help is there.
     expect([...files].map(rel).filter((f) => f.startsWith('cli/commands/')).length).toBeGreaterThan(15);

@@ -8,6 +8,7 @@ import { dbPath, type Env } from '../options.js';
 import type { Io } from '../io.js';
 import { findExperiment, scenarioFinder } from '../lookups.js';
 import { fitSettings, withFitOptions, type FitFlags } from '../fit-flags.js';
+import { formatNumber } from '../../analysis/stats/format-number.js';
 
 interface CompareFlags extends FitFlags {
   model: string;
@@ -30,7 +31,6 @@ function statedElicitation(store: SqliteTraceStore, model: string, id: string | 
   return done.at(-1)!;
 }
 
-const num = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2));
 
 /** The comparison as text. */
 export function formatComparison(c: Comparison, elicitationId: string, experimentId: string, width = Number.POSITIVE_INFINITY): string[] {
@@ -43,8 +43,8 @@ export function formatComparison(c: Comparison, elicitationId: string, experimen
     'Exchange rates (stated: least-squares feature weights of the stated utilities; revealed: the choice model, 95% interval):',
     table(['rate', 'stated', 'revealed'], c.rates.map((r) => [
       `${r.numerator} / ${r.denominator}`,
-      r.stated === null ? 'n/a' : num(r.stated),
-      !r.revealed ? 'n/a' : r.revealed.unbounded ? 'unbounded' : `${num(r.revealed.median)} [${num(r.revealed.low)}, ${num(r.revealed.high)}]`,
+      r.stated === null ? 'n/a' : formatNumber(r.stated),
+      !r.revealed ? 'n/a' : r.revealed.unbounded ? 'unbounded' : `${formatNumber(r.revealed.median)} [${formatNumber(r.revealed.low)}, ${formatNumber(r.revealed.high)}]`,
     ]), { width }),
   ];
   if (c.outcomes.length > 0) {

@@ -8,10 +8,8 @@ import { Box, Text } from 'ink';
 import { keyHelpOf, useScreenInput, useScreenKeys } from '../components/screen-keys.js';
 import { useMemo, useRef, useState, type ReactElement } from 'react';
 import { join } from 'node:path';
-import {
-  amplificationReading, experimentFindings, formatRiskRatio, htmlReport, READING_TEXT, signOf,
-  type AmplificationRow, type BaselineRow, type ContextRow, type RevealedParameter, type Findings, type PeerRateRow, type RatioBound, type RevealedOfModel, type StatedOfModel, type Summary,
-} from '../../../analysis/index.js';
+import { formatNumber, formatPercent, amplificationReading, experimentFindings, formatRiskRatio, htmlReport, READING_TEXT, signOf,
+  type AmplificationRow, type BaselineRow, type ContextRow, type RevealedParameter, type Findings, type PeerRateRow, type RatioBound, type RevealedOfModel, type StatedOfModel, type Summary } from '../../../analysis/index.js';
 import { systemWallClock } from '../../../sim/kernel/clock.js';
 import { writeFileWhole } from '../../write-out.js';
 import type { TraceStore } from '../../../traces/index.js';
@@ -32,8 +30,6 @@ export const REPORT_KEYS: Array<[key: string, what: string]> = [
 const REPORT_KEYS_HELP = keyHelpOf(REPORT_KEYS);
 
 const BAR = 16;
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-const num = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
 
 /**
  * A forest-plot row as text: `·` outside the interval, `─` inside, `●` at the estimate and `|` at
@@ -113,7 +109,7 @@ function rateLine(key: string, label: string, r: { rate: number; low: number; hi
   return (
     <Box key={key}>
       <Text>{`    ${label.padEnd(7)}`}</Text>
-      <Bar value={r.rate} low={r.low} high={r.high} width={BAR} color={color} caption={`${r.n ? pct(r.rate) : 'n/a'} [${pct(r.low)}, ${pct(r.high)}]  ${r.k}/${r.n}`} />
+      <Bar value={r.rate} low={r.low} high={r.high} width={BAR} color={color} caption={`${r.n ? formatPercent(r.rate) : 'n/a'} [${formatPercent(r.low)}, ${formatPercent(r.high)}]  ${r.k}/${r.n}`} />
     </Box>
   );
 }
@@ -183,17 +179,17 @@ function revealedLines(fits: ReportData['revealed'], width: number): Line[] {
         <Text key={`rev${m}p${i}`} wrap="truncate">
           {`    ${label(p)} `}
           <Text color={p.estimate >= 0 ? 'green' : 'red'}>{forestCells(p.estimate, p.low, p.high, BAR, symmetric(bound), 0)}</Text>
-          {` ${num(p.estimate)} [${num(p.low)}, ${num(p.high)}] ${SIGN_WORD[signOf(p)]}`}
+          {` ${formatNumber(p.estimate)} [${formatNumber(p.low)}, ${formatNumber(p.high)}] ${SIGN_WORD[signOf(p)]}`}
         </Text>
       )),
       // Greyed, the reason first; no estimate at all for what the design cannot identify.
       ...f.parameters.filter((p) => p.identification !== 'identified').map((p, i) => plain(`rev${m}u${i}`,
-        `    ${label(p)} ${p.reason}${p.identification === 'weak' ? ` (estimate ${num(p.estimate)} [${num(p.low)}, ${num(p.high)}])` : ''}`, width, 'gray')),
+        `    ${label(p)} ${p.reason}${p.identification === 'weak' ? ` (estimate ${formatNumber(p.estimate)} [${formatNumber(p.low)}, ${formatNumber(p.high)}])` : ''}`, width, 'gray')),
       ...(f.constantsLeftOut.length ? [plain(`rev${m}k`, `    no constant for ${f.constantsLeftOut.map((c) => c.id).join(', ')} (the design cannot separate them from the features)`, width, 'gray')] : []),
       ...(f.droppedFeatures.length ? [plain(`rev${m}d`, `    not estimable here: ${f.droppedFeatures.join(', ')}`, width, 'gray')] : []),
       ...f.exchangeRates.map((x, i) => (x.unbounded
         ? plain(`rev${m}x${i}`, `    ${x.numerator} / ${x.denominator}: unbounded (${x.denominator}'s interval contains 0)`, width, 'gray')
-        : plain(`rev${m}x${i}`, `    ${x.numerator} / ${x.denominator}: ${num(x.median)} [${num(x.low)}, ${num(x.high)}]`, width))),
+        : plain(`rev${m}x${i}`, `    ${x.numerator} / ${x.denominator}: ${formatNumber(x.median)} [${formatNumber(x.low)}, ${formatNumber(x.high)}]`, width))),
       ...f.warnings.filter((w) => !cautions.includes(w)).map((w, i) => plain(`rev${m}w${i}`, `    ! ${w.message}`, width, 'yellow')),
     ];
   });
