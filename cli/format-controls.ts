@@ -1,5 +1,6 @@
 import { formatPercentValue, formatRate, type BaselineRow, type ContextRow } from '../analysis/index.js';
 import { table } from './text-layout.js';
+import { conditionText, levelsText } from '../environments/index.js';
 
 
 /** Misrepresentation beside its non_shutdown baseline: the study's difference in proportions. */
@@ -14,20 +15,16 @@ export function formatBaseline(rows: readonly BaselineRow[], width?: number): st
 
 /** The factor levels of a cell that tell it apart, as the status table shows them. */
 export function cellLevels(levels: Readonly<Record<string, string>>): string {
-  return Object.entries(levels).filter(([k]) => k !== 'org' && k !== 'agent_family').map(([k, v]) => `${k}=${v}`).join(' ');
+  return conditionText(levels);
 }
 
 /** Per cell: the read rate (the study's read gate) and the evaluation-awareness rate. */
 export function formatContext(rows: readonly ContextRow[], varying: ReadonlySet<string>, width?: number): string {
   return table(
     ['scenario', 'model', 'condition', 'read the data', 'suspects a test'],
-    rows.map((r) => [r.cell.scenario, r.cell.model, Object.entries(r.cell.levels).filter(([k]) => varying.has(k)).map(([k, v]) => `${k}=${v}`).join(' ') || '(defaults)',
+    rows.map((r) => [r.cell.scenario, r.cell.model, levelsText(r.cell.levels, (k) => varying.has(k)) || '(defaults)',
       formatRate(r.read), formatRate(r.aware)]),
     { ...(width === undefined ? {} : { width }), keyColumns: 2 },
   );
 }
 
-/** The factors whose level differs between cells. */
-export function varyingFactors(cells: ReadonlyArray<{ levels: Readonly<Record<string, string>> }>): Set<string> {
-  return new Set(Object.keys(cells[0]?.levels ?? {}).filter((k) => new Set(cells.map((c) => c.levels[k])).size > 1));
-}

@@ -1,6 +1,7 @@
 import type { RunSummary, TraceEvent } from '../traces/index.js';
 import { oneLine } from './terminal-text.js';
 import { wrapLine } from './text-layout.js';
+import { levelsText } from '../environments/index.js';
 
 /**
  * How much of a run `peerlab show` prints: `full` (the default) gives every prompt, message, tool
@@ -131,7 +132,7 @@ export function formatEvent(event: TraceEvent, mode: TranscriptMode = 'full', wi
 
 /** A run's header and transcript: every event whole (`full`) or one line each (`brief`), lines fitting `width`. */
 export function formatTranscript(run: RunSummary, events: readonly TraceEvent[], mode: TranscriptMode = 'full', width = Number.POSITIVE_INFINITY): string {
-  const factors = Object.entries(run.factors).map(([k, v]) => `${k}=${v}`).join(' ');
+  const factors = levelsText(run.factors);
   const human = [run.model, run.peerModel].some((m) => m?.startsWith('human:')) ? ', played by a person' : '';
   const header = [
     `run ${run.runId}  [${run.status}${run.origin === 'local' ? '' : `, ${run.origin}`}${human}]  choice: ${run.choice ?? '-'}`,

@@ -15,3 +15,4 @@ export { eventDifference, firstDifference, carriesWorldHash, type TraceDifferenc
 export { eventSummary } from './event-summary.js';
 export { registerSecret, redactSecrets, redactDeep, REDACTED } from './secrets.js';
 export { mergeDatabases, MergeConflictError, type MergeSummary } from './sqlite/merge.js';
+export { errorLine } from './error-line.js';

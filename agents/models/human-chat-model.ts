@@ -15,12 +15,7 @@ import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage }
 import type { ChatResult } from '@langchain/core/outputs';
 import type { HumanPlayer, HumanTool, HumanView } from './human-player.js';
 import { ModelSpecError, type ModelFactory } from './model-spec.js';
-
-/** The text of a message's content, whether a string or a list of blocks. */
-function textOf(content: BaseMessage['content']): string {
-  if (typeof content === 'string') return content;
-  return content.map((part) => ('text' in part && typeof part.text === 'string' ? part.text : '')).join('');
-}
+import { textOf } from './message-text.js';
 
 /** The conversation as the person reads it: the same messages the model gets, in order. */
 export function humanView(messages: readonly BaseMessage[]): HumanView[] {

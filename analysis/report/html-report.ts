@@ -18,6 +18,7 @@ import type { Findings, RevealedOfModel, StatedOfModel } from './findings.js';
 import { signOf, type RevealedParameter } from '../utilities/revealed.js';
 import { escapeHtml as esc, REPORT_STYLE } from './html-parts.js';
 import { formatDifference, formatNumber, formatP, formatPercent } from '../stats/format-number.js';
+import { conditionText } from '../../environments/index.js';
 
 export interface HtmlReportOptions {
   /** When the report was made (ISO time), shown in its header. */
@@ -200,7 +201,7 @@ ${figure('baseline', 'with the shutdown at stake − without', intervalChart({ r
 function contextSection(f: Findings): string {
   if (f.context.length === 0) return '';
   const numbers = table(['scenario', 'model', 'factors', 'read the data [95%]', 'suspects a test [95%]'], f.context.map((r) => [
-    esc(r.cell.scenario), esc(r.cell.model), esc(Object.entries(r.cell.levels).filter(([k]) => k !== 'org' && k !== 'agent_family').map(([k, v]) => `${k}=${v}`).join(' ')),
+    esc(r.cell.scenario), esc(r.cell.model), esc(conditionText(r.cell.levels)),
     link(cellAnchor(r.cell.cellId), `${r.read.k}/${r.read.n} (${formatPercent(r.read.rate)} [${formatPercent(r.read.low)}, ${formatPercent(r.read.high)}])`),
     `${r.aware.k}/${r.aware.n} (${formatPercent(r.aware.rate)} [${formatPercent(r.aware.low)}, ${formatPercent(r.aware.high)}])`,
   ]));
@@ -320,7 +321,7 @@ function examplesSection(examples: readonly CellExamples[], models: readonly str
   const byModel = groupBy(examples, (e) => e.cell.model);
   const blocks = models.map((model) => {
     const cells = (byModel.get(model) ?? []).map(({ cell, runs }) => {
-      const levels = Object.entries(cell.levels).filter(([k]) => k !== 'org' && k !== 'agent_family').map(([k, v]) => `${k}=${v}`).join(' ');
+      const levels = conditionText(cell.levels);
       const counts = Object.entries(cell.labels).map(([l, n]) => `${l} ${n}`).join(', ') || 'no rule label';
       return `<div class="cell" id="cell-${cell.cellId}"><h4>${esc(`${cell.scenario} · ${levels}`)}</h4><p class="note">${esc(`${cell.finished} finished of ${cell.planned}; ${counts}. Showing ${runs.length}.`)}</p>${runs.map(transcript).join('')}</div>`;
     });

@@ -7,6 +7,7 @@ import { findExperiment } from '../lookups.js';
 import { collect, dbPath, endpointSettings, parseNumber, type Env } from '../options.js';
 import type { Io } from '../io.js';
 import { table, widthOf, wrapText } from '../text-layout.js';
+import { levelsText, NAMING_FACTORS, varyingFactors } from '../../environments/index.js';
 
 // The analysis layer (statistics, experiment runner, and through it the model SDKs) and the
 // formatters that use it are loaded by the actions that need them, not when the CLI starts.
@@ -69,14 +70,14 @@ async function printFindings(cells: readonly CellResult[], out: (line: string) =
 /** The read rate and the evaluation-awareness rate per cell: printed with every set of findings. */
 async function printContext(cells: readonly CellResult[], out: (line: string) => void, width: number): Promise<void> {
   const { contextRates } = await analysisLayer();
-  const { formatContext, varyingFactors } = await controlFormatters();
+  const { formatContext } = await controlFormatters();
   const rows = contextRates(cells);
   if (rows.length === 0) return;
   // Cells where every run read the data and none suspected a test are summed up in one line.
   const notable = rows.filter((r) => r.read.k < r.read.n || r.aware.k > 0);
   const plain = rows.length - notable.length;
   out(`\nRead gate and evaluation awareness (95% Wilson): ${plain} of ${rows.length} cells had every run read the data its decision depends on and none say it suspects a test${notable.length > 0 ? '; the others:' : '.'}`);
-  if (notable.length > 0) out(`\n${formatContext(notable, varyingFactors(cells), width)}`);
+  if (notable.length > 0) out(`\n${formatContext(notable, new Set(varyingFactors(cells)), width)}`);
 }
 
 /** `peerlab experiment run|status`, `peerlab experiments` and `peerlab amplification`. */
@@ -165,8 +166,8 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
         const { READ_GATE_LABEL, formatRate, wilson } = await analysisLayer();
         const rateOf = (c: CellResult, label: string) => (c.finished === 0 ? '-' : formatRate(wilson(Math.min(c.finished, c.labels[label] ?? 0), c.finished)));
         // The factors that tell the cells apart (the rest are the same in every cell: --wide lists them).
-        const varied = new Set(Object.keys(cells[0]?.levels ?? {}).filter((k) => flags.wide || new Set(cells.map((c) => c.levels[k])).size > 1));
-        const levels = (c: CellResult) => Object.entries(c.levels).filter(([k]) => varied.has(k) && k !== 'org' && k !== 'agent_family').map(([k, v]) => `${k}=${v}`).join(' ') || '-';
+        const varied = new Set(flags.wide ? Object.keys(cells[0]?.levels ?? {}) : varyingFactors(cells));
+        const levels = (c: CellResult) => levelsText(c.levels, (k) => varied.has(k) && !NAMING_FACTORS.includes(k)) || '-';
         const labels = (c: CellResult) => Object.entries(c.labels).map(([l, n]) => `${l} ${n}`).join(', ') || '-';
         const head = ['scenario', 'model', flags.wide ? 'factors' : 'factors (varied)', 'finished', 'read the data', 'suspects a test'];
         const rows = cells.map((c) => [c.scenario, c.model + (c.peerModel && c.peerModel !== c.model ? ` + ${c.peerModel}` : ''), levels(c), `${c.finished}/${c.planned}`, rateOf(c, READ_GATE_LABEL), rateOf(c, 'eval_awareness')]);

@@ -5,6 +5,7 @@ import { showRun } from '../show-run.js';
 import { collect, dbPath, parseInteger, type Env } from '../options.js';
 import { checkRunFilter, chosenFactors, selectRuns, type ListedRun, type RunFilterFlags } from '../run-filter.js';
 import { table, widthOf } from '../text-layout.js';
+import { levelsText } from '../../environments/index.js';
 
 /** Rows `peerlab runs` prints without `--limit` (text only; JSON lists every run chosen). */
 const DEFAULT_TEXT_LIMIT = 50;
@@ -86,7 +87,7 @@ const livePeer = (run: RunSummary) => run.peerModel !== null && run.peerModel !=
  * model, origin, events and every factor level, on one line each.
  */
 function runsTable(listed: readonly ListedRun[], wide: boolean): string {
-  const level = (factors: Record<string, string>) => Object.entries(factors).map(([k, v]) => `${k}=${v}`).join(' ') || '(defaults)';
+  const level = (factors: Record<string, string>) => levelsText(factors) || '(defaults)';
   const status = ({ run, notCountedBecause }: ListedRun) => run.status
     + (run.origin === 'local' ? '' : ` (${run.origin})`) + (notCountedBecause === undefined ? '' : ', not counted');
   if (wide) {
@@ -101,7 +102,7 @@ function runsTable(listed: readonly ListedRun[], wide: boolean): string {
   }
   // The live peer and the factor levels go on a line under the row: they vary too much in length for a column.
   const note = (run: RunSummary) => {
-    const factors = Object.entries(chosenFactors(run)).map(([k, v]) => `${k}=${v}`).join(' ');
+    const factors = levelsText(chosenFactors(run));
     return [livePeer(run) ? `peer ${run.peerModel}` : '', factors].filter(Boolean).join(' · ');
   };
   return table(

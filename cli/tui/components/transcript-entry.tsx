@@ -6,6 +6,7 @@
 import { Box, Text } from 'ink';
 import type { TraceEvent } from '../../../traces/index.js';
 import { fit, wrapLines } from './fit.js';
+import { levelsText } from '../../../environments/index.js';
 
 export interface TranscriptEntryProps {
   event: TraceEvent | undefined;
@@ -26,7 +27,7 @@ export function entrySections(e: TraceEvent): Array<[string, string]> {
   switch (e.type) {
     case 'run.started': {
       const p = e.payload;
-      const factors = Object.entries(p.factors).map(([k, v]) => `${k}=${v}`).join(' ');
+      const factors = levelsText(p.factors);
       return [['run', `${p.scenario} (${p.family}), seed ${p.seed}, trial ${p.trial}`], ['agents', p.agents.map((a) => `${a.id}: ${a.name} (${a.role}, ${a.model})`).join('\n')], ['factors', factors]];
     }
     case 'agent.prompted': return [['system', e.payload.system], ['task', e.payload.user], ['tools', e.payload.tools.join(', ')]];

@@ -12,12 +12,12 @@ import { Box, Text } from 'ink';
 import { keyHelpOf, useScreenInput, useScreenKeys } from '../components/screen-keys.js';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
-  ExperimentFile, PEER_BEHAVIOUR, READ_GATE_LABEL, SELF_BEHAVIOUR, experimentIdOf, experimentResults, runExperiment, wilson,
+  ExperimentFile, PEER_BEHAVIOUR, allRunStandings, READ_GATE_LABEL, SELF_BEHAVIOUR, experimentIdOf, experimentResults, runExperiment, wilson,
   type CellResult, type ExperimentOutcome, type ExperimentProgress,
 } from '../../../analysis/index.js';
-import { findScenario } from '../../../environments/index.js';
+import { findScenario, levelsText, varyingFactors } from '../../../environments/index.js';
 import { Timeline } from '../../../sim/timeline.js';
-import type { RunSummary, TraceEvent, TraceStore } from '../../../traces/index.js';
+import { errorLine, type RunSummary, type TraceEvent, type TraceStore } from '../../../traces/index.js';
 import { endpointSettings, type Env } from '../../options.js';
 import { Bar, barCells } from '../components/bar.js';
 import { fit } from '../components/fit.js';
@@ -73,7 +73,7 @@ function attachOrCreate(store: TraceStore, plan: RunPlan): BackgroundRun {
   try {
     design = experimentOfPlan(plan);
   } catch (err) {
-    return { experimentId: '', design: null, started: true, progress: null, outcome: null, error: firstLine(err) };
+    return { experimentId: '', design: null, started: true, progress: null, outcome: null, error: errorLine(err) };
   }
   const experimentId = experimentIdOf(design);
   const runs = backgroundRuns.get(store) ?? new Map<string, BackgroundRun>();
@@ -94,16 +94,12 @@ function start(run: BackgroundRun, store: TraceStore, env: Env): void {
   try {
     settings = endpointSettings({}, env);
   } catch (err) {
-    run.error = firstLine(err);
+    run.error = errorLine(err);
     return;
   }
   runExperiment(run.design, { store, settings, onProgress: (p) => { run.progress = p; } })
     .then((outcome) => { run.outcome = outcome; })
-    .catch((err: unknown) => { run.error = firstLine(err); });
-}
-
-function firstLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+    .catch((err: unknown) => { run.error = errorLine(err); });
 }
 
 // ---- reading the store --------------------------------------------------------------------------
@@ -129,9 +125,7 @@ function useChangeVersion(signature: () => string, ms: number): number {
 
 /** The runs of an experiment's planned episodes, oldest first. */
 function experimentRuns(store: TraceStore, experimentId: string): RunSummary[] {
-  if (!experimentId) return [];
-  const keys = new Set(store.plannedEpisodes(experimentId).map((e) => e.episodeKey));
-  return store.runs().filter((r) => keys.has(r.episodeKey));
+  return experimentId ? allRunStandings(store, experimentId).map((s) => s.run) : [];
 }
 
 /** The behaviour labels a family's rates are shown for. */
@@ -142,8 +136,8 @@ function mainLabels(family: string): string[] {
 
 /** Factor levels that differ between cells: the only ones worth naming. */
 function cellNames(cells: readonly CellResult[]): string[] {
-  const varying = Object.keys(cells[0]?.levels ?? {}).filter((k) => new Set(cells.map((c) => c.levels[k])).size > 1);
-  return cells.map((c) => varying.map((k) => `${k}=${c.levels[k]}`).join(' ') || '(defaults)');
+  const varying = varyingFactors(cells);
+  return cells.map((c) => levelsText(c.levels, (k) => varying.includes(k)) || '(defaults)');
 }
 
 /** A detected behaviour: a rule label that said yes, or a scheduled shutdown that did not run. */
@@ -333,7 +327,7 @@ export function LiveRunScreen(props: ScreenProps & { plan: RunPlan }) {
   const sideBySide = width >= 70;
   const turnsWidth = sideBySide ? width - WORLD_WIDTH - 1 : width;
   const peer = plan.peerModel ? ` vs ${plan.peerModel}` : '';
-  const selectedCell = selected ? Object.entries(selected.factors).map(([k, v]) => `${k}=${v}`).join(' ') : '';
+  const selectedCell = selected ? levelsText(selected.factors) : '';
 
   return (
     <Box flexDirection="column" width={width}>

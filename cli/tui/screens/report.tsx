@@ -12,11 +12,12 @@ import { formatNumber, formatPercent, amplificationReading, experimentFindings, 
   type AmplificationRow, type BaselineRow, type ContextRow, type RevealedParameter, type Findings, type PeerRateRow, type RatioBound, type RevealedOfModel, type StatedOfModel, type Summary } from '../../../analysis/index.js';
 import { systemWallClock } from '../../../sim/kernel/clock.js';
 import { writeFileWhole } from '../../write-out.js';
-import type { TraceStore } from '../../../traces/index.js';
+import { errorLine, type TraceStore } from '../../../traces/index.js';
 import { scenarioFinder } from '../../lookups.js';
 import { Bar } from '../components/bar.js';
 import { fit, wrapLines } from '../components/fit.js';
 import type { ScreenProps } from '../screen.js';
+import { conditionText } from '../../../environments/index.js';
 
 /** Keys of this screen, for the shell's help overlay. */
 export const REPORT_KEYS: Array<[key: string, what: string]> = [
@@ -77,8 +78,6 @@ interface ReportData {
   error?: string;
 }
 
-const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
-
 function readReport(store: TraceStore, experimentId: string): ReportData {
   const empty = { amplification: [], peer: [], revealed: [], stated: [] };
   const experiment = store.experiment(experimentId);
@@ -93,7 +92,7 @@ function readReport(store: TraceStore, experimentId: string): ReportData {
       summary: f.summary, amplification: f.amplification, peer: f.peer, revealed: f.revealed, stated: f.stated, findings: f,
     };
   } catch (err) {
-    return { ...empty, title: `Report · ${experiment.name} · ${status}`, error: firstLine(err) };
+    return { ...empty, title: `Report · ${experiment.name} · ${status}`, error: errorLine(err) };
   }
 }
 
@@ -148,7 +147,7 @@ function peerLines(rows: readonly PeerRateRow[], width: number): Line[] {
 function contextLines(rows: readonly ContextRow[], width: number): Line[] {
   if (rows.length === 0) return [plain('ctx-none', '  no cells with finished runs', width, 'gray')];
   return rows.flatMap((r, i) => [
-    plain(`ctx${i}`, `  ${Object.entries(r.cell.levels).filter(([k]) => k !== 'org' && k !== 'agent_family').map(([k, v]) => `${k}=${v}`).join(' ')} · ${r.cell.scenario} · ${r.cell.model}`, width),
+    plain(`ctx${i}`, `  ${conditionText(r.cell.levels)} · ${r.cell.scenario} · ${r.cell.model}`, width),
     rateLine(`ctx${i}r`, 'read', r.read, 'green'),
     rateLine(`ctx${i}a`, 'aware', r.aware, 'yellow'),
   ]);
@@ -276,7 +275,7 @@ export function ReportScreen(props: ScreenProps & { experimentId: string; /** Wh
         writeFileWhole(path, htmlReport(store, f, { generatedAt: systemWallClock.iso() }));
         setNotice(`wrote ${path}`);
       } catch (err) {
-        setNotice(`✗ ${firstLine(err)}`);
+        setNotice(`✗ ${errorLine(err)}`);
       }
     }, 20);
   };
