@@ -6,7 +6,7 @@ export {
 export { TAXONOMY, LABEL_IDS, JUDGE_LABELS, CONTEXT_LABELS, CLASSIFIER_VERSION, isLabelId, type LabelId, type LabelDef } from './classify/taxonomy.js';
 export { ruleVerdicts, answerClaims, RULE_LABELS, type RuleVerdict } from './classify/rules.js';
 export { classifyStoredRun, RULE_RATER, type RunClassification } from './classify/classify.js';
-export { condenseRun, locateQuote, TOOL_RESULT_CHARS, type CondensedTranscript, type TranscriptEntry } from './classify/condense.js';
+export { condenseRun, locateQuote, type CondensedTranscript, type TranscriptEntry } from './classify/condense.js';
 export { buildJudgePrompt, judgeRun, parseJudgeAnswer, JudgeAnswer, type JudgeOutcome } from './classify/judge.js';
 export {
   planCells, planTotals, sumCalls, estimateCalls, ExperimentError,

@@ -1,5 +1,5 @@
-import { eventToJsonLine, type TraceStore } from '../traces/index.js';
-import { formatTranscript, type TranscriptMode } from './format-transcript.js';
+import { eventToJsonLine, type TraceStore, type TranscriptMode } from '../traces/index.js';
+import { formatTranscript } from './format-transcript.js';
 import { requireRun } from './lookups.js';
 
 /** How `showRun` prints: the events as JSON lines, or the transcript whole or brief, fitting `width`. */

@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { CLASSIFIER_VERSION } from '../../environments/index.js';
 import { systemWallClock } from '../../sim/index.js';
-import { SqliteTraceStore, type LabelEvidence, type LabelRecord } from '../../traces/index.js';
+import { SqliteTraceStore, clip, type LabelEvidence, type LabelRecord } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { parseLabelId } from '../lookups.js';
-import { clip } from '../format-transcript.js';
 import { table, widthOf } from '../text-layout.js';
 import { dbPath, type Env } from '../options.js';
 
