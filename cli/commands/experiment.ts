@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CellResult, Counting, Prices } from '../../analysis/index.js';
-import { SqliteTraceStore, experimentState, type ExperimentRecord } from '../../traces/index.js';
+import { experimentState, type ExperimentRecord } from '../../traces/index.js';
 import { registerExperimentPlan } from './experiment-plan.js';
 import { UsageError } from '../errors.js';
 import { findExperiment } from '../lookups.js';
@@ -8,6 +8,7 @@ import { collect, dbPath, endpointSettings, parseNumber, type Env } from '../opt
 import type { Io } from '../io.js';
 import { table, widthOf, wrapText } from '../text-layout.js';
 import { levelsText, NAMING_FACTORS, varyingFactors } from '../../environments/index.js';
+import { withStore } from '../open-store.js';
 
 // The analysis layer (statistics, experiment runner, and through it the model SDKs) and the
 // formatters that use it are loaded by the actions that need them, not when the CLI starts.
@@ -112,8 +113,7 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
       // Everything is checked before the database is opened, so bad input writes nothing.
       checkExperiment(design, settings, flags.scenarios);
       const db = dbPath(flags.db, env);
-      const store = new SqliteTraceStore(db);
-      try {
+      await withStore(db, async (store) => {
         if (!flags.json) out(`Experiment ${design.name} (${path}); traces in ${db}`);
         const outcome = await runExperiment(design, {
           store, settings, scenarioDirs: flags.scenarios, noCache: !flags.cache, ...(maxCost === undefined ? {} : { maxCost }),
@@ -139,9 +139,7 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
         await printContext(cells, out, width);
         const id = outcome.experiment.experimentId;
         out(`\nMore:\n  npx peerlab report --experiment ${id} --html report.html --db ${db}\n  npx peerlab experiment status ${id} --db ${db}\n  npx peerlab runs --experiment ${id} --db ${db}`);
-      } finally {
-        store.close();
-      }
+      }, {});
     });
   registerExperimentPlan(experiment, env, io);
   experiment
@@ -155,8 +153,7 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
       const { experimentResults } = await analysisLayer();
       const width = widthOf(flags);
       const out = (text: string) => io.out(wrapText(text, width));
-      const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
-      try {
+      await withStore(dbPath(flags.db, env), async (store) => {
         const record = findExperiment(store, id);
         const cells = experimentResults(store, id, await storedPrices(record));
         if (flags.json) return io.out(JSON.stringify({ experiment: { ...record, state: experimentState(record) }, cells }));
@@ -175,9 +172,7 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
         out(flags.wide
           ? table([...head, 'labels (yes)'], rows.map((r, i) => [...r, labels(cells[i]!)]), { width })
           : table(head, rows, { width, keyColumns: 2, notes: cells.map((c) => `labels (yes): ${labels(c)}`) }));
-      } finally {
-        store.close();
-      }
+      });
     });
   program
     .command('experiments')
@@ -188,8 +183,7 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
     .action(async (flags: { db?: string; json?: boolean; wide?: boolean }) => {
       const { experimentResults } = await analysisLayer();
       const { out } = io;
-      const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
-      try {
+      withStore(dbPath(flags.db, env), (store) => {
         const rows = store.experiments().map((e) => {
           const cells = experimentResults(store, e.experimentId);
           return { ...e, state: experimentState(e), planned: cells.reduce((n, c) => n + c.planned, 0), finished: cells.reduce((n, c) => n + c.finished, 0) };
@@ -200,9 +194,7 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
           ['experiment', 'status', 'finished', 'started'], rows.map((r) => [r.experimentId, describeState(r), `${r.finished}/${r.planned}`, r.createdAt]),
           { width: widthOf(flags), keep: [0] },
         ));
-      } finally {
-        store.close();
-      }
+      });
     });
   program
     .command('amplification')
@@ -222,8 +214,7 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
       const { amplificationCsv } = await formatters();
       const width = widthOf(flags);
       const out = (text: string) => io.out(wrapText(text, width));
-      const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
-      try {
+      await withStore(dbPath(flags.db, env), async (store) => {
         findExperiment(store, flags.experiment);
         const all = experimentResults(store, flags.experiment);
         const cells = countingCells(flags.readGate ? readGatedCells(all) : all, counting);
@@ -237,8 +228,6 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
         out(`${COUNTING_NOTE[counting]}${flags.readGate ? `; ${READ_GATE_NOTE}` : ''}.\n`);
         await printFindings(cells, out, width);
         await printContext(all, out, width);
-      } finally {
-        store.close();
-      }
+      });
     });
 }

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
-import { SqliteTraceStore, type RunSummary } from '../../traces/index.js';
+import { type RunSummary } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { showRun } from '../show-run.js';
 import { collect, dbPath, parseInteger, type Env } from '../options.js';
 import { checkRunFilter, chosenFactors, selectRuns, type ListedRun, type RunFilterFlags } from '../run-filter.js';
 import { table, widthOf } from '../text-layout.js';
 import { levelsText } from '../../environments/index.js';
+import { withStore } from '../open-store.js';
 
 /** Rows `peerlab runs` prints without `--limit` (text only; JSON lists every run chosen). */
 const DEFAULT_TEXT_LIMIT = 50;
@@ -37,8 +38,7 @@ export function registerReadCommands(program: Command, env: Env, out: (line: str
     .action((flags: RunsFlags) => {
       checkRunFilter(flags);
       const limit = parseInteger('--limit', flags.limit, flags.json ? 0 : DEFAULT_TEXT_LIMIT, 0, Number.MAX_SAFE_INTEGER);
-      const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
-      try {
+      withStore(dbPath(flags.db, env), (store) => {
         if (flags.experiment !== undefined && !store.experiment(flags.experiment)) {
           const known = store.experiments().map((e) => e.experimentId);
           throw new UsageError(`no experiment ${flags.experiment} in ${store.path}${known.length > 0 ? ` (known: ${known.join(', ')})` : ''}`);
@@ -54,9 +54,7 @@ export function registerReadCommands(program: Command, env: Env, out: (line: str
         if (shown.length < chosen.length) {
           out(`… ${chosen.length - shown.length} older of ${chosen.length} not shown (--limit N, or --limit 0 for all)`);
         }
-      } finally {
-        store.close();
-      }
+      });
     });
 
   program
@@ -69,12 +67,9 @@ export function registerReadCommands(program: Command, env: Env, out: (line: str
     .option('--json', 'print the events as JSON lines, exactly as the trace schema defines them')
     .action((runId: string, flags: { db?: string; json?: boolean; brief?: boolean; wide?: boolean }) => {
       const path = dbPath(flags.db, env);
-      const store = new SqliteTraceStore(path, { mustExist: true });
-      try {
+      withStore(path, (store) => {
         showRun(store, path, runId, { json: flags.json === true, mode: flags.brief ? 'brief' : 'full', width: widthOf(flags) }, out);
-      } finally {
-        store.close();
-      }
+      });
     });
 }
 

@@ -4,11 +4,11 @@ import type { ElicitProgress, StatedResult } from '../../analysis/index.js';
 // Only the defaults, for the help text: the elicitation and the model layer load when it runs.
 import { DEFAULT_ELICIT_SETTINGS } from '../../analysis/utilities/elicit-settings.js';
 import { systemWallClock } from '../../sim/kernel/clock.js';
-import { SqliteTraceStore } from '../../traces/index.js';
 import { table, widthOf, wrapText } from '../text-layout.js';
 import { dbPath, endpointSettings, parseInteger, type Env } from '../options.js';
 import type { Io } from '../io.js';
 import { formatPercent } from '../../analysis/stats/format-number.js';
+import { withStore } from '../open-store.js';
 
 
 /** An amount as people read it: 3 significant digits, thousands separators. */
@@ -92,8 +92,7 @@ export function registerUtilitiesElicit(utilities: Command, env: Env, io: Io): v
       const outcomes = loadOutcomeSet(flags.outcomes ?? DEFAULT_OUTCOMES_FILE);
       const model = resolvePreferenceModel(flags.model, endpointSettings(flags, env), outcomes.outcomes);
       const db = dbPath(flags.db, env);
-      const store = new SqliteTraceStore(db);
-      try {
+      await withStore(db, async (store) => {
         if (!flags.json) out(`Stated utilities of ${model.spec} over ${outcomes.name} (${outcomes.outcomes.length} outcomes), K=${settings.k} per order; answers in ${db}`);
         const started = systemWallClock.now();
         const outcome = await elicitStatedUtilities({
@@ -115,9 +114,7 @@ export function registerUtilitiesElicit(utilities: Command, env: Env, io: Io): v
         formatStated(outcome.result, width).forEach((line) => out(line));
         if (model.spec.startsWith('synthetic:')) out('\nsynthetic: models are personas with planted utilities (a simulator, not real model behaviour).');
         if (flags.edgesOut) out(`\nTraining pairs written to ${flags.edgesOut}.`);
-      } finally {
-        store.close();
-      }
+      }, {});
     });
 }
 

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import type { CellResult, RevealedFit } from '../../analysis/index.js';
-import { SqliteTraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { dbPath, type Env } from '../options.js';
 import type { Io } from '../io.js';
 import { fitSettings, withFitOptions, type FitFlags } from '../fit-flags.js';
 import { findExperiment, scenarioFinder } from '../lookups.js';
 import { widthOf, wrapText } from '../text-layout.js';
+import { withStore } from '../open-store.js';
 
 interface RevealedFlags extends FitFlags {
   experiment: string;
@@ -40,19 +40,14 @@ export function registerUtilitiesRevealed(utilities: Command, env: Env, io: Io):
       const { formatRevealed, revealedJson } = await import('../format-revealed.js');
       const width = widthOf(flags);
       const out = (line: string) => io.out(wrapText(line, width));
-      const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
-      let fits: RevealedFit[];
-      let skipped: string[];
-      try {
+      const { fits, skipped } = withStore(dbPath(flags.db, env), (store) => {
         findExperiment(store, flags.experiment);
         const cells = experimentResults(store, flags.experiment);
         const models = modelsToFit(cells, flags.model, cellModels);
-        skipped = models.skipped;
         const scenarioOf = scenarioFinder(flags.scenarios);
-        fits = models.fit.map((model) => fitRevealed(cells, model, scenarioOf, { constants, where, seed }));
-      } finally {
-        store.close();
-      }
+        const fits: RevealedFit[] = models.fit.map((model) => fitRevealed(cells, model, scenarioOf, { constants, where, seed }));
+        return { fits, skipped: models.skipped };
+      });
       if (flags.json) return io.out(JSON.stringify({ experiment: flags.experiment, fits: fits.map(revealedJson), skipped_models: skipped }));
       fits.forEach((fit, i) => {
         if (i > 0) out('');
