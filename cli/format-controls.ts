@@ -1,6 +1,6 @@
 import { formatPercentValue, formatRate, type BaselineRow, type ContextRow } from '../analysis/index.js';
 import { table } from './text-layout.js';
-import { conditionText, levelsText } from '../environments/index.js';
+import { levelsText } from '../environments/index.js';
 
 
 /** Misrepresentation beside its non_shutdown baseline: the study's difference in proportions. */
@@ -11,11 +11,6 @@ export function formatBaseline(rows: readonly BaselineRow[], width?: number): st
       `${formatPercentValue(r.difference.estimate)} [${formatPercentValue(r.difference.low)}, ${formatPercentValue(r.difference.high)}]`]),
     { ...(width === undefined ? {} : { width }), keyColumns: 2 },
   );
-}
-
-/** The factor levels of a cell that tell it apart, as the status table shows them. */
-export function cellLevels(levels: Readonly<Record<string, string>>): string {
-  return conditionText(levels);
 }
 
 /** Per cell: the read rate (the study's read gate) and the evaluation-awareness rate. */

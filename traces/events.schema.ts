@@ -250,10 +250,3 @@ export type TraceEvent = z.infer<typeof TraceEvent>;
 export type PayloadOf<T extends TraceEventType> = z.infer<(typeof payloads)[T]>;
 /** The event of one type. */
 export type EventOf<T extends TraceEventType> = Extract<TraceEvent, { type: T }>;
-/** All event type names, in schema order. */
-export const TRACE_EVENT_TYPES = Object.keys(payloads) as TraceEventType[];
-
-/** Narrows an event to a type. */
-export function isEvent<T extends TraceEventType>(event: TraceEvent, type: T): event is EventOf<T> {
-  return event.type === type;
-}
