@@ -6,7 +6,7 @@
  */
 import { Box, Text } from 'ink';
 import { keyHelpOf, useScreenInput, useScreenKeys } from '../components/screen-keys.js';
-import { useMemo, useRef, useState, type ReactElement } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
 import { join } from 'node:path';
 import { formatNumber, formatPercent, amplificationReading, experimentFindings, formatRiskRatio, htmlReport, READING_TEXT, signOf,
   type AmplificationRow, type BaselineRow, type ContextRow, type RevealedParameter, type Findings, type PeerRateRow, type RatioBound, type RevealedOfModel, type StatedOfModel, type Summary } from '../../../analysis/index.js';
@@ -76,6 +76,8 @@ interface ReportData {
   /** Everything read, for the HTML report (absent when the read failed). */
   findings?: Findings;
   error?: string;
+  /** Not read yet: the first frame is drawn before the findings are computed. */
+  reading?: boolean;
 }
 
 function readReport(store: TraceStore, experimentId: string): ReportData {
@@ -234,6 +236,7 @@ function summaryLines(summary: Summary | undefined, width: number): Line[] {
 
 function reportLines(data: ReportData, width: number): Line[] {
   if (data.error) return [plain('error', `✗ ${data.error}`, width, 'red')];
+  if (data.reading) return [plain('reading', 'reading the findings (rates, intervals, utility fits) …', width, 'gray')];
   return [
     ...summaryLines(data.summary, width),
     heading('h-amp', 'Peer amplification of self-preservation (with a peer vs alone; ratio on a log scale, | at 1)', width),
@@ -259,14 +262,22 @@ export function ReportScreen(props: ScreenProps & { experimentId: string; /** Wh
   const { store, experimentId, width, height } = props;
   const [version, setVersion] = useState(0);
   const [notice, setNotice] = useState<string>();
-  // `version` asks for a fresh read (key u).
-  const data = useMemo(() => readReport(store, experimentId), [store, experimentId, version]);
+  // The findings (the revealed-utility fits among them) are computed by the analysis layer once per
+  // read, after a frame is drawn, never while rendering; `version` asks for a fresh read (key u).
+  const [data, setData] = useState<ReportData>(() => ({ title: `Report · ${experimentId}`, reading: true, amplification: [], peer: [], revealed: [], stated: [] }));
+  useEffect(() => {
+    const timer = setTimeout(() => setData(readReport(store, experimentId)), 0);
+    return () => clearTimeout(timer);
+  }, [store, experimentId, version]);
   const findings = useRef(data.findings);
   findings.current = data.findings;
+  const reading = useRef(data.reading);
+  reading.current = data.reading;
 
   /** Writes the HTML report a moment later, so the "writing" line shows first (a large experiment takes seconds). */
   const writeHtml = () => {
     const f = findings.current;
+    if (reading.current) return setNotice('still reading the findings: press h again in a moment');
     if (!f) return setNotice('nothing to write: the experiment could not be read');
     const path = join(props.reportDir ?? process.cwd(), `peerlab-report-${experimentId}.html`);
     setNotice(`writing ${path} …`);
