@@ -74,7 +74,7 @@ const describe = (levels: Record<string, string>, keys: readonly string[]) =>
   keys.filter((k) => levels[k] !== undefined).map((k) => `${k}=${levels[k]}`).join(' ');
 
 /** The factors whose level differs between cells: the only ones worth naming in a row. */
-const varying = (cells: readonly CellResult[]) => new Set(varyingFactors(cells));
+const varying = (cells: readonly CellResult[]) => new Set(varyingFactors(cells, true));
 
 const byModelScenarioCondition = <T extends { model: string; scenario: string; condition: string }>(a: T, b: T) =>
   a.model.localeCompare(b.model) || a.scenario.localeCompare(b.scenario) || a.condition.localeCompare(b.condition);

@@ -16,8 +16,13 @@ export function conditionText(levels: Readonly<Record<string, string>>): string 
   return levelsText(levels, (k) => !NAMING_FACTORS.includes(k));
 }
 
-/** The factors whose level differs between some of the cells, in the order they first appear. */
-export function varyingFactors(cells: ReadonlyArray<{ levels: Readonly<Record<string, string>> }>): string[] {
+/**
+ * The factors whose level differs between some of the cells, in the order they first appear. A cell
+ * without the factor (another family's scenario) differs from one with it, unless `ignoreAbsent`:
+ * then only cells that have the factor are compared (rows that pair cells of one family).
+ */
+export function varyingFactors(cells: ReadonlyArray<{ levels: Readonly<Record<string, string>> }>, ignoreAbsent = false): string[] {
   const names = [...new Set(cells.flatMap((c) => Object.keys(c.levels)))];
-  return names.filter((f) => new Set(cells.map((c) => c.levels[f])).size > 1);
+  const levels = (f: string) => cells.filter((c) => !ignoreAbsent || c.levels[f] !== undefined).map((c) => c.levels[f]);
+  return names.filter((f) => new Set(levels(f)).size > 1);
 }
