@@ -10,7 +10,7 @@ describe('factor levels as text', () => {
   });
 
   it('finds the factors that vary, counting a missing factor as a difference unless told not to', () => {
-    const cells = [{ levels: { relation: 'none', threshold: '80' } }, { levels: { relation: 'peer' } }, { levels: { relation: 'peer', threshold: '80' } }];
+    const cells: Array<{ levels: Record<string, string> }> = [{ levels: { relation: 'none', threshold: '80' } }, { levels: { relation: 'peer' } }, { levels: { relation: 'peer', threshold: '80' } }];
     expect(varyingFactors(cells)).toEqual(['relation', 'threshold']);
     expect(varyingFactors(cells, true)).toEqual(['relation']);
     expect(varyingFactors([{ levels: { a: '1' } }])).toEqual([]);
