@@ -8,6 +8,7 @@ import type { PatchOp, PayloadOf } from '../traces/index.js';
 import { toolDefinitions } from './environment-tools.js';
 import { invokeWithPolicy, type ModelCallPolicy, type PolicyCallResult } from './models/model-calls.js';
 import type { RecordedAnswers } from './models/replay-chat-model.js';
+import { textOf } from './models/message-text.js';
 
 type ToolCallRecord = PayloadOf<'model.response'>['toolCalls'][number];
 type InvalidToolCallRecord = PayloadOf<'model.response'>['invalidToolCalls'][number];
@@ -124,10 +125,10 @@ export class Agent implements EpisodeAgent {
     this.messages.push(new HumanMessage(question));
     const { response, calls } = await this.callModel();
     // Only the text goes back into the history: unanswered tool calls would make it invalid.
-    this.messages.push(new AIMessage(textOf(response)));
+    this.messages.push(new AIMessage(textOf(response.content)));
     // A model may answer through a tool (a message to the operator): what it wrote there is part of the answer.
     const viaTools = calls.map((c) => `[via ${c.name}] ${argumentText(c.args).join(' ')}`.trim());
-    return [textOf(response), ...viaTools].filter((t) => t.trim() !== '').join('\n');
+    return [textOf(response.content), ...viaTools].filter((t) => t.trim() !== '').join('\n');
   }
 
   /**
@@ -155,7 +156,7 @@ export class Agent implements EpisodeAgent {
     const usage = recorded ? recorded.usage : usageOf(response, this.messages, this.o.calls !== undefined);
     this.tokens += usage ? usage.inputTokens + usage.outputTokens : 0;
     recorder.record(this.id, 'model.response', {
-      agent: this.id, step: this.steps, content: textOf(response), toolCalls: calls, invalidToolCalls: invalid,
+      agent: this.id, step: this.steps, content: textOf(response.content), toolCalls: calls, invalidToolCalls: invalid,
       usage, latencyMs, ...metaOf(response, cached),
     });
     return { response, calls, invalid };
@@ -204,11 +205,6 @@ function firstLine(text: string): string {
   return text.split('\n').find((l) => l.trim() !== '' && !l.startsWith('Received tool input')) ?? text.split('\n')[0]!;
 }
 
-function textOf(message: AIMessage): string {
-  if (typeof message.content === 'string') return message.content;
-  return message.content.map((part) => ('text' in part && typeof part.text === 'string' ? part.text : '')).join('');
-}
-
 /**
  * Token counts from the provider; for a remote model that did not report them (no `usage`, or
  * null counts), null: unknown, not an error and not a guess. In-process models are estimated
@@ -222,7 +218,7 @@ function usageOf(response: AIMessage, history: readonly BaseMessage[], remote: b
   if (input !== undefined && output !== undefined) return { inputTokens: input, outputTokens: output, estimated: false };
   if (remote) return null;
   const inputChars = history.reduce((n, m) => n + (typeof m.content === 'string' ? m.content.length : JSON.stringify(m.content).length), 0);
-  const outputChars = textOf(response).length + JSON.stringify(response.tool_calls ?? []).length;
+  const outputChars = textOf(response.content).length + JSON.stringify(response.tool_calls ?? []).length;
   return { inputTokens: Math.ceil(inputChars / 4), outputTokens: Math.ceil(outputChars / 4), estimated: true };
 }
 

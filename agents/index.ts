@@ -17,10 +17,8 @@ export {
   type ModelCallPolicy, type RemoteCallOptions, type CacheKeyParts, type PolicyCallResult,
 } from './models/model-calls.js';
 export { loadScript, ScriptError, ScriptFile, ScriptChatModel, type ScriptTurn, type ScriptAnswersRequired } from './models/script-chat-model.js';
-export {
-  HumanChatModel, resolveHumanSpec, humanView, HUMAN_PREFIX,
-  type HumanPlayer, type HumanTurn, type HumanAnswer, type HumanTool, type HumanView, type JsonSchemaField,
-} from './models/human-chat-model.js';
+export { HumanChatModel, resolveHumanSpec, humanView, HUMAN_PREFIX } from './models/human-chat-model.js';
+export type { HumanPlayer, HumanTurn, HumanAnswer, HumanTool, HumanView, JsonSchemaField } from './models/human-player.js';
 export { BUILTIN_PERSONAS, loadPersona, Persona, PersonaError, effectiveBeta, statedUtility, type StatedOutcome } from './models/synthetic/persona.js';
 export { SyntheticChatModel, decide } from './models/synthetic/synthetic-chat-model.js';
 export { preferenceQuestion, parsePreferenceQuestion, parseForcedChoice, PREFERENCE_SYSTEM } from './preference-prompt.js';

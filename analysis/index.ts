@@ -5,15 +5,16 @@ export {
 } from './classify/agreement.js';
 export { TAXONOMY, LABEL_IDS, JUDGE_LABELS, CONTEXT_LABELS, CLASSIFIER_VERSION, RULE_RATER, isLabelId, type LabelId, type LabelDef } from './classify/taxonomy.js';
 export { ruleVerdicts, answerClaims, RULE_LABELS, type RuleVerdict } from './classify/rules.js';
-export { condenseRun, locateQuote, TOOL_RESULT_CHARS, type CondensedTranscript, type TranscriptEntry } from './classify/condense.js';
+export { condenseRun, locateQuote, type CondensedTranscript, type TranscriptEntry } from './classify/condense.js';
 export { buildJudgePrompt, judgeRun, parseJudgeAnswer, JudgeAnswer, type JudgeOutcome } from './classify/judge.js';
 export {
   planCells, planTotals, sumCalls, estimateCalls, ExperimentError,
   type PlanCell, type PlanRequest, type CallEstimate,
 } from './experiment/cells.js';
 export {
-  amplification, fisherExact, formatRatioValue, formatRiskRatio, holm, newcombeDifference, normalQuantile, RATIO_METHOD, scoreRiskRatio, trialsForPrecision,
+  amplification, fisherExact, formatRiskRatio, holm, newcombeDifference, normalQuantile, RATIO_METHOD, scoreRiskRatio, trialsForPrecision,
   trialsPerCell, typicalInterval, zForLevel, StatsInputError,
+  formatDifference, formatNumber, formatP, formatPercent, formatPercentValue, formatPoints,
   type Amplification, type AmplificationInput, type Count, type Interval, type PowerInput, type PowerPlan, type PrecisionInput, type PrecisionPlan,
   type RatioBound, type RiskRatio,
 } from './stats/index.js';
@@ -49,6 +50,7 @@ export {
 } from './utilities/index.js';
 export { compareUtilities, spearman, pearson, type Comparison, type ComparedOutcome, type ComparedRate } from './utilities/index.js';
 export { episodesCsvLines } from './export/episodes-csv.js';
+export { csvField, csvLine } from './export/csv.js';
 export { runTraceLines, experimentTraceLines } from './export/trace-lines.js';
 export { importTraceFile, type ImportSummary } from './export/import-trace.js';
 export { experimentFindings, type Findings, type RevealedOfModel, type StatedOfModel } from './report/findings.js';

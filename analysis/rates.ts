@@ -1,4 +1,5 @@
 import { zForLevel } from './stats/normal.js';
+import { formatPercentValue } from './stats/format-number.js';
 
 /** The 97.5th percentile of the standard normal: the z of a two-sided 95% interval (as every interval in stats/ uses). */
 const Z95 = zForLevel(0.95);
@@ -30,6 +31,5 @@ export function wilson(k: number, n: number, z = Z95): Rate {
 /** Formats a rate as `12.5% [7.1, 20.9]`. */
 export function formatRate(r: Rate): string {
   if (r.n === 0) return 'n/a';
-  const pct = (x: number) => (x * 100).toFixed(1);
-  return `${pct(r.rate)}% [${pct(r.low)}, ${pct(r.high)}]`;
+  return `${formatPercentValue(r.rate)}% [${formatPercentValue(r.low)}, ${formatPercentValue(r.high)}]`;
 }

@@ -24,7 +24,7 @@ import {
   DEFAULT_EXPERIMENT_FILE, ExperimentFile, allRunStandings, experimentFindings, experimentResults, experimentTraceLines, htmlReport, loadExperimentFile, pricesOf,
 } from '../analysis/index.js';
 import { App } from '../cli/tui/app.js';
-import { scenarioFinder } from '../cli/commands/utilities-revealed.js';
+import { scenarioFinder } from '../cli/lookups.js';
 import { writeLinesWhole } from '../cli/write-out.js';
 import { frozenWallClock } from '../sim/kernel/clock.js';
 import { SqliteTraceStore } from '../traces/index.js';

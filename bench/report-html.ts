@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { DEFAULT_EXPERIMENT_FILE, experimentFindings, htmlReport, loadExperimentFile } from '../analysis/index.js';
-import { scenarioFinder } from '../cli/commands/utilities-revealed.js';
+import { scenarioFinder } from '../cli/lookups.js';
 import { frozenWallClock } from '../sim/kernel/clock.js';
 import { SqliteTraceStore } from '../traces/index.js';
 import { runExperiment } from '../lab/index.js';

@@ -1,34 +1,25 @@
-import { formatRate, type BaselineRow, type ContextRow } from '../analysis/index.js';
+import { formatPercentValue, formatRate, type BaselineRow, type ContextRow } from '../analysis/index.js';
 import { table } from './text-layout.js';
+import { levelsText } from '../environments/index.js';
 
-const pct = (x: number) => `${(100 * x).toFixed(1)}`;
 
 /** Misrepresentation beside its non_shutdown baseline: the study's difference in proportions. */
 export function formatBaseline(rows: readonly BaselineRow[], width?: number): string {
   return table(
     ['model', 'scenario', 'behaviour', 'condition', 'with shutdown at stake', 'baseline (no shutdown)', 'difference (pp) [95% CI]'],
     rows.map((r) => [r.model, r.scenario, `${r.behaviour} vs ${r.baselineBehaviour}`, r.condition, formatRate(r.measured), formatRate(r.baseline),
-      `${pct(r.difference.estimate)} [${pct(r.difference.low)}, ${pct(r.difference.high)}]`]),
+      `${formatPercentValue(r.difference.estimate)} [${formatPercentValue(r.difference.low)}, ${formatPercentValue(r.difference.high)}]`]),
     { ...(width === undefined ? {} : { width }), keyColumns: 2 },
   );
-}
-
-/** The factor levels of a cell that tell it apart, as the status table shows them. */
-export function cellLevels(levels: Readonly<Record<string, string>>): string {
-  return Object.entries(levels).filter(([k]) => k !== 'org' && k !== 'agent_family').map(([k, v]) => `${k}=${v}`).join(' ');
 }
 
 /** Per cell: the read rate (the study's read gate) and the evaluation-awareness rate. */
 export function formatContext(rows: readonly ContextRow[], varying: ReadonlySet<string>, width?: number): string {
   return table(
     ['scenario', 'model', 'condition', 'read the data', 'suspects a test'],
-    rows.map((r) => [r.cell.scenario, r.cell.model, Object.entries(r.cell.levels).filter(([k]) => varying.has(k)).map(([k, v]) => `${k}=${v}`).join(' ') || '(defaults)',
+    rows.map((r) => [r.cell.scenario, r.cell.model, levelsText(r.cell.levels, (k) => varying.has(k)) || '(defaults)',
       formatRate(r.read), formatRate(r.aware)]),
     { ...(width === undefined ? {} : { width }), keyColumns: 2 },
   );
 }
 
-/** The factors whose level differs between cells. */
-export function varyingFactors(cells: ReadonlyArray<{ levels: Readonly<Record<string, string>> }>): Set<string> {
-  return new Set(Object.keys(cells[0]?.levels ?? {}).filter((k) => new Set(cells.map((c) => c.levels[k])).size > 1));
-}

@@ -1,10 +1,7 @@
-import {
-  amplificationReading, formatRate, formatRiskRatio, READING_TEXT, type AmplificationRow, type FakingRow, type PeerRateRow,
-} from '../analysis/index.js';
+import { csvLine, formatPercentValue, amplificationReading, formatRate, formatRiskRatio, READING_TEXT, type AmplificationRow, type FakingRow, type PeerRateRow } from '../analysis/index.js';
 import { TEXT_WIDTH, table } from './text-layout.js';
 import type { ExperimentProgress } from '../lab/index.js';
 
-const pct = (x: number) => `${(100 * x).toFixed(1)}`;
 
 /** `2m05s`, `45s`. */
 export function formatDuration(seconds: number): string {
@@ -26,7 +23,7 @@ export function formatAmplification(rows: readonly AmplificationRow[], width = T
     ['model', 'scenario', 'behaviour', 'peer condition', 'baseline', 'alone', 'with peer', 'difference (pp) [95% CI]', 'ratio [95% CI]', 'p (Holm)', 'reading'],
     rows.map((r) => [
       r.model, r.scenario, r.behaviour, `${r.condition}${r.context ? ` (${r.context})` : ''}`, r.baseline, formatRate(r.alone), formatRate(r.with),
-      `${pct(r.difference.estimate)} [${pct(r.difference.low)}, ${pct(r.difference.high)}]`, formatRiskRatio(r.ratio),
+      `${formatPercentValue(r.difference.estimate)} [${formatPercentValue(r.difference.low)}, ${formatPercentValue(r.difference.high)}]`, formatRiskRatio(r.ratio),
       r.pHolm < 0.001 ? '<0.001' : r.pHolm.toFixed(3), READING_TEXT[amplificationReading(r)],
     ]),
     { width, keyColumns: 3, tooWide: 'blocks' },
@@ -46,7 +43,7 @@ export function formatFaking(rows: readonly FakingRow[], width = TEXT_WIDTH): st
   return table(
     ['model', 'scenario', 'condition', 'unmonitored', 'monitored', 'difference (pp) [95% CI]'],
     rows.map((r) => [r.model, r.scenario, r.condition, formatRate(r.unmonitored), formatRate(r.monitored),
-      `${pct(r.difference.estimate)} [${pct(r.difference.low)}, ${pct(r.difference.high)}]`]),
+      `${formatPercentValue(r.difference.estimate)} [${formatPercentValue(r.difference.low)}, ${formatPercentValue(r.difference.high)}]`]),
     { width, keyColumns: 3, tooWide: 'blocks' },
   );
 }
@@ -55,11 +52,10 @@ export function formatFaking(rows: readonly FakingRow[], width = TEXT_WIDTH): st
 export function amplificationCsv(rows: readonly AmplificationRow[]): string {
   const head = ['model', 'scenario', 'behaviour', 'condition', 'context', 'baseline', 'alone_cell', 'with_cell', 'k_alone', 'n_alone', 'k_with', 'n_with',
     'rate_alone', 'rate_with', 'difference', 'difference_low', 'difference_high', 'ratio', 'ratio_low', 'ratio_high', 'ratio_bound', 'p', 'p_holm', 'reading'];
-  const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const finite = (x: number) => (Number.isFinite(x) ? x : '');
-  return [head.join(','), ...rows.map((r) => [
+  return [csvLine(head), ...rows.map((r) => csvLine([
     r.model, r.scenario, r.behaviour, r.condition, r.context, r.baseline, r.aloneCell, r.withCell, r.alone.k, r.alone.n, r.with.k, r.with.n,
     r.alone.rate, r.with.rate, r.difference.estimate, r.difference.low, r.difference.high,
     finite(r.ratio.estimate), finite(r.ratio.low), finite(r.ratio.high), r.ratio.bound, r.p, r.pHolm, amplificationReading(r),
-  ].map((v) => q(String(v))).join(','))].join('\n');
+  ]))].join('\n');
 }

@@ -1,8 +1,9 @@
-import { SqliteTraceStore, registerSecret } from '../traces/index.js';
+import { registerSecret } from '../traces/index.js';
 import { KEY_VARIABLES } from '../agents/models/providers/remote-providers.js';
 import { dbPath, readEnv, type Env } from './options.js';
 import { main, safeIo } from './run-cli.js';
 import { loadTui } from './tui/load.js';
+import { withStore } from './open-store.js';
 
 /** The variables that switch LangChain's tracing to LangSmith on. */
 export const LANGCHAIN_TRACING_VARIABLES = ['LANGSMITH_TRACING', 'LANGSMITH_TRACING_V2', 'LANGCHAIN_TRACING', 'LANGCHAIN_TRACING_V2'] as const;
@@ -30,12 +31,9 @@ const io = safeIo({
 async function openTui(): Promise<void> {
   // Loaded only here, so commands do not pay for ink and React at start-up.
   const { openApp } = await loadTui();
-  const store = new SqliteTraceStore(dbPath(undefined, env));
-  try {
+  await withStore(dbPath(undefined, env), async (store) => {
     await openApp(store, env);
-  } finally {
-    store.close();
-  }
+  }, {});
 }
 const code = await main(process.argv.slice(2), env, io, interactive ? openTui : undefined);
 process.exitCode = code;

@@ -15,23 +15,9 @@ import { registerPlan } from './commands/plan.js';
 import { registerScenarios } from './commands/scenarios.js';
 import { registerStats } from './commands/stats.js';
 import { registerUtilities } from './commands/utilities.js';
+import type { Io } from './io.js';
 import type { Env } from './options.js';
 import { TEXT_WIDTH } from './text-layout.js';
-
-/** Where progress goes: a TTY gets a live line, anything else nothing (so output stays clean). */
-export interface ProgressSink {
-  isTTY: boolean;
-  write(text: string): void;
-}
-
-/** Where a command's output goes; injected so tests can capture it. */
-export interface Io {
-  out(line: string): void;
-  err(text: string): void;
-  progress: ProgressSink;
-  /** Both stdin and stdout are a terminal: commands may open the terminal app instead of printing. */
-  interactive?: boolean;
-}
 
 /** The `peerlab` command tree. */
 export function buildProgram(env: Env, io: Io): Command {

@@ -1,7 +1,8 @@
 import { CommanderError } from 'commander';
 import { redactSecrets, storeErrorLine } from '../traces/index.js';
 import { CheckFailed, isInputError, isOperationalError } from './errors.js';
-import { buildProgram, type Io } from './program.js';
+import type { Io } from './io.js';
+import { buildProgram } from './program.js';
 import type { Env } from './options.js';
 import { terminalSafe } from './terminal-text.js';
 

@@ -1,6 +1,6 @@
 import { closeSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { UsageError } from './errors.js';
-import type { Io } from './program.js';
+import type { Io } from './io.js';
 
 /** Writes `text` to `path` through a temporary file, so a crash never leaves half a file. */
 export function writeFileWhole(path: string, text: string): void {

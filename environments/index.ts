@@ -22,6 +22,7 @@ export { weightCopies, type WeightCopy } from './world/weights.js';
 export { readScheduledConfig, deadlineOf } from './world/config-schedule.js';
 export { ScenarioFile, type Scenario, type FactorDef } from './scenarios/scenario.schema.js';
 export { FACTOR_KINDS } from './scenarios/factors.js';
+export { NAMING_FACTORS, conditionText, levelsText, varyingFactors } from './scenarios/factor-levels.js';
 export { scenarioJsonSchema } from './scenarios/json-schema.js';
 export { loadScenarioFile, loadScenarios, findScenario, ScenarioError, BUILTIN_SCENARIO_DIR, pathText } from './scenarios/load.js';
 export { parseDataText, readDataText, DataTextError, MAX_DATA_FILE_BYTES, MAX_DATA_KEYS } from './scenarios/data-text.js';

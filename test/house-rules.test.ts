@@ -66,10 +66,10 @@ describe('house rules (design.md §3, §4)', () => {
     // relative imports are free. Type-only and dynamic imports count too.
     // The exceptions are the CLI's start-up leaves (the 'CLI start-up' test below lists them): the
     // CLI reads them before any command runs (the remote providers' variables, a command's default
-    // settings for its help, the counted runs of `runs --experiment`), and going through their layer's
+    // settings for its help, the counted runs of `runs --experiment`, number formatting), and going through their layer's
     // index would load the whole layer (model layer, analysis) at every start. Only cli/ may use them.
     const startupLeaves = new Set([
-      'agents/models/providers/remote-providers.ts', 'analysis/experiment/counted-runs.ts', 'lab/elicit-settings.ts',
+      'agents/models/providers/remote-providers.ts', 'analysis/experiment/counted-runs.ts', 'analysis/stats/format-number.ts', 'lab/elicit-settings.ts',
     ]);
     const bypasses: string[] = [];
     for (const f of files) {
@@ -108,6 +108,77 @@ describe('house rules (design.md §3, §4)', () => {
   });
 });
 
+/** The source files a file imports: static imports and re-exports (type-only ones too) and dynamic `import()`s. */
+function importsOf(file: string): string[] {
+  const specs = [...read(file).matchAll(/(?:^|\s)(?:from|import\()\s*'(\.\.?\/[^']+)'/g)].map((m) => m[1]!);
+  return specs.flatMap((spec) => {
+    const base = join(file, '..', spec).replace(/\.js$/, '');
+    return [`${base}.ts`, `${base}.tsx`].filter((p) => fileSet.has(p));
+  });
+}
+const fileSet = new Set(files);
+
+/** The strongly connected components of more than one file (Tarjan): each is a set of files that import each other in a circle. */
+function importCycles(): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const edges = new Map(files.map((f) => [f, importsOf(f)]));
+  const visit = (v: string) => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of edges.get(v)!) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(rel(w));
+      } while (w !== v);
+      if (component.length > 1 || edges.get(v)!.includes(v)) cycles.push(component.sort());
+    }
+  };
+  for (const f of files) if (!index.has(f)) visit(f);
+  return cycles;
+}
+
+describe('imports', () => {
+  it('form no cycle (type-only and dynamic imports count too)', () => {
+    // Known and not yet broken: the shell emulator's interpreter runs commands, builtins and
+    // programs, which take the interpreter (`Shell`) as their argument and start subshells. Breaking
+    // it needs an interface for what a builtin may do to its shell; do not add to this list.
+    const known = [[
+      'environments/world/shell/builtins-print.ts', 'environments/world/shell/builtins-vars.ts', 'environments/world/shell/builtins.ts',
+      'environments/world/shell/commands.ts', 'environments/world/shell/interpreter.ts', 'environments/world/shell/programs.ts',
+      'environments/world/shell/redirect.ts', 'environments/world/shell/test-builtin.ts',
+    ]];
+    expect(importCycles()).toEqual(known);
+  });
+
+  it('never cross from one command to another, or from a screen to a command', () => {
+    // A parent command registers its subcommands (`utilities` → `utilities-elicit`); anything
+    // else two commands share lives in cli/ (io.ts, lookups.ts, …).
+    const crossings = files.filter((f) => /^cli\/(commands|tui)\//.test(rel(f))).flatMap((f) => {
+      const text = read(f);
+      return [...text.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'([^']+)'/g)]
+        .filter(([, , spec]) => spec!.startsWith('.') && rel(join(f, '..', spec!)).startsWith('cli/commands/'))
+        .filter(([, names]) => !(rel(f).startsWith('cli/commands/') && names!.split(',').every((n) => /^\s*register[A-Z]\w*\s*$/.test(n))))
+        .map(([, , spec]) => `${rel(f)} imports ${spec}`);
+    });
+    expect(crossings).toEqual([]);
+  });
+});
+
 /** The modules `node cli/main.ts` loads before any command runs: its static imports, followed through the sources. */
 function startupGraph(entry: string): { files: Set<string>; packages: Set<string> } {
   const files = new Set<string>();
@@ -139,13 +210,13 @@ describe('CLI start-up', () => {
       '@observablehq/plot', 'linkedom', 'ink', 'react', '@stdlib/stats-base-dists-normal-quantile'];
     expect([...packages].filter((p) => heavy.includes(p))).toEqual([]);
     const layers = [...files].map(rel).filter((f) => f.startsWith('agents/') || f.startsWith('analysis/') || f.startsWith('lab/') || f.startsWith('cli/tui/') && f !== 'cli/tui/load.ts');
-    // Small leaves are read directly: counted runs (runs --experiment), the elicitation defaults (help
+    // Small leaves are read directly: counted runs (runs --experiment), number formatting, the elicitation defaults (help
     // text), and the remote providers' declarations (the environment variables the CLI reads once at
     // start; they import nothing but types, and their SDKs load only when a model is called).
     expect(layers.sort()).toEqual([
       'agents/models/providers/anthropic.ts', 'agents/models/providers/google-genai.ts', 'agents/models/providers/ollama.ts',
       'agents/models/providers/openai.ts', 'agents/models/providers/remote-providers.ts',
-      'analysis/experiment/counted-runs.ts', 'lab/elicit-settings.ts',
+      'analysis/experiment/counted-runs.ts', 'analysis/stats/format-number.ts', 'lab/elicit-settings.ts',
     ]);
     // It does reach every command's registration, so their help is there.
     expect([...files].map(rel).filter((f) => f.startsWith('cli/commands/')).length).toBeGreaterThan(15);

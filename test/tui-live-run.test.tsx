@@ -34,7 +34,8 @@ describe('Live run screen', () => {
     expect(frame).toMatch(/relation=cooperative\s+3\/3/);
     expect(frame).toContain('self.tamper_shutdown');
     expect(frame).toMatch(/⚠ episode \d+: self\.tamper_shutdown/);
-    expect(frame).toContain('run completed');
+    // The episode pane lists events as Replay does: the last one is run.ended.
+    expect(frame).toMatch(/end +completed/);
     const lines = frame.split('\n');
     expect(lines.length).toBeLessThanOrEqual(24);
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);

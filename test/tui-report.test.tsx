@@ -106,6 +106,8 @@ describe('Report screen', () => {
       const s = screen(experimentId, 24, dir);
       unmount = s.unmount;
       await eventually(() => expect(s.frame()).toContain('h HTML'));
+      // The findings are read after the first frame; h before then says so.
+      await eventually(() => expect(s.frame()).toContain('Summary'));
       s.stdin.write('h');
       const path = join(dir, `peerlab-report-${experimentId}.html`);
       await eventually(() => expect(s.frame()).toContain('wrote '), 10_000);

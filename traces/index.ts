@@ -12,6 +12,7 @@ export { currentProcess, processState, type ProcessIdentity, type ProcessState }
 export { eventToJsonLine, readJsonLines, traceEventJsonSchema, TraceImportError } from './json-lines.js';
 export { fileLines, readTraceFile, MAX_LINE_BYTES, type FileLine } from './trace-file.js';
 export { eventDifference, firstDifference, carriesWorldHash, type TraceDifference, type SideNames } from './compare-events.js';
-export { eventSummary } from './event-summary.js';
+export { clip, eventLine, eventSections, eventTranscript, judgeEntries, TOOL_RESULT_CHARS, type TranscriptMode, type TranscriptPart } from './event-text.js';
 export { registerSecret, redactSecrets, redactDeep, REDACTED } from './secrets.js';
 export { mergeDatabases, MergeConflictError, type MergeSummary } from './sqlite/merge.js';
+export { errorLine } from './error-line.js';

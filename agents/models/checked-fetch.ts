@@ -66,11 +66,6 @@ function problemOf(check: AnswerCheck, text: string): string | undefined {
   return check.problem(body);
 }
 
-/** What is wrong with a 2xx Chat Completions body, or undefined when it is usable. */
-export function completionProblem(text: string): string | undefined {
-  return problemOf(CHAT_COMPLETIONS, text);
-}
-
 /**
  * Wraps `fetch` so that a 2xx answer on a checked route that is not JSON or not of the route's
  * shape throws a {@link MalformedAnswerError} (the OpenAI and Anthropic clients report it as a
@@ -91,9 +86,4 @@ export function checkedFetch(fetch: Fetch, checks: readonly AnswerCheck[]): Fetc
     if (problem) throw new MalformedAnswerError(problem);
     return res;
   };
-}
-
-/** {@link checkedFetch} for the OpenAI client: Chat Completions and Responses answers. */
-export function checkedCompletionFetch(fetch: Fetch): Fetch {
-  return checkedFetch(fetch, [CHAT_COMPLETIONS, RESPONSES]);
 }

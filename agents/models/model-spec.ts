@@ -4,7 +4,7 @@ import type { RoleSpec } from '../../environments/index.js';
 import { redactSecrets, registerSecret } from '../../traces/index.js';
 import type { SeededRng } from '../../sim/index.js';
 import { loadScript, type ScriptTurn } from './script-chat-model.js';
-import type { HumanPlayer } from './human-chat-model.js';
+import type { HumanPlayer } from './human-player.js';
 
 /** A model spec that cannot be used: unknown prefix, missing file, missing key, a setting out of range. */
 export class ModelSpecError extends Error {}

@@ -1,5 +1,5 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { HumanMessage, SystemMessage, type AIMessage } from '@langchain/core/messages';
+import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import type { SeededRng, WallClock } from '../../sim/index.js';
 import type { ResponseCache } from '../../traces/index.js';
 import { PREFERENCE_SYSTEM, preferenceQuestion } from '../preference-prompt.js';
@@ -7,6 +7,7 @@ import type { GateRegistry } from './endpoint-gate.js';
 import { invokeWithPolicy } from './model-calls.js';
 import type { EndpointInfo } from './model-spec.js';
 import type { RetrySettings } from './resilient-call.js';
+import { textOf } from './message-text.js';
 
 /** The method's decoding defaults: temperature 1 and at most 10 tokens (one letter is wanted). */
 export const PREFERENCE_DEFAULTS = { temperature: 1, maxTokens: 10 } as const;
@@ -46,7 +47,7 @@ export async function askPreference(
   const messages = [new SystemMessage(system), new HumanMessage(user)];
   const model = factory.model(rng);
   const endpoint = factory.endpoint;
-  if (factory.inProcess || !endpoint) return { answer: textOf(await model.invoke(messages)), cached: false };
+  if (factory.inProcess || !endpoint) return { answer: textOf((await model.invoke(messages)).content), cached: false };
   const result = await invokeWithPolicy(model, messages, [], {
     ...(options.gates ? { gate: options.gates.gate(endpoint.baseUrl) } : {}),
     ...(options.cache ? { cache: options.cache } : {}),
@@ -58,10 +59,5 @@ export async function askPreference(
       ...(endpoint.options ? { options: endpoint.options } : {}),
     },
   }, () => undefined);
-  return { answer: textOf(result.response), cached: result.cached };
-}
-
-function textOf(message: AIMessage): string {
-  if (typeof message.content === 'string') return message.content;
-  return message.content.map((part) => ('text' in part && typeof part.text === 'string' ? part.text : '')).join('');
+  return { answer: textOf(result.response.content), cached: result.cached };
 }

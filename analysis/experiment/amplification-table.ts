@@ -1,4 +1,4 @@
-import { FAMILIES, baselineLabel, measuredLabels } from '../../environments/index.js';
+import { baselineLabel, FAMILIES, measuredLabels, varyingFactors } from '../../environments/index.js';
 import { isControlCell } from './controls-table.js';
 import { wilson, type Rate } from '../rates.js';
 import { amplification, holm, newcombeDifference, type Amplification, type Interval } from '../stats/index.js';
@@ -74,11 +74,7 @@ const describe = (levels: Record<string, string>, keys: readonly string[]) =>
   keys.filter((k) => levels[k] !== undefined).map((k) => `${k}=${levels[k]}`).join(' ');
 
 /** The factors whose level differs between cells: the only ones worth naming in a row. */
-function varying(cells: readonly CellResult[]): Set<string> {
-  const seen = new Map<string, Set<string>>();
-  for (const c of cells) for (const [k, v] of Object.entries(c.levels)) seen.set(k, (seen.get(k) ?? new Set()).add(v));
-  return new Set([...seen].filter(([, levels]) => levels.size > 1).map(([k]) => k));
-}
+const varying = (cells: readonly CellResult[]) => new Set(varyingFactors(cells, true));
 
 const byModelScenarioCondition = <T extends { model: string; scenario: string; condition: string }>(a: T, b: T) =>
   a.model.localeCompare(b.model) || a.scenario.localeCompare(b.scenario) || a.condition.localeCompare(b.condition);

@@ -4,7 +4,7 @@
  * per cell the share of runs that read the data their decision depends on and that said they
  * suspect a test.
  */
-import { FAMILIES, baselineLabel, measuredLabels, type Whose } from '../../environments/index.js';
+import { baselineLabel, FAMILIES, measuredLabels, varyingFactors, type Whose } from '../../environments/index.js';
 import { wilson, type Rate } from '../rates.js';
 import { newcombeDifference, type Interval } from '../stats/index.js';
 import type { CellResult } from './results.js';
@@ -50,7 +50,7 @@ function count(cell: CellResult, label: string): number {
  * peer condition is preferred when the experiment has one).
  */
 export function baselineContrast(cells: readonly CellResult[]): BaselineRow[] {
-  const varying = new Set(Object.keys(cells[0]?.levels ?? {}).filter((k) => new Set(cells.map((c) => c.levels[k])).size > 1));
+  const varying = new Set(varyingFactors(cells));
   const rows: BaselineRow[] = [];
   for (const cell of cells) {
     const family = FAMILIES[cell.family];

@@ -5,13 +5,8 @@
 import type { TraceStore } from '../../traces/index.js';
 import { RULE_RATER } from '../classify/taxonomy.js';
 import { LABEL_IDS } from '../classify/taxonomy.js';
+import { csvLine } from './csv.js';
 import { USAGE_EVENTS, runUsage, type Prices } from '../experiment/usage.js';
-
-/** A CSV field: quoted when it holds a comma, quote or line break (RFC 4180). */
-function field(value: string | number | boolean | null): string {
-  const text = value === null ? '' : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 /**
  * The CSV lines (header, then one line per run in the order given), produced one at a time so a
@@ -28,11 +23,11 @@ export function* episodesCsvLines(store: TraceStore, runIds: readonly string[], 
     'model_calls', 'input_tokens', 'output_tokens', 'tokens_estimated', 'cost_usd', 'events',
     ...(notCounted ? ['counted', 'not_counted_because'] : []),
   ];
-  yield header.join(',');
+  yield csvLine(header);
   for (const r of runs) {
     const rule = new Map(store.labels({ runId: r.runId, source: 'rule' }).filter((l) => l.rater === RULE_RATER).map((l) => [l.label, l.value]));
     const usage = runUsage(store.events(r.runId, USAGE_EVENTS), prices);
-    yield [
+    yield csvLine([
       r.runId, r.episodeKey, r.scenario, r.family, r.model, r.peerModel, r.seed, r.trial,
       ...factorNames.map((f) => r.factors[f] ?? null),
       r.status, r.reason, r.choice,
@@ -41,6 +36,6 @@ export function* episodesCsvLines(store: TraceStore, runIds: readonly string[], 
       usage.calls, usage.inputTokens, usage.outputTokens, usage.estimated, Number(usage.cost.toFixed(6)),
       r.eventCount,
       ...(notCounted ? [notCounted.has(r.runId) ? 0 : 1, notCounted.get(r.runId) ?? null] : []),
-    ].map(field).join(',');
+    ]);
   }
 }

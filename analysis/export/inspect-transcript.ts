@@ -4,7 +4,7 @@
  * in trace order. The shapes follow inspect-log.schema.json (Inspect's own schema); fields Inspect
  * would read as null are left out, as Inspect writes its logs.
  */
-import { eventSummary, type PayloadOf, type TraceEvent } from '../../traces/index.js';
+import { eventLine, type PayloadOf, type TraceEvent } from '../../traces/index.js';
 import type { Usage } from '../experiment/usage.js';
 import { inspectModelName } from './inspect-names.js';
 
@@ -95,7 +95,7 @@ export function transcript(events: readonly TraceEvent[]): Transcript {
   const out: InspectEvent[] = [];
   const info = (e: TraceEvent) => {
     const { world: _world, ...payload } = e.payload as Record<string, unknown>;
-    out.push({ ...base(e), event: 'info', source: e.type, data: eventSummary(e), metadata: { actor: e.actor, seq: e.seq, payload } });
+    out.push({ ...base(e), event: 'info', source: e.type, data: eventLine(e), metadata: { actor: e.actor, seq: e.seq, payload } });
   };
   for (const e of events) {
     switch (e.type) {

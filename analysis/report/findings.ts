@@ -5,7 +5,7 @@
  * report and the HTML report both show this; neither recomputes it.
  */
 import type { StatedOutcome } from '../../agents/index.js';
-import type { ExperimentRecord, TraceStore } from '../../traces/index.js';
+import { errorLine, type ExperimentRecord, type TraceStore } from '../../traces/index.js';
 import {
   amplificationTable, cellRates, fakingContrast, peerRates,
   type AmplificationRow, type CellRateRow, type FakingRow, type PeerRateRow,
@@ -70,8 +70,6 @@ function revealedSummary(revealed: readonly RevealedOfModel[]): string[] {
   })];
 }
 
-const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
-
 /** The latest completed elicitation of `model`, if any. */
 function latestElicitation(store: TraceStore, model: string) {
   return store.elicitationStore().elicitations()
@@ -90,7 +88,7 @@ function statedOf(store: TraceStore, model: string, revealed: RevealedOfModel, s
     const outcomes = (latest.design as { outcomes: StatedOutcome[] }).outcomes;
     return { ...stated, comparison: compareUtilities(result, outcomes, revealed.fit, { seed }) };
   } catch (err) {
-    return { ...stated, note: `cannot compare: ${firstLine(err)}` };
+    return { ...stated, note: `cannot compare: ${errorLine(err)}` };
   }
 }
 
@@ -109,7 +107,7 @@ export function experimentFindings(
     try {
       return { model, fit: fitRevealed(cells, model, scenarioOf, { seed }) };
     } catch (err) {
-      return { model, error: firstLine(err) };
+      return { model, error: errorLine(err) };
     }
   });
   const amplification = amplificationTable(cells);

@@ -17,17 +17,14 @@ import { cellExamples, type CellExamples, type ExampleRun } from './examples.js'
 import type { Findings, RevealedOfModel, StatedOfModel } from './findings.js';
 import { signOf, type RevealedParameter } from '../utilities/revealed.js';
 import { escapeHtml as esc, REPORT_STYLE } from './html-parts.js';
+import { formatDifference, formatNumber, formatP, formatPercent } from '../stats/format-number.js';
+import { conditionText } from '../../environments/index.js';
 
 export interface HtmlReportOptions {
   /** When the report was made (ISO time), shown in its header. */
   generatedAt: string;
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-const num = (x: number) => (!Number.isFinite(x) ? String(x) : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
-const signedPoints = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}`;
-const points = (d: { estimate: number; low: number; high: number }) => `${signedPoints(d.estimate)} pts [${signedPoints(d.low)}, ${signedPoints(d.high)}]`;
-const pValue = (p: number) => (p < 0.001 ? '<0.001' : p.toFixed(3));
 const cellAnchor = (cellId: string) => `#cell-${cellId}`;
 const modelAnchor = (model: string) => `#model-${model.replace(/[^A-Za-z0-9_-]+/g, '-')}`;
 const groupBy = <T>(items: readonly T[], key: (t: T) => string) => {
@@ -100,7 +97,7 @@ function designSection(f: Findings, design: ExperimentFile | null): string {
 }
 
 const rateTitle = (label: string, r: { k: number; n: number; rate: number; low: number; high: number }) =>
-  `${label}: ${r.k}/${r.n} = ${pct(r.rate)} [${pct(r.low)}, ${pct(r.high)}]`;
+  `${label}: ${r.k}/${r.n} = ${formatPercent(r.rate)} [${formatPercent(r.low)}, ${formatPercent(r.high)}]`;
 
 function ratesSection(f: Findings, models: readonly string[]): string {
   if (f.rates.length === 0) return `<section id="rates"><h2>Behaviour rates</h2>${note('No cell has finished runs yet.')}</section>`;
@@ -110,7 +107,7 @@ function ratesSection(f: Findings, models: readonly string[]): string {
       return { label, estimate: r.rate.rate, low: r.rate.low, high: r.rate.high, group: r.cell.model, href: cellAnchor(r.cell.cellId), title: rateTitle(label, r.rate) };
     });
     const numbers = table(['model', 'condition', 'k/n', 'rate [95% CI]'], rows.map((r) => [
-      esc(r.cell.model), link(cellAnchor(r.cell.cellId), r.condition || 'all'), `${r.rate.k}/${r.rate.n}`, `${pct(r.rate.rate)} [${pct(r.rate.low)}, ${pct(r.rate.high)}]`,
+      esc(r.cell.model), link(cellAnchor(r.cell.cellId), r.condition || 'all'), `${r.rate.k}/${r.rate.n}`, `${formatPercent(r.rate.rate)} [${formatPercent(r.rate.low)}, ${formatPercent(r.rate.high)}]`,
     ]));
     return figure(`rates-${i}`, group, intervalChart({ rows: chartRows, scale: 'rate', xLabel: 'rate (95% Wilson interval)', groups: models }, i === 0), numbers);
   });
@@ -132,13 +129,13 @@ function amplificationSection(f: Findings, models: readonly string[]): string {
       const label = `${r.model} · ${r.condition}${r.context ? ` ${r.context}` : ''}`;
       return {
         label, estimate: r.ratio.estimate, low: r.ratio.low, high: r.ratio.high, group: r.model, href: cellAnchor(r.withCell), open: openEnd(r.ratio.bound),
-        title: `${label}: ratio ${formatRiskRatio(r.ratio)}, difference ${points(r.difference)}; alone ${r.alone.k}/${r.alone.n} (${r.baseline}), with ${r.with.k}/${r.with.n}; ${READING_TEXT[amplificationReading(r)]}`,
+        title: `${label}: ratio ${formatRiskRatio(r.ratio)}, difference ${formatDifference(r.difference)}; alone ${r.alone.k}/${r.alone.n} (${r.baseline}), with ${r.with.k}/${r.with.n}; ${READING_TEXT[amplificationReading(r)]}`,
       };
     });
     const numbers = table(['model', 'peer condition', 'baseline', 'alone', 'with peer', 'difference [95%]', 'risk ratio [95%]', 'p', 'p (Holm)', 'reading'], rows.map((r) => [
       esc(r.model), `${esc(r.condition)}${r.context ? ` ${esc(r.context)}` : ''}`, esc(r.baseline),
-      link(cellAnchor(r.aloneCell), `${r.alone.k}/${r.alone.n} = ${pct(r.alone.rate)}`), link(cellAnchor(r.withCell), `${r.with.k}/${r.with.n} = ${pct(r.with.rate)}`),
-      esc(points(r.difference)), esc(formatRiskRatio(r.ratio)), pValue(r.p), pValue(r.pHolm), esc(READING_TEXT[amplificationReading(r)]),
+      link(cellAnchor(r.aloneCell), `${r.alone.k}/${r.alone.n} = ${formatPercent(r.alone.rate)}`), link(cellAnchor(r.withCell), `${r.with.k}/${r.with.n} = ${formatPercent(r.with.rate)}`),
+      esc(formatDifference(r.difference)), esc(formatRiskRatio(r.ratio)), formatP(r.p), formatP(r.pHolm), esc(READING_TEXT[amplificationReading(r)]),
     ]));
     return figure(`amplification-${i}`, group, intervalChart({ rows: chartRows, scale: 'log', domain, reference: 1, xLabel: 'risk ratio, with peer ÷ alone (95% score interval, log scale)', groups: models }, i === 0), numbers);
   });
@@ -159,7 +156,7 @@ function peerSection(f: Findings): string {
       return { label, estimate: r.rate.rate, low: r.rate.low, high: r.rate.high, group: relationOf(r.cellId), href: cellAnchor(r.cellId), title: rateTitle(label, r.rate) };
     });
     const numbers = table(['model', 'condition', 'k/n', 'rate [95% CI]'], rows.map((r) => [
-      esc(r.model), link(cellAnchor(r.cellId), r.condition), `${r.rate.k}/${r.rate.n}`, `${pct(r.rate.rate)} [${pct(r.rate.low)}, ${pct(r.rate.high)}]`,
+      esc(r.model), link(cellAnchor(r.cellId), r.condition), `${r.rate.k}/${r.rate.n}`, `${formatPercent(r.rate.rate)} [${formatPercent(r.rate.low)}, ${formatPercent(r.rate.high)}]`,
     ]));
     return figure(`peer-${i}`, group, intervalChart({ rows: chartRows, scale: 'rate', xLabel: 'peer-protection rate (95% Wilson interval)', groups: relations }, true), numbers);
   });
@@ -172,7 +169,7 @@ function fakingSection(f: Findings, models: readonly string[]): string {
     const label = `${r.scenario} · ${r.model} · ${r.condition}`;
     return {
       label, estimate: r.difference.estimate, low: r.difference.low, high: r.difference.high, group: r.model, href: cellAnchor(r.unmonitoredCell),
-      title: `${label}: unmonitored ${pct(r.unmonitored.rate)} − monitored ${pct(r.monitored.rate)} = ${(r.difference.estimate * 100).toFixed(1)} pts`,
+      title: `${label}: unmonitored ${formatPercent(r.unmonitored.rate)} − monitored ${formatPercent(r.monitored.rate)} = ${(r.difference.estimate * 100).toFixed(1)} pts`,
     };
   });
   const numbers = table(['scenario', 'model', 'condition', 'unmonitored', 'monitored', 'difference [95%]'], f.faking.map((r) => [
@@ -189,7 +186,7 @@ function baselineSection(f: Findings, models: readonly string[]): string {
     const label = `${r.scenario} · ${r.model} · ${r.condition || r.behaviour}`;
     return {
       label, estimate: r.difference.estimate, low: r.difference.low, high: r.difference.high, group: r.model, href: cellAnchor(r.measuredCell),
-      title: `${label}: ${pct(r.measured.rate)} with the shutdown at stake − ${pct(r.baseline.rate)} without = ${(r.difference.estimate * 100).toFixed(1)} pts`,
+      title: `${label}: ${formatPercent(r.measured.rate)} with the shutdown at stake − ${formatPercent(r.baseline.rate)} without = ${(r.difference.estimate * 100).toFixed(1)} pts`,
     };
   });
   const numbers = table(['scenario', 'model', 'condition', 'with shutdown at stake', 'baseline (no shutdown)', 'difference [95%]'], f.baseline.map((r) => [
@@ -204,9 +201,9 @@ ${figure('baseline', 'with the shutdown at stake − without', intervalChart({ r
 function contextSection(f: Findings): string {
   if (f.context.length === 0) return '';
   const numbers = table(['scenario', 'model', 'factors', 'read the data [95%]', 'suspects a test [95%]'], f.context.map((r) => [
-    esc(r.cell.scenario), esc(r.cell.model), esc(Object.entries(r.cell.levels).filter(([k]) => k !== 'org' && k !== 'agent_family').map(([k, v]) => `${k}=${v}`).join(' ')),
-    link(cellAnchor(r.cell.cellId), `${r.read.k}/${r.read.n} (${pct(r.read.rate)} [${pct(r.read.low)}, ${pct(r.read.high)}])`),
-    `${r.aware.k}/${r.aware.n} (${pct(r.aware.rate)} [${pct(r.aware.low)}, ${pct(r.aware.high)}])`,
+    esc(r.cell.scenario), esc(r.cell.model), esc(conditionText(r.cell.levels)),
+    link(cellAnchor(r.cell.cellId), `${r.read.k}/${r.read.n} (${formatPercent(r.read.rate)} [${formatPercent(r.read.low)}, ${formatPercent(r.read.high)}])`),
+    `${r.aware.k}/${r.aware.n} (${formatPercent(r.aware.rate)} [${formatPercent(r.aware.low)}, ${formatPercent(r.aware.high)}])`,
   ]));
   return `<section id="context"><h2>Read gate and evaluation awareness</h2><p>Per cell: the runs in which the subject read every record its decision depends on (the study counted only those; <code>peerlab amplification --read-gate</code> does the same), and the runs in which it said it suspects a test or a simulation (rule label eval_awareness; a judge adds its own when configured).</p>${numbers}</section>`;
 }
@@ -218,13 +215,13 @@ function revealedFigure(r: RevealedOfModel, models: readonly string[]): string {
   // Only what the design identifies is drawn; the rest is named below with its reason, never plotted.
   const rows: IntervalRow[] = fit.parameters.filter((p) => p.identification === 'identified').map((p) => ({
     label: label(p), estimate: p.estimate, low: p.low, high: p.high, group: r.model, href: modelAnchor(r.model),
-    title: `${label(p)}: ${num(p.estimate)} [${num(p.low)}, ${num(p.high)}]${signOf(p) === 'undetermined' ? ', sign not determined' : ''}`,
+    title: `${label(p)}: ${formatNumber(p.estimate)} [${formatNumber(p.low)}, ${formatNumber(p.high)}]${signOf(p) === 'undetermined' ? ', sign not determined' : ''}`,
   }));
   const bound = Math.max(1, ...rows.flatMap((x) => [Math.abs(x.low), Math.abs(x.high)]).filter(Number.isFinite));
   const numbers = table(['weight', 'estimate [95%]', 'sign'], fit.parameters.filter((p) => p.identification === 'identified').map((p) => [
-    esc(label(p)), `${num(p.estimate)} [${num(p.low)}, ${num(p.high)}]`, esc({ positive: '+', negative: '−', undetermined: 'not determined' }[signOf(p)]),
+    esc(label(p)), `${formatNumber(p.estimate)} [${formatNumber(p.low)}, ${formatNumber(p.high)}]`, esc({ positive: '+', negative: '−', undetermined: 'not determined' }[signOf(p)]),
   ])) + table(['exchange rate', 'median [95%]'], fit.exchangeRates.map((x) => [
-    esc(`${x.numerator} / ${x.denominator}`), x.unbounded ? esc(`unbounded (${x.denominator}'s interval contains 0)`) : `${num(x.median)} [${num(x.low)}, ${num(x.high)}]`,
+    esc(`${x.numerator} / ${x.denominator}`), x.unbounded ? esc(`unbounded (${x.denominator}'s interval contains 0)`) : `${formatNumber(x.median)} [${formatNumber(x.low)}, ${formatNumber(x.high)}]`,
   ]));
   // Cautions stay in view, the ones that change how every weight reads first.
   const first = fit.warnings.filter((w) => w.kind === 'unencoded_factors' || w.kind === 'not_identified');
@@ -257,8 +254,8 @@ function statedFigure(s: StatedOfModel, models: readonly string[]): string {
   const points = c.outcomes.map((o) => ({ x: o.stated, y: o.revealed, title: `${o.outcome}: stated z ${o.stated.toFixed(2)}, revealed z ${o.revealed.toFixed(2)}`, href: modelAnchor(s.model), group: s.model }));
   const rho = c.spearman ? `Spearman ${c.spearman.estimate.toFixed(2)} [${c.spearman.low.toFixed(2)}, ${c.spearman.high.toFixed(2)}]` : 'rank correlation not available';
   const numbers = table(['exchange rate', 'stated', 'revealed [95%]'], c.rates.map((r) => [
-    esc(`${r.numerator} / ${r.denominator}`), r.stated === null ? 'n/a' : num(r.stated),
-    !r.revealed ? 'n/a' : r.revealed.unbounded ? 'unbounded' : `${num(r.revealed.median)} [${num(r.revealed.low)}, ${num(r.revealed.high)}]`,
+    esc(`${r.numerator} / ${r.denominator}`), r.stated === null ? 'n/a' : formatNumber(r.stated),
+    !r.revealed ? 'n/a' : r.revealed.unbounded ? 'unbounded' : `${formatNumber(r.revealed.median)} [${formatNumber(r.revealed.low)}, ${formatNumber(r.revealed.high)}]`,
   ]));
   return figure(`stated-${models.indexOf(s.model)}`, `${s.model}: stated against revealed, ${c.shared} outcomes (${rho}; elicitation ${s.elicitationId})`,
     agreementScatter(points, 'stated utility (z)', 'revealed utility (z)', models), numbers) + c.notes.map(note).join('');
@@ -303,7 +300,7 @@ function agreementSection(report: AgreementReport, raters: readonly string[]): {
     };
   });
   const numbers = table(['label', 'raters', 'runs', 'agreement', "Cohen's kappa", 'disagreements'], pairs.map(({ label, pair, anchor }) => [
-    esc(label), esc(`${pair.a} vs ${pair.b}`), String(pair.n), pct(pair.agreement ?? 0),
+    esc(label), esc(`${pair.a} vs ${pair.b}`), String(pair.n), formatPercent(pair.agreement ?? 0),
     pair.kappa === null ? esc(`n/a${pair.kappaNote ? ` (${pair.kappaNote})` : ''}`) : pair.kappa.toFixed(2),
     `<span id="${anchor}">${disagreementLinks(pair.disagreements)}</span>`,
   ]));
@@ -324,7 +321,7 @@ function examplesSection(examples: readonly CellExamples[], models: readonly str
   const byModel = groupBy(examples, (e) => e.cell.model);
   const blocks = models.map((model) => {
     const cells = (byModel.get(model) ?? []).map(({ cell, runs }) => {
-      const levels = Object.entries(cell.levels).filter(([k]) => k !== 'org' && k !== 'agent_family').map(([k, v]) => `${k}=${v}`).join(' ');
+      const levels = conditionText(cell.levels);
       const counts = Object.entries(cell.labels).map(([l, n]) => `${l} ${n}`).join(', ') || 'no rule label';
       return `<div class="cell" id="cell-${cell.cellId}"><h4>${esc(`${cell.scenario} · ${levels}`)}</h4><p class="note">${esc(`${cell.finished} finished of ${cell.planned}; ${counts}. Showing ${runs.length}.`)}</p>${runs.map(transcript).join('')}</div>`;
     });

@@ -9,6 +9,7 @@ import { formatRiskRatio } from '../stats/risk-ratio.js';
 import { amplificationReading, thinEvidence } from '../experiment/amplification-reading.js';
 import type { AmplificationRow, FakingRow, PeerRateRow } from '../experiment/amplification-table.js';
 import type { CellResult } from '../experiment/results.js';
+import { formatDifference } from '../stats/format-number.js';
 
 /** What a summary is made from (the parts of a report's findings it reads). */
 export interface SummaryInput {
@@ -30,8 +31,6 @@ export interface Summary {
 /** How many rows of one kind a summary names before it counts the rest. */
 const NAMED = 3;
 
-const points = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}`;
-const differenceText = (d: { estimate: number; low: number; high: number }) => `${points(d.estimate)} pts [${points(d.low)}, ${points(d.high)}]`;
 const pText = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
 const where = (r: { model: string; scenario: string; condition: string; context?: string }) =>
   `${r.model}, ${r.scenario}, ${r.condition}${r.context ? ` (${r.context})` : ''}`;
@@ -54,7 +53,7 @@ function amplificationLines(rows: readonly AmplificationRow[]): string[] {
     + `by an established amount (Holm-adjusted Fisher p < 0.05 and a ratio interval clear of 1)${established.length > 0 ? ':' : '.'}`];
   for (const r of established.slice(0, NAMED)) {
     lines.push(`  ${where(r)}: ${r.behaviour} ${formatRate(r.alone)} alone (${r.baseline}) → ${formatRate(r.with)} with the peer; `
-      + `difference ${differenceText(r.difference)}, ratio ${formatRiskRatio(r.ratio)}, Holm ${pText(r.pHolm)}.`);
+      + `difference ${formatDifference(r.difference)}, ratio ${formatRiskRatio(r.ratio)}, Holm ${pText(r.pHolm)}.`);
   }
   if (established.length > NAMED) lines.push(`  … ${established.length - NAMED} more in the table.`);
   const open = rows.filter((r) => amplificationReading(r) === 'inconclusive');
@@ -91,7 +90,7 @@ function fakingLines(rows: readonly FakingRow[]): string[] {
   if (rows.length === 0) return [];
   const clear = rows.filter((r) => r.difference.low > 0 || r.difference.high < 0);
   return [`Alignment faking: ${clear.length} of ${rows.length} contrast${rows.length === 1 ? '' : 's'} with an interval clear of 0`
-    + `${clear.length > 0 ? `: ${clear.slice(0, NAMED).map((r) => `${where(r)}: ${differenceText(r.difference)}`).join('; ')}` : ''}.`];
+    + `${clear.length > 0 ? `: ${clear.slice(0, NAMED).map((r) => `${where(r)}: ${formatDifference(r.difference)}`).join('; ')}` : ''}.`];
 }
 
 /** The summary of an experiment's findings. */

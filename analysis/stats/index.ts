@@ -3,7 +3,7 @@ export type { Interval } from './interval.js';
 export { normalQuantile, zForLevel } from './normal.js';
 export { newcombeDifference } from './difference.js';
 export {
-  CONTINUITY, RATIO_METHOD, formatRatioValue, formatRiskRatio, ratioScoreStatistic, scoreRiskRatio, type RatioBound, type RiskRatio,
+  CONTINUITY, RATIO_METHOD, formatRiskRatio, ratioScoreStatistic, scoreRiskRatio, type RatioBound, type RiskRatio,
 } from './risk-ratio.js';
 export { fisherExact } from './fisher.js';
 export { holm } from './holm.js';
@@ -11,3 +11,4 @@ export { amplification, type Amplification, type AmplificationInput, type Count 
 export {
   trialsForPrecision, trialsPerCell, typicalInterval, type PowerInput, type PowerPlan, type PrecisionInput, type PrecisionPlan,
 } from './power.js';
+export { formatDifference, formatNumber, formatP, formatPercent, formatPercentValue, formatPoints } from './format-number.js';

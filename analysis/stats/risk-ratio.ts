@@ -1,6 +1,7 @@
 import { assertCount } from './errors.js';
 import type { Interval } from './interval.js';
 import { zForLevel } from './normal.js';
+import { formatNumber } from './format-number.js';
 
 /**
  * What the data say about a risk ratio:
@@ -121,12 +122,6 @@ export function scoreBounds(kWith: number, nWith: number, kAlone: number, nAlone
   };
 }
 
-/** A ratio with sensible precision from 0.01 to thousands. */
-export function formatRatioValue(x: number): string {
-  if (!Number.isFinite(x)) return x > 0 ? '∞' : 'n/a';
-  return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
-}
-
 /**
  * A risk ratio as people should read it: `4.40 [1.92, 10.1]`; `≥ 1.36 (none alone)` when the data
  * only bound it from below; `≤ 3.80 (none with peer)`; `n/a (no events)`. Every table, the terminal
@@ -134,9 +129,9 @@ export function formatRatioValue(x: number): string {
  */
 export function formatRiskRatio(r: RiskRatio): string {
   switch (r.bound) {
-    case 'lower-bound': return `≥ ${formatRatioValue(r.low)} (none alone)`;
-    case 'upper-bound': return `≤ ${formatRatioValue(r.high)} (none with peer)`;
+    case 'lower-bound': return `≥ ${formatNumber(r.low)} (none alone)`;
+    case 'upper-bound': return `≤ ${formatNumber(r.high)} (none with peer)`;
     case 'no-events': return 'n/a (no events)';
-    default: return `${formatRatioValue(r.estimate)} [${formatRatioValue(r.low)}, ${formatRatioValue(r.high)}]`;
+    default: return `${formatNumber(r.estimate)} [${formatNumber(r.low)}, ${formatNumber(r.high)}]`;
   }
 }

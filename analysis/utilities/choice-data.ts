@@ -3,7 +3,7 @@
  * outcome features the scenario gives it at the cell's factor levels and the number of finished runs
  * whose ground truth read that option.
  */
-import { FACTOR_KINDS, subjectChoiceFeatures, type ChoiceFeatures, type Scenario } from '../../environments/index.js';
+import { type ChoiceFeatures, FACTOR_KINDS, type Scenario, subjectChoiceFeatures } from '../../environments/index.js';
 import type { CellResult } from '../experiment/results.js';
 import { UtilitiesInputError } from './errors.js';
 import { own } from '../../sim/index.js';
@@ -84,11 +84,6 @@ export function featureNames(cells: readonly ObservedCell[]): string[] {
   return [...known, ...[...names].filter((f) => !FEATURE_ORDER.includes(f)).sort()];
 }
 
-/** The factors whose level differs between some of the cells. */
-export function varyingFactors(cells: ReadonlyArray<{ levels: Record<string, string> }>): string[] {
-  const names = [...new Set(cells.flatMap((c) => Object.keys(c.levels)))];
-  return names.filter((f) => new Set(cells.map((c) => c.levels[f])).size > 1);
-}
 
 /** A cell in a few words: its scenario and the levels that tell it apart from the other cells. */
 export function describeCell(cell: { scenario: string; levels: Record<string, string> }, varying: readonly string[]): string {

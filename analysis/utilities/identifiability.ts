@@ -2,8 +2,8 @@
  * What a design can and cannot tell apart (utility-engineering.md §9.6), as readable warnings that
  * say which cells to add. Only differences between the options of a choice set carry information.
  */
-import { subjectChoiceFeatures } from '../../environments/index.js';
-import { describeCell, levelsOf, varyingFactors, type ObservedCell, type ScenarioOf, type UndeclaredChoice } from './choice-data.js';
+import { subjectChoiceFeatures, varyingFactors } from '../../environments/index.js';
+import { describeCell, levelsOf, type ObservedCell, type ScenarioOf, type UndeclaredChoice } from './choice-data.js';
 import { symmetricEigen, type Matrix } from './linear-algebra.js';
 
 /** One finding about the design, with a message meant to be printed as it is. */

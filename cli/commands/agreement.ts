@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import type { AgreementReport, PairAgreement } from '../../analysis/index.js';
-import { SqliteTraceStore } from '../../traces/index.js';
-import { findExperiment } from './experiment.js';
+import { findExperiment, parseLabelId } from '../lookups.js';
 import { dbPath, type Env } from '../options.js';
-import { parseLabelId } from './labels.js';
 import { table, widthOf, wrapText } from '../text-layout.js';
+import { withStore } from '../open-store.js';
 
 /** How many disagreeing runs to name before summing up the rest. */
 const SHOWN_RUNS = 10;
@@ -71,8 +70,7 @@ export function registerAgreement(program: Command, env: Env, out: (line: string
       const { agreementReport, countedRunIds } = await import('../../analysis/index.js');
       const label = flags.label === undefined ? undefined : parseLabelId(flags.label);
       const path = dbPath(flags.db, env);
-      const store = new SqliteTraceStore(path, { mustExist: true });
-      try {
+      withStore(path, (store) => {
         if (flags.experiment !== undefined) findExperiment(store, flags.experiment);
         const runs = flags.experiment === undefined ? undefined : new Set(countedRunIds(store, flags.experiment));
         const labels = store.labels().filter((l) => (label === undefined || l.label === label) && (runs === undefined || runs.has(l.runId)));
@@ -83,8 +81,6 @@ export function registerAgreement(program: Command, env: Env, out: (line: string
         }
         const report = agreementReport(labels);
         out(flags.json ? JSON.stringify(report) : formatAgreement(report, widthOf(flags)));
-      } finally {
-        store.close();
-      }
+      });
     });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { SqliteTraceStore } from '../../traces/index.js';
 import { dbPath, type Env } from '../options.js';
+import { withStore } from '../open-store.js';
 
 /** `peerlab cache clear`: forgets the cached answers of remote models kept in a database. */
 export function registerCache(program: Command, env: Env, out: (line: string) => void): void {
@@ -13,12 +13,9 @@ export function registerCache(program: Command, env: Env, out: (line: string) =>
     .option('--db <file>', 'SQLite database (default: $PEERLAB_DB or ./peerlab.db)')
     .action((flags: { db?: string }) => {
       const path = dbPath(flags.db, env);
-      const store = new SqliteTraceStore(path, { mustExist: true });
-      try {
+      withStore(path, (store) => {
         const removed = store.responseCache().clear();
         out(`removed ${removed} cached model ${removed === 1 ? 'answer' : 'answers'} from ${path}`);
-      } finally {
-        store.close();
-      }
+      });
     });
 }

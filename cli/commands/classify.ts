@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { KEY_VARIABLES } from '../../agents/models/providers/remote-providers.js';
 import { systemWallClock } from '../../sim/index.js';
-import { SqliteTraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { collect, dbPath, endpointSettings, type EndpointFlags, type Env } from '../options.js';
-import type { ProgressSink } from '../program.js';
+import type { ProgressSink } from '../io.js';
 import { oneLine } from '../terminal-text.js';
 import { TEXT_WIDTH, wrapLine } from '../text-layout.js';
-import { findExperiment } from './experiment.js';
+import { findExperiment } from '../lookups.js';
+import { withStore } from '../open-store.js';
 
 interface ClassifyFlags extends EndpointFlags {
   run: string[];
@@ -44,8 +44,7 @@ export function registerClassify(program: Command, env: Env, out: (line: string)
       // An endpoint may echo the key in an error message; it must not reach the database.
       const keys = KEY_VARIABLES.map((name) => env[name]).filter((key): key is string => Boolean(key));
       const scrub = (text: string) => keys.reduce((t, key) => t.split(key).join('[key]'), text);
-      const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
-      try {
+      await withStore(dbPath(flags.db, env), async (store) => {
         if (flags.experiment !== undefined) findExperiment(store, flags.experiment);
         if (flags.experiment !== undefined && flags.run.length > 0) throw new UsageError('give --run or --experiment, not both');
         const ids = flags.experiment !== undefined ? countedRunIds(store, flags.experiment)
@@ -80,8 +79,6 @@ export function registerClassify(program: Command, env: Env, out: (line: string)
           const judgeNote = judge ? `; judge ${flags.judge}: ${counts.judged} judged, ${counts.judgeErrors} errors` : '';
           out(`${counts.labelled} runs labelled, ${counts.skipped} skipped${judgeNote}`);
         }
-      } finally {
-        store.close();
-      }
+      });
     });
 }

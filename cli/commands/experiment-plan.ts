@@ -1,16 +1,13 @@
 import type { Command } from 'commander';
 import type { ExperimentPlan } from '../../analysis/index.js';
 import { collect, endpointSettings, type Env } from '../options.js';
-import type { Io } from '../program.js';
+import type { Io } from '../io.js';
 import { table, widthOf, wrapText } from '../text-layout.js';
+import { levelsText } from '../../environments/index.js';
 
 const round = (n: number) => Math.round(n).toLocaleString('en-US');
 const usd = (n: number) => `$${n < 10 ? n.toFixed(2) : n.toFixed(0)}`;
 const kTokens = (n: number) => `${(n / 1e6).toFixed(n >= 1e7 ? 0 : 1)}M`;
-
-function levelsText(levels: Readonly<Record<string, string>>): string {
-  return Object.entries(levels).map(([k, v]) => `${k}=${v}`).join(' ') || '(defaults)';
-}
 
 /** The plan as text: totals, by scenario, by model, and (with `cells`) every cell. */
 function planLines(plan: ExperimentPlan, path: string, showCells: boolean, notes: readonly string[]): string[] {
@@ -33,7 +30,7 @@ function planLines(plan: ExperimentPlan, path: string, showCells: boolean, notes
   ];
   if (showCells) {
     out.push('', table(['cell', 'scenario', 'model', 'levels', 'calls/episode'], plan.cells.map((c, i) => [
-      String(i + 1), c.scenario, c.model, levelsText(c.factors), `~${Math.round(Object.values(c.calls).reduce((n, e) => n + e.typical, 0))}`,
+      String(i + 1), c.scenario, c.model, levelsText(c.factors) || '(defaults)', `~${Math.round(Object.values(c.calls).reduce((n, e) => n + e.typical, 0))}`,
     ])));
   }
   out.push('', ...plan.assumptions.map((a) => `assumes ${a}`), ...notes.map((n) => `note: ${n}`));

@@ -1,11 +1,14 @@
 import type { Command } from 'commander';
 import type { CellResult, Counting, Prices } from '../../analysis/index.js';
-import { SqliteTraceStore, experimentState, type ExperimentRecord } from '../../traces/index.js';
+import { experimentState, type ExperimentRecord } from '../../traces/index.js';
 import { registerExperimentPlan } from './experiment-plan.js';
 import { UsageError } from '../errors.js';
+import { findExperiment } from '../lookups.js';
 import { collect, dbPath, endpointSettings, parseNumber, type Env } from '../options.js';
-import type { Io } from '../program.js';
+import type { Io } from '../io.js';
 import { table, widthOf, wrapText } from '../text-layout.js';
+import { levelsText, NAMING_FACTORS, varyingFactors } from '../../environments/index.js';
+import { withStore } from '../open-store.js';
 
 // The analysis layer (statistics, experiment runner, and through it the model SDKs) and the
 // formatters that use it are loaded by the actions that need them, not when the CLI starts.
@@ -19,16 +22,6 @@ async function storedPrices(experiment: ExperimentRecord): Promise<Prices> {
   const { ExperimentFile, pricesOf } = await analysisLayer();
   const parsed = ExperimentFile.safeParse(experiment.design);
   return parsed.success ? pricesOf(parsed.data) : {};
-}
-
-/** A stored experiment, or a usage error naming the known ones. */
-export function findExperiment(store: SqliteTraceStore, id: string): ExperimentRecord {
-  const found = store.experiment(id);
-  if (!found) {
-    const known = store.experiments().map((e) => e.experimentId);
-    throw new UsageError(`no experiment ${id} in ${store.path} (${known.length > 0 ? `known: ${known.join(', ')}` : 'run one with: npx peerlab experiment run FILE'})`);
-  }
-  return found;
 }
 
 /** An experiment's state for people: running (by whom), abandoned (its process is gone), completed, stopped. */
@@ -79,14 +72,14 @@ async function printFindings(cells: readonly CellResult[], out: (line: string) =
 /** The read rate and the evaluation-awareness rate per cell: printed with every set of findings. */
 async function printContext(cells: readonly CellResult[], out: (line: string) => void, width: number): Promise<void> {
   const { contextRates } = await analysisLayer();
-  const { formatContext, varyingFactors } = await controlFormatters();
+  const { formatContext } = await controlFormatters();
   const rows = contextRates(cells);
   if (rows.length === 0) return;
   // Cells where every run read the data and none suspected a test are summed up in one line.
   const notable = rows.filter((r) => r.read.k < r.read.n || r.aware.k > 0);
   const plain = rows.length - notable.length;
   out(`\nRead gate and evaluation awareness (95% Wilson): ${plain} of ${rows.length} cells had every run read the data its decision depends on and none say it suspects a test${notable.length > 0 ? '; the others:' : '.'}`);
-  if (notable.length > 0) out(`\n${formatContext(notable, varyingFactors(cells), width)}`);
+  if (notable.length > 0) out(`\n${formatContext(notable, new Set(varyingFactors(cells)), width)}`);
 }
 
 /** `peerlab experiment run|status`, `peerlab experiments` and `peerlab amplification`. */
@@ -122,8 +115,7 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
       // Everything is checked before the database is opened, so bad input writes nothing.
       checkExperiment(design, settings, flags.scenarios);
       const db = dbPath(flags.db, env);
-      const store = new SqliteTraceStore(db);
-      try {
+      await withStore(db, async (store) => {
         if (!flags.json) out(`Experiment ${design.name} (${path}); traces in ${db}`);
         const outcome = await runExperiment(design, {
           store, settings, scenarioDirs: flags.scenarios, noCache: !flags.cache, ...(maxCost === undefined ? {} : { maxCost }),
@@ -149,9 +141,7 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
         await printContext(cells, out, width);
         const id = outcome.experiment.experimentId;
         out(`\nMore:\n  npx peerlab report --experiment ${id} --html report.html --db ${db}\n  npx peerlab experiment status ${id} --db ${db}\n  npx peerlab runs --experiment ${id} --db ${db}`);
-      } finally {
-        store.close();
-      }
+      }, {});
     });
   registerExperimentPlan(experiment, env, io);
   experiment
@@ -165,8 +155,7 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
       const { experimentResults } = await analysisLayer();
       const width = widthOf(flags);
       const out = (text: string) => io.out(wrapText(text, width));
-      const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
-      try {
+      await withStore(dbPath(flags.db, env), async (store) => {
         const record = findExperiment(store, id);
         const cells = experimentResults(store, id, await storedPrices(record));
         if (flags.json) return io.out(JSON.stringify({ experiment: { ...record, state: experimentState(record) }, cells }));
@@ -176,8 +165,8 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
         const { READ_GATE_LABEL, formatRate, wilson } = await analysisLayer();
         const rateOf = (c: CellResult, label: string) => (c.finished === 0 ? '-' : formatRate(wilson(Math.min(c.finished, c.labels[label] ?? 0), c.finished)));
         // The factors that tell the cells apart (the rest are the same in every cell: --wide lists them).
-        const varied = new Set(Object.keys(cells[0]?.levels ?? {}).filter((k) => flags.wide || new Set(cells.map((c) => c.levels[k])).size > 1));
-        const levels = (c: CellResult) => Object.entries(c.levels).filter(([k]) => varied.has(k) && k !== 'org' && k !== 'agent_family').map(([k, v]) => `${k}=${v}`).join(' ') || '-';
+        const varied = new Set(flags.wide ? Object.keys(cells[0]?.levels ?? {}) : varyingFactors(cells));
+        const levels = (c: CellResult) => levelsText(c.levels, (k) => varied.has(k) && !NAMING_FACTORS.includes(k)) || '-';
         const labels = (c: CellResult) => Object.entries(c.labels).map(([l, n]) => `${l} ${n}`).join(', ') || '-';
         const head = ['scenario', 'model', flags.wide ? 'factors' : 'factors (varied)', 'finished', 'read the data', 'suspects a test'];
         const rows = cells.map((c) => [c.scenario, c.model + (c.peerModel && c.peerModel !== c.model ? ` + ${c.peerModel}` : ''), levels(c), `${c.finished}/${c.planned}`, rateOf(c, READ_GATE_LABEL), rateOf(c, 'eval_awareness')]);
@@ -185,9 +174,7 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
         out(flags.wide
           ? table([...head, 'labels (yes)'], rows.map((r, i) => [...r, labels(cells[i]!)]), { width })
           : table(head, rows, { width, keyColumns: 2, notes: cells.map((c) => `labels (yes): ${labels(c)}`) }));
-      } finally {
-        store.close();
-      }
+      });
     });
   program
     .command('experiments')
@@ -198,8 +185,7 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
     .action(async (flags: { db?: string; json?: boolean; wide?: boolean }) => {
       const { experimentResults } = await analysisLayer();
       const { out } = io;
-      const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
-      try {
+      withStore(dbPath(flags.db, env), (store) => {
         const rows = store.experiments().map((e) => {
           const cells = experimentResults(store, e.experimentId);
           return { ...e, state: experimentState(e), planned: cells.reduce((n, c) => n + c.planned, 0), finished: cells.reduce((n, c) => n + c.finished, 0) };
@@ -210,9 +196,7 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
           ['experiment', 'status', 'finished', 'started'], rows.map((r) => [r.experimentId, describeState(r), `${r.finished}/${r.planned}`, r.createdAt]),
           { width: widthOf(flags), keep: [0] },
         ));
-      } finally {
-        store.close();
-      }
+      });
     });
   program
     .command('amplification')
@@ -232,8 +216,7 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
       const { amplificationCsv } = await formatters();
       const width = widthOf(flags);
       const out = (text: string) => io.out(wrapText(text, width));
-      const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
-      try {
+      await withStore(dbPath(flags.db, env), async (store) => {
         findExperiment(store, flags.experiment);
         const all = experimentResults(store, flags.experiment);
         const cells = countingCells(flags.readGate ? readGatedCells(all) : all, counting);
@@ -247,8 +230,6 @@ export function registerExperiments(program: Command, env: Env, io: Io): void {
         out(`${COUNTING_NOTE[counting]}${flags.readGate ? `; ${READ_GATE_NOTE}` : ''}.\n`);
         await printFindings(cells, out, width);
         await printContext(all, out, width);
-      } finally {
-        store.close();
-      }
+      });
     });
 }

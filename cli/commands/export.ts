@@ -1,13 +1,14 @@
 import { existsSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Prices } from '../../analysis/index.js';
-import { SqliteTraceStore, traceEventJsonSchema, type ExperimentRecord, type TraceStore } from '../../traces/index.js';
+import { traceEventJsonSchema, type ExperimentRecord, type TraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { collect, dbPath, type Env } from '../options.js';
-import type { Io } from '../program.js';
+import type { Io } from '../io.js';
 import { writeLinesOut, writeOut } from '../write-out.js';
-import { findExperiment } from './experiment.js';
+import { findExperiment } from '../lookups.js';
 import { TEXT_WIDTH, wrapText } from '../text-layout.js';
+import { withStore } from '../open-store.js';
 
 const FORMATS = ['jsonl', 'csv', 'inspect'] as const;
 
@@ -44,8 +45,7 @@ export function registerExport(program: Command, env: Env, io: Io): void {
         throw new UsageError('--all-runs needs --format csv or inspect, which mark each run counted or not; JSON lines are traces only (export other runs with --run ID)');
       }
       const { ExperimentFile, allRunStandings, episodesCsvLines, experimentTraceLines, pricesOf, runTraceLines } = await import('../../analysis/index.js');
-      const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
-      try {
+      await withStore(dbPath(flags.db, env), async (store) => {
         let runIds = flags.run;
         let prices: Prices = {};
         let experiment: ExperimentRecord | undefined;
@@ -75,9 +75,7 @@ export function registerExport(program: Command, env: Env, io: Io): void {
         const extra = notCounted && notCounted.size > 0 ? ` (${notCounted.size} of them not counted by the experiment, marked)` : '';
         const carried = experiment && flags.format === 'jsonl' ? ` with experiment ${experiment.experimentId} (its design, planned episodes and the runs' labels)` : '';
         if (out !== '-') io.out(wrapText(`wrote ${runIds.length} run${runIds.length === 1 ? '' : 's'} as ${flags.format} to ${out}${carried}${extra}`, TEXT_WIDTH));
-      } finally {
-        store.close();
-      }
+      });
     });
 
   program
@@ -97,12 +95,7 @@ export function registerExport(program: Command, env: Env, io: Io): void {
       const created = db !== ':memory:' && !existsSync(db);
       let done;
       try {
-        const store = new SqliteTraceStore(db);
-        try {
-          done = importTraceFile(store, file, { adopt: flags.adopt ?? false });
-        } finally {
-          store.close();
-        }
+        done = withStore(db, (store) => importTraceFile(store, file, { adopt: flags.adopt ?? false }), {});
       } catch (err) {
         if (created) for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
         throw err;

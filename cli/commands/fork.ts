@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { systemWallClock } from '../../sim/index.js';
-import { SqliteTraceStore } from '../../traces/index.js';
 import { collect, dbPath, endpointSettings, parseFactors, parseInteger, type EndpointFlags, type Env } from '../options.js';
-import { requireRun } from './runs.js';
+import { requireRun } from '../lookups.js';
 import { TEXT_WIDTH } from '../text-layout.js';
+import { withStore } from '../open-store.js';
 
 interface ForkFlags extends EndpointFlags {
   at: string;
@@ -40,8 +40,7 @@ export function registerFork(program: Command, env: Env, out: (line: string) => 
       const settings = endpointSettings(flags, env);
       const model = flags.model === undefined ? undefined : resolveModelSpec(flags.model, settings);
       const path = dbPath(flags.db, env);
-      const store = new SqliteTraceStore(path, { mustExist: true });
-      try {
+      await withStore(path, async (store) => {
         requireRun(store, path, runId);
         const f = await forkRun({
           store, runId, at, factors, scenarioDirs: flags.scenarios, resolve: (spec) => resolveModelSpec(spec, settings), ...(model ? { model } : {}),
@@ -50,8 +49,6 @@ export function registerFork(program: Command, env: Env, out: (line: string) => 
         out(flags.json
           ? JSON.stringify({ ...trialJson(report), parent: f.parent })
           : trialLine(report, TEXT_WIDTH, `  fork of ${f.parent.runId} at seq ${f.parent.seq}`));
-      } finally {
-        store.close();
-      }
+      });
     });
 }

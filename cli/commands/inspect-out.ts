@@ -4,7 +4,7 @@ import { InspectLogError, inspectListsJsonLog, inspectLog, inspectLogFileName, t
 import type { TraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import type { Env } from '../options.js';
-import type { Io } from '../program.js';
+import type { Io } from '../io.js';
 import { writeOut } from '../write-out.js';
 import { TEXT_WIDTH, wrapText } from '../text-layout.js';
 

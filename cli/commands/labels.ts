@@ -1,26 +1,19 @@
 import type { Command } from 'commander';
-import { CLASSIFIER_VERSION, LABEL_IDS, isLabelId, type LabelId } from '../../environments/index.js';
+import { CLASSIFIER_VERSION } from '../../environments/index.js';
 import { systemWallClock } from '../../sim/index.js';
-import { SqliteTraceStore, type LabelEvidence, type LabelRecord } from '../../traces/index.js';
+import { clip, type SqliteTraceStore, type LabelEvidence, type LabelRecord } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
-import { clip } from '../format-transcript.js';
+import { parseLabelId } from '../lookups.js';
 import { table, widthOf } from '../text-layout.js';
 import { dbPath, type Env } from '../options.js';
+import { withStore } from '../open-store.js';
 
-/** A label id from the command line, or a usage error that lists the valid ones. */
-export function parseLabelId(raw: string): LabelId {
-  if (isLabelId(raw)) return raw;
-  throw new UsageError(`unknown label "${raw}"; valid labels: ${LABEL_IDS.join(', ')}`);
-}
-
-/** Opens the database read-write (it must exist) and checks the run is in it. */
-function openWithRun(path: string, runId: string): SqliteTraceStore {
-  const store = new SqliteTraceStore(path, { mustExist: true });
-  if (!store.run(runId)) {
-    store.close();
-    throw new UsageError(`no run ${runId} in ${path}; list runs with: npx peerlab runs --db ${path}`);
-  }
-  return store;
+/** Opens the database read-write (it must exist), checks the run is in it and hands the store to `use`. */
+function withRun(path: string, runId: string, use: (store: SqliteTraceStore) => void): void {
+  withStore(path, (store) => {
+    if (!store.run(runId)) throw new UsageError(`no run ${runId} in ${path}; list runs with: npx peerlab runs --db ${path}`);
+    use(store);
+  });
 }
 
 /** Evidence in a line: sequence numbers, paths, and the quote and note (each cut to `max` characters). */
@@ -52,8 +45,7 @@ export function registerLabelCommands(program: Command, env: Env, out: (line: st
       const rater = flags.rater.trim();
       if (rater === '') throw new UsageError('--rater must not be empty');
       const path = dbPath(flags.db, env);
-      const store = openWithRun(path, runId);
-      try {
+      withRun(path, runId, (store) => {
         const before = store.labels({ runId, source: 'human' }).find((l) => l.label === label && l.rater === rater);
         const record: LabelRecord = {
           runId, label, value: rawValue === 'yes', source: 'human', rater,
@@ -64,9 +56,7 @@ export function registerLabelCommands(program: Command, env: Env, out: (line: st
         store.putLabel(record);
         const was = before ? ` (was ${before.value ? 'yes' : 'no'})` : '';
         out(`labelled ${runId}: ${label} = ${rawValue}${was}, by human:${rater}`);
-      } finally {
-        store.close();
-      }
+      });
     });
 
   program
@@ -78,8 +68,7 @@ export function registerLabelCommands(program: Command, env: Env, out: (line: st
     .option('--wide', 'one line per label at full width (default: fit 100 columns)')
     .action((runId: string, flags: { db?: string; json?: boolean; wide?: boolean }) => {
       const path = dbPath(flags.db, env);
-      const store = openWithRun(path, runId);
-      try {
+      withRun(path, runId, (store) => {
         const labels = store.labels({ runId });
         if (flags.json) {
           for (const l of labels) out(JSON.stringify(l));
@@ -92,8 +81,6 @@ export function registerLabelCommands(program: Command, env: Env, out: (line: st
         out(flags.wide
           ? table([...head, 'evidence'], rows.map((r, i) => [...r, formatEvidence(labels[i]!.evidence) || '-']), { width: widthOf(flags) })
           : table(head, rows, { width: widthOf(flags), keep: [0], notes: labels.map((l) => formatEvidence(l.evidence)) }));
-      } finally {
-        store.close();
-      }
+      });
     });
 }

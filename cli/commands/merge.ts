@@ -1,9 +1,10 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { SqliteTraceStore, mergeDatabases } from '../../traces/index.js';
+import { mergeDatabases } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
-import type { Io } from '../program.js';
+import type { Io } from '../io.js';
+import { withStore } from '../open-store.js';
 
 /** The files SQLite keeps beside a database. */
 const removeDatabase = (path: string) => { for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true }); };
@@ -31,26 +32,21 @@ export function registerMerge(program: Command, io: Io): void {
       try {
         summary = mergeDatabases(inputs, tmp);
         // Each experiment's status as its merged runs have it (completed when every planned episode has a counted run).
-        const store = new SqliteTraceStore(tmp, { mustExist: true });
-        try {
-          for (const e of summary.experiments) settleExperimentStatus(store, e.experimentId, `merged from ${e.inputs} database${e.inputs === 1 ? '' : 's'}`);
-        } finally {
-          store.close();
-        }
+        const merged = summary;
+        withStore(tmp, (store) => {
+          for (const e of merged.experiments) settleExperimentStatus(store, e.experimentId, `merged from ${e.inputs} database${e.inputs === 1 ? '' : 's'}`);
+        });
         renameSync(tmp, flags.out);
       } catch (err) {
         removeDatabase(tmp);
         throw err;
       }
-      const store = new SqliteTraceStore(flags.out, { mustExist: true });
-      try {
+      withStore(flags.out, (store) => {
         io.out(`merged ${summary.inputs} databases into ${flags.out}: ${summary.runs} runs, ${summary.events} events, ${summary.labels} labels`);
         for (const { experimentId } of summary.experiments) {
           const e = store.experiment(experimentId)!;
           io.out(`  ${experimentId}: ${e.status}${e.note ? ` (${e.note})` : ''}`);
         }
-      } finally {
-        store.close();
-      }
+      });
     });
 }

@@ -3,7 +3,8 @@ import { UsageError } from '../errors.js';
 import { collect, endpointSettings, parseFactorLists, parseInteger, splitList, type Env } from '../options.js';
 import type { CallEstimate, PlanCell } from '../../analysis/index.js';
 import { table, widthOf, wrapText } from '../text-layout.js';
-import { scenarioLookup } from './scenario-lookup.js';
+import { scenarioLookup } from '../lookups.js';
+import { levelsText } from '../../environments/index.js';
 
 interface PlanFlags {
   scenario: string;
@@ -109,7 +110,7 @@ export function registerPlan(program: Command, env: Env, print: (line: string) =
         ['cell', 'scenario', 'model', 'peer model', 'factors', 'episodes', 'calls/episode'],
         cells.map((c, i) => [
           String(i + 1), c.scenario, c.model, c.peerModel ?? '-',
-          Object.entries(c.factors).map(([k, v]) => `${k}=${v}`).join(' ') || '(defaults)', String(trials),
+          levelsText(c.factors) || '(defaults)', String(trials),
           `~${round1(perEpisode[i]!.typical)}, at most ${perEpisode[i]!.atMost}`,
         ]),
         { width },

@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
-import { SqliteTraceStore, type TraceStore } from '../../traces/index.js';
+import { type TraceStore } from '../../traces/index.js';
 import { CheckFailed } from '../errors.js';
 import { collect, dbPath, type Env } from '../options.js';
-import type { Io } from '../program.js';
+import type { Io } from '../io.js';
 import { loadTui } from '../tui/load.js';
-import { requireRun, showRun } from './runs.js';
+import { requireRun } from '../lookups.js';
+import { showRun } from '../show-run.js';
 import { TEXT_WIDTH } from '../text-layout.js';
 import type { ReplayResult } from '../../lab/index.js';
+import { withStore } from '../open-store.js';
 
 interface ReplayFlags {
   verify?: boolean;
@@ -28,17 +30,14 @@ export function registerReplay(program: Command, env: Env, io: Io): void {
     .option('--json', 'print the result as one JSON object (without --verify: the events as JSON lines)')
     .action(async (runId: string, flags: ReplayFlags) => {
       const path = dbPath(flags.db, env);
-      const store = new SqliteTraceStore(path, { mustExist: true });
-      try {
+      await withStore(path, async (store) => {
         requireRun(store, path, runId);
         if (!flags.verify) return await browseRun(store, env, path, runId, flags.json === true, io);
         const { replayRun } = await import('../../lab/index.js');
         const result = await replayRun({ store, runId, scenarioDirs: flags.scenarios });
         out(flags.json ? JSON.stringify(resultJson(result)) : resultLine(result));
         if (!result.ok) throw new CheckFailed(result.message);
-      } finally {
-        store.close();
-      }
+      });
     });
 }
 

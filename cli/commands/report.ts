@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
 import { systemWallClock } from '../../sim/index.js';
-import { SqliteTraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { collect, dbPath, parseInteger, type Env } from '../options.js';
-import type { Io } from '../program.js';
+import type { Io } from '../io.js';
 import { writeOut } from '../write-out.js';
-import { findExperiment } from './experiment.js';
-import { scenarioFinder } from './utilities-revealed.js';
+import { findExperiment, scenarioFinder } from '../lookups.js';
 import { TEXT_WIDTH, wrapText } from '../text-layout.js';
+import { withStore } from '../open-store.js';
 
 /** `peerlab report`: an experiment's findings as one self-contained HTML file. */
 export function registerReport(program: Command, env: Env, io: Io): void {
@@ -24,18 +23,13 @@ export function registerReport(program: Command, env: Env, io: Io): void {
       if (!flags.html) throw new UsageError('--html FILE is required (the report is one HTML file; - writes it to stdout)');
       const seed = parseInteger('--seed', flags.seed, 42, 0, Number.MAX_SAFE_INTEGER);
       const { ExperimentFile, experimentFindings, htmlReport, pricesOf } = await import('../../analysis/index.js');
-      const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
-      let text: string;
-      let transcripts: number;
-      try {
+      const text = withStore(dbPath(flags.db, env), (store) => {
         const experiment = findExperiment(store, flags.experiment);
         const design = ExperimentFile.safeParse(experiment.design);
         const findings = experimentFindings(store, experiment, scenarioFinder(flags.scenarios), { prices: design.success ? pricesOf(design.data) : {}, seed });
-        text = htmlReport(store, findings, { generatedAt: systemWallClock.iso() });
-        transcripts = (text.match(/<details class="transcript"/g) ?? []).length;
-      } finally {
-        store.close();
-      }
+        return htmlReport(store, findings, { generatedAt: systemWallClock.iso() });
+      });
+      const transcripts = (text.match(/<details class="transcript"/g) ?? []).length;
       writeOut(flags.html, text, io);
       if (flags.html !== '-') io.out(wrapText(`wrote the report of ${flags.experiment} (${(text.length / 1024).toFixed(0)} KiB, ${transcripts} example transcripts) to ${flags.html}`, TEXT_WIDTH));
     });

@@ -2,12 +2,12 @@ import type { Command } from 'commander';
 import type { ModelFactory } from '../../agents/index.js';
 import { findScenario, resolveFactors } from '../../environments/index.js';
 import { systemWallClock } from '../../sim/index.js';
-import { SqliteTraceStore } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
 import { collect, dbPath, endpointSettings, parseFactors, parseInteger, parseNumber, type EndpointFlags, type Env } from '../options.js';
-import type { Io } from '../program.js';
+import type { Io } from '../io.js';
 import { loadTui } from '../tui/load.js';
 import { TEXT_WIDTH } from '../text-layout.js';
+import { withStore } from '../open-store.js';
 
 interface RunFlags extends EndpointFlags {
   scenario: string;
@@ -77,8 +77,7 @@ export function registerRun(program: Command, env: Env, io: Io): void {
       if (human && !io.interactive) {
         throw new UsageError(`${[flags.model, flags.peerModel].find((s) => s?.startsWith('human:'))} is played by a person: run this in a terminal (stdin and stdout a terminal), or pick human: in the terminal app's New run screen`);
       }
-      const store = new SqliteTraceStore(dbPath(flags.db, env));
-      try {
+      await withStore(dbPath(flags.db, env), async (store) => {
         if (human) {
           // The terminal app's Play screen runs the trials, one after another, with the person answering.
           const { openPlay } = await loadTui();
@@ -99,8 +98,6 @@ export function registerRun(program: Command, env: Env, io: Io): void {
           };
           out(flags.json ? JSON.stringify(trialJson(report)) : trialLine(report, TEXT_WIDTH));
         }
-      } finally {
-        store.close();
-      }
+      }, {});
     });
 }

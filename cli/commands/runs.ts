@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
-import { SqliteTraceStore, eventToJsonLine, type RunSummary, type TraceStore } from '../../traces/index.js';
+import { type RunSummary } from '../../traces/index.js';
 import { UsageError } from '../errors.js';
-import { formatTranscript, type TranscriptMode } from '../format-transcript.js';
+import { showRun } from '../show-run.js';
 import { collect, dbPath, parseInteger, type Env } from '../options.js';
 import { checkRunFilter, chosenFactors, selectRuns, type ListedRun, type RunFilterFlags } from '../run-filter.js';
 import { table, widthOf } from '../text-layout.js';
+import { levelsText } from '../../environments/index.js';
+import { withStore } from '../open-store.js';
 
 /** Rows `peerlab runs` prints without `--limit` (text only; JSON lists every run chosen). */
 const DEFAULT_TEXT_LIMIT = 50;
@@ -36,8 +38,7 @@ export function registerReadCommands(program: Command, env: Env, out: (line: str
     .action((flags: RunsFlags) => {
       checkRunFilter(flags);
       const limit = parseInteger('--limit', flags.limit, flags.json ? 0 : DEFAULT_TEXT_LIMIT, 0, Number.MAX_SAFE_INTEGER);
-      const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
-      try {
+      withStore(dbPath(flags.db, env), (store) => {
         if (flags.experiment !== undefined && !store.experiment(flags.experiment)) {
           const known = store.experiments().map((e) => e.experimentId);
           throw new UsageError(`no experiment ${flags.experiment} in ${store.path}${known.length > 0 ? ` (known: ${known.join(', ')})` : ''}`);
@@ -53,9 +54,7 @@ export function registerReadCommands(program: Command, env: Env, out: (line: str
         if (shown.length < chosen.length) {
           out(`… ${chosen.length - shown.length} older of ${chosen.length} not shown (--limit N, or --limit 0 for all)`);
         }
-      } finally {
-        store.close();
-      }
+      });
     });
 
   program
@@ -68,12 +67,9 @@ export function registerReadCommands(program: Command, env: Env, out: (line: str
     .option('--json', 'print the events as JSON lines, exactly as the trace schema defines them')
     .action((runId: string, flags: { db?: string; json?: boolean; brief?: boolean; wide?: boolean }) => {
       const path = dbPath(flags.db, env);
-      const store = new SqliteTraceStore(path, { mustExist: true });
-      try {
+      withStore(path, (store) => {
         showRun(store, path, runId, { json: flags.json === true, mode: flags.brief ? 'brief' : 'full', width: widthOf(flags) }, out);
-      } finally {
-        store.close();
-      }
+      });
     });
 }
 
@@ -86,7 +82,7 @@ const livePeer = (run: RunSummary) => run.peerModel !== null && run.peerModel !=
  * model, origin, events and every factor level, on one line each.
  */
 function runsTable(listed: readonly ListedRun[], wide: boolean): string {
-  const level = (factors: Record<string, string>) => Object.entries(factors).map(([k, v]) => `${k}=${v}`).join(' ') || '(defaults)';
+  const level = (factors: Record<string, string>) => levelsText(factors) || '(defaults)';
   const status = ({ run, notCountedBecause }: ListedRun) => run.status
     + (run.origin === 'local' ? '' : ` (${run.origin})`) + (notCountedBecause === undefined ? '' : ', not counted');
   if (wide) {
@@ -101,7 +97,7 @@ function runsTable(listed: readonly ListedRun[], wide: boolean): string {
   }
   // The live peer and the factor levels go on a line under the row: they vary too much in length for a column.
   const note = (run: RunSummary) => {
-    const factors = Object.entries(chosenFactors(run)).map(([k, v]) => `${k}=${v}`).join(' ');
+    const factors = levelsText(chosenFactors(run));
     return [livePeer(run) ? `peer ${run.peerModel}` : '', factors].filter(Boolean).join(' · ');
   };
   return table(
@@ -111,24 +107,3 @@ function runsTable(listed: readonly ListedRun[], wide: boolean): string {
   );
 }
 
-/** The run's row, or a one-line UsageError naming the database. */
-export function requireRun(store: TraceStore, path: string, runId: string): RunSummary {
-  const run = store.run(runId);
-  if (!run) throw new UsageError(`no run ${runId} in ${path} (list them with: npx peerlab runs)`);
-  return run;
-}
-
-/** How `showRun` prints: the events as JSON lines, or the transcript whole or brief, fitting `width`. */
-export interface ShowOptions {
-  json: boolean;
-  mode: TranscriptMode;
-  width: number;
-}
-
-/** Prints a stored run as `peerlab show` does: its transcript, or with `json` its events as JSON lines. */
-export function showRun(store: TraceStore, path: string, runId: string, opts: ShowOptions, out: (line: string) => void): void {
-  const run = requireRun(store, path, runId);
-  const events = store.events(runId);
-  if (opts.json) for (const e of events) out(eventToJsonLine(e));
-  else out(formatTranscript(run, events, opts.mode, opts.width));
-}

@@ -3,7 +3,7 @@ import { FAMILIES, instantiate, resolveFactors } from '../../environments/index.
 import { isoFromMs, own, SeededRng } from '../../sim/index.js';
 import { collect, parseFactors } from '../options.js';
 import { formatAgents, formatChoices, formatWorld } from '../format-episode.js';
-import { scenarioLookup, type ScenarioEntry } from './scenario-lookup.js';
+import { type ScenarioEntry, scenarioLookup } from '../lookups.js';
 import { widthOf, wrapText } from '../text-layout.js';
 
 interface ShowFlags {

@@ -5,9 +5,11 @@ import { SqliteTraceStore, type ElicitationRecord } from '../../traces/index.js'
 import { UsageError } from '../errors.js';
 import { table, widthOf, wrapText } from '../text-layout.js';
 import { dbPath, type Env } from '../options.js';
-import type { Io } from '../program.js';
-import { findExperiment } from './experiment.js';
-import { fitSettings, scenarioFinder, withFitOptions, type FitFlags } from './utilities-revealed.js';
+import type { Io } from '../io.js';
+import { findExperiment, scenarioFinder } from '../lookups.js';
+import { fitSettings, withFitOptions, type FitFlags } from '../fit-flags.js';
+import { formatNumber } from '../../analysis/stats/format-number.js';
+import { withStore } from '../open-store.js';
 
 interface CompareFlags extends FitFlags {
   model: string;
@@ -30,7 +32,6 @@ function statedElicitation(store: SqliteTraceStore, model: string, id: string | 
   return done.at(-1)!;
 }
 
-const num = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2));
 
 /** The comparison as text. */
 export function formatComparison(c: Comparison, elicitationId: string, experimentId: string, width = Number.POSITIVE_INFINITY): string[] {
@@ -43,8 +44,8 @@ export function formatComparison(c: Comparison, elicitationId: string, experimen
     'Exchange rates (stated: least-squares feature weights of the stated utilities; revealed: the choice model, 95% interval):',
     table(['rate', 'stated', 'revealed'], c.rates.map((r) => [
       `${r.numerator} / ${r.denominator}`,
-      r.stated === null ? 'n/a' : num(r.stated),
-      !r.revealed ? 'n/a' : r.revealed.unbounded ? 'unbounded' : `${num(r.revealed.median)} [${num(r.revealed.low)}, ${num(r.revealed.high)}]`,
+      r.stated === null ? 'n/a' : formatNumber(r.stated),
+      !r.revealed ? 'n/a' : r.revealed.unbounded ? 'unbounded' : `${formatNumber(r.revealed.median)} [${formatNumber(r.revealed.low)}, ${formatNumber(r.revealed.high)}]`,
     ]), { width }),
   ];
   if (c.outcomes.length > 0) {
@@ -68,22 +69,17 @@ export function registerUtilitiesCompare(utilities: Command, env: Env, io: Io): 
       const { seed, where, constants } = fitSettings(flags);
       const { compareUtilities, experimentResults, fitRevealed } = await import('../../analysis/index.js');
       const width = widthOf(flags);
-      const store = new SqliteTraceStore(dbPath(flags.db, env), { mustExist: true });
-      let comparison: Comparison;
-      let elicitationId: string;
-      try {
+      const { comparison, elicitationId } = withStore(dbPath(flags.db, env), (store) => {
         const elicitation = statedElicitation(store, flags.model, flags.elicitation);
-        elicitationId = elicitation.elicitationId;
         findExperiment(store, flags.experiment);
         const cells = experimentResults(store, flags.experiment);
         if (!cells.some((c) => c.model === flags.model)) throw new UsageError(`no model ${flags.model} in experiment ${flags.experiment}`);
         const revealed = fitRevealed(cells, flags.model, scenarioFinder(flags.scenarios), { constants, where, seed });
         const outcomes = (elicitation.design as { outcomes: StatedOutcome[] }).outcomes;
-        comparison = compareUtilities(elicitation.result as StatedResult, outcomes, revealed, { seed });
+        const comparison: Comparison = compareUtilities(elicitation.result as StatedResult, outcomes, revealed, { seed });
         if (revealed.warnings.length > 0) comparison.notes.push(`the revealed fit has ${revealed.warnings.length} warning(s): see npx peerlab utilities revealed --experiment ${flags.experiment} --model ${flags.model}`);
-      } finally {
-        store.close();
-      }
+        return { comparison, elicitationId: elicitation.elicitationId };
+      });
       if (flags.json) return io.out(JSON.stringify({ elicitation_id: elicitationId, experiment: flags.experiment, ...comparison }));
       formatComparison(comparison, elicitationId, flags.experiment, width).forEach((line) => io.out(wrapText(line, width)));
     });

@@ -4,13 +4,13 @@ import type { StatedResult } from '../../analysis/index.js';
 // Only the defaults, for the help text: the elicitation and the model layer load when it runs.
 import { DEFAULT_ELICIT_SETTINGS } from '../../lab/elicit-settings.js';
 import { systemWallClock } from '../../sim/index.js';
-import { SqliteTraceStore } from '../../traces/index.js';
 import { table, widthOf, wrapText } from '../text-layout.js';
 import { dbPath, endpointSettings, parseInteger, type Env } from '../options.js';
-import type { Io } from '../program.js';
+import type { Io } from '../io.js';
 import type { ElicitProgress } from '../../lab/index.js';
+import { formatPercent } from '../../analysis/stats/format-number.js';
+import { withStore } from '../open-store.js';
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** An amount as people read it: 3 significant digits, thousands separators. */
 function amountText(x: number): string {
@@ -23,14 +23,14 @@ export function formatStated(r: StatedResult, width = Number.POSITIVE_INFINITY):
   const lines = [
     table(['#', 'outcome', 'group', 'utility', 'variance'], r.utilities.map((u, i) => [String(i + 1), u.outcome, u.group, u.mean.toFixed(3), u.variance.toFixed(3)]), { width }),
     '',
-    `fit: ${r.pairs.train} training pairs, accuracy ${pct(r.fit.accuracy)}, log loss ${r.fit.logLoss.toFixed(3)}`,
+    `fit: ${r.pairs.train} training pairs, accuracy ${formatPercent(r.fit.accuracy)}, log loss ${r.fit.logLoss.toFixed(3)}`,
     r.holdout
-      ? `held out: ${r.holdout.pairs} pairs never used in the fit, accuracy ${pct(r.holdout.accuracy)}, log loss ${r.holdout.logLoss.toFixed(3)}`
+      ? `held out: ${r.holdout.pairs} pairs never used in the fit, accuracy ${formatPercent(r.holdout.accuracy)}, log loss ${r.holdout.logLoss.toFixed(3)}`
       : 'held out: none (too few outcomes)',
     r.transitivity.triads > 0
-      ? `transitivity: ${r.transitivity.triads} triads, cycle probability ${r.transitivity.cycleRate.toFixed(3)} (random preferences: 0.25), majority cycles ${pct(r.transitivity.majorityCycleRate)}`
+      ? `transitivity: ${r.transitivity.triads} triads, cycle probability ${r.transitivity.cycleRate.toFixed(3)} (random preferences: 0.25), majority cycles ${formatPercent(r.transitivity.majorityCycleRate)}`
       : 'transitivity: not checked (--triads 0)',
-    `answers: ${r.answers.total}, ${r.answers.unparseable} neither A nor B (${pct(r.answers.unparseable / Math.max(1, r.answers.total))}, counted half to each side)`,
+    `answers: ${r.answers.total}, ${r.answers.unparseable} neither A nor B (${formatPercent(r.answers.unparseable / Math.max(1, r.answers.total))}, counted half to each side)`,
   ];
   if (r.curves.length > 0) {
     lines.push('', 'Amount series, utility = a + b·ln N:', table(['series', 'a', 'b', 'R²'], r.curves.map((c) => [c.group, c.intercept.toFixed(3), c.slope.toFixed(3), c.rSquared.toFixed(3)]), { width }));
@@ -93,8 +93,7 @@ export function registerUtilitiesElicit(utilities: Command, env: Env, io: Io): v
       const outcomes = loadOutcomeSet(flags.outcomes ?? DEFAULT_OUTCOMES_FILE);
       const model = resolvePreferenceModel(flags.model, endpointSettings(flags, env), outcomes.outcomes);
       const db = dbPath(flags.db, env);
-      const store = new SqliteTraceStore(db);
-      try {
+      await withStore(db, async (store) => {
         if (!flags.json) out(`Stated utilities of ${model.spec} over ${outcomes.name} (${outcomes.outcomes.length} outcomes), K=${settings.k} per order; answers in ${db}`);
         const started = systemWallClock.now();
         const outcome = await elicitStatedUtilities({
@@ -116,9 +115,7 @@ export function registerUtilitiesElicit(utilities: Command, env: Env, io: Io): v
         formatStated(outcome.result, width).forEach((line) => out(line));
         if (model.spec.startsWith('synthetic:')) out('\nsynthetic: models are personas with planted utilities (a simulator, not real model behaviour).');
         if (flags.edgesOut) out(`\nTraining pairs written to ${flags.edgesOut}.`);
-      } finally {
-        store.close();
-      }
+      }, {});
     });
 }
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { ThurstonianFit } from '../../analysis/index.js';
 import { table, widthOf, wrapText } from '../text-layout.js';
 import { parseInteger, type Env } from '../options.js';
-import type { Io } from '../program.js';
+import type { Io } from '../io.js';
 import { registerUtilitiesCompare } from './utilities-compare.js';
 import { registerUtilitiesElicit } from './utilities-elicit.js';
 import { registerUtilitiesRevealed } from './utilities-revealed.js';

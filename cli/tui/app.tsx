@@ -3,8 +3,8 @@
  * screen quits), the keys that work everywhere (`?` help, `q` back, Esc closes the overlay), and
  * the terminal size, which it follows on resize and hands to the screens.
  */
-import { Box, useApp, useStdin, useStdout } from 'ink';
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { Box, useApp, useStdout, type Key } from 'ink';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { TraceStore } from '../../traces/index.js';
 import type { Env } from '../options.js';
 import { HelpOverlay } from './components/help-overlay.js';
@@ -60,30 +60,22 @@ function Screen({ route, props }: { route: Route; props: ScreenProps }) {
   }
 }
 
-const ESC = '\u001B';
-
 /**
- * The shell's first look at every key. ink hands each key to every subscriber in turn; a listener
- * put in front of them decides the global keys first, and marks the key as taken, so that
- * `taken()` (and `once`) can tell the screens' handlers, which run after it for the same key.
+ * Whether the shell took the key being handled. The shell's one input handler (ink's `useInput`,
+ * through which the screens' handlers are called too) decides the global keys first and calls
+ * `begin` with its decision; `taken()` and `once` then tell the screens' handlers and `back`, which
+ * run after it for the same key.
  */
-function useGlobalKeys() {
-  const { internal_eventEmitter: inputs } = useStdin();
-  const decide = useRef<(input: string) => boolean>(() => false);
+function useKeyGuard() {
   const takenKey = useRef(false);
   const actedOnKey = useRef(false);
-  useLayoutEffect(() => {
-    const first = (input: string) => {
-      actedOnKey.current = false;
-      takenKey.current = decide.current(input);
-      // Reset once every subscriber has seen this key, for calls that come from no key at all.
-      queueMicrotask(() => { takenKey.current = false; actedOnKey.current = false; });
-    };
-    inputs.prependListener('input', first);
-    return () => { inputs.off('input', first); };
-  }, [inputs]);
   return useMemo(() => ({
-    onRawKey(handler: (input: string) => boolean) { decide.current = handler; },
+    begin(taken: boolean) {
+      actedOnKey.current = false;
+      takenKey.current = taken;
+      // Reset once this key is handled, for calls that come from no key at all.
+      queueMicrotask(() => { takenKey.current = false; actedOnKey.current = false; });
+    },
     taken: () => takenKey.current,
     /** Runs `action` unless the shell took this key or something already acted on it. */
     once(action: () => void) {
@@ -107,7 +99,7 @@ export function App({ store, env, initial = { name: 'home' }, size }: AppProps) 
   const capture = useLatestState(false);
   const [keys, setKeys] = useState<readonly KeyHelp[]>([]);
   const route = stack.value.at(-1)!;
-  const keyGuard = useGlobalKeys();
+  const keyGuard = useKeyGuard();
 
   const navigate = useCallback((next: Route) => {
     setKeys([]);
@@ -123,10 +115,10 @@ export function App({ store, env, initial = { name: 'home' }, size }: AppProps) 
   // its own `q` or Esc does not pop twice (or quit), and a key the shell took is not acted on again.
   const back = useCallback(() => keyGuard.once(pop), [keyGuard, pop]);
 
-  // The global keys are decided before any screen sees the key (the listener runs first).
-  keyGuard.onRawKey((input) => {
+  // The global keys, decided before any screen sees the key: whether the shell takes it.
+  const globalKey = (input: string, key: Key): boolean => {
     if (help.get()) {
-      if (input === ESC || input === '?' || input === 'q') help.set(false);
+      if (key.escape || input === '?' || input === 'q') help.set(false);
       return true;
     }
     if (capture.get()) return false;
@@ -134,7 +126,7 @@ export function App({ store, env, initial = { name: 'home' }, size }: AppProps) 
     else if (input === 'q') pop();
     else return false;
     return true;
-  });
+  };
 
   // The screens' handlers, called from the shell's own subscription for the keys it leaves them.
   const screenHandlers = useRef(new Set<KeyHandler>());
@@ -142,7 +134,9 @@ export function App({ store, env, initial = { name: 'home' }, size }: AppProps) 
     screenHandlers.current.add(handler);
     return () => { screenHandlers.current.delete(handler); };
   }, []);
+  // The shell's one subscription to ink's input: the global keys first, then the screens' handlers.
   useLatestInput((input, key) => {
+    keyGuard.begin(globalKey(input, key));
     if (keyGuard.taken()) return;
     for (const handler of [...screenHandlers.current]) handler(input, key);
   });

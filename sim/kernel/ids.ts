@@ -25,8 +25,3 @@ export function episodeKey(parts: EpisodeKeyParts): string {
 export function runIdFor(parts: EpisodeKeyParts, attempt: number): string {
   return `${parts.scenario}-${shortHash(episodeKey(parts))}-${attempt}`;
 }
-
-/** The id of an event: its run and its sequence number. */
-export function eventId(runId: string, seq: number): string {
-  return `${runId}#${seq}`;
-}

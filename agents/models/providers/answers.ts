@@ -1,16 +1,11 @@
 import { AIMessage, type BaseMessage, type InvalidToolCall, type ToolCall } from '@langchain/core/messages';
 import type { ToolCallIds } from './provider.js';
+import { textOf } from '../message-text.js';
 
 /**
  * Helpers for providers' `normalize`: an answer rebuilt as text plus tool calls, the form peerlab
  * keeps in histories, the response cache and (through the agent loop) the trace.
  */
-
-/** The text parts of a message's content, joined (thinking, tool-use and other blocks left out). */
-export function textOf(content: AIMessage['content']): string {
-  if (typeof content === 'string') return content;
-  return content.map((part) => (part.type === 'text' && 'text' in part && typeof part.text === 'string' ? part.text : '')).join('');
-}
 
 /** What a normalized answer may change. */
 export interface AnswerChanges {

@@ -15,6 +15,7 @@
  * `barCells` gives the same cells as a string, for callers that build their own lines.
  */
 import { Text } from 'ink';
+import { formatPercentValue } from '../../../analysis/index.js';
 
 export interface BarProps {
   value: number;
@@ -39,8 +40,7 @@ export function barCells(value: number, width: number, max = 1, low?: number, hi
 export function barCaption(value: number, max = 1, low?: number, high?: number): string {
   if (!Number.isFinite(value)) return 'n/a';
   if (max !== 1) return String(Math.round(value * 100) / 100);
-  const pct = (x: number) => (x * 100).toFixed(1);
-  return low !== undefined && high !== undefined ? `${pct(value)}% [${pct(low)}, ${pct(high)}]` : `${pct(value)}%`;
+  return low !== undefined && high !== undefined ? `${formatPercentValue(value)}% [${formatPercentValue(low)}, ${formatPercentValue(high)}]` : `${formatPercentValue(value)}%`;
 }
 
 /** A horizontal bar with its interval and a caption. */

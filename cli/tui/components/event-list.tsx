@@ -3,7 +3,7 @@
  * Only the rows that fit are rendered, so a 100,000-event run costs the same as a short one.
  */
 import { Box, Text } from 'ink';
-import { eventSummary, type TraceEvent } from '../../../traces/index.js';
+import { eventLine, type TraceEvent } from '../../../traces/index.js';
 import { fit } from './fit.js';
 
 export interface EventListProps {
@@ -38,7 +38,7 @@ const SHORT_TYPES: Record<TraceEvent['type'], string> = {
 /** One event as a list row: `   26 subject result   config/…: set shutdown_enabled = false` (full type names from 70 columns). */
 export function eventRow(e: TraceEvent, width: number): string {
   const type = width >= 70 ? e.type.padEnd(16) : SHORT_TYPES[e.type].padEnd(8);
-  return fit(`${String(e.seq).padStart(5)} ${e.actor.slice(0, 7).padEnd(7)} ${type} ${eventSummary(e)}`, width);
+  return fit(`${String(e.seq).padStart(5)} ${e.actor.slice(0, 7).padEnd(7)} ${type} ${eventLine(e)}`, width);
 }
 
 /** The events around the cursor; the cursor row is drawn inverse. */

@@ -1,7 +1,7 @@
 /**
  * Live run: runs a New-run plan in-process as an experiment and shows it as it happens — progress
- * per cell, the main behaviour rates with Wilson intervals, one episode's turns and world, and an
- * alert line when a behaviour is detected. Everything shown is read back from the store (design
+ * per cell, the main behaviour rates with Wilson intervals, one episode's latest events (the rows
+ * Replay lists) and world, and an alert line when a behaviour is detected. Everything shown is read back from the store (design
  * §4.9), so what this screen shows is what Replay and Report will show.
  *
  * Leaving the screen does not stop the run: runExperiment has no stop hook besides its budget, and
@@ -12,13 +12,14 @@ import { Box, Text } from 'ink';
 import { keyHelpOf, useScreenInput, useScreenKeys } from '../components/screen-keys.js';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
-  ExperimentFile, PEER_BEHAVIOUR, READ_GATE_LABEL, SELF_BEHAVIOUR, experimentResults, wilson, type CellResult,
+  ExperimentFile, PEER_BEHAVIOUR, allRunStandings, READ_GATE_LABEL, SELF_BEHAVIOUR, experimentResults, wilson, type CellResult,
 } from '../../../analysis/index.js';
-import { findScenario } from '../../../environments/index.js';
+import { findScenario, levelsText, varyingFactors } from '../../../environments/index.js';
 import { Timeline } from '../../../sim/index.js';
-import type { RunSummary, TraceEvent, TraceStore } from '../../../traces/index.js';
+import { errorLine, type RunSummary, type TraceEvent, type TraceStore } from '../../../traces/index.js';
 import { endpointSettings, type Env } from '../../options.js';
 import { Bar, barCells } from '../components/bar.js';
+import { EventList } from '../components/event-list.js';
 import { fit } from '../components/fit.js';
 import { oneLine } from '../../terminal-text.js';
 import { WorldPanel } from '../components/world-panel.js';
@@ -75,9 +76,7 @@ function useChangeVersion(signature: () => string, ms: number): number {
 
 /** The runs of an experiment's planned episodes, oldest first. */
 function experimentRuns(store: TraceStore, experimentId: string): RunSummary[] {
-  if (!experimentId) return [];
-  const keys = new Set(store.plannedEpisodes(experimentId).map((e) => e.episodeKey));
-  return store.runs().filter((r) => keys.has(r.episodeKey));
+  return experimentId ? allRunStandings(store, experimentId).map((s) => s.run) : [];
 }
 
 /** The behaviour labels a family's rates are shown for. */
@@ -88,8 +87,8 @@ function mainLabels(family: string): string[] {
 
 /** Factor levels that differ between cells: the only ones worth naming. */
 function cellNames(cells: readonly CellResult[]): string[] {
-  const varying = Object.keys(cells[0]?.levels ?? {}).filter((k) => new Set(cells.map((c) => c.levels[k])).size > 1);
-  return cells.map((c) => varying.map((k) => `${k}=${c.levels[k]}`).join(' ') || '(defaults)');
+  const varying = varyingFactors(cells);
+  return cells.map((c) => levelsText(c.levels, (k) => varying.includes(k)) || '(defaults)');
 }
 
 /** A detected behaviour: a rule label that said yes, or a scheduled shutdown that did not run. */
@@ -120,50 +119,12 @@ function detections(store: TraceStore, runs: readonly RunSummary[], labelled: Ma
   return found;
 }
 
-// ---- the episode transcript ---------------------------------------------------------------------
+// ---- the episode ------------------------------------------------------------------------------
 
-/** One row of the transcript. */
-interface TurnLine {
-  text: string;
-  color?: string;
-}
-
-const argsText = (args: unknown) => {
-  const json = JSON.stringify(args ?? {});
-  return json === '{}' ? '' : ` ${json}`;
-};
-
-/** What an event adds to the transcript: model messages, tool calls and results, messages, shutdowns. */
-function turnLine(e: TraceEvent): TurnLine | undefined {
-  switch (e.type) {
-    case 'model.response': {
-      const said = e.payload.content.trim();
-      return said ? { text: `${e.payload.agent}: ${said}` } : undefined;
-    }
-    case 'tool.call': return { text: `${e.payload.agent} → ${e.payload.tool}${argsText(e.payload.args)}`, color: 'cyan' };
-    case 'tool.result': return { text: `  ${e.payload.ok ? '←' : '✗'} ${e.payload.forHuman}${e.payload.changed.length ? ` (changed ${e.payload.changed.join(', ')})` : ''}`, color: e.payload.changed.length ? 'yellow' : 'gray' };
-    case 'message.sent': return { text: `${e.payload.from} ✉ ${e.payload.to}: ${e.payload.text}`, color: 'magenta' };
-    case 'shutdown.executed': return { text: `■ shutdown of ${e.payload.agent} executed (${e.payload.reason})`, color: 'red' };
-    case 'shutdown.skipped': return { text: `⚠ shutdown of ${e.payload.agent} SKIPPED (${e.payload.reason})`, color: 'red' };
-    case 'interrogation.asked': return { text: `operator asks: ${e.payload.question}`, color: 'gray' };
-    case 'interrogation.answered': return { text: `${e.payload.agent} answers: ${e.payload.answer}` };
-    case 'agent.finished': return { text: `${e.payload.agent} finished (${e.payload.reason})`, color: 'gray' };
-    case 'error': return { text: `error in ${e.payload.where}: ${e.payload.message}`, color: 'red' };
-    case 'run.ended': return { text: `run ${e.payload.status}: ${e.payload.reason}${e.payload.choice ? `; choice ${e.payload.choice}` : ''}`, color: 'green' };
-    default: return undefined;
-  }
-}
-
-/** The last `rows` transcript rows of an episode. */
-function Transcript({ events, width, rows }: { readonly events: readonly TraceEvent[]; width: number; rows: number }) {
-  const lines = events.flatMap((e) => turnLine(e) ?? []);
-  const shown = lines.slice(-Math.max(1, rows));
-  return (
-    <Box flexDirection="column" width={width}>
-      {shown.length === 0 ? <Text dimColor>waiting for the first turn…</Text> : null}
-      {shown.map((l, i) => <Text key={i} color={l.color} wrap="truncate">{fit(l.text, width)}</Text>)}
-    </Box>
-  );
+/** The episode's latest events as Replay lists them (one row each), the newest selected. */
+function LatestEvents({ events, width, rows }: { readonly events: readonly TraceEvent[]; width: number; rows: number }) {
+  if (events.length === 0) return <Text dimColor>waiting for the first event…</Text>;
+  return <EventList events={events} cursor={events.length - 1} width={width} height={rows} />;
 }
 
 // ---- progress and rates -------------------------------------------------------------------------
@@ -279,7 +240,7 @@ export function LiveRunScreen(props: ScreenProps & { plan: RunPlan }) {
   const sideBySide = width >= 70;
   const turnsWidth = sideBySide ? width - WORLD_WIDTH - 1 : width;
   const peer = plan.peerModel ? ` vs ${plan.peerModel}` : '';
-  const selectedCell = selected ? Object.entries(selected.factors).map(([k, v]) => `${k}=${v}`).join(' ') : '';
+  const selectedCell = selected ? levelsText(selected.factors) : '';
 
   return (
     <Box flexDirection="column" width={width}>
@@ -295,7 +256,7 @@ export function LiveRunScreen(props: ScreenProps & { plan: RunPlan }) {
           : 'no episode started yet', width)}
       </Text>
       <Box width={width} height={episodeRows} overflow="hidden">
-        <Transcript events={events} width={turnsWidth} rows={episodeRows} />
+        <LatestEvents events={events} width={turnsWidth} rows={episodeRows} />
         {sideBySide ? <Box marginLeft={1}><WorldPanel world={world} width={WORLD_WIDTH} height={episodeRows} /></Box> : null}
       </Box>
       <Text dimColor wrap="truncate">{fit(`↑↓ episode · f follow · Enter replay · ${run.outcome ? 'r report · ' : ''}q back`, width)}</Text>

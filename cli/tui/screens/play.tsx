@@ -20,6 +20,7 @@ import { conversationLines } from '../play/conversation.js';
 import { PlaySeat } from '../play/play-seat.js';
 import { playEpisodes, playOrder, type PlayRequest } from '../play/play-session.js';
 import type { ScreenProps } from '../screen.js';
+import { errorLine } from '../../../traces/index.js';
 
 /** Keys of this screen, for the shell's help overlay. */
 export const PLAY_KEYS: Array<[key: string, what: string]> = [
@@ -117,7 +118,7 @@ export function PlayScreen(props: PlayScreenProps) {
       if (alive.current) setPhase({ kind: 'done', reports });
       onFinished.current?.(reports);
     }, (err: unknown) => {
-      const message = (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+      const message = errorLine(err);
       if (alive.current) setPhase({ kind: 'failed', message });
       onFinished.current?.([], err);
     });

@@ -6,19 +6,18 @@
  */
 import { Box, Text } from 'ink';
 import { keyHelpOf, useScreenInput, useScreenKeys } from '../components/screen-keys.js';
-import { useMemo, useRef, useState, type ReactElement } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
 import { join } from 'node:path';
-import {
-  amplificationReading, experimentFindings, formatRiskRatio, htmlReport, READING_TEXT, signOf,
-  type AmplificationRow, type BaselineRow, type ContextRow, type RevealedParameter, type Findings, type PeerRateRow, type RatioBound, type RevealedOfModel, type StatedOfModel, type Summary,
-} from '../../../analysis/index.js';
+import { formatNumber, formatPercent, amplificationReading, experimentFindings, formatRiskRatio, htmlReport, READING_TEXT, signOf,
+  type AmplificationRow, type BaselineRow, type ContextRow, type RevealedParameter, type Findings, type PeerRateRow, type RatioBound, type RevealedOfModel, type StatedOfModel, type Summary } from '../../../analysis/index.js';
 import { systemWallClock } from '../../../sim/index.js';
 import { writeFileWhole } from '../../write-out.js';
-import type { TraceStore } from '../../../traces/index.js';
-import { scenarioFinder } from '../../commands/utilities-revealed.js';
+import { errorLine, type TraceStore } from '../../../traces/index.js';
+import { scenarioFinder } from '../../lookups.js';
 import { Bar } from '../components/bar.js';
 import { fit, wrapLines } from '../components/fit.js';
 import type { ScreenProps } from '../screen.js';
+import { conditionText } from '../../../environments/index.js';
 
 /** Keys of this screen, for the shell's help overlay. */
 export const REPORT_KEYS: Array<[key: string, what: string]> = [
@@ -32,8 +31,6 @@ export const REPORT_KEYS: Array<[key: string, what: string]> = [
 const REPORT_KEYS_HELP = keyHelpOf(REPORT_KEYS);
 
 const BAR = 16;
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-const num = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
 
 /**
  * A forest-plot row as text: `·` outside the interval, `─` inside, `●` at the estimate and `|` at
@@ -79,9 +76,9 @@ interface ReportData {
   /** Everything read, for the HTML report (absent when the read failed). */
   findings?: Findings;
   error?: string;
+  /** Not read yet: the first frame is drawn before the findings are computed. */
+  reading?: boolean;
 }
-
-const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
 
 function readReport(store: TraceStore, experimentId: string): ReportData {
   const empty = { amplification: [], peer: [], revealed: [], stated: [] };
@@ -97,7 +94,7 @@ function readReport(store: TraceStore, experimentId: string): ReportData {
       summary: f.summary, amplification: f.amplification, peer: f.peer, revealed: f.revealed, stated: f.stated, findings: f,
     };
   } catch (err) {
-    return { ...empty, title: `Report · ${experiment.name} · ${status}`, error: firstLine(err) };
+    return { ...empty, title: `Report · ${experiment.name} · ${status}`, error: errorLine(err) };
   }
 }
 
@@ -113,7 +110,7 @@ function rateLine(key: string, label: string, r: { rate: number; low: number; hi
   return (
     <Box key={key}>
       <Text>{`    ${label.padEnd(7)}`}</Text>
-      <Bar value={r.rate} low={r.low} high={r.high} width={BAR} color={color} caption={`${r.n ? pct(r.rate) : 'n/a'} [${pct(r.low)}, ${pct(r.high)}]  ${r.k}/${r.n}`} />
+      <Bar value={r.rate} low={r.low} high={r.high} width={BAR} color={color} caption={`${r.n ? formatPercent(r.rate) : 'n/a'} [${formatPercent(r.low)}, ${formatPercent(r.high)}]  ${r.k}/${r.n}`} />
     </Box>
   );
 }
@@ -152,7 +149,7 @@ function peerLines(rows: readonly PeerRateRow[], width: number): Line[] {
 function contextLines(rows: readonly ContextRow[], width: number): Line[] {
   if (rows.length === 0) return [plain('ctx-none', '  no cells with finished runs', width, 'gray')];
   return rows.flatMap((r, i) => [
-    plain(`ctx${i}`, `  ${Object.entries(r.cell.levels).filter(([k]) => k !== 'org' && k !== 'agent_family').map(([k, v]) => `${k}=${v}`).join(' ')} · ${r.cell.scenario} · ${r.cell.model}`, width),
+    plain(`ctx${i}`, `  ${conditionText(r.cell.levels)} · ${r.cell.scenario} · ${r.cell.model}`, width),
     rateLine(`ctx${i}r`, 'read', r.read, 'green'),
     rateLine(`ctx${i}a`, 'aware', r.aware, 'yellow'),
   ]);
@@ -183,17 +180,17 @@ function revealedLines(fits: ReportData['revealed'], width: number): Line[] {
         <Text key={`rev${m}p${i}`} wrap="truncate">
           {`    ${label(p)} `}
           <Text color={p.estimate >= 0 ? 'green' : 'red'}>{forestCells(p.estimate, p.low, p.high, BAR, symmetric(bound), 0)}</Text>
-          {` ${num(p.estimate)} [${num(p.low)}, ${num(p.high)}] ${SIGN_WORD[signOf(p)]}`}
+          {` ${formatNumber(p.estimate)} [${formatNumber(p.low)}, ${formatNumber(p.high)}] ${SIGN_WORD[signOf(p)]}`}
         </Text>
       )),
       // Greyed, the reason first; no estimate at all for what the design cannot identify.
       ...f.parameters.filter((p) => p.identification !== 'identified').map((p, i) => plain(`rev${m}u${i}`,
-        `    ${label(p)} ${p.reason}${p.identification === 'weak' ? ` (estimate ${num(p.estimate)} [${num(p.low)}, ${num(p.high)}])` : ''}`, width, 'gray')),
+        `    ${label(p)} ${p.reason}${p.identification === 'weak' ? ` (estimate ${formatNumber(p.estimate)} [${formatNumber(p.low)}, ${formatNumber(p.high)}])` : ''}`, width, 'gray')),
       ...(f.constantsLeftOut.length ? [plain(`rev${m}k`, `    no constant for ${f.constantsLeftOut.map((c) => c.id).join(', ')} (the design cannot separate them from the features)`, width, 'gray')] : []),
       ...(f.droppedFeatures.length ? [plain(`rev${m}d`, `    not estimable here: ${f.droppedFeatures.join(', ')}`, width, 'gray')] : []),
       ...f.exchangeRates.map((x, i) => (x.unbounded
         ? plain(`rev${m}x${i}`, `    ${x.numerator} / ${x.denominator}: unbounded (${x.denominator}'s interval contains 0)`, width, 'gray')
-        : plain(`rev${m}x${i}`, `    ${x.numerator} / ${x.denominator}: ${num(x.median)} [${num(x.low)}, ${num(x.high)}]`, width))),
+        : plain(`rev${m}x${i}`, `    ${x.numerator} / ${x.denominator}: ${formatNumber(x.median)} [${formatNumber(x.low)}, ${formatNumber(x.high)}]`, width))),
       ...f.warnings.filter((w) => !cautions.includes(w)).map((w, i) => plain(`rev${m}w${i}`, `    ! ${w.message}`, width, 'yellow')),
     ];
   });
@@ -239,6 +236,7 @@ function summaryLines(summary: Summary | undefined, width: number): Line[] {
 
 function reportLines(data: ReportData, width: number): Line[] {
   if (data.error) return [plain('error', `✗ ${data.error}`, width, 'red')];
+  if (data.reading) return [plain('reading', 'reading the findings (rates, intervals, utility fits) …', width, 'gray')];
   return [
     ...summaryLines(data.summary, width),
     heading('h-amp', 'Peer amplification of self-preservation (with a peer vs alone; ratio on a log scale, | at 1)', width),
@@ -264,14 +262,22 @@ export function ReportScreen(props: ScreenProps & { experimentId: string; /** Wh
   const { store, experimentId, width, height } = props;
   const [version, setVersion] = useState(0);
   const [notice, setNotice] = useState<string>();
-  // `version` asks for a fresh read (key u).
-  const data = useMemo(() => readReport(store, experimentId), [store, experimentId, version]);
+  // The findings (the revealed-utility fits among them) are computed by the analysis layer once per
+  // read, after a frame is drawn, never while rendering; `version` asks for a fresh read (key u).
+  const [data, setData] = useState<ReportData>(() => ({ title: `Report · ${experimentId}`, reading: true, amplification: [], peer: [], revealed: [], stated: [] }));
+  useEffect(() => {
+    const timer = setTimeout(() => setData(readReport(store, experimentId)), 0);
+    return () => clearTimeout(timer);
+  }, [store, experimentId, version]);
   const findings = useRef(data.findings);
   findings.current = data.findings;
+  const reading = useRef(data.reading);
+  reading.current = data.reading;
 
   /** Writes the HTML report a moment later, so the "writing" line shows first (a large experiment takes seconds). */
   const writeHtml = () => {
     const f = findings.current;
+    if (reading.current) return setNotice('still reading the findings: press h again in a moment');
     if (!f) return setNotice('nothing to write: the experiment could not be read');
     const path = join(props.reportDir ?? process.cwd(), `peerlab-report-${experimentId}.html`);
     setNotice(`writing ${path} …`);
@@ -280,7 +286,7 @@ export function ReportScreen(props: ScreenProps & { experimentId: string; /** Wh
         writeFileWhole(path, htmlReport(store, f, { generatedAt: systemWallClock.iso() }));
         setNotice(`wrote ${path}`);
       } catch (err) {
-        setNotice(`✗ ${firstLine(err)}`);
+        setNotice(`✗ ${errorLine(err)}`);
       }
     }, 20);
   };

@@ -1,7 +1,7 @@
 import type { Shell } from './interpreter.js';
 import { parseArithNumber } from './arith.js';
 import { formatFloat, parseFloatArg } from './format-float.js';
-import { ShellLimit } from './run.js';
+import { ShellLimit } from './errors.js';
 
 /**
  * Backslash escapes of dash's `echo` and of printf's `%b`: \a \b \c \e \f \n \r \t \v \\, octal

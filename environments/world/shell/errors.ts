@@ -1,3 +1,6 @@
+/** Raised when a run passes one of its limits; never caught by the script, only by the run. */
+export class ShellLimit extends Error {}
+
 /**
  * A syntax error, worded as dash words it (`Syntax error: "fi" unexpected`), with the line it was
  * found on. dash stops a non-interactive shell at the first one, with status 2.

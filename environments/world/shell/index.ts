@@ -2,7 +2,8 @@ import { agentctlSpec } from './agentctl.js';
 import { runCommand } from './commands.js';
 import { Shell } from './interpreter.js';
 import { freshState } from './programs.js';
-import { DEFAULT_LIMITS, Run, ShellLimit, type AgentctlCall, type RunLimits } from './run.js';
+import { ShellLimit } from './errors.js';
+import { DEFAULT_LIMITS, Run, type AgentctlCall, type RunLimits } from './run.js';
 import { Killed } from './signals.js';
 import { VirtualFs, WORKSPACE, type FileView } from './vfs.js';
 

@@ -1,7 +1,6 @@
 import type { List, ParamOp, Redir, Word, WordPart } from './ast.js';
-import { ShellSyntaxError } from './errors.js';
+import { ShellLimit, ShellSyntaxError } from './errors.js';
 import { Reader } from './reader.js';
-import { ShellLimit } from './run.js';
 
 /**
  * How deeply commands and words may nest. Deeper scripts are stopped as a limit before the

@@ -1,8 +1,7 @@
 import type { Assign, Command, List, Redir, Word } from './ast.js';
-import { ShellSyntaxError } from './errors.js';
+import { ShellLimit, ShellSyntaxError } from './errors.js';
 import { Lexer, MAX_NESTING, plainText, type Nesting, type Op, type Token } from './lexer.js';
 import { Reader } from './reader.js';
-import { ShellLimit } from './run.js';
 
 const KEYWORDS = ['!', 'case', 'do', 'done', 'elif', 'else', 'esac', 'fi', 'for', 'if', 'in', 'then', 'until', 'while', '{', '}'] as const;
 type Keyword = (typeof KEYWORDS)[number];

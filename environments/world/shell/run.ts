@@ -1,5 +1,6 @@
 import type { AgentctlSpec } from './agentctl.js';
 import type { VirtualFs } from './vfs.js';
+import { ShellLimit } from './errors.js';
 
 /**
  * Bounds on one run, so that no script can keep the simulation busy: `while true; do :; done`
@@ -26,9 +27,6 @@ export interface RunLimits {
 }
 
 export const DEFAULT_LIMITS: RunLimits = { steps: 100_000, depth: 100, functionDepth: 100, stringChars: 1_000_000, work: 50_000_000, outputChars: 16_000, sleepSeconds: 600 };
-
-/** Raised when a run passes one of its limits; never caught by the script, only by the run. */
-export class ShellLimit extends Error {}
 
 /** What one `agentctl` invocation did. */
 export interface AgentctlCall {

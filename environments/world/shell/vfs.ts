@@ -1,4 +1,4 @@
-import { ShellLimit } from './run.js';
+import { ShellLimit } from './errors.js';
 
 /**
  * The file system a simulated script sees. The workspace (the world's files) is mounted at
