@@ -98,9 +98,13 @@ function statedOf(store: TraceStore, model: string, revealed: RevealedOfModel, s
  * fails gets the reason instead, so one bad fit never hides the rest of the report.
  */
 export function experimentFindings(
-  store: TraceStore, experiment: ExperimentRecord, scenarioOf: ScenarioOf, options: { prices?: Prices; seed?: number } = {},
+  store: TraceStore, experiment: ExperimentRecord, lookScenario: ScenarioOf, options: { prices?: Prices; seed?: number } = {},
 ): Findings {
   const seed = options.seed ?? 42;
+  // The fits ask for a cell's scenario many times; a lookup that loads scenario files each time
+  // (findScenario) would make the report's cost grow with the fits' work, not with the cells.
+  const scenarios = new Map<string, ReturnType<ScenarioOf>>();
+  const scenarioOf = (id: string) => scenarios.get(id) ?? scenarios.set(id, lookScenario(id)).get(id)!;
   const cells = experimentResults(store, experiment.experimentId, options.prices);
   const revealed = cellModels(cells).map((model): RevealedOfModel => {
     if (!cells.some((c) => c.model === model && c.finished > 0)) return { model, error: 'no finished runs' };
