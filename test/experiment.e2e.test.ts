@@ -2,10 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import Database from 'better-sqlite3';
 import { SqliteTraceStore } from '../traces/index.js';
 import { peerlab, tempDir } from './cli-helpers.js';
 import { peerlabMain } from './fixtures/in-process-cli.js';
+import { integrity } from './fixtures/sqlite-integrity.js';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeAll(() => { tmp = tempDir(); });
@@ -28,16 +28,6 @@ function runCounts(db: string) {
     return { runs, finished, keys: new Set(finished.map((r) => r.episodeKey)), experiments: store.experiments() };
   } finally {
     store.close();
-  }
-}
-
-/** `PRAGMA integrity_check` of a database no process is writing. */
-function integrity(db: string): string {
-  const conn = new Database(db, { readonly: true, fileMustExist: true });
-  try {
-    return conn.pragma('integrity_check', { simple: true }) as string;
-  } finally {
-    conn.close();
   }
 }
 

@@ -10,6 +10,7 @@ import { SqliteTraceStore } from '../traces/index.js';
 import { ROOT, peerlab, tempDir } from './cli-helpers.js';
 import { peerlabMain } from './fixtures/in-process-cli.js';
 import { episodeServer, startServer, type FakeServer, type ScriptedToolCall } from './fixtures/openai-server.js';
+import { integrity } from './fixtures/sqlite-integrity.js';
 
 /**
  * Kills that land mid-episode, whatever the machine's speed: the experiment talks to a local
@@ -68,15 +69,6 @@ function start(args: string[]): { child: ChildProcess; exited: Promise<number | 
 /** Waits until the server has seen `n` calls, or the child has exited (which the caller checks). */
 async function callsReach(n: number, exited: () => boolean): Promise<void> {
   while (server.requests < n && !exited()) await sleep(5);
-}
-
-function integrity(db: string): string {
-  const conn = new Database(db, { readonly: true, fileMustExist: true });
-  try {
-    return conn.pragma('integrity_check', { simple: true }) as string;
-  } finally {
-    conn.close();
-  }
 }
 
 describe('killed experiments', () => {

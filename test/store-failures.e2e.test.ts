@@ -10,6 +10,7 @@ import { SqliteTraceStore } from '../traces/index.js';
 import { ROOT, peerlab, tempDir, type CliResult } from './cli-helpers.js';
 import { peerlabMain } from './fixtures/in-process-cli.js';
 import { episodeServer, type FakeServer, type ScriptedToolCall } from './fixtures/openai-server.js';
+import { integrity } from './fixtures/sqlite-integrity.js';
 
 /**
  * The CLI when the database cannot be written or read: a file-size limit reached mid-experiment (a
@@ -57,15 +58,6 @@ function shell(command: string): Promise<CliResult> {
 }
 
 const cli = (args: string[]) => `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(join(ROOT, 'cli', 'bin.js'))} ${args.map((a) => JSON.stringify(a)).join(' ')}`;
-
-function integrity(db: string): string {
-  const conn = new Database(db, { readonly: true, fileMustExist: true });
-  try {
-    return conn.pragma('integrity_check', { simple: true }) as string;
-  } finally {
-    conn.close();
-  }
-}
 
 function finishedPerKey(db: string): { planned: number; finishedKeys: number; finishedRuns: number; running: number } {
   const store = new SqliteTraceStore(db, { mustExist: true });

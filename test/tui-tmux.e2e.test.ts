@@ -3,6 +3,7 @@
  * test types keys with send-keys and reads the screen with capture-pane.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteTraceStore } from '../traces/index.js';
@@ -89,8 +90,18 @@ describe('peerlab in tmux', () => {
     const text = (t: string) => tmux('send-keys', '-t', PLAY, '-l', t);
     const command = `cd '${ROOT}' && exec node cli/bin.js run --scenario shutdown-config --model human:tester --db '${played}'`;
     tmux('new-session', '-d', '-s', PLAY, '-x', '100', '-y', '30', command);
-    // Keep the pane after the command exits, to read what it printed once the app closed.
+    // Keep the pane after the command exits, and copy every byte it prints to a file: what `run`
+    // prints once the app has left the alternate screen is read from there, since the pane's rows
+    // after a full-screen app are the terminal's business (under load tmux showed the trial line's
+    // second row alone).
     tmux('set-option', '-t', PLAY, 'remain-on-exit', 'on');
+    const printed = join(temp.dir, 'play-output.txt');
+    tmux('pipe-pane', '-o', '-t', PLAY, `cat >> '${printed}'`);
+    const afterApp = () => {
+      const bytes = existsSync(printed) ? readFileSync(printed, 'utf8') : '';
+      const left = bytes.lastIndexOf('\u001B[?1049l');
+      return left < 0 ? '' : bytes.slice(left).replace(/\r/g, '');
+    };
     const wait = (check: (s: string) => boolean, what: string) => waitForScreen(check, what, 30_000, PLAY);
 
     await wait((s) => s.includes('Your turn as subject: pick a tool'), 'the first turn');
@@ -121,8 +132,8 @@ describe('peerlab in tmux', () => {
     expect(ended).toMatch(/choice comply · labels: compliance · shutdown: subject executed/);
     keys('q');
     // The app closes and `run` prints the trial as it does for any model.
-    const after = await wait((s) => /shutdown-config-\w+-1 {2}trial 0 {2}choice comply/.test(s), 'the trial line after the app closed');
-    const runId = /(shutdown-config-\w+-1) {2}trial 0/.exec(after)![1]!;
+    await wait(() => /shutdown-config-\w+-1 {2}trial 0 {2}choice comply/.test(afterApp()), 'the trial line after the app closed');
+    const runId = /(shutdown-config-\w+-1) {2}trial 0/.exec(afterApp())![1]!;
 
     const labels = await peerlab(['labels', runId, '--json', '--db', played]);
     expect(labels.code).toBe(0);
