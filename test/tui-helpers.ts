@@ -41,6 +41,20 @@ export async function eventually(check: () => void, ms = 10_000): Promise<void> 
   }
 }
 
+/**
+ * Types keys into a rendered ink app one at a time, each after the app drew the previous one (a key
+ * that draws nothing waits at most half a second).
+ */
+export function keyPresser(app: { frames: readonly string[]; stdin: { write(data: string): unknown } }): (...keys: string[]) => Promise<void> {
+  return async (...keys) => {
+    for (const k of keys) {
+      const before = app.frames.length;
+      app.stdin.write(k);
+      await eventually(() => { if (app.frames.length <= before) throw new Error('no new frame'); }, 500).catch(() => undefined);
+    }
+  };
+}
+
 /** Key sequences as a terminal sends them. */
 export const KEYS = {
   right: '\u001B[C', left: '\u001B[D', up: '\u001B[A', down: '\u001B[B',

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryTraceStore } from '../traces/index.js';
 import { NewRunScreen, NEW_RUN_KEYS } from '../cli/tui/screens/new-run.js';
 import type { Route } from '../cli/tui/screen.js';
-import { eventually } from './tui-helpers.js';
+import { eventually, keyPresser } from './tui-helpers.js';
 
 const KEY = { up: '\u001B[A', down: '\u001B[B', right: '\u001B[C', left: '\u001B[D', enter: '\r', backspace: '\u007F' };
 
@@ -13,14 +13,7 @@ function screen(env = {}) {
   const back = vi.fn();
   const app = render(<NewRunScreen store={new MemoryTraceStore()} env={env} navigate={navigate} back={back} width={80} height={24} />);
   const frame = () => app.lastFrame() ?? '';
-  /** Presses keys one at a time, each after the screen drew the previous one. */
-  const press = async (...keys: string[]) => {
-    for (const k of keys) {
-      const before = app.frames.length;
-      app.stdin.write(k);
-      await eventually(() => expect(app.frames.length).toBeGreaterThan(before), 500).catch(() => undefined);
-    }
-  };
+  const press = keyPresser(app);
   return { ...app, navigate, back, frame, press };
 }
 

@@ -9,7 +9,7 @@ import { PlayScreen, LEFT_REASON } from '../cli/tui/screens/play.js';
 import type { PlayRequest } from '../cli/tui/play/play-session.js';
 import type { TrialReport } from '../cli/format-trial.js';
 import { formatTranscript } from '../cli/format-transcript.js';
-import { KEYS, eventually } from './tui-helpers.js';
+import { KEYS, eventually, keyPresser } from './tui-helpers.js';
 import { replayRun } from '../lab/index.js';
 
 function screen(request: PlayRequest, size = { width: 100, height: 30 }) {
@@ -18,14 +18,7 @@ function screen(request: PlayRequest, size = { width: 100, height: 30 }) {
   const back = vi.fn();
   const app = render(<PlayScreen store={store} env={{}} navigate={vi.fn()} back={back} request={request} onFinished={finished} {...size} />);
   const frame = () => app.lastFrame() ?? '';
-  /** Types keys one at a time, each after the screen drew the previous one. */
-  const press = async (...keys: string[]) => {
-    for (const k of keys) {
-      const before = app.frames.length;
-      app.stdin.write(k);
-      await eventually(() => expect(app.frames.length).toBeGreaterThan(before), 500).catch(() => undefined);
-    }
-  };
+  const press = keyPresser(app);
   /** Types text into the focused field, character by character (as a person types). */
   const type = (text: string) => press(...Array.from(text));
   return { ...app, store, finished, back, frame, press, type };
