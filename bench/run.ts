@@ -159,12 +159,18 @@ const SCALE_BEGIN = '<!-- scale-100: written by npm run bench -- --scale 100 -->
 const SCALE_END = '<!-- /scale-100 -->';
 const BENCHMARKS = join(ROOT, 'BENCHMARKS.md');
 
-/** The opt-in 100× section of the current BENCHMARKS.md, kept by a plain run. */
-function keptScaleSection(): string {
+/**
+ * The sections of the current BENCHMARKS.md that other runs measure, kept as they are by a plain
+ * run: the opt-in 100× section (`--scale 100`) and everything from `## CLI start-up` on
+ * (bench/cli-start.ts).
+ */
+function keptSections(): string {
   const text = existsSync(BENCHMARKS) ? readFileSync(BENCHMARKS, 'utf8') : '';
   const begin = text.indexOf(SCALE_BEGIN);
   const end = text.indexOf(SCALE_END);
-  return begin >= 0 && end > begin ? `${text.slice(begin, end + SCALE_END.length)}\n` : '';
+  const scale = begin >= 0 && end > begin ? `${text.slice(begin, end + SCALE_END.length)}\n` : '';
+  const cliStart = text.indexOf('\n## CLI start-up');
+  return scale + (cliStart < 0 ? '' : text.slice(cliStart));
 }
 
 /** `--scale N`: the scale rows alone at 1×, 10× and N×, written into their section of BENCHMARKS.md. */
@@ -186,7 +192,11 @@ async function scaleOnly(largest: number): Promise<void> {
   const text = existsSync(BENCHMARKS) ? readFileSync(BENCHMARKS, 'utf8') : '# Benchmarks\n';
   const begin = text.indexOf(SCALE_BEGIN);
   const end = text.indexOf(SCALE_END);
-  const next = begin >= 0 && end > begin ? `${text.slice(0, begin)}${section}${text.slice(end + SCALE_END.length)}` : `${text.trimEnd()}\n\n${section}\n`;
+  // A first 100× section goes before the CLI start-up section, where a plain run keeps it.
+  const cliStart = text.indexOf('\n## CLI start-up');
+  const next = begin >= 0 && end > begin ? `${text.slice(0, begin)}${section}${text.slice(end + SCALE_END.length)}`
+    : cliStart >= 0 ? `${text.slice(0, cliStart).trimEnd()}\n\n${section}\n${text.slice(cliStart)}`
+      : `${text.trimEnd()}\n\n${section}\n`;
   writeFileSync(BENCHMARKS, next);
   console.log(markdownTable(scaleRows(figures)));
   console.log(`\nWrote the ${largest}× section of ${BENCHMARKS}`);
@@ -304,11 +314,10 @@ async function main(): Promise<void> {
       '',
       ...machine,
       '',
-      keptScaleSection(),
+      keptSections(),
     ].join('\n');
 
-    // Sections measured by other scripts (bench/cli-start.ts) are kept as they are.
-    writeFileSync(BENCHMARKS, md + keptSections(BENCHMARKS));
+    writeFileSync(BENCHMARKS, md);
     console.log(table);
     console.log('');
     console.log(machine.join('\n'));
@@ -325,11 +334,4 @@ if (scaleFlag >= 0) {
   await scaleOnly(largest);
 } else {
   await main();
-}
-
-/** The sections of the existing BENCHMARKS.md that other scripts measure (from `## CLI start-up` on), or ''. */
-function keptSections(path: string): string {
-  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
-  const at = text.indexOf('\n## CLI start-up');
-  return at < 0 ? '' : text.slice(at);
 }

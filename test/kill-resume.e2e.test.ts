@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { SeededRng } from '../sim/kernel/rng.js';
 import { SqliteTraceStore } from '../traces/index.js';
-import { ROOT, peerlab, tempDir } from './cli-helpers.js';
+import { ROOT, tempDir } from './cli-helpers.js';
 import { peerlabMain } from './fixtures/in-process-cli.js';
 import { episodeServer, startServer, type FakeServer, type ScriptedToolCall } from './fixtures/openai-server.js';
 import { integrity } from './fixtures/sqlite-integrity.js';

@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { TraceEvent } from '../events.schema.js';
 import type { ExperimentRecord, PlannedEpisode } from '../experiments.js';
-import { StoreCorruptError, StoreWriteError, sqliteCode, writeFailure } from '../store-errors.js';
+import { StoreWriteError } from '../store-errors.js';
 import type { JudgeErrorRecord, LabelFilter, LabelRecord, LabelSource } from '../labels.js';
 import { isRecordLine, type ImportItem } from '../trace-records.js';
 import {
@@ -16,8 +14,8 @@ import {
   type RunSummary,
   type TraceStore,
 } from '../sink.js';
-import { MIGRATIONS } from './migrations.js';
-import { closeSession, openSession, ownId, recoverAfterDeadProcesses } from './sessions.js';
+import { StoreOpenError, openDatabase, type SqliteStoreOptions } from './open-database.js';
+import { closeSession, openSession, ownId } from './sessions.js';
 import { SqliteExperimentStore } from './sqlite-experiments.js';
 import { SqliteLabelStore } from './sqlite-labels.js';
 import { BUSY_TIMEOUT_MS, StoreWriter } from './writing.js';
@@ -27,38 +25,9 @@ import { SqliteElicitationStore } from './sqlite-elicitations.js';
 import type { ElicitationStore } from '../elicitations.js';
 import type { ResponseCache } from '../response-cache.js';
 
-/** A database that cannot be used: missing, not SQLite, corrupt, or from a newer peerlab. */
-export class StoreOpenError extends Error {}
-
-/** How to open a store. */
-export interface SqliteStoreOptions {
-  /** Refuse to create a new file (read commands: a typo should not make an empty database). */
-  mustExist?: boolean;
-  /**
-   * The write-ahead log is checkpointed back to this size (bytes) while writing goes on; it may
-   * reach twice this before the writer itself resets it. Default 8 MiB.
-   */
-  walLimitBytes?: number;
-}
-
 export { BUSY_TIMEOUT_MS };
+export { StoreOpenError, type SqliteStoreOptions };
 
-/** How long opening a new file waits for another process that is creating its tables. */
-const MIGRATION_WAIT_MS = 60_000;
-
-/** Runs `step` again after a short pause while SQLite answers BUSY, for up to about MIGRATION_WAIT_MS. */
-function retryWhileBusy<T>(step: () => T): T {
-  const pauseMs = 50;
-  const pause = new Int32Array(new SharedArrayBuffer(4));
-  for (let tries = 1; ; tries++) {
-    try {
-      return step();
-    } catch (err) {
-      if (!(sqliteCode(err) ?? '').startsWith('SQLITE_BUSY') || tries * pauseMs >= MIGRATION_WAIT_MS) throw err;
-      Atomics.wait(pause, 0, 0, pauseMs);
-    }
-  }
-}
 const DEFAULT_WAL_LIMIT = 8 * 1024 * 1024;
 
 /**
@@ -124,48 +93,12 @@ export class SqliteTraceStore implements TraceStore {
 
   constructor(readonly path: string, options: SqliteStoreOptions = {}) {
     this.owner = ownId();
-    if (path !== ':memory:') {
-      if (options.mustExist && !existsSync(path)) {
-        throw new StoreOpenError(`no database at ${path}: run a scenario first, or pass --db with an existing file`);
-      }
-      if (!existsSync(dirname(path) || '.')) {
-        throw new StoreOpenError(`cannot create database ${path}: directory ${dirname(path)} does not exist`);
-      }
-    }
-    let opened: Database.Database | undefined;
+    this.db = openDatabase(path, options);
     try {
-      this.db = opened = new Database(path, { fileMustExist: options.mustExist ?? false });
-      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      // Switching a new file to WAL needs a moment of exclusive access, and SQLite may answer BUSY
-      // at once (no busy wait) while another process opens the same new file: wait and try again.
-      retryWhileBusy(() => this.db.pragma('journal_mode = WAL'));
-      this.db.pragma('synchronous = NORMAL');
-      this.db.pragma('foreign_keys = ON');
-      this.migrate();
-      if (path !== ':memory:') {
-        const { damage } = recoverAfterDeadProcesses(this.db);
-        if (damage) {
-          this.db.close();
-          throw new StoreCorruptError(
-            `database ${path} was not closed cleanly and fails its integrity check (${damage.slice(0, 200)}); peerlab will not use it: `
-            + `recover what is left with: sqlite3 ${path} .recover | sqlite3 recovered.db`,
-          );
-        }
-      }
       this.checkpointer = path === ':memory:' ? null : new WalCheckpointer(this.db, path, options.walLimitBytes ?? DEFAULT_WAL_LIMIT, BUSY_TIMEOUT_MS);
     } catch (err) {
-      // A connection opened before the failure is closed, so a refused open leaves no handle behind.
-      if (opened?.open) opened.close();
-      if (err instanceof StoreOpenError || err instanceof StoreCorruptError || err instanceof StoreWriteError) throw err;
-      const code = sqliteCode(err) ?? '';
-      // Opening writes too (migrations, this process's session): a lock or a full disk says so.
-      if (err instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED|FULL|IOERR)/.test(code)) throw writeFailure(err, path, BUSY_TIMEOUT_MS);
-      if (code.startsWith('SQLITE_CORRUPT')) {
-        throw new StoreCorruptError(`database ${path} is damaged (${(err as Error).message}); peerlab will not use it: recover what is left with: sqlite3 ${path} .recover | sqlite3 recovered.db`);
-      }
-      throw new StoreOpenError(
-        `cannot open database ${path}: ${(err as Error).message} (is it a peerlab SQLite file? pass --db with another path)`,
-      );
+      this.db.close();
+      throw new StoreOpenError(`cannot open database ${path}: ${(err as Error).message}`);
     }
     // The first write records this process as writing the file (see sessions.ts); reading never does.
     this.writer = new StoreWriter(this.db, path, () => { if (path !== ':memory:') openSession(this.db, path); }, () => this.afterCommit());
@@ -198,36 +131,6 @@ export class SqliteTraceStore implements TraceStore {
       unlabelledResults: this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE status IN ('completed', 'truncated') AND origin != 'imported'
         AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.run_id = runs.run_id AND l.source = ? AND l.rater = ?) ORDER BY created_at, rowid`),
     };
-  }
-
-  private migrate(): void {
-    if (this.schemaVersion() === MIGRATIONS.length) return;
-    // Another process may be migrating the same new file at this moment: take the write lock first
-    // (BEGIN IMMEDIATE waits up to busy_timeout) and read the version again under it, so each
-    // migration runs once and the second process finds the tables made. Waiting for another
-    // process's migration is expected here and short in CPU, but on a loaded machine it can take
-    // longer than the usual lock wait, so the wait for it is longer.
-    this.db.pragma(`busy_timeout = ${MIGRATION_WAIT_MS}`);
-    try {
-      this.db.transaction(() => {
-        for (let v = this.schemaVersion(); v < MIGRATIONS.length; v++) {
-          this.db.exec(MIGRATIONS[v]!);
-          this.db.pragma(`user_version = ${v + 1}`);
-        }
-      }).immediate();
-    } finally {
-      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    }
-  }
-
-  private schemaVersion(): number {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    if (version > MIGRATIONS.length) {
-      throw new StoreOpenError(
-        `database ${this.path} has schema version ${version}, newer than this peerlab knows (${MIGRATIONS.length}): upgrade peerlab`,
-      );
-    }
-    return version;
   }
 
   /** Writes an event into the open batch of this step's events; {@link flush} commits them. */

@@ -16,8 +16,8 @@ import {
 } from '../../../analysis/index.js';
 import { findScenario, levelsText, varyingFactors } from '../../../environments/index.js';
 import { Timeline } from '../../../sim/index.js';
-import { errorLine, type RunSummary, type TraceEvent, type TraceStore } from '../../../traces/index.js';
-import { endpointSettings, type Env } from '../../options.js';
+import type { RunSummary, TraceEvent, TraceStore } from '../../../traces/index.js';
+import { endpointSettings } from '../../options.js';
 import { Bar, barCells } from '../components/bar.js';
 import { EventList } from '../components/event-list.js';
 import { fit } from '../components/fit.js';
